@@ -1,0 +1,19 @@
+/**
+ * Per-sandbox verbs (`nemoclaw <name> <verb>`). Each area adds its registrar to SANDBOX_REGISTRARS
+ * and its rows to SANDBOX_VERBS (the root help lists them; a test keeps the two in step).
+ */
+import type { Command } from 'commander';
+import type { CommandEnv, Register } from './types.ts';
+
+export interface VerbSummary {
+  usage: string;
+  summary: string;
+}
+
+export const SANDBOX_VERBS: VerbSummary[] = [];
+
+const SANDBOX_REGISTRARS: Register[] = [];
+
+export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
+  for (const register of SANDBOX_REGISTRARS) register(program, env);
+}

@@ -1,0 +1,67 @@
+/** The sandbox registry (`sandboxes.json`), product.md §5. */
+import { z } from 'zod';
+
+export const REGISTRY_SCHEMA_VERSION = 1;
+
+export const AgentSchema = z.enum(['openclaw', 'hermes']);
+export type Agent = z.infer<typeof AgentSchema>;
+
+export const PolicyTierSchema = z.enum(['restricted', 'balanced', 'open']);
+export type PolicyTier = z.infer<typeof PolicyTierSchema>;
+
+export const CustomPolicySchema = z.strictObject({
+  name: z.string().min(1),
+  /** The YAML of the `network_policies` entries it adds, as the user gave it. */
+  content: z.string(),
+});
+
+export const SandboxEntrySchema = z.strictObject({
+  name: z.string().min(1),
+  agent: AgentSchema,
+  provider: z.string(),
+  model: z.string(),
+  endpointUrl: z.string().optional(),
+  blueprintVersion: z.string(),
+  blueprintDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  image: z.string(),
+  policyTier: PolicyTierSchema,
+  presets: z.array(z.string()),
+  customPolicies: z.array(CustomPolicySchema).default([]),
+  gpu: z.strictObject({ enabled: z.boolean(), count: z.number().int().positive().optional() }),
+  dashboardPort: z.number().int().min(1).max(65535),
+  gatewayName: z.string(),
+  gatewayUrl: z.string().optional(),
+  channels: z.array(z.string()).default([]),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SandboxEntry = z.infer<typeof SandboxEntrySchema>;
+
+export const RegistrySchema = z.strictObject({
+  schemaVersion: z.literal(REGISTRY_SCHEMA_VERSION),
+  defaultSandbox: z.string().nullable(),
+  sandboxes: z.record(z.string(), SandboxEntrySchema),
+});
+export type Registry = z.infer<typeof RegistrySchema>;
+
+export function emptyRegistry(): Registry {
+  return { schemaVersion: REGISTRY_SCHEMA_VERSION, defaultSandbox: null, sandboxes: {} };
+}
+
+/** Pure registry edits. */
+export function withSandbox(reg: Registry, entry: SandboxEntry): Registry {
+  return {
+    ...reg,
+    defaultSandbox: reg.defaultSandbox ?? entry.name,
+    sandboxes: { ...reg.sandboxes, [entry.name]: entry },
+  };
+}
+
+export function withoutSandbox(reg: Registry, name: string): Registry {
+  const sandboxes = { ...reg.sandboxes };
+  delete sandboxes[name];
+  let defaultSandbox = reg.defaultSandbox;
+  // Removing the default promotes the first remaining entry.
+  if (defaultSandbox === name) defaultSandbox = Object.keys(sandboxes).sort()[0] ?? null;
+  return { ...reg, defaultSandbox, sandboxes };
+}

@@ -1,0 +1,159 @@
+/**
+ * The commander program: global commands, and `nemoclaw <name> <verb>` for per-sandbox commands.
+ * Declarations only; every action lazily imports its use case.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { Context } from './context.ts';
+import { ExitCode, UsageError } from './core/errors.ts';
+import { didYouMean, RESERVED_NAMES } from './core/names.ts';
+import type { MainIo } from './main.ts';
+import { VERSION } from './version.ts';
+import type { CommandEnv } from './commands/types.ts';
+import { registerBlueprint } from './commands/blueprint.ts';
+import { registerList } from './commands/list.ts';
+import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
+
+export interface GlobalFlags {
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+/** Registration functions for global commands; each area adds one line here. */
+const GLOBAL_REGISTRARS = [registerList, registerBlueprint];
+
+const SANDBOX_HELP = `
+Sandbox commands (nemoclaw <name> <verb>; run \`nemoclaw <name> --help\` for details):
+${SANDBOX_VERBS.map((v) => `  <name> ${v.usage.padEnd(38)} ${v.summary}`).join('\n')}`;
+
+export function buildProgram(io: MainIo, env: CommandEnv): Command {
+  const program = new Command('nemoclaw');
+  program
+    .description('Onboard AI agents into NVIDIA OpenShell sandboxes and operate them day to day.')
+    .version(`nemoclaw v${VERSION}`, '-V, --version', 'print the version')
+    .option('-q, --quiet', 'print only results and errors')
+    .option('--verbose', 'also print the log on stderr')
+    .option('--no-color', 'do not colour output (also NO_COLOR)')
+    .addOption(
+      new Option('--agent <agent>', 'the agent for onboard')
+        .choices(['openclaw', 'hermes'])
+        .hideHelp(),
+    )
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    });
+  for (const register of GLOBAL_REGISTRARS) register(program, env);
+  program.addHelpText('after', SANDBOX_HELP);
+  return program;
+}
+
+export function buildSandboxProgram(io: MainIo, env: CommandEnv, name: string): Command {
+  const program = new Command(`nemoclaw ${name}`);
+  program
+    .description(`Operate the sandbox "${name}".`)
+    .option('-q, --quiet', 'print only results and errors')
+    .option('--verbose', 'also print the log on stderr')
+    .option('--no-color', 'do not colour output (also NO_COLOR)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    });
+  registerSandboxVerbs(program, env);
+  return program;
+}
+
+/** The first argument that is not an option: the command, or a sandbox name. */
+function firstWord(argv: string[]): string | undefined {
+  for (const a of argv) {
+    if (a === '--') return undefined;
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+export async function runProgram(
+  io: MainIo,
+  makeCtx: (flags: GlobalFlags) => Context,
+): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let ctx: Context | undefined;
+  let program: Command | undefined;
+  const env: CommandEnv = {
+    ctx: () => {
+      if (!ctx) {
+        const o = (program?.opts() ?? {}) as {
+          quiet?: boolean;
+          verbose?: boolean;
+          color?: boolean;
+        };
+        ctx = makeCtx({
+          quiet: Boolean(o.quiet),
+          verbose: Boolean(o.verbose),
+          color: o.color !== false,
+        });
+      }
+      return ctx;
+    },
+    setExitCode: (c) => {
+      exitCode = c;
+    },
+  };
+
+  const word = firstWord(io.argv);
+  const root = buildProgram(io, env);
+  const globalNames = new Set(
+    root.commands.flatMap((c) => [c.name(), ...c.aliases()]).concat(['help']),
+  );
+  let argv = io.argv;
+  if (word !== undefined && !globalNames.has(word)) {
+    const registry = await env.ctx().registry().read();
+    const names = Object.keys(registry.sandboxes);
+    if (names.includes(word)) {
+      env.sandboxName = word;
+      program = buildSandboxProgram(io, env, word);
+      const i = argv.indexOf(word);
+      argv = [...argv.slice(0, i), ...argv.slice(i + 1)];
+    } else {
+      const cmd = didYouMean(word, globalNames);
+      const sb = didYouMean(word, names);
+      const hint =
+        cmd !== undefined
+          ? `Did you mean \`nemoclaw ${cmd}\`?`
+          : sb !== undefined
+            ? `Did you mean the sandbox \`${sb}\`?`
+            : names.length > 0
+              ? `Registered sandboxes: ${names.sort().join(', ')}. Commands: nemoclaw --help`
+              : 'No sandboxes are registered yet; run `nemoclaw onboard`. Commands: nemoclaw --help';
+      const what = RESERVED_NAMES.has(word)
+        ? `"${word}" is not available in this version`
+        : `Unknown command or sandbox "${word}"`;
+      throw new UsageError(`${what}.`, { hint });
+    }
+  } else {
+    program = root;
+  }
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      ) {
+        return ExitCode.ok;
+      }
+      // commander has already printed its message (with "Did you mean" where one fits).
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  return exitCode;
+}

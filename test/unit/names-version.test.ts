@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { didYouMean, sandboxNameProblem, suggestSandboxName } from '../../src/core/names.ts';
+import {
+  compareVersions,
+  inRange,
+  parseOpenshellVersion,
+  parseVersion,
+} from '../../src/core/version.ts';
+
+describe('sandbox names', () => {
+  it.each(['a', 'my-assistant', 'a1', 'x'.repeat(63), 'dev-2'])('accepts %s', (n) => {
+    expect(sandboxNameProblem(n)).toBeUndefined();
+  });
+  it.each([
+    '',
+    'A',
+    '1abc',
+    '-a',
+    'a-',
+    'a--b',
+    'a_b',
+    'a.b',
+    'x'.repeat(64),
+    'list',
+    'onboard',
+    'my assistant',
+  ])('rejects %j', (n) => {
+    expect(sandboxNameProblem(n)).toBeTypeOf('string');
+  });
+  it('suggests a valid slug', () => {
+    expect(suggestSandboxName('My Assistant!')).toBe('my-assistant');
+    expect(suggestSandboxName('9lives')).toBe('lives');
+    expect(suggestSandboxName('list')).toBe('list-sandbox');
+  });
+});
+
+describe('did you mean', () => {
+  it('finds transpositions and typos', () => {
+    expect(didYouMean('lsit', ['list', 'status', 'onboard'])).toBe('list');
+    expect(didYouMean('stauts', ['list', 'status'])).toBe('status');
+    expect(didYouMean('zzzzzz', ['list', 'status'])).toBeUndefined();
+  });
+});
+
+describe('versions', () => {
+  it('parses openshell --version output, including dev builds', () => {
+    expect(parseOpenshellVersion('openshell 0.0.111\n')).toEqual({
+      major: 0,
+      minor: 0,
+      patch: 111,
+    });
+    expect(parseOpenshellVersion('openshell 0.0.112-dev.3+gabc123')).toEqual({
+      major: 0,
+      minor: 0,
+      patch: 112,
+    });
+    expect(parseOpenshellVersion('something else')).toBeUndefined();
+  });
+  it('checks ranges numerically, not as strings', () => {
+    const v = (s: string) => parseVersion(s)!;
+    expect(inRange(v('0.0.111'), v('0.0.111'), v('0.0.111'))).toBe(true);
+    expect(inRange(v('0.0.99'), v('0.0.100'), v('0.0.111'))).toBe(false);
+    expect(inRange(v('0.0.112'), v('0.0.100'), v('0.0.111'))).toBe(false);
+    expect(compareVersions(v('0.0.9'), v('0.0.10'))).toBeLessThan(0);
+  });
+});
