@@ -51,7 +51,7 @@ export function buildContext(
     env: io.env,
     cwd: io.cwd,
     paths,
-    packageRoot: packageRoot(),
+    packageRoot: packageRoot(io.env.NEMOCLAW_PACKAGE_ROOT),
     ui,
     log,
     defaultAgent: io.agent ?? 'openclaw',

@@ -40,12 +40,14 @@ export function pruneLogs(dir: string, now: Date, days = LOG_RETENTION_DAYS): st
   } catch {
     return removed;
   }
-  const cutoff = now.getTime() - days * 86_400_000;
+  // Today and the six days before it are kept.
+  const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
+  const cutoff = today - (days - 1) * 86_400_000;
   for (const n of names) {
     const m = /^nemoclaw-(\d{4}-\d{2}-\d{2})\.jsonl$/.exec(n);
     if (!m) continue;
     const day = Date.parse(`${m[1]}T00:00:00Z`);
-    if (day + 86_400_000 <= cutoff) {
+    if (day < cutoff) {
       rmSync(join(dir, n), { force: true });
       removed.push(n);
     }

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
 
-export function packageRoot(): string {
+/** `override` (NEMOCLAW_PACKAGE_ROOT) lets tests and packagers point at another tree. */
+export function packageRoot(override?: string): string {
+  if (override) return override;
   if (cached) return cached;
-  const override = process.env.NEMOCLAW_PACKAGE_ROOT;
-  if (override) return (cached = override);
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'blueprints', 'index.yaml'))) return (cached = dir);

@@ -95,13 +95,18 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
 export async function hashBlueprintTree(
   dir: string,
   assetsRoot: string,
-  bp: Blueprint,
+  bp: Blueprint | undefined,
+  expected?: FileHashes,
 ): Promise<FileHashes> {
   const files: string[] = [];
   await walk(dir, dir, files);
   const out: FileHashes = {};
   for (const f of files) out[relative(dir, f).split(sep).join('/')] = await hashFile(f);
-  for (const ref of referencedFiles(bp)) {
+  // References come from the blueprint when it parses, and from what was released otherwise, so
+  // that a damaged blueprint.yaml is still reported as a digest mismatch naming the file.
+  const refs = new Set(bp ? referencedFiles(bp) : []);
+  for (const p of Object.keys(expected ?? {})) if (!(p in out)) refs.add(p);
+  for (const ref of [...refs].sort()) {
     const full = join(assetsRoot, ref);
     let st;
     try {

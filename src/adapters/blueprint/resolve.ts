@@ -29,6 +29,7 @@ export interface ResolvedBlueprint {
   /** Where the policy and preset references resolve. */
   assetsRoot: string;
   source: BlueprintSource;
+  /** undefined only when blueprint.yaml does not parse; verification then fails first. */
   blueprint: Blueprint;
   /** What the digest must be, when something pins it. */
   expected?: { digest: string; files?: FileHashes };
@@ -85,22 +86,41 @@ async function resolvePackaged(
     );
   }
   const dir = join(packageRoot, 'blueprints', v);
-  const blueprint = await loadBlueprintFile(dir);
+  const entry = index.versions[v]!;
+  const expected = { digest: entry.digest, files: entry.files };
+  const blueprint = await loadOrExplain(dir, packageRoot, v, expected);
   if (blueprint.version !== v) {
     throw new NemoclawError(
       'integrity',
       `Blueprint folder ${dir} declares version ${blueprint.version}, not ${v}.`,
     );
   }
-  const entry = index.versions[v]!;
-  return {
-    version: v,
-    dir,
-    assetsRoot: packageRoot,
-    source: 'packaged',
-    blueprint,
-    expected: { digest: entry.digest, files: entry.files },
-  };
+  return { version: v, dir, assetsRoot: packageRoot, source: 'packaged', blueprint, expected };
+}
+
+/** Loads blueprint.yaml; when it does not parse and a digest pins it, the mismatch is the error. */
+async function loadOrExplain(
+  dir: string,
+  assetsRoot: string,
+  version: string,
+  expected: { digest: string; files: FileHashes },
+): Promise<Blueprint> {
+  try {
+    return await loadBlueprintFile(dir);
+  } catch (e) {
+    const files = await hashBlueprintTree(dir, assetsRoot, undefined, expected.files);
+    const actual = treeDigest(files);
+    if (!digestsEqual(actual, expected.digest)) {
+      throw integrityError({
+        ok: false,
+        version,
+        expected: expected.digest,
+        actual,
+        differences: diffFiles(expected.files, files),
+      });
+    }
+    throw e;
+  }
 }
 
 async function resolvePath(path: string, opts: ResolveOptions): Promise<ResolvedBlueprint> {
@@ -273,7 +293,7 @@ async function findBlueprintRoot(tree: string): Promise<string> {
 }
 
 export async function verifyBlueprint(r: ResolvedBlueprint): Promise<Verification> {
-  const files = await hashBlueprintTree(r.dir, r.assetsRoot, r.blueprint);
+  const files = await hashBlueprintTree(r.dir, r.assetsRoot, r.blueprint, r.expected?.files);
   const actual = treeDigest(files);
   if (!r.expected) return { ok: true, version: r.version, actual, differences: [] };
   const ok = digestsEqual(r.expected.digest, actual);

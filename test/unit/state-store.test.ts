@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registryStore } from '../../src/adapters/state/registry-store.ts';
+import { acquireLock, lockHolder } from '../../src/adapters/state/lock.ts';
+import { writeFileAtomic } from '../../src/adapters/state/atomic.ts';
+import { NemoclawError } from '../../src/core/errors.ts';
+
+const WRITER = join(import.meta.dirname, '../fixtures/registry-writer.ts');
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nc-state-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function runWriter(path: string, prefix: string, count: number, forever = false) {
+  return spawn(
+    process.execPath,
+    [WRITER, path, prefix, String(count), forever ? 'forever' : 'once'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+function exited(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+describe('state store', () => {
+  it('writes private files in a private folder', async () => {
+    const home = join(dir, 'home');
+    const store = registryStore(join(home, 'sandboxes.json'));
+    await store.update((r) => ({ ...r, defaultSandbox: null }));
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, 'sandboxes.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('reads a missing registry as empty without creating it', async () => {
+    const path = join(dir, 'sandboxes.json');
+    const r = await registryStore(path).read();
+    expect(r).toEqual({ schemaVersion: 1, defaultSandbox: null, sandboxes: {} });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it.each([
+    ['corrupt JSON', '{"schemaVersion": 1, "sandb'],
+    ['a wrong shape', '{"schemaVersion": 1, "defaultSandbox": 5, "sandboxes": {}}'],
+    [
+      'an unknown key',
+      '{"schemaVersion": 1, "defaultSandbox": null, "sandboxes": {}, "extra": true}',
+    ],
+    ['a newer schemaVersion', '{"schemaVersion": 7, "defaultSandbox": null, "sandboxes": {}}'],
+  ])('reports %s with its path and leaves the file untouched', async (_what, text) => {
+    const path = join(dir, 'sandboxes.json');
+    writeFileSync(path, text);
+    const store = registryStore(path);
+    const err = await store.read().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NemoclawError);
+    expect((err as NemoclawError).kind).toBe('corrupt');
+    expect((err as NemoclawError).message).toContain(path);
+    // An update must refuse too, rather than reset the file.
+    await expect(store.update((r) => r)).rejects.toBeInstanceOf(NemoclawError);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('never leaves an unreadable file when a writer is killed with SIGKILL at random points (100 times)', async () => {
+    const path = join(dir, 'sandboxes.json');
+    const store = registryStore(path);
+    let kills = 0;
+    for (let i = 0; i < 100; i++) {
+      const child = runWriter(path, `k${i}`, 1000, true);
+      // Node starts in ~40-80 ms; kill somewhere in the middle of its writes.
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 120));
+      child.kill('SIGKILL');
+      await exited(child);
+      kills++;
+      if (existsSync(path)) {
+        const r = await store.read(); // throws on a torn or corrupt file
+        expect(r.schemaVersion).toBe(1);
+      }
+    }
+    expect(kills).toBe(100);
+    // The writers really were writing when they were killed.
+    expect(Object.keys((await store.read()).sandboxes).length).toBeGreaterThan(20);
+    // The store still works after all those stale locks.
+    await store.update((r) => ({ ...r, defaultSandbox: null }));
+    const leftovers = readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+    // Temp files of killed writers may remain, but never under the real name.
+    expect(leftovers.every((n) => n.startsWith('.sandboxes.json.'))).toBe(true);
+  }, 120_000);
+
+  it('loses no entry when 16 processes add entries at once', async () => {
+    const path = join(dir, 'sandboxes.json');
+    const children = Array.from({ length: 16 }, (_, i) => runWriter(path, `p${i}`, 5));
+    const codes = await Promise.all(children.map(exited));
+    expect(codes.every((c) => c === 0)).toBe(true);
+    const r = await registryStore(path).read();
+    expect(Object.keys(r.sandboxes)).toHaveLength(80);
+    for (let p = 0; p < 16; p++)
+      for (let n = 0; n < 5; n++) expect(r.sandboxes[`p${p}-${n}`]).toBeDefined();
+  }, 120_000);
+});
+
+describe('locks', () => {
+  it('names the live holder when it cannot get the lock', async () => {
+    const path = join(dir, 'x.lock');
+    const held = await acquireLock(path, { command: 'onboard --name a' });
+    const err = await acquireLock(path, { timeoutMs: 0, what: 'onboarding' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NemoclawError);
+    expect((err as NemoclawError).kind).toBe('conflict');
+    expect((err as NemoclawError).message).toContain(`PID ${process.pid}`);
+    expect((await lockHolder(path))?.pid).toBe(process.pid);
+    await held.release();
+    expect(await lockHolder(path)).toBeUndefined();
+  });
+
+  it('takes over a lock whose holder is dead', async () => {
+    const path = join(dir, 'y.lock');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        host: (await import('node:os')).hostname(),
+        command: 'x',
+        acquiredAt: '',
+      }),
+    );
+    const lock = await acquireLock(path, { timeoutMs: 1000 });
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it('writes atomically: the old content or the new, never a mix', async () => {
+    const path = join(dir, 'f.json');
+    await writeFileAtomic(path, 'old');
+    await writeFileAtomic(path, 'new');
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});
