@@ -1,3 +1,4 @@
 import { run } from './cli.ts';
 
-await run();
+const agent = (globalThis as { __NEMOCLAW_AGENT__?: string }).__NEMOCLAW_AGENT__;
+await run(agent === 'hermes' ? 'hermes' : undefined);

@@ -41,6 +41,7 @@ export function buildProgram(io: MainIo, env: CommandEnv): Command {
     )
     .helpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
+    .configureHelp({ helpWidth: 100 })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
@@ -59,6 +60,7 @@ export function buildSandboxProgram(io: MainIo, env: CommandEnv, name: string): 
     .option('--verbose', 'also print the log on stderr')
     .option('--no-color', 'do not colour output (also NO_COLOR)')
     .showSuggestionAfterError(true)
+    .configureHelp({ helpWidth: 100 })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),

@@ -82,8 +82,12 @@ describe('state store', () => {
     let kills = 0;
     for (let i = 0; i < 100; i++) {
       const child = runWriter(path, `k${i}`, 1000, true);
-      // Node starts in ~40-80 ms; kill somewhere in the middle of its writes.
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 120));
+      // Wait until the writer is writing (however slow its start), then kill it at a random point.
+      await new Promise<void>((r) => {
+        child.stdout!.once('data', () => r());
+        child.once('exit', () => r());
+      });
+      await new Promise((r) => setTimeout(r, Math.random() * 30));
       child.kill('SIGKILL');
       await exited(child);
       kills++;

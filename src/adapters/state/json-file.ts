@@ -3,16 +3,25 @@
  * A file we cannot read is reported with its path and left exactly as it is.
  */
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
 import { NemoclawError } from '../../core/errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { withLock } from './lock.ts';
+
+/** What we need of a zod (or zod/mini) schema. */
+export interface Schema<T> {
+  parse(v: unknown): T;
+  safeParse(
+    v: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
 
 export interface JsonFileSpec<T> {
   path: string;
   /** Human name, for messages ("the sandbox registry"). */
   what: string;
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
   schemaVersion: number;
   empty: () => T;
 }
@@ -53,7 +62,9 @@ export function parseJsonState<T>(spec: JsonFileSpec<T>, text: string): T {
   const parsed = spec.schema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first ? `${first.path.join('.') || '(top level)'}: ${first.message}` : 'invalid';
+    const where = first
+      ? `${first.path.map(String).join('.') || '(top level)'}: ${first.message}`
+      : 'invalid';
     throw corrupt(spec, `it does not match the expected format (${where})`);
   }
   return parsed.data;

@@ -1,5 +1,8 @@
-/** The sandbox registry (`sandboxes.json`), product.md §5. */
-import { z } from 'zod';
+/**
+ * The sandbox registry (`sandboxes.json`), product.md §5. Written with zod/mini: this schema loads
+ * on the `list` fast path, where full zod would cost more than the whole startup budget.
+ */
+import * as z from 'zod/mini';
 
 export const REGISTRY_SCHEMA_VERSION = 1;
 
@@ -10,28 +13,32 @@ export const PolicyTierSchema = z.enum(['restricted', 'balanced', 'open']);
 export type PolicyTier = z.infer<typeof PolicyTierSchema>;
 
 export const CustomPolicySchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   /** The YAML of the `network_policies` entries it adds, as the user gave it. */
   content: z.string(),
 });
+export type CustomPolicy = z.infer<typeof CustomPolicySchema>;
 
 export const SandboxEntrySchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   agent: AgentSchema,
   provider: z.string(),
   model: z.string(),
-  endpointUrl: z.string().optional(),
+  endpointUrl: z.optional(z.string()),
   blueprintVersion: z.string(),
-  blueprintDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  blueprintDigest: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
   image: z.string(),
   policyTier: PolicyTierSchema,
   presets: z.array(z.string()),
-  customPolicies: z.array(CustomPolicySchema).default([]),
-  gpu: z.strictObject({ enabled: z.boolean(), count: z.number().int().positive().optional() }),
-  dashboardPort: z.number().int().min(1).max(65535),
+  customPolicies: z._default(z.array(CustomPolicySchema), []),
+  gpu: z.strictObject({
+    enabled: z.boolean(),
+    count: z.optional(z.number().check(z.int(), z.positive())),
+  }),
+  dashboardPort: z.number().check(z.int(), z.gte(1), z.lte(65535)),
   gatewayName: z.string(),
-  gatewayUrl: z.string().optional(),
-  channels: z.array(z.string()).default([]),
+  gatewayUrl: z.optional(z.string()),
+  channels: z._default(z.array(z.string()), []),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -39,7 +46,7 @@ export type SandboxEntry = z.infer<typeof SandboxEntrySchema>;
 
 export const RegistrySchema = z.strictObject({
   schemaVersion: z.literal(REGISTRY_SCHEMA_VERSION),
-  defaultSandbox: z.string().nullable(),
+  defaultSandbox: z.nullable(z.string()),
   sandboxes: z.record(z.string(), SandboxEntrySchema),
 });
 export type Registry = z.infer<typeof RegistrySchema>;
