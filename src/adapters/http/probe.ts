@@ -1,0 +1,139 @@
+/**
+ * One real inference request to validate a provider (product.md §9), and the model list of local
+ * servers. Reports what happened on the wire; core/onboard/probe-result.ts judges it.
+ */
+import type { ApiShape } from '../../core/providers.ts';
+import type { ProbeOutcome } from '../../core/onboard/probe-result.ts';
+import { redact } from '../../core/redact.ts';
+
+export interface ProbeRequest {
+  api: ApiShape;
+  baseUrl: string;
+  model: string;
+  /** Sent only in a header of this one request; never logged. */
+  apiKey?: string;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+const BODY_LIMIT = 4096;
+
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+export function probeUrl(api: ApiShape, baseUrl: string): string {
+  // Anthropic's base URL is the host root; OpenAI-style ones include /v1.
+  return api === 'anthropic'
+    ? joinUrl(baseUrl, 'v1/messages')
+    : joinUrl(baseUrl, 'chat/completions');
+}
+
+export async function probeProvider(r: ProbeRequest): Promise<ProbeOutcome> {
+  const url = probeUrl(r.api, r.baseUrl);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  let body: unknown;
+  if (r.api === 'anthropic') {
+    if (r.apiKey) headers['x-api-key'] = r.apiKey;
+    headers['anthropic-version'] = '2023-06-01';
+    body = {
+      model: r.model,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'Reply with exactly: OK' }],
+    };
+  } else {
+    if (r.apiKey) headers.authorization = `Bearer ${r.apiKey}`;
+    body = {
+      model: r.model,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'Reply with exactly: OK' }],
+    };
+  }
+  return send(
+    url,
+    { method: 'POST', headers, body: JSON.stringify(body) },
+    r.timeoutMs ?? 15_000,
+    r.fetchImpl ?? fetch,
+  );
+}
+
+/** `GET <base>/models` of an OpenAI-style server: the ids it serves, or the failure. */
+export async function listModels(
+  baseUrl: string,
+  o: { timeoutMs?: number; fetchImpl?: typeof fetch } = {},
+): Promise<{ ids: string[] } | { failure: ProbeOutcome }> {
+  const url = joinUrl(baseUrl, 'models');
+  const out = await send(url, { method: 'GET' }, o.timeoutMs ?? 5000, o.fetchImpl ?? fetch);
+  if (out.kind !== 'http' || out.status !== 200) return { failure: out };
+  try {
+    const doc = JSON.parse(out.body) as {
+      data?: { id?: unknown }[];
+      models?: { name?: unknown }[];
+    };
+    const ids = (doc.data ?? []).map((m) => m.id).concat((doc.models ?? []).map((m) => m.name));
+    return { ids: ids.filter((x): x is string => typeof x === 'string') };
+  } catch {
+    return { failure: { kind: 'http', status: 200, body: 'not a model list' } };
+  }
+}
+
+async function send(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  fetchImpl: typeof fetch,
+): Promise<ProbeOutcome> {
+  let host = url;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return { kind: 'network', url, message: 'not a valid URL' };
+  }
+  try {
+    const res = await fetchImpl(url, {
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
+    const text = await readLimited(res);
+    return { kind: 'http', status: res.status, body: redact(text) };
+  } catch (e) {
+    return classify(e, url, host, timeoutMs);
+  }
+}
+
+async function readLimited(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < BODY_LIMIT) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader.cancel().catch(() => {});
+  return Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT);
+}
+
+function classify(e: unknown, url: string, host: string, timeoutMs: number): ProbeOutcome {
+  const err = e as { name?: string; code?: string; cause?: { code?: string; message?: string } };
+  const code = err.cause?.code ?? err.code;
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'ETIMEDOUT'
+  ) {
+    return { kind: 'timeout', url, ms: timeoutMs };
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+    return { kind: 'dns', host };
+  if (code === 'ECONNREFUSED') return { kind: 'refused', url };
+  return {
+    kind: 'network',
+    url,
+    message: redact(err.cause?.message ?? (e as Error).message ?? String(e)),
+  };
+}
