@@ -34,7 +34,7 @@ export async function startInferenceServer(
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      let body: { model?: string } = {};
+      let body: { model?: string };
       try {
         body = raw ? JSON.parse(raw) : {};
       } catch {

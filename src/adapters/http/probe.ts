@@ -83,7 +83,7 @@ async function send(
   timeoutMs: number,
   fetchImpl: typeof fetch,
 ): Promise<ProbeOutcome> {
-  let host = url;
+  let host: string;
   try {
     host = new URL(url).hostname;
   } catch {
