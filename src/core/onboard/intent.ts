@@ -78,6 +78,14 @@ function truthy(v: string | undefined): boolean | undefined {
   return undefined;
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function parsePort(
   text: string | undefined,
   input: string,
@@ -127,13 +135,7 @@ export function resolveIntent(
 
   const endpointUrl = pick(flags.endpointUrl, 'NEMOCLAW_ENDPOINT_URL')?.trim() || undefined;
   if (endpointUrl !== undefined) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(endpointUrl).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok)
+    if (!isHttpUrl(endpointUrl))
       problems.push({
         input: '--endpoint-url / NEMOCLAW_ENDPOINT_URL',
         problem: `"${endpointUrl}" is not an http(s) URL`,
@@ -251,13 +253,7 @@ export function resolveIntent(
 
   const gatewayUrl = pick(flags.gatewayUrl, 'NEMOCLAW_GATEWAY_URL')?.trim() || undefined;
   if (gatewayUrl !== undefined) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(gatewayUrl).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok)
+    if (!isHttpUrl(gatewayUrl))
       problems.push({
         input: '--gateway-url / NEMOCLAW_GATEWAY_URL',
         problem: `"${gatewayUrl}" is not an http(s) URL`,
