@@ -204,6 +204,7 @@ async function waitForGateway(
   const sleep = deps.sleep ?? defaultSleep;
   const start = Date.now();
   let last: GatewayStatus | undefined;
+  let restarts: number | undefined;
   for (;;) {
     last = await deps.openshell.status().catch((e: unknown) => ({
       status: 'error',
@@ -211,13 +212,17 @@ async function waitForGateway(
     }));
     if (CONNECTED.has(last.status)) return last;
     const c = await inspectContainer(deps.engine, s.containerName);
-    if (!c || (!c.running && c.status !== 'restarting')) {
-      throw await gatewayDown(
-        deps,
-        s,
-        c,
-        `the container ${c ? `exited with code ${c.exitCode}${c.oomKilled ? ' (OOM-killed)' : ''}` : 'disappeared'}`,
-      );
+    restarts ??= c?.restartCount;
+    // With restart policy unless-stopped a crashing gateway comes back again and again: a restart
+    // while we wait is as final as an exit.
+    if (!c) throw await gatewayDown(deps, s, c, 'the container disappeared');
+    if (c.status === 'restarting' || c.restartCount > (restarts ?? 0) || !c.running) {
+      const oom = c.oomKilled || c.exitCode === 137 ? ', OOM-killed' : '';
+      const what =
+        c.running || c.status === 'restarting'
+          ? `the container keeps exiting (last exit code ${c.exitCode}${oom}; restarted ${c.restartCount} times)`
+          : `the container exited with code ${c.exitCode}${oom}`;
+      throw await gatewayDown(deps, s, c, what);
     }
     if (Date.now() - start >= timeoutMs) {
       const said = last.error ? `${last.status}: ${last.error}` : last.status;
