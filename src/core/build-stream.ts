@@ -34,7 +34,8 @@ export class BuildTracker {
     const out: string[] = [];
     const text = ev.stream ?? (ev.status ? `${ev.id ? `${ev.id}: ` : ''}${ev.status}\n` : '');
     for (const raw of text.split('\n')) {
-      const line = raw.replace(/\r/g, '').trimEnd();
+      // eslint-disable-next-line no-control-regex
+      const line = raw.replace(/\u001b\[[0-9;]*m|\r/g, '').trimEnd();
       if (!line) continue;
       const m = STEP_RE.exec(line);
       if (m) {
@@ -53,7 +54,9 @@ export class BuildTracker {
 
   /** What the failing step printed, without the engine's own ` ---> ` bookkeeping lines. */
   stepTail(): string[] {
-    return this.#stepOutput.filter((l) => !/^ ---> /.test(l));
+    return this.#stepOutput.filter(
+      (l) => !/^ ---> |^Removing intermediate container |^Running in [0-9a-f]+$/.test(l),
+    );
   }
 
   failure(image: string, hint: string): NemoclawError {

@@ -87,7 +87,13 @@ export async function buildSandboxImage(
  */
 export async function buildCustomSandboxImage(
   deps: SandboxImageDeps,
-  o: { dockerfile: string; agent: Agent; extraLabels?: Record<string, string> },
+  o: {
+    dockerfile: string;
+    agent: Agent;
+    extraLabels?: Record<string, string>;
+    /** Above this size the user is warned; default 100 MB. */
+    warnBytes?: number;
+  },
 ): Promise<SandboxImageResult & { excluded: string[]; contextBytes: number }> {
   const dockerfile = resolve(o.dockerfile);
   const root = dirname(dockerfile);
@@ -98,7 +104,7 @@ export async function buildCustomSandboxImage(
       hint: 'Pass the path of your Dockerfile: --from ./path/to/Dockerfile',
     });
   }
-  if (ctx.totalBytes > CONTEXT_WARN_BYTES) {
+  if (ctx.totalBytes > (o.warnBytes ?? CONTEXT_WARN_BYTES)) {
     deps.onWarning?.(
       `The build context ${root} is ${(ctx.totalBytes / 1048576).toFixed(0)} MB; all of it is sent to Docker. Move the Dockerfile into a smaller folder to speed this up.`,
     );
