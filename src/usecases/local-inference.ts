@@ -64,7 +64,10 @@ export async function startLocalInference(
   try {
     await startContainer(deps.engine, id);
   } catch (e) {
-    throw mapGpuRefusal(e, spec);
+    const mapped = mapGpuRefusal(e, spec);
+    // A container the Engine will never start must not linger to be "reused" next time.
+    if (mapped !== e) await removeContainer(deps.engine, id);
+    throw mapped;
   }
   await waitHealthy(deps, spec, id, url, o.timeoutMs ?? 300_000, o.pollMs ?? 1000);
   return { containerId: id, url, reused: false };

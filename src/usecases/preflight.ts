@@ -42,6 +42,8 @@ export interface PreflightDeps {
   engine?: DockerEngine;
   procRoot?: string;
   cdiDirs?: string[];
+  /** How long the Engine may take to answer a ping; default 5 s. */
+  pingTimeoutMs?: number;
 }
 
 export async function runPreflight(
@@ -50,7 +52,7 @@ export async function runPreflight(
 ): Promise<CheckResult[]> {
   const engine =
     deps.engine ?? (await connectEngine(deps.env).catch((e: unknown) => e as NemoclawError));
-  const engineReady = reach(engine);
+  const engineReady = reach(engine, deps.pingTimeoutMs);
 
   const engineChecks = engineReady.then(async (r) => {
     if (!r.ok) return { results: [checks.engineReachable(r)], facts: undefined };
@@ -147,10 +149,11 @@ export function assertPreflight(results: CheckResult[]): void {
 
 async function reach(
   engine: DockerEngine | NemoclawError,
+  timeoutMs?: number,
 ): Promise<{ ok: true; where: string } | { ok: false; error: NemoclawError }> {
   if (engine instanceof NemoclawError) return { ok: false, error: engine };
   try {
-    await pingEngine(engine);
+    await pingEngine(engine, timeoutMs);
     return { ok: true, where: describeTarget(engine.target) };
   } catch (e) {
     if (e instanceof NemoclawError) return { ok: false, error: e };

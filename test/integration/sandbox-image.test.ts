@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveBlueprint, verifyOrThrow, type ResolvedBlueprint } from '../../src/adapters/blueprint/resolve.ts';
+import {
+  resolveBlueprint,
+  verifyOrThrow,
+  type ResolvedBlueprint,
+} from '../../src/adapters/blueprint/resolve.ts';
 import { connectEngine, type DockerEngine } from '../../src/adapters/docker/engine.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
 import { buildCustomSandboxImage, buildSandboxImage } from '../../src/usecases/sandbox-image.ts';
@@ -79,7 +83,10 @@ describe.skipIf(skip)('sandbox image', () => {
       expect((await c.logs({ stdout: true })).toString()).toContain('755');
       await c.remove({ force: true });
 
-      const again = await buildSandboxImage({ engine, env }, { blueprint: bp, blueprintDigest: digest, agent: 'openclaw' });
+      const again = await buildSandboxImage(
+        { engine, env },
+        { blueprint: bp, blueprintDigest: digest, agent: 'openclaw' },
+      );
       expect(again).toMatchObject({ tag: r.tag, built: false });
     } finally {
       delete process.env.NVIDIA_API_KEY;
@@ -88,9 +95,10 @@ describe.skipIf(skip)('sandbox image', () => {
 
   it('names the base image and its override when the base cannot be found', async () => {
     const env = { NEMOCLAW_SANDBOX_BASE_IMAGE: `nemoclaw-test-no-base-${RUN_ID}:0` };
-    const err = await buildSandboxImage({ engine, env }, { blueprint: bp, blueprintDigest: digest, agent: 'hermes' }).catch(
-      (e: unknown) => e,
-    );
+    const err = await buildSandboxImage(
+      { engine, env },
+      { blueprint: bp, blueprintDigest: digest, agent: 'hermes' },
+    ).catch((e: unknown) => e);
     expect((err as NemoclawError).kind).toBe('not-found');
     expect((err as NemoclawError).hint).toContain('NEMOCLAW_SANDBOX_BASE_IMAGE');
   });
@@ -126,7 +134,15 @@ describe.skipIf(skip)('sandbox image', () => {
     expect(r.built).toBe(true);
     expect(r.tag).toMatch(/^nemoclaw-sandbox-openclaw:custom-[0-9a-f]{12}$/);
     expect(r.excluded.sort()).toEqual(
-      ['.env', '.env.local', '.git/', '.ssh/', 'certs/server.key', 'certs/server.pem', 'node_modules/'].sort(),
+      [
+        '.env',
+        '.env.local',
+        '.git/',
+        '.ssh/',
+        'certs/server.key',
+        'certs/server.pem',
+        'node_modules/',
+      ].sort(),
     );
     const listed = progress.filter((l) => l.startsWith('/ctx/'));
     expect(listed.sort()).toEqual(['/ctx/Dockerfile', '/ctx/app/main.sh']);
