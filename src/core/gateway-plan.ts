@@ -196,7 +196,9 @@ export function planGateway(
     add('container.start', s.containerName, 'start the new gateway');
   } else if (!c.running) {
     add('container.start', s.containerName, `the gateway container is ${c.status}`);
-  } else if (obs.registered && !obs.healthy && sameUrl(obs.registered.endpoint, s.url)) {
+  } else if (obs.registered?.active && !obs.healthy && sameUrl(obs.registered.endpoint, s.url)) {
+    // Health is judged only through our own active registration; otherwise `status` speaks of
+    // another gateway and says nothing about this container.
     // Restart, never recreate: the volume and the container's identity stay as they are.
     add('container.restart', s.containerName, 'the gateway runs but does not answer as Connected');
   }

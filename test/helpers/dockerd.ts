@@ -100,7 +100,9 @@ export async function restartDockerd(l: DockerdLaunch, timeoutMs = 60_000): Prom
   while (alive(l.pid)) await new Promise((r) => setTimeout(r, 100));
   startDockerd(l);
   if (!(await waitForPing(timeoutMs))) {
-    throw new Error(`dockerd did not answer within ${timeoutMs / 1000} s after the restart; see ${l.log ?? 'its log'}`);
+    throw new Error(
+      `dockerd did not answer within ${timeoutMs / 1000} s after the restart; see ${l.log ?? 'its log'}`,
+    );
   }
 }
 

@@ -10,8 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBlueprint } from '../../src/adapters/blueprint/resolve.ts';
 import { connectEngine } from '../../src/adapters/docker/engine.ts';
 import { ensureGateway } from '../../src/usecases/gateway.ts';
-import { cleanupRun, docker, RUN_ID, skipWithoutDocker, TEST_LABEL, uniqueName } from '../helpers/docker.ts';
-import { findDockerd, restartDockerd, restoreDockerd, type DockerdLaunch } from '../helpers/dockerd.ts';
+import {
+  cleanupRun,
+  docker,
+  RUN_ID,
+  skipWithoutDocker,
+  TEST_LABEL,
+  uniqueName,
+} from '../helpers/docker.ts';
+import {
+  findDockerd,
+  restartDockerd,
+  restoreDockerd,
+  type DockerdLaunch,
+} from '../helpers/dockerd.ts';
 import { fakeGatewayClient } from '../helpers/fake-gateway-client.ts';
 import { buildGatewayStandins } from '../helpers/gateway-standin.ts';
 import { freePort } from '../helpers/net.ts';
@@ -19,7 +31,9 @@ import { freePort } from '../helpers/net.ts';
 const skip = await skipWithoutDocker('dockerd restart');
 const launch: DockerdLaunch | undefined = skip ? undefined : findDockerd();
 if (!skip && !launch) {
-  process.stderr.write('\n*** SKIPPING dockerd restart: no local dockerd process to restart (remote engine?) ***\n\n');
+  process.stderr.write(
+    '\n*** SKIPPING dockerd restart: no local dockerd process to restart (remote engine?) ***\n\n',
+  );
 }
 
 describe.skipIf(skip || !launch)('gateway after a dockerd restart', () => {
@@ -43,7 +57,12 @@ describe.skipIf(skip || !launch)('gateway after a dockerd restart', () => {
     };
     const client = fakeGatewayClient();
     const engine = await connectEngine(process.env);
-    const deps = { engine, openshell: client, env, supervisorDir: join(home, 'openshell', 'supervisor') };
+    const deps = {
+      engine,
+      openshell: client,
+      env,
+      supervisorDir: join(home, 'openshell', 'supervisor'),
+    };
     const opts = {
       blueprint: (await resolveBlueprint({ packageRoot: process.cwd(), home })).blueprint,
       port: await freePort(),
