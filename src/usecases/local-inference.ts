@@ -1,0 +1,170 @@
+/**
+ * Local inference containers: create (with a GPU device request when asked), start, and wait for
+ * health. If the container exits while we wait, stop waiting at once and show its last log lines
+ * (NC#3333: the reference sat out 300 s for a container that had died).
+ */
+import {
+  containerLogTail,
+  createContainer,
+  inspectContainer,
+  removeContainer,
+  startContainer,
+  stopContainer,
+  waitForExit,
+} from '../adapters/docker/containers.ts';
+import type { DockerEngine } from '../adapters/docker/engine.ts';
+import { ensureImage } from '../adapters/docker/images.ts';
+import { errorMessage, NemoclawError } from '../core/errors.ts';
+import { isGpuRefusal, toolkitMissingError } from '../core/gpu.ts';
+import {
+  healthUrl,
+  localInferenceContainerSpec,
+  type LocalInferenceSpec,
+} from '../core/local-inference.ts';
+
+export interface LocalInferenceDeps {
+  engine: DockerEngine;
+  onProgress?: (line: string) => void;
+  fetchImpl?: typeof fetch;
+}
+
+export interface LocalInferenceResult {
+  containerId: string;
+  url: string;
+  /** An existing healthy container was reused. */
+  reused: boolean;
+}
+
+export async function startLocalInference(
+  deps: LocalInferenceDeps,
+  spec: LocalInferenceSpec,
+  o: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<LocalInferenceResult> {
+  const url = healthUrl(spec);
+  const fetchImpl = deps.fetchImpl ?? fetch;
+  const existing = await inspectContainer(deps.engine, spec.containerName);
+  if (existing?.running && (await answers(fetchImpl, url))) {
+    return { containerId: existing.id, url, reused: true };
+  }
+  let id = existing?.id;
+  if (existing && existing.image !== spec.image) {
+    await removeContainer(deps.engine, existing.id);
+    id = undefined;
+  }
+  if (!id) {
+    await ensureImage(deps.engine, spec.image, {
+      purpose: `${spec.kind} inference`,
+      onProgress: deps.onProgress,
+    });
+    id = await createGpuAware(deps.engine, spec);
+  }
+  deps.onProgress?.(
+    `Starting ${spec.containerName} (${spec.image})${spec.gpu ? ' with all GPUs' : ''} …`,
+  );
+  try {
+    await startContainer(deps.engine, id);
+  } catch (e) {
+    const mapped = mapGpuRefusal(e, spec);
+    // A container the Engine will never start must not linger to be "reused" next time.
+    if (mapped !== e) await removeContainer(deps.engine, id);
+    throw mapped;
+  }
+  await waitHealthy(deps, spec, id, url, o.timeoutMs ?? 300_000, o.pollMs ?? 1000);
+  return { containerId: id, url, reused: false };
+}
+
+async function createGpuAware(e: DockerEngine, spec: LocalInferenceSpec): Promise<string> {
+  try {
+    return await createContainer(e, localInferenceContainerSpec(spec));
+  } catch (err) {
+    throw mapGpuRefusal(err, spec);
+  }
+}
+
+/** The Engine's refusal of a GPU device request becomes the toolkit install steps. */
+export function mapGpuRefusal(err: unknown, spec: Pick<LocalInferenceSpec, 'gpu'>): unknown {
+  const msg = errorMessage(err);
+  if (spec.gpu && isGpuRefusal(msg)) {
+    const said =
+      /could not select device driver[^\n]*|unknown or invalid runtime[^\n]*|[^\n]*CDI[^\n]*/i.exec(
+        msg,
+      )?.[0];
+    return toolkitMissingError(err, said?.trim());
+  }
+  return err;
+}
+
+async function answers(fetchImpl: typeof fetch, url: string): Promise<boolean> {
+  try {
+    const r = await fetchImpl(url, { signal: AbortSignal.timeout(2000) });
+    await r.body?.cancel().catch(() => {});
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitHealthy(
+  deps: LocalInferenceDeps,
+  spec: LocalInferenceSpec,
+  id: string,
+  url: string,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<void> {
+  const fetchImpl = deps.fetchImpl ?? fetch;
+  let exited: { exitCode: number } | undefined;
+  // The Engine tells us the moment the container stops; no polling of its state needed.
+  const exit = waitForExit(deps.engine, id).then(
+    (r) => (exited = r),
+    () => undefined,
+  );
+  const started = Date.now();
+  let stopTimer: (() => void) | undefined;
+  while (!exited) {
+    if (await answers(fetchImpl, url)) return;
+    if (exited) break;
+    if (Date.now() - started >= timeoutMs) {
+      const logs = await containerLogTail(deps.engine, id, 20);
+      throw new NemoclawError(
+        'timeout',
+        `${spec.containerName} did not answer ${url} within ${Math.round(timeoutMs / 1000)} s.${showLogs(spec, logs)}`,
+        {
+          hint: `A large model can take long to load; check the container (docker logs ${spec.containerName}) and retry.`,
+          detail: { container: spec.containerName, url, logs },
+        },
+      );
+    }
+    await Promise.race([
+      new Promise<void>((r) => {
+        const t = setTimeout(r, pollMs);
+        stopTimer = () => clearTimeout(t);
+      }),
+      exit,
+    ]);
+    stopTimer?.();
+  }
+  const state = await inspectContainer(deps.engine, id);
+  const logs = await containerLogTail(deps.engine, id, 20);
+  const code = exited?.exitCode ?? state?.exitCode;
+  // Its restart policy would otherwise bring it back in a crash loop.
+  await stopContainer(deps.engine, id, 1);
+  const oom =
+    state?.oomKilled || code === 137
+      ? ' Exit code 137: the kernel OOM killer stopped it; the model needs more memory.'
+      : '';
+  throw new NemoclawError(
+    'failed',
+    `${spec.containerName} exited with code ${code} before it became healthy.${oom}${showLogs(spec, logs)}`,
+    {
+      hint: `Fix the cause in the log lines above (docker logs ${spec.containerName} shows more), then run the command again.`,
+      detail: { container: spec.containerName, exitCode: code, logs },
+    },
+  );
+}
+
+function showLogs(spec: LocalInferenceSpec, logs: string[]): string {
+  return logs.length > 0
+    ? `\n--- last log lines of ${spec.containerName} ---\n${logs.join('\n')}`
+    : '';
+}
