@@ -2,15 +2,19 @@
  * YAML in, validated data out, with errors that name the YAML path and the line. Parsing keeps
  * the `yaml` Document so that merges edit the tree rather than the text.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 import { NemoclawError } from '../errors.ts';
 import {
   CustomPolicyFileSchema,
+  NetworkPolicyEntrySchema,
   PolicySchema,
+  RESERVED_KEY_PREFIX,
   PresetFileSchema,
   TiersFileSchema,
   type CustomPolicyFile,
+  type NetworkPolicies,
   type Policy,
   type PresetFile,
   type TiersFile,
@@ -159,6 +163,49 @@ export interface ParsedPolicy extends ParsedYaml {
 export function parsePolicy(text: string, source: string, what = 'The policy'): ParsedPolicy {
   const parsed = parseYaml(text, source, what);
   return { ...parsed, policy: validateParsed(PolicySchema, parsed, source, what) };
+}
+
+/**
+ * The effective policy (`policy get --full`): a policy plus OpenShell's own `_provider_*` entries,
+ * which are valid there but never in a policy nemoclaw writes. Returns all network entries.
+ */
+export function parseEffectivePolicy(
+  text: string,
+  source: string,
+): ParsedPolicy & { networkPolicies: NetworkPolicies } {
+  const what = 'The effective policy';
+  const parsed = parseYaml(text, source, what);
+  const data = parsed.data as Record<string, unknown> | null;
+  const all = (data?.network_policies ?? {}) as Record<string, unknown>;
+  const own: Record<string, unknown> = {};
+  const provider: NetworkPolicies = {};
+  const problems: Problem[] = [];
+  for (const [k, v] of Object.entries(all && typeof all === 'object' ? all : {})) {
+    if (!k.startsWith(RESERVED_KEY_PREFIX)) {
+      own[k] = v;
+      continue;
+    }
+    const r = NetworkPolicyEntrySchema.safeParse(v);
+    if (r.success) provider[k] = r.data;
+    else
+      problems.push(
+        ...zodProblems(parsed, r.error).map((p) => ({
+          ...p,
+          path: `network_policies.${k}.${p.path}`,
+        })),
+      );
+  }
+  const r = PolicySchema.safeParse(
+    data && typeof data === 'object' ? { ...data, network_policies: own } : data,
+  );
+  if (!r.success) problems.push(...zodProblems(parsed, r.error));
+  if (problems.length > 0) throw problemsError(what, source, problems);
+  const policy = r.data!;
+  return {
+    ...parsed,
+    policy,
+    networkPolicies: { ...(policy.network_policies ?? {}), ...provider },
+  };
 }
 
 export function parsePresetFile(text: string, source: string): PresetFile {
