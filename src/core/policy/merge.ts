@@ -122,7 +122,7 @@ function refuse(source: string, cause: unknown): NemoclawError {
 }
 
 function render(doc: Document): string {
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  return doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
 }
 
 function networkMap(doc: Document, create: boolean) {

@@ -126,11 +126,17 @@ export function zodProblems(parsed: ParsedYaml, error: z.ZodError): Problem[] {
       }
       continue;
     }
-    const missing = path.length > 0 && valueAt(parsed.data, path) === undefined;
+    // zod's own messages for an absent field ("expected number, received undefined") say less
+    // than "is required"; our custom checks already say what is missing.
+    const missing =
+      issue.code !== 'custom' && path.length > 0 && valueAt(parsed.data, path) === undefined;
+    // A record key that fails its check: the key's own message says why.
+    const message =
+      issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     out.push({
       path: formatYamlPath(path),
-      ...locate(parsed, path, missing),
-      message: missing ? 'is required' : issue.message,
+      ...locate(parsed, path, missing || issue.code === 'invalid_key'),
+      message: missing ? 'is required' : message,
     });
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
