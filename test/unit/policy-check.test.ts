@@ -271,7 +271,7 @@ network_policies:
   });
 
   it('names the presets that would allow a request', () => {
-    const presets = [
+    const presets: { name: string; entries: NetworkPolicies }[] = [
       { name: 'tg', entries: { t: POLICY.telegram! } },
       { name: 'gh', entries: { g: POLICY.github! } },
     ];
