@@ -111,7 +111,7 @@ export async function policyAdd(
   return execute(ctx, deps, o, merge, {
     title: `add ${label} to sandbox ${o.sandbox}`,
     question: `Apply the ${label} to sandbox ${o.sandbox}?`,
-    done: `Applied the ${label} to sandbox ${o.sandbox}.`,
+    done: `Applied the ${label} to sandbox ${o.sandbox}`,
     record,
   });
 }
@@ -146,7 +146,7 @@ export async function policyRemove(
   return execute(ctx, deps, o, merge, {
     title: `remove ${label} from sandbox ${o.sandbox}`,
     question: `Remove the ${label} from sandbox ${o.sandbox}?`,
-    done: `Removed the ${label} from sandbox ${o.sandbox}.`,
+    done: `Removed the ${label} from sandbox ${o.sandbox}`,
     record,
   });
 }
@@ -253,7 +253,7 @@ async function execute(
   }
   await recordEntry(ctx, o.sandbox, x.record);
   const version = result.version !== undefined ? ` (policy version ${result.version})` : '';
-  ctx.ui.info(`✓ ${x.done}${version}`);
+  ctx.ui.info(`✓ ${x.done}${version}.`);
   return 0;
 }
 
