@@ -28,7 +28,10 @@ export async function sandboxEntry(ctx: Context, sandbox: string): Promise<Sandb
   return entry;
 }
 
-export async function presetsOf(ctx: Context, deps: PolicyDeps): Promise<Preset[]> {
+export async function presetsOf(
+  ctx: Context,
+  deps: Pick<PolicyDeps, 'presets'>,
+): Promise<Preset[]> {
   if (deps.presets) return deps.presets;
   const { loadPresets } = await import('../adapters/policy/assets.ts');
   return loadPresets(ctx.packageRoot);
@@ -64,7 +67,10 @@ export function recordedPatches(entry: SandboxEntry, presets: Preset[]): PolicyP
 }
 
 /** The live policy YAML (`policy get --full`); an empty answer is refused, never treated as "no policy". */
-export async function livePolicyYaml(deps: PolicyDeps, sandbox: string): Promise<string> {
+export async function livePolicyYaml(
+  deps: Pick<PolicyDeps, 'openshell'>,
+  sandbox: string,
+): Promise<string> {
   const view = await deps.openshell.policyGet(sandbox);
   if (!view.yaml || view.yaml.trim() === '') {
     throw new NemoclawError(

@@ -22,7 +22,7 @@ import {
 type ReadDeps = Pick<PolicyDeps, 'openshell' | 'presets'>;
 
 async function liveNetworkPolicies(deps: ReadDeps, sandbox: string): Promise<NetworkPolicies> {
-  const yaml = await livePolicyYaml(deps as PolicyDeps, sandbox);
+  const yaml = await livePolicyYaml(deps, sandbox);
   return parseEffectivePolicy(yaml, `the live policy of sandbox ${sandbox}`).networkPolicies;
 }
 

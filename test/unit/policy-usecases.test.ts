@@ -21,6 +21,7 @@ import { parsePolicy } from '../../src/core/policy/parse.ts';
 import { emptyRegistry, withSandbox, type SandboxEntry } from '../../src/core/registry/schema.ts';
 import { policyAdd, policyRemove } from '../../src/usecases/policy-change.ts';
 import { recordedPatches, type PolicyDeps } from '../../src/usecases/policy-shared.ts';
+import { creationPolicy, ensurePolicies } from '../../src/usecases/policy-restore.ts';
 import { policyCheck, policyGet, policyList } from '../../src/usecases/policy-view.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -498,6 +499,63 @@ describe('policy-check', () => {
     ['https://x.example.com/', { binary: 'curl' }],
   ])('usage errors exit 2: %s %j', async (url, o) => {
     const e = await rejects(policyCheck(makeCtx(), deps(), { sandbox: 'alpha', url, ...o }));
+    expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('onboarding and rebuild helpers', () => {
+  it('creationPolicy: the baseline plus recorded presets and custom policies, valid', async () => {
+    const custom = {
+      name: 'corp',
+      content:
+        'network_policies:\n  corp:\n    endpoints: [{ host: corp.example.com, port: 443 }]\n    binaries: [{ path: /usr/bin/curl }]\n',
+    };
+    const yaml = await creationPolicy(
+      makeCtx(),
+      { presets },
+      {
+        agent: 'hermes',
+        presets: ['npm', 'pypi'],
+        customPolicies: [custom],
+      },
+    );
+    const p = parsePolicy(yaml, 'creation').policy;
+    expect(Object.keys(p.network_policies!)).toEqual(['npm_registry', 'pypi', 'corp']);
+    expect(p.process).toEqual({ run_as_user: 'sandbox', run_as_group: 'sandbox' });
+  });
+
+  it('ensurePolicies: applies a tier in one set and never drops what the user added', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'slack', yes: true });
+    const r = await ensurePolicies(makeCtx(), deps(), {
+      sandbox: 'alpha',
+      presets: ['npm', 'pypi'],
+    });
+    expect(r).toMatchObject({
+      presets: ['npm', 'pypi', 'slack'],
+      changed: true,
+      added: ['npm_registry', 'pypi'],
+    });
+    expect(openshell.sets).toHaveLength(2);
+    expect(liveKeys()).toEqual(['clawhub', 'openclaw_docs', 'slack', 'npm_registry', 'pypi']);
+    expect((await recorded()).presets).toEqual(['npm', 'pypi', 'slack']);
+    // Re-onboarding with the restricted tier keeps them all and changes nothing.
+    const again = await ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: [] });
+    expect(again.changed).toBe(false);
+    expect(openshell.sets).toHaveLength(2);
+    expect((await recorded()).presets).toEqual(['npm', 'pypi', 'slack']);
+  });
+
+  it('ensurePolicies: restores recorded presets on a fresh (rebuilt) sandbox', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'github', yes: true });
+    openshell.yaml = baseline; // the rebuilt sandbox starts from the baseline
+    await ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: [] });
+    expect(liveKeys()).toContain('github');
+  });
+
+  it('ensurePolicies: refuses an unknown preset name', async () => {
+    const e = await rejects(
+      ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: ['nope'] }),
+    );
     expect(e.exitCode).toBe(2);
   });
 });
