@@ -3,6 +3,7 @@
  * and its rows to SANDBOX_VERBS (the root help lists them; a test keeps the two in step).
  */
 import type { Command } from 'commander';
+import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import type { CommandEnv, Register } from './types.ts';
 
 export interface VerbSummary {
@@ -10,9 +11,9 @@ export interface VerbSummary {
   summary: string;
 }
 
-export const SANDBOX_VERBS: VerbSummary[] = [];
+export const SANDBOX_VERBS: VerbSummary[] = [...POLICY_VERBS];
 
-const SANDBOX_REGISTRARS: Register[] = [];
+const SANDBOX_REGISTRARS: Register[] = [registerPolicy];
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
   for (const register of SANDBOX_REGISTRARS) register(program, env);

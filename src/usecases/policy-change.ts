@@ -1,0 +1,299 @@
+/**
+ * `policy-add` and `policy-remove`: observe the live policy → plan the merge (pure) → render (a
+ * diff for --dry-run) → confirm → apply (`policy set --wait`) → record in the registry, so that a
+ * rebuild or re-onboard puts the same presets back.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Context } from '../context.ts';
+import { consentMode } from '../core/consent.ts';
+import { NemoclawError, UsageError } from '../core/errors.ts';
+import { formatPlan, type Plan } from '../core/plan.ts';
+import { unifiedDiff } from '../core/policy/diff.ts';
+import {
+  applyPolicyChanges,
+  type MergeResult,
+  type PolicyChange,
+  type PolicyPatch,
+} from '../core/policy/merge.ts';
+import { parseCustomPolicyFile } from '../core/policy/parse.ts';
+import { customPolicyName, keyOwners, ownershipConflicts } from '../core/policy/presets.ts';
+import type { SandboxEntry } from '../core/registry/schema.ts';
+import {
+  customPatch,
+  findPreset,
+  livePolicyYaml,
+  presetsOf,
+  recordedPatches,
+  sandboxEntry,
+  unknownPresetError,
+  type PolicyDeps,
+} from './policy-shared.ts';
+
+export interface PolicyAddOptions {
+  sandbox: string;
+  preset?: string;
+  fromFile?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+export interface PolicyRemoveOptions {
+  sandbox: string;
+  name: string;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+type Target =
+  { kind: 'preset'; patch: PolicyPatch } | { kind: 'custom'; patch: PolicyPatch; content: string };
+
+export async function policyAdd(
+  ctx: Context,
+  deps: PolicyDeps,
+  o: PolicyAddOptions,
+): Promise<number> {
+  if (Boolean(o.preset) === Boolean(o.fromFile)) {
+    throw new UsageError('Give either a preset name or --from-file <file>, not both or neither.', {
+      hint: `Example: nemoclaw ${o.sandbox} policy-add npm`,
+    });
+  }
+  requireConsentPossible(ctx, o, 'policy-add');
+  const entry = await sandboxEntry(ctx, o.sandbox);
+  const presets = await presetsOf(ctx, deps);
+  let target: Target;
+  if (o.preset) {
+    const p = findPreset(presets, o.preset);
+    if (!p)
+      throw unknownPresetError(
+        presets,
+        o.preset,
+        entry.customPolicies.map((c) => c.name),
+      );
+    target = { kind: 'preset', patch: p };
+  } else {
+    const path = resolve(ctx.cwd, o.fromFile!);
+    let content: string;
+    try {
+      content = await readFile(path, 'utf8');
+    } catch (e) {
+      throw new UsageError(`Cannot read ${path}: ${(e as Error).message}`);
+    }
+    const f = parseCustomPolicyFile(content, path);
+    const name = customPolicyName(basename(path), f.preset?.name);
+    if (findPreset(presets, name)) {
+      throw new UsageError(`A custom policy cannot take the name of the built-in preset ${name}.`, {
+        hint: 'Rename the file or set preset.name in it.',
+      });
+    }
+    target = { kind: 'custom', patch: { name, entries: f.network_policies }, content };
+  }
+
+  // Keys belong to one preset or custom policy, so that removing one never removes another's.
+  const others = recordedPatches(entry, presets).filter((p) => p.name !== target.patch.name);
+  const conflicts = ownershipConflicts(target.patch, keyOwners(others));
+  if (conflicts.length > 0) {
+    const c = conflicts[0]!;
+    throw new UsageError(
+      `${target.patch.name} would replace network_policies.${c.key}, which belongs to ${c.owner}.`,
+      { hint: 'Use a different key in the custom policy, or remove the other one first.' },
+    );
+  }
+
+  const label = `${target.kind === 'preset' ? 'preset' : 'custom policy'} ${target.patch.name}`;
+  const merge = await plan(ctx, deps, o.sandbox, [{ kind: 'add', patch: target.patch }]);
+  const record = (e: SandboxEntry) => recordAdd(e, target, ctx.now());
+  if (!merge.changed) {
+    ctx.ui.info(`The ${label} is already applied to sandbox ${o.sandbox}; nothing to change.`);
+    if (!o.dryRun) await recordEntry(ctx, o.sandbox, record);
+    return 0;
+  }
+  return execute(ctx, deps, o, merge, {
+    title: `add ${label} to sandbox ${o.sandbox}`,
+    question: `Apply the ${label} to sandbox ${o.sandbox}?`,
+    done: `Applied the ${label} to sandbox ${o.sandbox}`,
+    record,
+  });
+}
+
+export async function policyRemove(
+  ctx: Context,
+  deps: PolicyDeps,
+  o: PolicyRemoveOptions,
+): Promise<number> {
+  requireConsentPossible(ctx, o, 'policy-remove');
+  const entry = await sandboxEntry(ctx, o.sandbox);
+  const presets = await presetsOf(ctx, deps);
+  const custom = entry.customPolicies.find((c) => c.name === o.name);
+  const preset = findPreset(presets, o.name);
+  const patch = custom ? customPatch(custom) : preset;
+  if (!patch)
+    throw unknownPresetError(
+      presets,
+      o.name,
+      entry.customPolicies.map((c) => c.name),
+    );
+  const label = `${custom ? 'custom policy' : 'preset'} ${o.name}`;
+  const merge = await plan(ctx, deps, o.sandbox, [
+    { kind: 'remove', name: o.name, keys: Object.keys(patch.entries) },
+  ]);
+  const record = (e: SandboxEntry) => recordRemove(e, o.name, ctx.now());
+  if (!merge.changed) {
+    ctx.ui.info(`The ${label} is not applied to sandbox ${o.sandbox}; nothing to change.`);
+    if (!o.dryRun) await recordEntry(ctx, o.sandbox, record);
+    return 0;
+  }
+  return execute(ctx, deps, o, merge, {
+    title: `remove ${label} from sandbox ${o.sandbox}`,
+    question: `Remove the ${label} from sandbox ${o.sandbox}?`,
+    done: `Removed the ${label} from sandbox ${o.sandbox}`,
+    record,
+  });
+}
+
+/** Refuses before any work when nobody could answer the confirmation. Dry runs ask nothing. */
+function requireConsentPossible(
+  ctx: Context,
+  o: { yes?: boolean; dryRun?: boolean },
+  verb: string,
+) {
+  if (o.dryRun) return;
+  if (consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY }) === 'refuse') {
+    throw new UsageError(
+      `${verb} changes the sandbox's network policy and needs a confirmation, but no terminal is attached.`,
+      {
+        hint: 'Re-run with --yes (or set NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the change.',
+      },
+    );
+  }
+}
+
+async function plan(ctx: Context, deps: PolicyDeps, sandbox: string, changes: PolicyChange[]) {
+  const live = await livePolicyYaml(deps, sandbox);
+  const merge = applyPolicyChanges(live, changes, `the live policy of sandbox ${sandbox}`);
+  ctx.log.info(
+    { sandbox, added: merge.added, replaced: merge.replaced, removed: merge.removed },
+    'policy change planned',
+  );
+  return merge;
+}
+
+interface Execution {
+  title: string;
+  question: string;
+  done: string;
+  record: (e: SandboxEntry) => SandboxEntry;
+}
+
+async function execute(
+  ctx: Context,
+  deps: PolicyDeps,
+  o: { sandbox: string; yes?: boolean; dryRun?: boolean },
+  merge: MergeResult,
+  x: Execution,
+): Promise<number> {
+  const steps: Plan = { title: x.title, steps: [] };
+  const keys = (ks: string[]) => ks.map((k) => `network_policies.${k}`).join(', ');
+  if (merge.added.length)
+    steps.steps.push({ kind: 'policy.entry.add', target: keys(merge.added), cause: x.title });
+  if (merge.replaced.length)
+    steps.steps.push({
+      kind: 'policy.entry.replace',
+      target: keys(merge.replaced),
+      cause: 'the live entry differs from the preset',
+    });
+  if (merge.removed.length)
+    steps.steps.push({ kind: 'policy.entry.remove', target: keys(merge.removed), cause: x.title });
+  steps.steps.push({
+    kind: 'openshell.policy.set',
+    target: o.sandbox,
+    cause: 'apply the merged policy and wait until it is loaded',
+    args: { wait: true },
+  });
+  steps.steps.push({
+    kind: 'registry.update',
+    target: o.sandbox,
+    cause: 'a rebuild or re-onboard restores it',
+  });
+  if (merge.strippedReserved.length) {
+    ctx.ui.info(
+      `OpenShell composes ${merge.strippedReserved.join(', ')} from providers; they are left to it.`,
+    );
+  }
+  if (merge.versionAdded) ctx.ui.info('The live policy had no version; version: 1 is added.');
+
+  const diff = unifiedDiff(merge.before, merge.after, {
+    fromLabel: `${o.sandbox} (live policy)`,
+    toLabel: `${o.sandbox} (after)`,
+  });
+  if (o.dryRun) {
+    ctx.ui.out(diff);
+    ctx.ui.info(formatPlan(steps));
+    ctx.ui.info('Dry run: nothing was changed.');
+    return 0;
+  }
+  if (consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY }) === 'ask') {
+    ctx.ui.info(diff);
+    const confirm =
+      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
+    if (!(await confirm(x.question))) {
+      ctx.ui.info('Nothing was changed.');
+      return 1;
+    }
+  }
+
+  const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
+  let result;
+  try {
+    result = await withPolicyFile(merge.after, (file) =>
+      deps.openshell.policySet(o.sandbox, file, { wait: true }),
+    );
+  } catch (e) {
+    throw applyError(e, o.sandbox);
+  }
+  await recordEntry(ctx, o.sandbox, x.record);
+  const version = result.version !== undefined ? ` (policy version ${result.version})` : '';
+  ctx.ui.info(`✓ ${x.done}${version}.`);
+  return 0;
+}
+
+function applyError(e: unknown, sandbox: string): unknown {
+  if (!(e instanceof NemoclawError)) return e;
+  if (e.kind === 'timeout' || e.exitCode === 124 || e.detail?.exitCode === 124) {
+    return new NemoclawError(
+      'timeout',
+      `OpenShell accepted the policy for sandbox ${sandbox} but did not report it loaded in time.`,
+      {
+        cause: e,
+        hint: `Check \`openshell policy list ${sandbox}\`; if the revision failed, run the same command again (it is safe to repeat).`,
+      },
+    );
+  }
+  return e;
+}
+
+async function recordEntry(ctx: Context, sandbox: string, fn: (e: SandboxEntry) => SandboxEntry) {
+  await ctx.registry().update((reg) => {
+    const e = reg.sandboxes[sandbox];
+    if (!e) return undefined;
+    return { ...reg, sandboxes: { ...reg.sandboxes, [sandbox]: fn(e) } };
+  });
+}
+
+function recordAdd(e: SandboxEntry, t: Target, now: Date): SandboxEntry {
+  const updatedAt = now.toISOString();
+  if (t.kind === 'preset') {
+    if (e.presets.includes(t.patch.name)) return e;
+    return { ...e, presets: [...e.presets, t.patch.name], updatedAt };
+  }
+  const rest = e.customPolicies.filter((c) => c.name !== t.patch.name);
+  return { ...e, customPolicies: [...rest, { name: t.patch.name, content: t.content }], updatedAt };
+}
+
+function recordRemove(e: SandboxEntry, name: string, now: Date): SandboxEntry {
+  const presets = e.presets.filter((p) => p !== name);
+  const customPolicies = e.customPolicies.filter((c) => c.name !== name);
+  if (presets.length === e.presets.length && customPolicies.length === e.customPolicies.length)
+    return e;
+  return { ...e, presets, customPolicies, updatedAt: now.toISOString() };
+}

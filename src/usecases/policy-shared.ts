@@ -1,0 +1,83 @@
+/** What the policy use cases share: their dependencies, the sandbox's record, presets, the live policy. */
+import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { Confirm } from '../adapters/terminal/confirm.ts';
+import type { Context } from '../context.ts';
+import { NemoclawError, UsageError } from '../core/errors.ts';
+import { didYouMean } from '../core/names.ts';
+import { parseCustomPolicyFile } from '../core/policy/parse.ts';
+import type { PolicyPatch } from '../core/policy/merge.ts';
+import type { Preset } from '../core/policy/presets.ts';
+import type { SandboxEntry } from '../core/registry/schema.ts';
+
+export interface PolicyDeps {
+  openshell: Pick<OpenshellClient, 'policyGet' | 'policySet'>;
+  /** Asks the user; only called when a terminal is attached and neither --yes nor env answered. */
+  confirm?: Confirm;
+  /** The packaged presets; loaded from the package when absent. */
+  presets?: Preset[];
+}
+
+export async function sandboxEntry(ctx: Context, sandbox: string): Promise<SandboxEntry> {
+  const reg = await ctx.registry().read();
+  const entry = reg.sandboxes[sandbox];
+  if (!entry) {
+    throw new NemoclawError('not-found', `Sandbox ${sandbox} is not registered.`, {
+      hint: 'See the registered sandboxes with `nemoclaw list`.',
+    });
+  }
+  return entry;
+}
+
+export async function presetsOf(
+  ctx: Context,
+  deps: Pick<PolicyDeps, 'presets'>,
+): Promise<Preset[]> {
+  if (deps.presets) return deps.presets;
+  const { loadPresets } = await import('../adapters/policy/assets.ts');
+  return loadPresets(ctx.packageRoot);
+}
+
+export function findPreset(presets: Preset[], name: string): Preset | undefined {
+  return presets.find((p) => p.name === name);
+}
+
+export function unknownPresetError(presets: Preset[], name: string, custom: string[] = []) {
+  const names = [...presets.map((p) => p.name), ...custom];
+  const close = didYouMean(name, names);
+  return new UsageError(`Unknown preset "${name}".`, {
+    hint: `${close ? `Did you mean ${close}? ` : ''}Presets: ${names.join(', ')}.`,
+  });
+}
+
+/** A custom policy recorded in the registry, as a patch. */
+export function customPatch(c: { name: string; content: string }): PolicyPatch {
+  const f = parseCustomPolicyFile(c.content, `custom policy ${c.name} (registry)`);
+  return { name: c.name, entries: f.network_policies };
+}
+
+/** Every patch the registry says the sandbox has: its presets, then its custom policies. */
+export function recordedPatches(entry: SandboxEntry, presets: Preset[]): PolicyPatch[] {
+  const out: PolicyPatch[] = [];
+  for (const n of entry.presets) {
+    const p = findPreset(presets, n);
+    if (p) out.push(p);
+  }
+  for (const c of entry.customPolicies) out.push(customPatch(c));
+  return out;
+}
+
+/** The live policy YAML (`policy get --full`); an empty answer is refused, never treated as "no policy". */
+export async function livePolicyYaml(
+  deps: Pick<PolicyDeps, 'openshell'>,
+  sandbox: string,
+): Promise<string> {
+  const view = await deps.openshell.policyGet(sandbox);
+  if (!view.yaml || view.yaml.trim() === '') {
+    throw new NemoclawError(
+      'failed',
+      `OpenShell returned no policy document for sandbox ${sandbox}, so nemoclaw will not change it.`,
+      { hint: `Check \`openshell policy get ${sandbox} --full\`, then retry.` },
+    );
+  }
+  return view.yaml;
+}

@@ -1,0 +1,561 @@
+/**
+ * The policy use cases against an in-memory OpenShell stand-in (policy get/set only) and a real
+ * temporary registry. The stand-in validates what it is sent the way OpenShell does (strict
+ * schema, static sections frozen) and re-serialises it the way OpenShell does (`name` filled in,
+ * `port` as `ports`), so a re-add must still be recognised as a no-op.
+ */
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { PolicyView } from '../../src/adapters/openshell/types.ts';
+import { loadBaseline, loadPresets } from '../../src/adapters/policy/assets.ts';
+import { statePaths } from '../../src/adapters/state/paths.ts';
+import { registryStore } from '../../src/adapters/state/registry-store.ts';
+import { createUi } from '../../src/adapters/terminal/ui.ts';
+import type { Context } from '../../src/context.ts';
+import { NemoclawError } from '../../src/core/errors.ts';
+import { composePolicy } from '../../src/core/policy/merge.ts';
+import { parsePolicy } from '../../src/core/policy/parse.ts';
+import { emptyRegistry, withSandbox, type SandboxEntry } from '../../src/core/registry/schema.ts';
+import { policyAdd, policyRemove } from '../../src/usecases/policy-change.ts';
+import { recordedPatches, type PolicyDeps } from '../../src/usecases/policy-shared.ts';
+import { creationPolicy, ensurePolicies } from '../../src/usecases/policy-restore.ts';
+import { policyCheck, policyGet, policyList } from '../../src/usecases/policy-view.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const presets = await loadPresets(ROOT);
+const baseline = await loadBaseline(ROOT, 'openclaw');
+
+class FakeOpenshell {
+  yaml: string;
+  version = 1;
+  gets = 0;
+  sets: { content: string; mode: number }[] = [];
+  fail: 'timeout' | 'load' | undefined;
+  constructor(yaml: string) {
+    this.yaml = yaml;
+  }
+  async policyGet(_sandbox: string): Promise<PolicyView> {
+    this.gets++;
+    return { version: this.version, hash: 'a1b2c3d4e5f6', status: 'Loaded', yaml: this.yaml };
+  }
+  async policySet(_sandbox: string, file: string, o?: { wait?: boolean }) {
+    expect(o?.wait).toBe(true);
+    const content = await readFile(file, 'utf8');
+    this.sets.push({ content, mode: (await stat(file)).mode & 0o777 });
+    if (this.fail === 'timeout') {
+      throw new NemoclawError('timeout', 'policy set --wait timed out', { exitCode: 124 });
+    }
+    const next = parsePolicy(content, 'policy set').policy;
+    const current = parse(this.yaml) as Record<string, unknown>;
+    for (const s of ['filesystem_policy', 'landlock', 'process'] as const) {
+      if (JSON.stringify(current[s]) !== JSON.stringify(next[s])) {
+        throw new NemoclawError('invalid', `INVALID_ARGUMENT: ${s} cannot change`);
+      }
+    }
+    // OpenShell stores the proto and prints it back in its own canonical form.
+    for (const [key, e] of Object.entries(next.network_policies ?? {})) {
+      e.name ||= key;
+      for (const ep of e.endpoints ?? []) {
+        if (ep.port !== undefined && !ep.ports) ep.ports = [ep.port];
+        delete ep.port;
+      }
+    }
+    this.yaml = stringify(next);
+    this.version++;
+    return { version: this.version, unchanged: false };
+  }
+}
+
+let home: string;
+let out: string[];
+let err: string[];
+let openshell: FakeOpenshell;
+
+function entry(over: Partial<SandboxEntry> = {}): SandboxEntry {
+  return {
+    name: 'alpha',
+    agent: 'openclaw',
+    provider: 'build',
+    model: 'm',
+    blueprintVersion: '0.1.0',
+    blueprintDigest: `sha256:${'a'.repeat(64)}`,
+    image: 'img',
+    policyTier: 'balanced',
+    presets: [],
+    customPolicies: [],
+    gpu: { enabled: false },
+    dashboardPort: 18789,
+    gatewayName: 'nemoclaw',
+    channels: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+function makeCtx(o: { tty?: boolean; env?: Record<string, string> } = {}): Context {
+  const registry = registryStore(join(home, 'sandboxes.json'));
+  return {
+    env: o.env ?? {},
+    cwd: home,
+    paths: statePaths(home),
+    packageRoot: ROOT,
+    ui: createUi({
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      stdinIsTTY: o.tty ?? false,
+    }),
+    log: { debug() {}, info() {}, warn() {}, error() {}, flush() {} },
+    defaultAgent: 'openclaw',
+    nonInteractive: !o.tty,
+    now: () => new Date('2026-02-02T00:00:00.000Z'),
+    registry: () => registry,
+  };
+}
+
+function deps(extra: Partial<PolicyDeps> = {}): PolicyDeps {
+  return { openshell, presets, ...extra };
+}
+
+async function recorded(): Promise<SandboxEntry> {
+  return (await makeCtx().registry().read()).sandboxes.alpha!;
+}
+
+async function rejects(p: Promise<unknown>): Promise<NemoclawError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(NemoclawError);
+    return e as NemoclawError;
+  }
+  throw new Error('expected a rejection');
+}
+
+const liveKeys = () =>
+  Object.keys((parse(openshell.yaml) as { network_policies?: object }).network_policies ?? {});
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'nemoclaw-policy-test-'));
+  out = [];
+  err = [];
+  openshell = new FakeOpenshell(baseline);
+  await makeCtx()
+    .registry()
+    .update(() => withSandbox(emptyRegistry(), entry()));
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('policy-add', () => {
+  it('merges the preset, applies it with --wait from a 0600 file, and records it', async () => {
+    expect(await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true })).toBe(
+      0,
+    );
+    expect(openshell.sets).toHaveLength(1);
+    expect(openshell.sets[0]!.mode).toBe(0o600);
+    expect(openshell.sets[0]!.content).not.toMatch(/^preset:/m);
+    expect(liveKeys()).toEqual(['clawhub', 'openclaw_docs', 'npm_registry']);
+    expect((await recorded()).presets).toEqual(['npm']);
+    expect((await recorded()).updatedAt).toBe('2026-02-02T00:00:00.000Z');
+    expect(err.join('')).toMatch(/Applied the preset npm to sandbox alpha \(policy version 2\)/);
+  });
+
+  it('re-adding is a no-op: no policy set, even after OpenShell re-serialised it', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
+    expect(await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true })).toBe(
+      0,
+    );
+    expect(openshell.sets).toHaveLength(1);
+    expect(err.join('')).toMatch(/already applied/);
+    expect((await recorded()).presets).toEqual(['npm']);
+  });
+
+  it('--dry-run prints a diff and changes nothing, without a terminal or --yes', async () => {
+    expect(
+      await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', dryRun: true }),
+    ).toBe(0);
+    const diff = out.join('');
+    expect(diff).toMatch(/^--- alpha \(live policy\)\n\+\+\+ alpha \(after\)\n@@/);
+    expect(diff).toContain('+  npm_registry:');
+    expect(diff).not.toMatch(/^-(?!--)/m);
+    expect(err.join('')).toMatch(/Dry run: nothing was changed/);
+    expect(openshell.sets).toHaveLength(0);
+    expect((await recorded()).presets).toEqual([]);
+  });
+
+  it('without a terminal and without --yes it exits 2 before touching OpenShell', async () => {
+    const e = await rejects(policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm' }));
+    expect(e.exitCode).toBe(2);
+    expect(e.hint).toMatch(/--yes/);
+    expect(openshell.gets).toBe(0);
+  });
+
+  it('NEMOCLAW_NON_INTERACTIVE=1 acts as --yes', async () => {
+    const ctx = makeCtx({ env: { NEMOCLAW_NON_INTERACTIVE: '1' } });
+    expect(await policyAdd(ctx, deps(), { sandbox: 'alpha', preset: 'npm' })).toBe(0);
+    expect(openshell.sets).toHaveLength(1);
+  });
+
+  it('asks on a terminal; "no" changes nothing', async () => {
+    const asked: string[] = [];
+    const confirm = async (q: string) => (asked.push(q), false);
+    const code = await policyAdd(makeCtx({ tty: true }), deps({ confirm }), {
+      sandbox: 'alpha',
+      preset: 'npm',
+    });
+    expect(code).toBe(1);
+    expect(asked).toEqual(['Apply the preset npm to sandbox alpha?']);
+    expect(err.join('')).toContain('+  npm_registry:');
+    expect(openshell.sets).toHaveLength(0);
+  });
+
+  it('asks on a terminal; "yes" applies', async () => {
+    const confirm = async () => true;
+    expect(
+      await policyAdd(makeCtx({ tty: true }), deps({ confirm }), {
+        sandbox: 'alpha',
+        preset: 'npm',
+      }),
+    ).toBe(0);
+    expect(openshell.sets).toHaveLength(1);
+  });
+
+  it.each([
+    ['YAML that does not parse', 'version: 1\nnetwork_policies: [\n'],
+    ['a degraded answer', 'error: upstream unavailable\n'],
+    ['an empty answer', ''],
+  ])('refuses when the live policy is %s', async (_n, yaml) => {
+    openshell.yaml = yaml;
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true }),
+    );
+    expect(e.kind).toBe('failed');
+    expect(e.message).toMatch(/will not change it/);
+    expect(openshell.sets).toHaveLength(0);
+    expect((await recorded()).presets).toEqual([]);
+  });
+
+  it('maps a --wait timeout to a clear error and records nothing', async () => {
+    openshell.fail = 'timeout';
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true }),
+    );
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toMatch(/did not report it loaded in time/);
+    expect(e.hint).toMatch(/openshell policy list alpha/);
+    expect((await recorded()).presets).toEqual([]);
+  });
+
+  it("leaves OpenShell's provider entries out of what it sends", async () => {
+    openshell.yaml = `${baseline}  _provider_github:\n    endpoints: [{ host: api.github.com, port: 443 }]\n    binaries: [{ path: /usr/bin/gh }]\n`;
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
+    expect(openshell.sets[0]!.content).not.toContain('_provider_');
+  });
+
+  it.each([
+    [{ preset: 'nmp' }, /Unknown preset "nmp"/, /Did you mean npm/],
+    [{}, /either a preset name or --from-file/, /policy-add npm/],
+    [
+      { preset: 'npm', fromFile: 'x.yaml' },
+      /either a preset name or --from-file/,
+      /policy-add npm/,
+    ],
+    [{ fromFile: 'missing.yaml' }, /Cannot read/, undefined],
+  ])('usage errors exit 2: %j', async (o, msg, hint) => {
+    const e = await rejects(policyAdd(makeCtx(), deps(), { sandbox: 'alpha', yes: true, ...o }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(msg);
+    if (hint) expect(e.hint).toMatch(hint);
+  });
+
+  it('refuses an unregistered sandbox', async () => {
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'beta', preset: 'npm', yes: true }),
+    );
+    expect(e.kind).toBe('not-found');
+  });
+});
+
+describe('policy-add --from-file (custom policies)', () => {
+  const custom = `network_policies:
+  internal_api:
+    name: internal_api
+    endpoints:
+      - host: api.internal.example.com
+        port: 443
+        protocol: rest
+        enforcement: enforce
+        access: read-only
+    binaries:
+      - path: /usr/bin/node
+`;
+  it('applies it, records it by file name, and removes exactly its keys', async () => {
+    await writeFile(join(home, 'my-api.yaml'), custom);
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'my-api.yaml', yes: true });
+    expect(liveKeys()).toContain('internal_api');
+    expect((await recorded()).customPolicies).toEqual([{ name: 'my-api', content: custom }]);
+
+    await policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'my-api', yes: true });
+    expect(liveKeys()).toEqual(['clawhub', 'openclaw_docs']);
+    expect((await recorded()).customPolicies).toEqual([]);
+  });
+
+  it('names it by preset.name when the file declares one', async () => {
+    await writeFile(
+      join(home, 'f.yaml'),
+      `preset: { name: corp, description: Corp API }\n${custom}`,
+    );
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'f.yaml', yes: true });
+    expect((await recorded()).customPolicies.map((c) => c.name)).toEqual(['corp']);
+  });
+
+  it('rejects an invalid file with its path and line, exit 2, before any change', async () => {
+    await writeFile(
+      join(home, 'bad.yaml'),
+      custom.replace('access: read-only', 'acces: read-only'),
+    );
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'bad.yaml', yes: true }),
+    );
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(
+      /bad\.yaml:9:9: network_policies\.internal_api\.endpoints\[0\]\.acces: unknown key/,
+    );
+    expect(openshell.gets).toBe(0);
+  });
+
+  it('refuses the name of a built-in preset', async () => {
+    await writeFile(join(home, 'npm.yaml'), custom);
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'npm.yaml', yes: true }),
+    );
+    expect(e.message).toMatch(/built-in preset npm/);
+  });
+
+  it("refuses to take over another preset's key", async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
+    await writeFile(join(home, 'mine.yaml'), custom.replaceAll('internal_api', 'npm_registry'));
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'mine.yaml', yes: true }),
+    );
+    expect(e.message).toMatch(/network_policies\.npm_registry, which belongs to npm/);
+  });
+});
+
+describe('policy-remove', () => {
+  it('deletes exactly the preset keys and forgets it', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'pypi', yes: true });
+    expect(
+      await policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'npm', yes: true }),
+    ).toBe(0);
+    expect(liveKeys()).toEqual(['clawhub', 'openclaw_docs', 'pypi']);
+    expect((await recorded()).presets).toEqual(['pypi']);
+    expect(err.join('')).toMatch(/Removed the preset npm/);
+  });
+
+  it('is a no-op for a preset that is not applied', async () => {
+    expect(
+      await policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'npm', yes: true }),
+    ).toBe(0);
+    expect(openshell.sets).toHaveLength(0);
+    expect(err.join('')).toMatch(/not applied/);
+  });
+
+  it('--dry-run shows only removed lines', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
+    await policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'npm', dryRun: true });
+    expect(out.join('')).toMatch(/^- {2}npm_registry:/m);
+    expect(out.join('')).not.toMatch(/^\+ /m);
+    expect(openshell.sets).toHaveLength(1);
+  });
+
+  it('needs --yes without a terminal', async () => {
+    const e = await rejects(policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'npm' }));
+    expect(e.exitCode).toBe(2);
+  });
+
+  it('refuses an unknown name', async () => {
+    const e = await rejects(
+      policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'nope', yes: true }),
+    );
+    expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('restoring after a rebuild or re-onboard', () => {
+  it('the recorded presets and custom policies compose the same network policy', async () => {
+    await writeFile(
+      join(home, 'corp.yaml'),
+      'network_policies:\n  corp:\n    endpoints: [{ host: corp.example.com, port: 443 }]\n    binaries: [{ path: /usr/bin/curl }]\n',
+    );
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'github', yes: true });
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'corp.yaml', yes: true });
+    const rebuilt = composePolicy(baseline, recordedPatches(await recorded(), presets));
+    expect(Object.keys(parse(rebuilt).network_policies).sort()).toEqual(liveKeys().sort());
+  });
+});
+
+describe('policy-list', () => {
+  it('marks applied (●) and not applied (○) presets from the live policy', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
+    out = [];
+    await policyList(makeCtx(), deps(), { sandbox: 'alpha' });
+    const text = out.join('');
+    expect(text).toMatch(/● npm +npm and Yarn/);
+    expect(text).toMatch(/○ pypi/);
+  });
+
+  it('--json, and notes drift between the registry and the live policy', async () => {
+    await makeCtx()
+      .registry()
+      .update((r) => ({
+        ...r,
+        sandboxes: { alpha: { ...r.sandboxes.alpha!, presets: ['pypi'] } },
+      }));
+    await policyList(makeCtx(), deps(), { sandbox: 'alpha', json: true });
+    const doc = JSON.parse(out.join(''));
+    expect(doc).toMatchObject({ schemaVersion: 1, sandbox: 'alpha', source: 'live' });
+    expect(doc.presets.find((p: { name: string }) => p.name === 'pypi')).toMatchObject({
+      applied: false,
+      recorded: true,
+    });
+  });
+
+  it('falls back to the registry with a warning when the live policy cannot be read', async () => {
+    openshell.yaml = 'garbage: [';
+    await policyList(makeCtx(), deps(), { sandbox: 'alpha', json: true });
+    expect(JSON.parse(out.join('')).source).toBe('registry');
+    expect(err.join('')).toMatch(/Cannot read the live policy/);
+  });
+});
+
+describe('policy-get', () => {
+  it('prints the YAML, with metadata as comments unless --raw', async () => {
+    await policyGet(makeCtx(), deps(), { sandbox: 'alpha' });
+    expect(out.join('')).toMatch(
+      /^# Effective policy of sandbox alpha\n# version 1, hash a1b2c3d4e5f6, status Loaded/,
+    );
+    out = [];
+    await policyGet(makeCtx(), deps(), { sandbox: 'alpha', raw: true });
+    expect(out.join('')).toBe(`${baseline.trimEnd()}\n`);
+  });
+});
+
+describe('policy-check', () => {
+  it.each([
+    [
+      'https://clawhub.com/skills',
+      {},
+      0,
+      /^ALLOWED +GET https:\/\/clawhub.com\/skills\n {2}by network_policies\.clawhub\.endpoints\[0\] access: read-only/,
+    ],
+    [
+      'https://clawhub.com/skills',
+      { method: 'POST' },
+      1,
+      /DENIED.*\n.*no rule allows POST \/skills/,
+    ],
+    [
+      'https://clawhub.com/skills',
+      { binary: '/usr/bin/curl' },
+      1,
+      /allowed binaries: \/usr\/local\/bin\/openclaw, \/usr\/bin\/node/,
+    ],
+    [
+      'https://registry.npmjs.org/left-pad',
+      {},
+      1,
+      /the preset npm would allow it: nemoclaw alpha policy-add npm/,
+    ],
+    ['https://nowhere.example.org/', {}, 1, /no preset allows it/],
+  ])('%s %j → exit %i', async (url, o, code, want) => {
+    expect(await policyCheck(makeCtx(), deps(), { sandbox: 'alpha', url, ...o })).toBe(code);
+    expect(out.join('')).toMatch(want);
+  });
+
+  it('--json', async () => {
+    await policyCheck(makeCtx(), deps(), {
+      sandbox: 'alpha',
+      url: 'https://pypi.org/simple/x/',
+      json: true,
+    });
+    expect(JSON.parse(out.join(''))).toMatchObject({
+      schemaVersion: 1,
+      decision: 'deny',
+      reason: 'no-endpoint',
+      suggestions: ['pypi'],
+    });
+  });
+
+  it.each([
+    ['not a url', {}],
+    ['ftp://x.example.com/', {}],
+    ['https://x.example.com/', { method: 'GE T' }],
+    ['https://x.example.com/', { binary: 'curl' }],
+  ])('usage errors exit 2: %s %j', async (url, o) => {
+    const e = await rejects(policyCheck(makeCtx(), deps(), { sandbox: 'alpha', url, ...o }));
+    expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('onboarding and rebuild helpers', () => {
+  it('creationPolicy: the baseline plus recorded presets and custom policies, valid', async () => {
+    const custom = {
+      name: 'corp',
+      content:
+        'network_policies:\n  corp:\n    endpoints: [{ host: corp.example.com, port: 443 }]\n    binaries: [{ path: /usr/bin/curl }]\n',
+    };
+    const yaml = await creationPolicy(
+      makeCtx(),
+      { presets },
+      {
+        agent: 'hermes',
+        presets: ['npm', 'pypi'],
+        customPolicies: [custom],
+      },
+    );
+    const p = parsePolicy(yaml, 'creation').policy;
+    expect(Object.keys(p.network_policies!)).toEqual(['npm_registry', 'pypi', 'corp']);
+    expect(p.process).toEqual({ run_as_user: 'sandbox', run_as_group: 'sandbox' });
+  });
+
+  it('ensurePolicies: applies a tier in one set and never drops what the user added', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'slack', yes: true });
+    const r = await ensurePolicies(makeCtx(), deps(), {
+      sandbox: 'alpha',
+      presets: ['npm', 'pypi'],
+    });
+    expect(r).toMatchObject({
+      presets: ['npm', 'pypi', 'slack'],
+      changed: true,
+      added: ['npm_registry', 'pypi'],
+    });
+    expect(openshell.sets).toHaveLength(2);
+    expect(liveKeys()).toEqual(['clawhub', 'openclaw_docs', 'slack', 'npm_registry', 'pypi']);
+    expect((await recorded()).presets).toEqual(['npm', 'pypi', 'slack']);
+    // Re-onboarding with the restricted tier keeps them all and changes nothing.
+    const again = await ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: [] });
+    expect(again.changed).toBe(false);
+    expect(openshell.sets).toHaveLength(2);
+    expect((await recorded()).presets).toEqual(['npm', 'pypi', 'slack']);
+  });
+
+  it('ensurePolicies: restores recorded presets on a fresh (rebuilt) sandbox', async () => {
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'github', yes: true });
+    openshell.yaml = baseline; // the rebuilt sandbox starts from the baseline
+    await ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: [] });
+    expect(liveKeys()).toContain('github');
+  });
+
+  it('ensurePolicies: refuses an unknown preset name', async () => {
+    const e = await rejects(
+      ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: ['nope'] }),
+    );
+    expect(e.exitCode).toBe(2);
+  });
+});
