@@ -1,0 +1,67 @@
+/**
+ * The wizard's questions, as an interface so use cases can be driven by a script in tests and by
+ * @inquirer/prompts on a real terminal (loaded only when a question is asked).
+ */
+export interface Choice<T extends string> {
+  value: T;
+  name: string;
+  description?: string;
+}
+
+export interface Prompter {
+  select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
+  input(
+    message: string,
+    o?: { default?: string; validate?: (v: string) => string | true },
+  ): Promise<string>;
+  /** Hidden input; the value never echoes. */
+  password(message: string, o?: { validate?: (v: string) => string | true }): Promise<string>;
+  confirm(message: string, defaultValue?: boolean): Promise<boolean>;
+  checkbox<T extends string>(
+    message: string,
+    choices: (Choice<T> & { checked?: boolean })[],
+  ): Promise<T[]>;
+}
+
+/** Ctrl-C at a prompt. */
+export class PromptCanceled extends Error {
+  constructor() {
+    super('canceled at a prompt');
+    this.name = 'PromptCanceled';
+  }
+}
+
+async function guard<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if ((e as Error)?.name === 'ExitPromptError') throw new PromptCanceled();
+    throw e;
+  }
+}
+
+export function inquirerPrompter(): Prompter {
+  const load = () => import('@inquirer/prompts');
+  return {
+    async select(message, choices, defaultValue) {
+      const { select } = await load();
+      return guard(select({ message, choices, default: defaultValue, pageSize: 12 }));
+    },
+    async input(message, o = {}) {
+      const { input } = await load();
+      return guard(input({ message, default: o.default, validate: o.validate }));
+    },
+    async password(message, o = {}) {
+      const { password } = await load();
+      return guard(password({ message, mask: '*', validate: o.validate }));
+    },
+    async confirm(message, defaultValue = false) {
+      const { confirm } = await load();
+      return guard(confirm({ message, default: defaultValue }));
+    },
+    async checkbox(message, choices) {
+      const { checkbox } = await load();
+      return guard(checkbox({ message, choices, pageSize: 15 }));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { DockerEngine } from '../../adapters/docker/engine.ts';
+import type { OpenshellClient } from '../../adapters/openshell/types.ts';
+import type { Progress } from '../../adapters/terminal/progress.ts';
+import type { Prompter } from '../../adapters/terminal/prompt.ts';
+import type { ResolvedBlueprint } from '../../adapters/blueprint/resolve.ts';
+import type { Context } from '../../context.ts';
+import type { OnboardIntent } from '../../core/onboard/intent.ts';
+import type { Session } from '../../core/onboard/session.ts';
+
+export const GATEWAY_NAME = 'nemoclaw';
+
+export interface OnboardDeps {
+  openshell: OpenshellClient;
+  engine(): Promise<DockerEngine>;
+  /** Present in interactive mode only. */
+  prompter?: Prompter;
+  fetchImpl?: typeof fetch;
+  /** Takes a snapshot before a recreate; returns its id. */
+  snapshot?(sandbox: string): Promise<string>;
+  /** Extra labels for everything created (tests add their run id). */
+  extraLabels?: Record<string, string>;
+}
+
+/** What the steps share while one onboarding runs. */
+export interface StepEnv {
+  ctx: Context;
+  deps: OnboardDeps;
+  session: Session;
+  intent: OnboardIntent;
+  progress: Progress;
+  save(): Promise<void>;
+  /** Resolved and verified by the blueprint step (re-done on resume: verification precedes use). */
+  blueprint?: ResolvedBlueprint & { digest: string };
+  /** The provider key, in memory only. */
+  apiKey?: string;
+}
