@@ -158,7 +158,8 @@ export function update<T>(fn: (s: SimState) => T): T {
       } catch {
         // raced with its owner; retry
       }
-      if (Date.now() > deadline) throw new Error(`simulator state lock busy: ${lock}`);
+      if (Date.now() > deadline)
+        throw new Error(`simulator state lock busy: ${lock}`, { cause: e });
       sleepSync(5);
     }
   }
