@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
   const fault = injectedFault(key);
   if (fault !== undefined) {
     const msg = `simulated failure of '${key}' (OPENSHELL_SIM_FAIL)`;
-    if (fault === 2) process.stderr.write(`error: ${msg}\n`);
+    if (fault === 2) usage(new UsageError(msg, parsed.path));
     else process.stderr.write(formatMiette(msg));
     return fault;
   }
