@@ -76,6 +76,8 @@ export function createRunner(o: RunnerOptions): Runner {
       cancelSignal: ro.signal,
       forceKillAfterDelay: 2_000,
       maxBuffer: 256 * 1024 * 1024,
+      // exec returns the remote command's output byte for byte.
+      stripFinalNewline: false,
       ...(ro.inherit
         ? { stdio: 'inherit' as const }
         : ro.input !== undefined

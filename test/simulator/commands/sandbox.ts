@@ -157,9 +157,14 @@ export async function create(p: Parsed): Promise<void> {
         cpu: p.flags.cpu as string | undefined,
         memory: p.flags.memory as string | undefined,
       });
+      // The ready delay runs from the container start (at least 100 ms), so a main process
+      // that exits at once is seen as Error rather than racing to Ready.
+      const delay = Math.max(100, Number(process.env.OPENSHELL_SIM_READY_DELAY_MS ?? 300));
       update((s) => {
         const r = server(s, ctx.endpoint).sandboxes[name];
-        if (r) r.container_id = id;
+        if (!r) return;
+        r.container_id = id;
+        r.ready_at_ms = Date.now() + delay;
       });
     } catch (e) {
       update((s) => {
