@@ -112,6 +112,29 @@ describe.skipIf(skip)('simulator sandboxes are real containers', () => {
     expect(lines.some((l) => /\[sandbox\] \[INFO \] \[process\] main-started$/.test(l))).toBe(true);
   });
 
+  it('logs --tail follows until the caller aborts', async () => {
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const following = client.logs(name, {
+      follow: true,
+      tail: 1,
+      source: 'sandbox',
+      signal: stop.signal,
+      onLine: (l) => {
+        seen.push(l);
+        if (l.endsWith('followed-line')) stop.abort();
+      },
+    });
+    // Write until the follower has seen it: it may start following after the first write.
+    for (let i = 0; i < 30 && !stop.signal.aborted; i++) {
+      await client.sandboxExec(name, ['sh', '-c', 'echo followed-line > /proc/1/fd/1']);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const lines = await following;
+    expect(lines.at(-1)).toMatch(/\[sandbox\] \[INFO \] \[process\] followed-line$/);
+    expect(seen).toEqual(lines);
+  });
+
   it('a main process that exits puts the sandbox in Error', async () => {
     const e = await client
       .sandboxCreate({ name: 'dies', from: image, command: ['/bin/sh', '-c', 'exit 4'] })

@@ -103,7 +103,17 @@ describe('openshell simulator strictness', () => {
   });
 
   it('sandboxes: Provisioning then Ready; a duplicate name exits 1 with Error:', async () => {
-    const create = sim.run(['sandbox', 'create', '--name', 'sb1', '--from', 'img:1', '-g', 'gw']);
+    const create = sim.run([
+      'sandbox',
+      'create',
+      '--name',
+      'sb1',
+      '--from',
+      'img:1',
+      '--keep',
+      '-g',
+      'gw',
+    ]);
     await new Promise((r) => setTimeout(r, 150));
     const early = await sim.run(['sandbox', 'list', '-g', 'gw', '-o', 'json']);
     const created = await create;

@@ -209,6 +209,7 @@ export interface OpenshellClient {
   policyGet(sandbox: string, o?: { base?: boolean; rev?: number }): Promise<PolicyView>;
   policyList(sandbox: string): Promise<PolicyRevision[]>;
 
+  /** `background` defaults to true: a foreground forward blocks until it is killed. */
   forwardStart(
     sandbox: string,
     port: number,
