@@ -25,6 +25,8 @@ export interface GatewayStatus {
   server?: string;
   version?: string;
   error?: string;
+  authentication?: { status: string; [k: string]: unknown };
+  http_status?: string;
 }
 
 export interface GatewayListEntry {
@@ -78,8 +80,8 @@ export interface SandboxSummary {
 export interface SandboxDetail extends SandboxSummary {
   revision?: number;
   policy_source?: string;
-  /** Policy YAML text, when the CLI includes it. */
-  policy?: string;
+  /** The policy as `sandbox get -o json` prints it: the YAML schema's fields, as JSON. */
+  policy?: Record<string, unknown> | null;
 }
 
 export interface PolicyView {
@@ -87,7 +89,8 @@ export interface PolicyView {
   hash: string;
   status: string;
   source?: string;
-  /** The YAML document (with --full). */
+  configRevision?: number;
+  /** The YAML document exactly as OpenShell serialised it (`--full`, or `--base`). */
   yaml?: string;
 }
 
@@ -189,8 +192,11 @@ export interface OpenshellClient {
     command: string[],
     o?: { workdir?: string; timeoutSecs?: number; input?: string; env?: Record<string, string> },
   ): Promise<ExecResult>;
-  /** Interactive: inherits the terminal; resolves with the exit code. */
-  sandboxConnect(name: string): Promise<number>;
+  /**
+   * Interactive: inherits the terminal; resolves with the exit code. With `input`, the session
+   * reads that text instead of the terminal (scripted use and tests).
+   */
+  sandboxConnect(name: string, o?: { input?: string }): Promise<number>;
   sandboxUpload(name: string, localPath: string, remoteDir?: string): Promise<void>;
   sandboxDownload(name: string, remotePath: string, localDir: string): Promise<void>;
 
@@ -199,10 +205,11 @@ export interface OpenshellClient {
     policyFile: string,
     o?: { wait?: boolean; timeoutSecs?: number },
   ): Promise<{ version?: number; unchanged: boolean }>;
-  /** `policy get --full`: metadata plus the YAML. */
-  policyGet(sandbox: string, o?: { base?: boolean }): Promise<PolicyView>;
+  /** `policy get --full` (or `--base`): metadata plus the YAML; `rev` picks a stored revision. */
+  policyGet(sandbox: string, o?: { base?: boolean; rev?: number }): Promise<PolicyView>;
   policyList(sandbox: string): Promise<PolicyRevision[]>;
 
+  /** `background` defaults to true: a foreground forward blocks until it is killed. */
   forwardStart(
     sandbox: string,
     port: number,
