@@ -11,6 +11,7 @@ import { VERSION } from './version.ts';
 import type { CommandEnv } from './commands/types.ts';
 import { registerBlueprint } from './commands/blueprint.ts';
 import { registerList } from './commands/list.ts';
+import { registerOnboard } from './commands/onboard.ts';
 import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
 
 export interface GlobalFlags {
@@ -20,7 +21,7 @@ export interface GlobalFlags {
 }
 
 /** Registration functions for global commands; each area adds one line here. */
-const GLOBAL_REGISTRARS = [registerList, registerBlueprint];
+const GLOBAL_REGISTRARS = [registerOnboard, registerList, registerBlueprint];
 
 const SANDBOX_HELP = `
 Sandbox commands (nemoclaw <name> <verb>; run \`nemoclaw <name> --help\` for details):

@@ -32,6 +32,8 @@ export interface PreflightOptions {
   gatewayPort: number;
   dashboardPort: number;
   gpu: GpuRequest;
+  /** Ports already held by this sandbox's own forward (a re-run or resume). */
+  ownDashboardForward?: boolean;
   /** `openshell --version` through the OpenShell client; the check is skipped when absent. */
   openshellVersion?: () => Promise<{ raw: string; version: string }>;
 }
@@ -76,7 +78,9 @@ export async function runPreflight(
       ...(o.gatewayMode === 'local'
         ? [{ port: o.gatewayPort, role: 'gateway', envVar: 'NEMOCLAW_GATEWAY_PORT' }]
         : []),
-      { port: o.dashboardPort, role: 'dashboard', envVar: 'NEMOCLAW_DASHBOARD_PORT' },
+      ...(o.ownDashboardForward
+        ? []
+        : [{ port: o.dashboardPort, role: 'dashboard', envVar: 'NEMOCLAW_DASHBOARD_PORT' }]),
     ].map((p) =>
       guard(`port.${p.role}`, `Port ${p.port} (${p.role})`, async () => {
         const probe = await probePort(p.port, deps.procRoot);

@@ -85,6 +85,9 @@ export async function createContainer(
     'openshell.ai/sandbox-id': rec.id,
   };
   if (process.env.NEMOCLAW_TEST_RUN_ID) labels['nemoclaw.test'] = process.env.NEMOCLAW_TEST_RUN_ID;
+  // Lets a test remove exactly the containers of one simulator instance.
+  if (process.env.OPENSHELL_SIM_STATE)
+    labels['openshell.sim/state'] = process.env.OPENSHELL_SIM_STATE;
   const c = await d.createContainer({
     name: `openshell-sim-${rec.name}-${rec.id.slice(0, 8)}`,
     Image: rec.image,

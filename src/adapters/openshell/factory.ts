@@ -1,14 +1,16 @@
 /**
- * Where commands get their OpenShell client. The execa implementation (client.ts) is written
- * separately; until it is wired in here, commands that need OpenShell fail with a clear error
- * and use cases are exercised with a client passed in by tests.
+ * Where commands get their OpenShell client: the execa client, bound to nemoclaw's gateway
+ * (`-g nemoclaw` on every call) and to the log.
  */
 import type { Context } from '../../context.ts';
-import { NemoclawError } from '../../core/errors.ts';
 import type { OpenshellClient } from './types.ts';
 
-export async function openshellClient(_ctx: Context): Promise<OpenshellClient> {
-  throw new NemoclawError('unavailable', 'The OpenShell client is not wired into this build yet.', {
-    hint: 'This is a development build; use a build that includes src/adapters/openshell/client.ts.',
-  });
+export const DEFAULT_GATEWAY_NAME = 'nemoclaw';
+
+export async function openshellClient(
+  ctx: Context,
+  gateway = DEFAULT_GATEWAY_NAME,
+): Promise<OpenshellClient> {
+  const { createOpenshellClient } = await import('./client.ts');
+  return createOpenshellClient({ gateway, env: ctx.env, log: ctx.log });
 }

@@ -72,9 +72,7 @@ async function chooseLocalModel(s: StepEnv, spec: ProviderSpec, hostBase: string
 }
 
 /** Validates the provider; in interactive mode, offers to fix what failed until it passes or the user quits. */
-async function validate(
-  s: StepEnv,
-): Promise<{
+async function validate(s: StepEnv): Promise<{
   spec: ProviderSpec;
   model: string;
   baseUrl: string;

@@ -1,0 +1,262 @@
+/**
+ * `nemoclaw onboard` (product.md §8): one lock, a session that records every answer and step, the
+ * eight steps in order, and on failure the step, the cause, the fix and the resume command.
+ */
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Context } from '../../context.ts';
+import { NemoclawError, UsageError } from '../../core/errors.ts';
+import {
+  formatProblems,
+  resolveIntent,
+  type OnboardFlags,
+  type OnboardIntent,
+} from '../../core/onboard/intent.ts';
+import { formatPlan } from '../../core/plan.ts';
+import {
+  ONBOARD_STEPS,
+  SESSION_SCHEMA_VERSION,
+  SessionSchema,
+  isComplete,
+  newSession,
+  type Session,
+  type StepId,
+} from '../../core/onboard/session.ts';
+import { createProgress } from '../../adapters/terminal/progress.ts';
+import { onboardPlan } from './plan.ts';
+import { providerStep } from './provider.ts';
+import {
+  blueprintStep,
+  forwardStep,
+  gatewayStep,
+  imageStep,
+  policyStep,
+  preflightStep,
+  sandboxStep,
+} from './steps.ts';
+import { renderSummary } from './summary.ts';
+import type { OnboardDeps, StepEnv } from './types.ts';
+
+export interface OnboardOptions extends OnboardFlags {
+  resume?: boolean;
+  fresh?: boolean;
+  dryRun?: boolean;
+  nonInteractive?: boolean;
+}
+
+const RUNNERS: Record<StepId, (s: StepEnv) => Promise<string>> = {
+  preflight: preflightStep,
+  blueprint: blueprintStep,
+  gateway: gatewayStep,
+  provider: providerStep,
+  image: imageStep,
+  sandbox: sandboxStep,
+  policy: policyStep,
+  forward: forwardStep,
+};
+
+function sessionSpec(ctx: Context) {
+  return {
+    path: ctx.paths.onboardSession,
+    what: 'the onboarding session',
+    schema: SessionSchema as never,
+    schemaVersion: SESSION_SCHEMA_VERSION,
+    empty: () => undefined as unknown as Session,
+  };
+}
+
+async function loadSession(ctx: Context): Promise<Session | undefined> {
+  const { readJsonFile } = await import('../../adapters/state/json-file.ts');
+  return (await readJsonFile<Session>(sessionSpec(ctx))) ?? undefined;
+}
+
+async function saveSession(ctx: Context, s: Session): Promise<void> {
+  const { writeJsonFile } = await import('../../adapters/state/json-file.ts');
+  s.updatedAt = ctx.now().toISOString();
+  await writeJsonFile<Session>(sessionSpec(ctx), s);
+}
+
+async function knownPresets(ctx: Context): Promise<{ name: string; description: string }[]> {
+  const { loadPresets } = await import('../../adapters/policy/assets.ts');
+  return (await loadPresets(ctx.packageRoot)).map((p) => ({
+    name: p.name,
+    description: p.description,
+  }));
+}
+
+async function decideIntent(
+  ctx: Context,
+  deps: OnboardDeps,
+  o: OnboardOptions,
+): Promise<OnboardIntent> {
+  const { resolveBlueprint } = await import('../../adapters/blueprint/resolve.ts');
+  const presets = await knownPresets(ctx);
+  const bp = await resolveBlueprint({
+    packageRoot: ctx.packageRoot,
+    home: ctx.paths.home,
+    spec: o.blueprint ?? ctx.env.NEMOCLAW_BLUEPRINT,
+    sha256: o.blueprintSha256 ?? ctx.env.NEMOCLAW_BLUEPRINT_SHA256,
+  });
+  const agentDefault = (o.agent ?? ctx.env.NEMOCLAW_AGENT ?? ctx.defaultAgent) as
+    'openclaw' | 'hermes';
+  const defaults = {
+    dashboardPort:
+      bp.blueprint.agents[agentDefault === 'hermes' ? 'hermes' : 'openclaw'].dashboard_port,
+    gatewayPort: 8080,
+  };
+  if (!deps.prompter) {
+    const r = resolveIntent(o, {
+      env: ctx.env,
+      knownPresets: presets.map((p) => p.name),
+      experimental: ctx.env.NEMOCLAW_EXPERIMENTAL === '1',
+      defaultAgent: ctx.defaultAgent,
+      defaults: { ...defaults, sandboxName: 'my-assistant' },
+    });
+    if (r.problems.length > 0) {
+      throw new UsageError(`Cannot onboard without a terminal: ${formatProblems(r.problems)}`, {
+        hint: 'Pass each answer as a flag or environment variable (nemoclaw onboard --help); nothing was changed.',
+      });
+    }
+    return r.intent!;
+  }
+  const { runWizard } = await import('./wizard.ts');
+  const { loadTiers } = await import('../../adapters/policy/assets.ts');
+  const { expandTier } = await import('../../core/policy/presets.ts');
+  const tiers = await loadTiers(ctx.packageRoot);
+  const { detectGpu } = await import('../gpu.ts');
+  const gpus = await detectGpu({ env: ctx.env }).catch(() => undefined);
+  return runWizard(o, {
+    env: ctx.env,
+    prompter: deps.prompter,
+    knownPresets: presets,
+    tierPresets: Object.fromEntries(
+      (['restricted', 'balanced', 'open'] as const).map((t) => [t, expandTier(tiers, t)]),
+    ),
+    gpuDetected: Boolean(gpus && gpus.gpus.length > 0),
+    defaults,
+    defaultAgent: ctx.defaultAgent,
+    info: (t) => ctx.ui.info(t),
+  });
+}
+
+export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions): Promise<number> {
+  if (o.resume && o.fresh)
+    throw new UsageError('--resume and --fresh cannot be used together.', { hint: 'Pick one.' });
+  const { acquireLock } = await import('../../adapters/state/lock.ts');
+  const lock = o.dryRun
+    ? undefined
+    : await acquireLock(ctx.paths.onboardLock, {
+        timeoutMs: 0,
+        what: 'onboarding',
+        command: 'nemoclaw onboard',
+      });
+  try {
+    let session = await loadSession(ctx);
+    if (o.fresh && session) {
+      await rm(ctx.paths.onboardSession, { force: true });
+      session = undefined;
+    }
+    if (o.resume && !session) {
+      throw new UsageError('There is no onboarding to resume.', {
+        hint: 'Start one with: nemoclaw onboard',
+      });
+    }
+    if (session && !o.resume && !isComplete(session)) {
+      const cont = deps.prompter
+        ? await deps.prompter.select(
+            `An unfinished onboarding of "${session.intent.sandboxName}" exists (stopped at ${session.failure?.step ?? 'an earlier step'}).`,
+            [
+              { value: 'resume', name: 'Resume it with the same answers' },
+              { value: 'fresh', name: 'Start over with new answers' },
+            ],
+            'resume',
+          )
+        : 'fresh';
+      if (cont === 'fresh') {
+        if (!deps.prompter)
+          ctx.ui.info(
+            `Starting a new onboarding (the unfinished one of "${session.intent.sandboxName}" is replaced; use --resume to continue it instead).`,
+          );
+        session = undefined;
+      }
+    }
+    const intent =
+      session && (o.resume || session) ? session.intent : await decideIntent(ctx, deps, o);
+    if (o.dryRun) {
+      ctx.ui.out(formatPlan(onboardPlan(intent, session)));
+      return 0;
+    }
+    session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
+    await saveSession(ctx, session);
+    const progress = createProgress(
+      ctx.ui,
+      deps.prompter
+        ? { write: (x) => process.stderr.write(x), isTTY: false }
+        : { write: () => true, isTTY: false },
+    );
+    const env: StepEnv = {
+      ctx,
+      deps,
+      session,
+      intent: session.intent,
+      progress,
+      save: () => saveSession(ctx, session!),
+    };
+    const total = ONBOARD_STEPS.length;
+    for (const [i, step] of ONBOARD_STEPS.entries()) {
+      const state = session.steps[step.id]!;
+      if (state.status === 'complete' && step.id !== 'blueprint') {
+        progress.start(i + 1, total, step.title);
+        progress.skip('done in an earlier run');
+        continue;
+      }
+      progress.start(i + 1, total, step.title);
+      session.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
+      await saveSession(ctx, session);
+      try {
+        const what = await RUNNERS[step.id](env);
+        session.steps[step.id] = { status: 'complete', at: ctx.now().toISOString() };
+        session.failure = undefined;
+        await saveSession(ctx, session);
+        progress.done(what);
+      } catch (e) {
+        const err =
+          e instanceof NemoclawError
+            ? e
+            : new NemoclawError('failed', (e as Error)?.message ?? String(e), { cause: e });
+        session.steps[step.id] = {
+          status: 'failed',
+          at: ctx.now().toISOString(),
+          error: err.message,
+        };
+        session.failure = { step: step.id, message: err.message, hint: err.hint };
+        await saveSession(ctx, session).catch(() => {});
+        progress.fail(`[${i + 1}/${total}] ${step.title} failed.`);
+        ctx.log.error(
+          { step: step.id, kind: err.kind, err: err.message },
+          'onboarding step failed',
+        );
+        const resume =
+          err.kind === 'usage' || err.kind === 'invalid'
+            ? 'nemoclaw onboard --resume (after fixing the input)'
+            : 'nemoclaw onboard --resume';
+        throw new NemoclawError(
+          err.kind,
+          `Onboarding failed at step ${i + 1}/${total} (${step.title}): ${err.message}`,
+          {
+            hint: `${err.hint ? `${err.hint}\n  ` : ''}Then continue with: ${resume}`,
+            cause: err,
+            detail: err.detail,
+            exitCode: err.kind === 'invalid' || err.kind === 'usage' ? 1 : undefined,
+          },
+        );
+      }
+    }
+    session.completedAt = ctx.now().toISOString();
+    await rm(ctx.paths.onboardSession, { force: true });
+    ctx.ui.out(renderSummary(ctx, session));
+    return 0;
+  } finally {
+    await lock?.release();
+  }
+}

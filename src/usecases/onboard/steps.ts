@@ -1,0 +1,309 @@
+/**
+ * Onboarding steps 1–3 and 5–8 (step 4, the provider, is in provider.ts). Each is idempotent:
+ * run again, it finds its work done and says so.
+ */
+import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
+import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
+import { NemoclawError, UserError } from '../../core/errors.ts';
+import type { SandboxEntry } from '../../core/registry/schema.ts';
+import { GATEWAY_NAME, type StepEnv } from './types.ts';
+
+export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blueprint']>> {
+  if (s.blueprint) return s.blueprint;
+  const r = await resolveBlueprint({
+    packageRoot: s.ctx.packageRoot,
+    home: s.ctx.paths.home,
+    spec: s.intent.blueprint,
+    sha256: s.intent.blueprintSha256,
+  });
+  const v = await verifyOrThrow(r);
+  s.blueprint = { ...r, digest: v.actual };
+  return s.blueprint;
+}
+
+async function forwardRunning(s: StepEnv): Promise<boolean> {
+  const list = await s.deps.openshell.forwardList().catch(() => []);
+  return list.some(
+    (f) =>
+      f.sandbox === s.intent.sandboxName &&
+      f.port === s.intent.dashboardPort &&
+      f.status === 'running',
+  );
+}
+
+export async function preflightStep(s: StepEnv): Promise<string> {
+  const { runPreflight, assertPreflight } = await import('../preflight.ts');
+  const { resolveGpu } = await import('../gpu.ts');
+  const bp = await blueprintOf(s);
+  const results = await runPreflight(
+    { env: s.ctx.env },
+    {
+      blueprint: bp.blueprint,
+      gatewayMode: s.intent.gatewayUrl ? 'remote' : 'local',
+      gatewayPort: s.intent.gatewayPort,
+      dashboardPort: s.intent.dashboardPort,
+      gpu: s.intent.gpu,
+      ownDashboardForward: await forwardRunning(s),
+      openshellVersion: () => s.deps.openshell.version(),
+    },
+  );
+  for (const r of results) {
+    if (r.status === 'warn')
+      s.progress.detail(`! ${r.title}: ${r.detail}${r.fix ? ` (${r.fix})` : ''}`);
+  }
+  assertPreflight(results);
+  const gpu = await resolveGpu({ env: s.ctx.env, engine: await s.deps.engine() }, s.intent.gpu);
+  s.session.outputs.gpu = gpu.enabled ? { enabled: true, count: gpu.count } : { enabled: false };
+  return `${results.filter((r) => r.status === 'ok').length} checks passed${gpu.enabled ? `; GPU: ${gpu.reason}` : ''}`;
+}
+
+export async function blueprintStep(s: StepEnv): Promise<string> {
+  s.blueprint = undefined; // verification happens before every use, resume included
+  const bp = await blueprintOf(s);
+  const v = await checkOpenshellVersion(s.deps.openshell, bp.blueprint);
+  s.session.outputs.blueprintVersion = bp.version;
+  s.session.outputs.blueprintDigest = bp.digest;
+  return `blueprint ${bp.version} verified (${bp.digest.slice(0, 19)}…); OpenShell ${v.version}`;
+}
+
+export async function gatewayStep(s: StepEnv): Promise<string> {
+  const { ensureGateway, registerRemoteGateway } = await import('../gateway.ts');
+  if (s.intent.gatewayUrl) {
+    const r = await registerRemoteGateway(s.deps.openshell, s.intent.gatewayUrl, GATEWAY_NAME);
+    for (const w of r.warnings) s.progress.detail(`! ${w}`);
+    s.session.outputs.gatewayName = GATEWAY_NAME;
+    s.session.outputs.gatewayUrl = r.url;
+    return `registered the remote gateway ${r.url}`;
+  }
+  const bp = await blueprintOf(s);
+  const r = await ensureGateway(
+    {
+      engine: await s.deps.engine(),
+      openshell: s.deps.openshell,
+      env: s.ctx.env,
+      supervisorDir: s.ctx.paths.supervisorDir,
+      onProgress: (l) => s.progress.detail(l),
+    },
+    { blueprint: bp.blueprint, port: s.intent.gatewayPort, extraLabels: s.deps.extraLabels },
+  );
+  s.session.outputs.gatewayName = GATEWAY_NAME;
+  s.session.outputs.gatewayUrl = `http://127.0.0.1:${s.intent.gatewayPort}`;
+  return r.reused
+    ? 'the gateway was already running and healthy'
+    : `gateway on 127.0.0.1:${s.intent.gatewayPort}`;
+}
+
+export async function imageStep(s: StepEnv): Promise<string> {
+  const { buildSandboxImage, buildCustomSandboxImage } = await import('../sandbox-image.ts');
+  const deps = {
+    engine: await s.deps.engine(),
+    env: s.ctx.env,
+    onProgress: (l: string) => s.progress.detail(l),
+    onWarning: (w: string) => s.ctx.ui.warn(w),
+  };
+  const r = s.intent.fromDockerfile
+    ? await buildCustomSandboxImage(deps, {
+        dockerfile: s.intent.fromDockerfile,
+        agent: s.intent.agent,
+        extraLabels: s.deps.extraLabels,
+      })
+    : await buildSandboxImage(deps, {
+        blueprint: await blueprintOf(s),
+        blueprintDigest: (await blueprintOf(s)).digest,
+        agent: s.intent.agent,
+        extraLabels: s.deps.extraLabels,
+      });
+  s.session.outputs.image = r.tag;
+  return r.built ? `built ${r.tag}` : `${r.tag} (cached)`;
+}
+
+/** Presets the sandbox should have: the tier's, the extras asked for, and any the user added before. */
+async function desiredPresets(s: StepEnv): Promise<string[]> {
+  const { loadTiers } = await import('../../adapters/policy/assets.ts');
+  const { expandTier } = await import('../../core/policy/presets.ts');
+  const tiers = await loadTiers(s.ctx.packageRoot);
+  const existing = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName]?.presets ?? [];
+  return [
+    ...new Set([...expandTier(tiers, s.intent.policyTier), ...s.intent.extraPresets, ...existing]),
+  ];
+}
+
+const READY_TIMEOUT_MS = 300_000;
+
+async function waitReady(s: StepEnv, name: string): Promise<void> {
+  const deadline =
+    Date.now() + Number(s.ctx.env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS ?? READY_TIMEOUT_MS);
+  for (;;) {
+    const d = await s.deps.openshell.sandboxGet(name);
+    if (!d)
+      throw new NemoclawError('not-found', `Sandbox ${name} disappeared while it was starting.`, {
+        hint: 'Run: nemoclaw onboard --resume',
+      });
+    if (d.phase === 'Ready') return;
+    if (['Error', 'Unknown'].includes(String(d.phase))) {
+      throw new NemoclawError(
+        'failed',
+        `Sandbox ${name} went to phase ${d.phase} instead of Ready.`,
+        {
+          hint: `See why with: openshell logs ${name} -g ${GATEWAY_NAME}; then run: nemoclaw onboard --resume --recreate-sandbox`,
+        },
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new NemoclawError(
+        'timeout',
+        `Sandbox ${name} was not Ready within ${Math.round((deadline - Date.now() + READY_TIMEOUT_MS) / 1000)} s (phase ${d.phase}).`,
+        {
+          hint: 'Run: nemoclaw onboard --resume (set NEMOCLAW_SANDBOX_READY_TIMEOUT_MS to wait longer)',
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+export async function sandboxStep(s: StepEnv): Promise<string> {
+  const os = s.deps.openshell;
+  const name = s.intent.sandboxName;
+  const registered = (await s.ctx.registry().read()).sandboxes[name];
+  const live = await os.sandboxGet(name);
+  let note = '';
+  if (live) {
+    let recreate = s.intent.recreate;
+    if (!recreate && s.deps.prompter && registered && live.phase === 'Ready') {
+      recreate =
+        (await s.deps.prompter.select(
+          `Sandbox ${name} already exists.`,
+          [
+            { value: 'reuse', name: 'Reuse it (keeps everything in it)' },
+            { value: 'recreate', name: 'Recreate it (takes a snapshot first)' },
+          ],
+          'reuse',
+        )) === 'recreate';
+    }
+    if (recreate) {
+      if (registered && live.phase === 'Ready' && s.deps.snapshot) {
+        s.progress.detail(`Taking a snapshot of ${name} before recreating it…`);
+        const id = await s.deps.snapshot(name);
+        s.session.outputs.snapshotBeforeRecreate = id;
+        await s.save();
+        note = ` (snapshot ${id} kept)`;
+      }
+      s.progress.detail(`Deleting sandbox ${name}…`);
+      await os.sandboxDelete(name);
+    } else if (
+      live.phase === 'Ready' ||
+      live.phase === 'Provisioning' ||
+      live.phase === 'Starting'
+    ) {
+      await waitReady(s, name);
+      await register(s);
+      return `reusing sandbox ${name}`;
+    } else if (registered) {
+      throw new UserError(
+        `Sandbox ${name} exists in phase ${live.phase}; onboarding will not replace it without being asked.`,
+        {
+          hint: `Keep its data with: nemoclaw ${name} rebuild; or replace it: nemoclaw onboard --recreate-sandbox`,
+        },
+      );
+    } else {
+      // A sandbox a failed onboarding left behind, never registered: nothing of the user's is in it.
+      s.progress.detail(`Removing the unfinished sandbox ${name} (phase ${live.phase})…`);
+      await os.sandboxDelete(name);
+    }
+  }
+  const presets = await desiredPresets(s);
+  const { creationPolicy } = await import('../policy-restore.ts');
+  const { withPolicyFile } = await import('../../adapters/policy/tempfile.ts');
+  const policy = await creationPolicy(
+    s.ctx,
+    {},
+    { agent: s.intent.agent, presets, customPolicies: registered?.customPolicies ?? [] },
+  );
+  const bp = await blueprintOf(s);
+  const agentSpec = bp.blueprint.agents[s.intent.agent];
+  const gpu = s.session.outputs.gpu;
+  s.progress.detail(`Creating sandbox ${name} from ${s.session.outputs.image}…`);
+  await withPolicyFile(policy, (policyFile) =>
+    os.sandboxCreate({
+      name,
+      from: s.session.outputs.image!,
+      policyFile,
+      providers: [s.session.outputs.providerName!],
+      gpu: gpu?.enabled ? (gpu.count ?? true) : undefined,
+      autoProviders: false,
+      env: {
+        NEMOCLAW_AGENT: s.intent.agent,
+        NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port),
+      },
+      labels: {
+        'ai.nvidia.nemoclaw.managed-by': 'nemoclaw',
+        'ai.nvidia.nemoclaw.agent': s.intent.agent,
+      },
+      command: agentSpec.start_command,
+    }),
+  );
+  await waitReady(s, name);
+  s.session.outputs.presets = presets;
+  await register(s, presets);
+  return `sandbox ${name} is Ready${note}`;
+}
+
+/** Records the sandbox once OpenShell reports it Ready (never before). */
+async function register(s: StepEnv, presets?: string[]): Promise<void> {
+  const o = s.session.outputs;
+  const now = s.ctx.now().toISOString();
+  const name = s.intent.sandboxName;
+  await s.ctx.registry().update((reg) => {
+    const prev = reg.sandboxes[name];
+    const entry: SandboxEntry = {
+      name,
+      agent: s.intent.agent,
+      provider: s.intent.provider,
+      model: o.model ?? s.intent.model,
+      endpointUrl: s.intent.endpointUrl,
+      blueprintVersion: o.blueprintVersion!,
+      blueprintDigest: o.blueprintDigest!,
+      image: o.image!,
+      policyTier: s.intent.policyTier,
+      presets: presets ?? prev?.presets ?? [],
+      customPolicies: prev?.customPolicies ?? [],
+      gpu: o.gpu ?? { enabled: false },
+      dashboardPort: s.intent.dashboardPort,
+      gatewayName: o.gatewayName ?? GATEWAY_NAME,
+      gatewayUrl: o.gatewayUrl,
+      channels: prev?.channels ?? [],
+      createdAt: prev?.createdAt ?? now,
+      updatedAt: now,
+    };
+    return {
+      ...reg,
+      defaultSandbox: reg.defaultSandbox ?? name,
+      sandboxes: { ...reg.sandboxes, [name]: entry },
+    };
+  });
+}
+
+export async function policyStep(s: StepEnv): Promise<string> {
+  const { ensurePolicies } = await import('../policy-restore.ts');
+  const presets = await desiredPresets(s);
+  const r = await ensurePolicies(
+    s.ctx,
+    { openshell: s.deps.openshell },
+    { sandbox: s.intent.sandboxName, presets },
+  );
+  s.session.outputs.presets = r.presets;
+  const tier = `tier ${s.intent.policyTier}`;
+  return r.presets.length
+    ? `${tier}: ${r.presets.join(', ')}`
+    : `${tier}: no presets (deny-by-default egress)`;
+}
+
+export async function forwardStep(s: StepEnv): Promise<string> {
+  const port = s.intent.dashboardPort;
+  if (await forwardRunning(s)) return `dashboard already forwarded on 127.0.0.1:${port}`;
+  const bind = s.ctx.env.NEMOCLAW_DASHBOARD_BIND?.trim() || '127.0.0.1';
+  await s.deps.openshell.forwardStart(s.intent.sandboxName, port, { bind, background: true });
+  s.session.outputs.forwardPort = port;
+  return `dashboard on http://${bind}:${port}/`;
+}

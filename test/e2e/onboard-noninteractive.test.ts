@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, skipWithoutDocker } from '../helpers/docker.ts';
+import {
+  buildStandinImages,
+  cleanupImages,
+  createWorld,
+  type Images,
+  type World,
+} from '../helpers/e2e.ts';
+
+const skip = await skipWithoutDocker('onboarding end to end');
+
+describe.skipIf(skip)('non-interactive onboarding', () => {
+  let images: Images;
+  let w: World;
+  beforeAll(async () => {
+    images = await buildStandinImages();
+    w = await createWorld(images);
+  });
+  afterAll(async () => {
+    await w?.cleanup();
+    await cleanupImages();
+  });
+
+  it('onboards a sandbox end to end and registers it only once Ready', async () => {
+    const r = await w.cli(['onboard', '--name', 'e2e-one']);
+    expect(r.stderr + r.stdout).not.toContain('Error:');
+    expect(r.code).toBe(0);
+    for (let i = 1; i <= 8; i++) expect(r.stderr).toContain(`[${i}/8]`);
+    expect(r.stdout).toContain('Sandbox      e2e-one (OpenClaw)');
+    expect(r.stdout).toContain('nemoclaw e2e-one connect');
+    const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+    expect(reg.defaultSandbox).toBe('e2e-one');
+    expect(reg.sandboxes['e2e-one']).toMatchObject({
+      agent: 'openclaw',
+      provider: 'build',
+      model: 'test-model',
+      policyTier: 'balanced',
+    });
+    expect(reg.sandboxes['e2e-one'].presets).toEqual(
+      expect.arrayContaining(['npm', 'pypi', 'huggingface', 'brew', 'brave']),
+    );
+    // The sandbox is a real container, running.
+    const cs = await docker().listContainers({
+      filters: JSON.stringify({
+        label: [`openshell.sim/state=${w.sim.stateDir}`, 'openshell.ai/sandbox-name=e2e-one'],
+      }),
+    });
+    expect(cs).toHaveLength(1);
+    // The registry entry came after OpenShell reported Ready: the session is gone, nothing left half-done.
+    expect(existsSync(join(w.env.NEMOCLAW_HOME!, 'onboard-session.json'))).toBe(false);
+    // The provider key travelled only in the environment.
+    const calls = w.sim.invocations();
+    const create = calls.find((c) => c.command === 'provider create');
+    expect(create?.argv).toContain('--credential');
+    expect(JSON.stringify(calls.map((c) => c.argv))).not.toContain(w.env.NVIDIA_API_KEY);
+  }, 240_000);
+
+  it('a second run reuses everything and creates nothing new', async () => {
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['onboard', '--name', 'e2e-one']);
+    expect(r.code).toBe(0);
+    const calls = w.sim.invocations().slice(before);
+    expect(calls.filter((c) => c.command === 'sandbox create')).toHaveLength(0);
+    expect(calls.filter((c) => c.command === 'provider create')).toHaveLength(0);
+    expect(calls.filter((c) => c.command === 'forward start')).toHaveLength(0);
+    expect(r.stderr).toContain('(cached)');
+  }, 240_000);
+
+  it('rejects invalid inputs all at once, exit 2, before any step', async () => {
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['onboard', '--name', 'Bad_Name', '--policy-tier', 'wide'], {
+      env: { NEMOCLAW_POLICY_PRESETS: 'nope' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--name / NEMOCLAW_SANDBOX_NAME');
+    expect(r.stderr).toContain('--policy-tier / NEMOCLAW_POLICY_TIER');
+    expect(r.stderr).toContain('unknown preset(s): nope');
+    expect(w.sim.invocations().length).toBe(before);
+  });
+
+  it('--dry-run prints the plan and changes nothing', async () => {
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['onboard', '--name', 'e2e-dry', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Plan: onboard e2e-dry');
+    expect(r.stdout).toContain('openshell.sandbox.create e2e-dry');
+    expect(w.sim.invocations().length).toBe(before);
+    const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+    expect(reg.sandboxes['e2e-dry']).toBeUndefined();
+  });
+});
