@@ -1,0 +1,71 @@
+/**
+ * The rebuild transaction's journal (`journal/<name>.json`, product.md §10). Written before each
+ * step starts and after it ends, so a failure or a kill at any point leaves a record that
+ * `rebuild --resume` continues from and `status` reports. Secret-free.
+ */
+import { z } from 'zod';
+
+export const REBUILD_STEPS = [
+  { id: 'snapshot', title: 'Taking a snapshot of the sandbox' },
+  { id: 'verify-snapshot', title: 'Verifying the snapshot' },
+  { id: 'delete', title: 'Deleting the old sandbox' },
+  { id: 'image', title: 'Building the sandbox image' },
+  { id: 'create', title: 'Creating the new sandbox' },
+  { id: 'ready', title: 'Waiting for the sandbox to be Ready' },
+  { id: 'restore', title: 'Restoring the agent state' },
+  { id: 'policies', title: 'Re-applying presets and custom policies' },
+  { id: 'verify', title: 'Verifying the rebuilt sandbox' },
+] as const;
+export type RebuildStepId = (typeof REBUILD_STEPS)[number]['id'];
+
+export const JOURNAL_SCHEMA_VERSION = 1;
+
+const StepState = z.strictObject({
+  status: z.enum(['pending', 'in_progress', 'complete', 'failed']),
+  at: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const JournalSchema = z.strictObject({
+  schemaVersion: z.literal(JOURNAL_SCHEMA_VERSION),
+  kind: z.literal('rebuild'),
+  sandbox: z.string(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  /** The snapshot taken at the start: what the rebuilt sandbox must hold again. */
+  snapshotId: z.string().optional(),
+  image: z.string().optional(),
+  steps: z.record(z.string(), StepState),
+  failure: z.strictObject({ step: z.string(), message: z.string() }).optional(),
+  completedAt: z.string().optional(),
+});
+export type Journal = z.infer<typeof JournalSchema>;
+
+export function newJournal(sandbox: string, now: Date): Journal {
+  const at = now.toISOString();
+  return {
+    schemaVersion: JOURNAL_SCHEMA_VERSION,
+    kind: 'rebuild',
+    sandbox,
+    startedAt: at,
+    updatedAt: at,
+    steps: Object.fromEntries(REBUILD_STEPS.map((s) => [s.id, { status: 'pending' as const }])),
+  };
+}
+
+/** The first step not complete, or undefined when the rebuild finished. */
+export function pendingStep(j: Journal): RebuildStepId | undefined {
+  return REBUILD_STEPS.find((s) => j.steps[s.id]?.status !== 'complete')?.id;
+}
+
+export function isInterrupted(j: Journal): boolean {
+  return !j.completedAt && pendingStep(j) !== undefined;
+}
+
+/** One line for `status` and `doctor`. */
+export function describeInterruption(j: Journal): string {
+  const step = pendingStep(j);
+  const title = REBUILD_STEPS.find((s) => s.id === step)?.title ?? step;
+  const why = j.failure ? `: ${j.failure.message}` : ' (the process stopped)';
+  return `rebuild interrupted at "${title}"${why}. Finish it with: nemoclaw ${j.sandbox} rebuild --resume`;
+}
