@@ -1,0 +1,174 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSnapshot } from '../../src/adapters/snapshot/create.ts';
+import { restoreSnapshot, verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
+import { listSnapshots, resolveSnapshot } from '../../src/adapters/snapshot/store.ts';
+import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
+import { OPENCLAW_PATHS, seedOpenclaw, SOURCE } from '../helpers/snapshot-fixtures.ts';
+
+let dir: string;
+let sb: FakeClient;
+let snapshotsDir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nc-snap-rt-'));
+  mkdirSync(join(dir, 'sandbox-root'));
+  seedOpenclaw(join(dir, 'sandbox-root'));
+  sb = fakeSandbox(join(dir, 'sandbox-root'));
+  snapshotsDir = join(dir, 'home', 'snapshots');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const stateDigest = () => treeDigest(join(sb.root, 'sandbox/.openclaw'));
+
+describe('snapshot round trip on a folder-backed sandbox', () => {
+  it('restores every byte, mode, path and link, and removes what was added since', async () => {
+    const before = stateDigest();
+    const created = await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, name: 'before-change' },
+    );
+    expect(created.skipped).toEqual([
+      { path: '/sandbox/.openclaw/canvas', reason: 'not present in the sandbox', code: 'absent' },
+    ]);
+    const m = created.record.manifest;
+    expect(m.roots.map((r) => r.path)).toEqual([
+      '/sandbox/.openclaw/memory',
+      '/sandbox/.openclaw/openclaw.json',
+      '/sandbox/.openclaw/workspace',
+    ]);
+    expect(m.files.find((f) => f.path.endsWith('tools/run.sh'))?.mode).toBe(0o755);
+    expect(m.files.find((f) => f.path.endsWith('soul-link'))).toMatchObject({
+      type: 'symlink',
+      target: 'SOUL.md',
+    });
+    expect(m.presets).toEqual(['npm', 'pypi']);
+
+    // Change the agent's memory: edit, delete, add, chmod.
+    const ws = join(sb.root, 'sandbox/.openclaw/workspace');
+    writeFileSync(join(ws, 'SOUL.md'), '# changed\n');
+    rmSync(join(ws, 'deep'), { recursive: true });
+    writeFileSync(join(ws, 'new-since.txt'), 'should disappear\n');
+    chmodSync(join(ws, 'tools/run.sh'), 0o644);
+    rmSync(join(sb.root, 'sandbox/.openclaw/openclaw.json'));
+    writeFileSync(join(sb.root, 'sandbox/.openclaw/identity/device.json'), '{"id":2}\n');
+    const identity = treeDigest(join(sb.root, 'sandbox/.openclaw/identity'));
+    expect(stateDigest()).not.toBe(before);
+
+    const record = await resolveSnapshot(snapshotsDir, 'alpha', 'before-change');
+    const res = await restoreSnapshot(
+      { openshell: sb },
+      { record, sandbox: 'alpha', expectedPaths: OPENCLAW_PATHS, workDir: dir },
+    );
+    expect(res.applied).toBe(true);
+    expect(res.restored.map((r) => r.path)).toEqual(m.roots.map((r) => r.path));
+    expect(res.skipped).toEqual([
+      {
+        path: '/sandbox/.openclaw/canvas',
+        reason: 'it was not in the sandbox when the snapshot was taken; left as it is',
+      },
+    ]);
+    // identity/ is not a state path: it keeps its post-snapshot change, everything else is back.
+    expect(treeDigest(join(sb.root, 'sandbox/.openclaw/identity'))).toBe(identity);
+    writeFileSync(join(sb.root, 'sandbox/.openclaw/identity/device.json'), '{"id":1}\n');
+    expect(stateDigest()).toBe(before);
+    // No temporary folders left behind in the sandbox or in the work folder.
+    expect(readdirSync(join(sb.root, 'sandbox/.openclaw')).filter((n) => n.startsWith('.'))).toEqual(
+      [],
+    );
+    expect(readdirSync(dir).filter((n) => n.startsWith('.restore'))).toEqual([]);
+  });
+
+  it('lists, numbers and verifies snapshots; ignores temp files and archives without manifest', async () => {
+    const a = await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, now: new Date('2026-01-01T00:00:00Z') },
+    );
+    const b = await createSnapshot(
+      { openshell: sb },
+      {
+        snapshotsDir,
+        source: SOURCE,
+        statePaths: OPENCLAW_PATHS,
+        name: 'second',
+        now: new Date('2026-01-02T00:00:00Z'),
+      },
+    );
+    const sdir = join(snapshotsDir, 'alpha');
+    writeFileSync(join(sdir, '.20260103T000000Z-abcdef.tar.gz.tmp'), 'partial');
+    writeFileSync(join(sdir, '20260104T000000Z-abcdef.tar.gz'), 'orphan');
+    const { snapshots } = await listSnapshots(snapshotsDir, 'alpha');
+    expect(snapshots.map((s) => [s.version, s.id, s.name])).toEqual([
+      [1, a.record.id, null],
+      [2, b.record.id, 'second'],
+    ]);
+    expect((await resolveSnapshot(snapshotsDir, 'alpha', 'latest')).id).toBe(b.record.id);
+    expect((await resolveSnapshot(snapshotsDir, 'alpha', 'v1')).id).toBe(a.record.id);
+    const report = await verifySnapshot(snapshots[0]!);
+    expect(report.files).toBeGreaterThan(5);
+    await expect(
+      createSnapshot(
+        { openshell: sb },
+        { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, name: 'second' },
+      ),
+    ).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
+  it('saves what it can when one path fails to download, and says so', async () => {
+    const failing: FakeClient = {
+      ...sb,
+      async sandboxDownload(n, remote, local) {
+        if (remote.endsWith('/memory')) throw new Error('Permission denied');
+        return sb.sandboxDownload(n, remote, local);
+      },
+    };
+    const r = await createSnapshot(
+      { openshell: failing },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
+    expect(r.skipped).toContainEqual({
+      path: '/sandbox/.openclaw/memory',
+      reason: 'download failed: Permission denied',
+      code: 'failed',
+    });
+    await verifySnapshot(r.record);
+  });
+
+  it('leaves links that leave their state path out, with a reason', async () => {
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync('/etc/passwd', join(sb.root, 'sandbox/.openclaw/workspace/escape'));
+    symlinkSync('../memory/2026-05-18.md', join(sb.root, 'sandbox/.openclaw/workspace/sideways'));
+    const r = await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
+    expect(r.skipped.map((s) => [s.path, s.code])).toEqual(
+      expect.arrayContaining([
+        ['/sandbox/.openclaw/workspace/escape', 'refused'],
+        ['/sandbox/.openclaw/workspace/sideways', 'refused'],
+      ]),
+    );
+    await verifySnapshot(r.record);
+  });
+
+  it('stops before touching the sandbox when confirmation is declined, and on a failed upload', async () => {
+    await createSnapshot({ openshell: sb }, { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS });
+    writeFileSync(join(sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
+    const changed = stateDigest();
+    const record = await resolveSnapshot(snapshotsDir, 'alpha', undefined);
+    sb.calls.length = 0;
+    const declined = await restoreSnapshot(
+      { openshell: sb },
+      { record, sandbox: 'alpha', workDir: dir, confirm: async () => false },
+    );
+    expect(declined.applied).toBe(false);
+    expect(sb.calls).toEqual([]);
+    sb.failUpload = true;
+    await expect(
+      restoreSnapshot({ openshell: sb }, { record, sandbox: 'alpha', workDir: dir }),
+    ).rejects.toMatchObject({ kind: 'failed' });
+    expect(stateDigest()).toBe(changed);
+  });
+});
