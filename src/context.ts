@@ -3,6 +3,7 @@
  * the log, and lazy factories for the adapters so that a command loads only what it uses.
  */
 import type { Logger } from './adapters/log.ts';
+import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { StatePaths } from './adapters/state/paths.ts';
 import type { RegistryStore } from './adapters/state/registry-store.ts';
 import type { Ui } from './adapters/terminal/ui.ts';
@@ -23,4 +24,9 @@ export interface Context {
   nonInteractive: boolean;
   now(): Date;
   registry(): RegistryStore;
+  /**
+   * The OpenShell client (lazily built). Optional until the composition root wires the real one;
+   * use cases that need it say so with a clear error when it is missing.
+   */
+  openshell?(): Promise<OpenshellClient>;
 }

@@ -12,6 +12,7 @@ import type { CommandEnv } from './commands/types.ts';
 import { registerBlueprint } from './commands/blueprint.ts';
 import { registerList } from './commands/list.ts';
 import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
+import { registerBackupAll } from './commands/snapshot.ts';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -20,7 +21,7 @@ export interface GlobalFlags {
 }
 
 /** Registration functions for global commands; each area adds one line here. */
-const GLOBAL_REGISTRARS = [registerList, registerBlueprint];
+const GLOBAL_REGISTRARS = [registerList, registerBlueprint, registerBackupAll];
 
 const SANDBOX_HELP = `
 Sandbox commands (nemoclaw <name> <verb>; run \`nemoclaw <name> --help\` for details):

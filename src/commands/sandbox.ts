@@ -4,15 +4,21 @@
  */
 import type { Command } from 'commander';
 import type { CommandEnv, Register } from './types.ts';
+import { registerSnapshot } from './snapshot.ts';
 
 export interface VerbSummary {
   usage: string;
   summary: string;
 }
 
-export const SANDBOX_VERBS: VerbSummary[] = [];
+export const SANDBOX_VERBS: VerbSummary[] = [
+  {
+    usage: 'snapshot create|list|restore|verify|delete',
+    summary: "save and restore the agent's memory",
+  },
+];
 
-const SANDBOX_REGISTRARS: Register[] = [];
+const SANDBOX_REGISTRARS: Register[] = [registerSnapshot];
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
   for (const register of SANDBOX_REGISTRARS) register(program, env);
