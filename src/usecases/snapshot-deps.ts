@@ -14,9 +14,13 @@ export interface SnapshotDeps {
 
 export async function snapshotDeps(ctx: Context): Promise<SnapshotDeps> {
   if (!ctx.openshell) {
-    throw new NemoclawError('unavailable', 'This nemoclaw build has no OpenShell client wired in.', {
-      hint: 'This is a bug in nemoclaw. Run `nemoclaw debug` and attach the bundle to a report.',
-    });
+    throw new NemoclawError(
+      'unavailable',
+      'This nemoclaw build has no OpenShell client wired in.',
+      {
+        hint: 'This is a bug in nemoclaw. Run `nemoclaw debug` and attach the bundle to a report.',
+      },
+    );
   }
   const openshell = await ctx.openshell();
   return {

@@ -105,14 +105,20 @@ export async function snapshotCreate(
     });
   } else {
     ctx.ui.out(`Snapshot ${m.id}${m.name ? ` (${m.name})` : ''} of ${o.sandbox}`);
-    ctx.ui.out(`  ${files.length} files, ${formatBytes(files.reduce((n, f) => n + f.size, 0))}, archive ${formatBytes(m.archive.size)}`);
+    ctx.ui.out(
+      `  ${files.length} files, ${formatBytes(files.reduce((n, f) => n + f.size, 0))}, archive ${formatBytes(m.archive.size)}`,
+    );
     ctx.ui.out('Saved:');
     for (const root of m.roots) ctx.ui.out(`  ${root.path}`);
     printSkipped(ctx, r.skipped);
   }
   if (failed.length > 0) {
-    ctx.ui.error(`Error: ${failed.length} state path(s) could not be saved; the snapshot is incomplete.`);
-    ctx.ui.error(`  Check them in the sandbox (nemoclaw ${o.sandbox} exec -- ls -la <path>) and run snapshot create again.`);
+    ctx.ui.error(
+      `Error: ${failed.length} state path(s) could not be saved; the snapshot is incomplete.`,
+    );
+    ctx.ui.error(
+      `  Check them in the sandbox (nemoclaw ${o.sandbox} exec -- ls -la <path>) and run snapshot create again.`,
+    );
     return 1;
   }
   return 0;
@@ -125,7 +131,8 @@ export async function snapshotList(
   await registered(ctx, o.sandbox);
   const { listSnapshots } = await import('../adapters/snapshot/store.ts');
   const { snapshots, unreadable } = await listSnapshots(ctx.paths.snapshotsDir, o.sandbox);
-  for (const u of unreadable) ctx.ui.warn(`Unreadable snapshot manifest ${u.manifestPath} (${u.problem}); left as it is.`);
+  for (const u of unreadable)
+    ctx.ui.warn(`Unreadable snapshot manifest ${u.manifestPath} (${u.problem}); left as it is.`);
   const rows = snapshots.map((s) => {
     const files = s.manifest.files.filter((f) => f.type !== 'dir');
     return {
@@ -146,14 +153,18 @@ export async function snapshotList(
     return 0;
   }
   if (rows.length === 0) {
-    ctx.ui.out(`No snapshots of ${o.sandbox}. Make one with: nemoclaw ${o.sandbox} snapshot create`);
+    ctx.ui.out(
+      `No snapshots of ${o.sandbox}. Make one with: nemoclaw ${o.sandbox} snapshot create`,
+    );
     return 0;
   }
   ctx.ui.out(`Snapshots of ${o.sandbox} (oldest first):`);
   for (const r of rows) {
     const when = r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
     const flag = r.complete ? '' : '  (incomplete)';
-    ctx.ui.out(`  ${r.version.padEnd(4)} ${r.id}  ${when}  ${(r.name ?? '-').padEnd(16)} ${r.files} files, ${formatBytes(r.bytes)}${flag}`);
+    ctx.ui.out(
+      `  ${r.version.padEnd(4)} ${r.id}  ${when}  ${(r.name ?? '-').padEnd(16)} ${r.files} files, ${formatBytes(r.bytes)}${flag}`,
+    );
   }
   return 0;
 }
@@ -170,9 +181,12 @@ export async function snapshotRestore(
 ): Promise<number> {
   const answered = Boolean(o.yes) || nonInteractiveYes(ctx);
   if (!answered && !ctx.ui.stdinIsTTY) {
-    throw new UsageError('Restore replaces the agent state in the sandbox and needs a confirmation.', {
-      hint: `Run it in a terminal, or pass --yes: nemoclaw ${o.sandbox} snapshot restore ${o.selector ?? 'latest'} --yes`,
-    });
+    throw new UsageError(
+      'Restore replaces the agent state in the sandbox and needs a confirmation.',
+      {
+        hint: `Run it in a terminal, or pass --yes: nemoclaw ${o.sandbox} snapshot restore ${o.selector ?? 'latest'} --yes`,
+      },
+    );
   }
   const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
@@ -189,7 +203,9 @@ export async function snapshotRestore(
     onProgress: (l) => ctx.ui.info(l),
     confirm: async (plan) => {
       if (answered) return true;
-      ctx.ui.info(`Snapshot ${record.id} (v${record.version}${record.name ? `, ${record.name}` : ''}) verified. It will replace:`);
+      ctx.ui.info(
+        `Snapshot ${record.id} (v${record.version}${record.name ? `, ${record.name}` : ''}) verified. It will replace:`,
+      );
       for (const p of plan.restore) ctx.ui.info(`  ${p.path}`);
       return deps.confirm(`Replace these paths in ${o.sandbox}?`);
     },
@@ -214,7 +230,10 @@ export async function snapshotVerify(
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
   const v = await verifySnapshot(record);
   if (o.json) ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, ok: true, ...v });
-  else ctx.ui.out(`Snapshot ${v.id} verified: archive sha256 ${v.archiveSha256}, ${v.files} files, ${formatBytes(v.bytes)}.`);
+  else
+    ctx.ui.out(
+      `Snapshot ${v.id} verified: archive sha256 ${v.archiveSha256}, ${v.files} files, ${formatBytes(v.bytes)}.`,
+    );
   return 0;
 }
 
@@ -225,7 +244,9 @@ export async function snapshotDelete(
   const { resolveSnapshot, deleteSnapshotFiles } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
   await deleteSnapshotFiles(record);
-  ctx.ui.out(`Deleted snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}.`);
+  ctx.ui.out(
+    `Deleted snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}.`,
+  );
   return 0;
 }
 
@@ -237,7 +258,13 @@ export async function backupAll(
 ): Promise<number> {
   const reg = await ctx.registry().read();
   const names = Object.keys(reg.sandboxes).sort();
-  const results: { sandbox: string; ok: boolean; id?: string; skipped?: SkippedPath[]; error?: string }[] = [];
+  const results: {
+    sandbox: string;
+    ok: boolean;
+    id?: string;
+    skipped?: SkippedPath[];
+    error?: string;
+  }[] = [];
   for (const name of names) {
     try {
       const r = await createFor(ctx, deps, reg.sandboxes[name]!);
@@ -247,7 +274,8 @@ export async function backupAll(
         ok: failed.length === 0,
         id: r.record.id,
         skipped: r.skipped,
-        error: failed.length > 0 ? `incomplete: ${failed.map((f) => f.path).join(', ')}` : undefined,
+        error:
+          failed.length > 0 ? `incomplete: ${failed.map((f) => f.path).join(', ')}` : undefined,
       });
     } catch (e) {
       ctx.log.error({ sandbox: name, err: errorMessage(e) }, 'backup-all: snapshot failed');
@@ -261,7 +289,8 @@ export async function backupAll(
   } else {
     for (const r of results) {
       ctx.ui.out(r.ok ? `ok      ${r.sandbox}: ${r.id}` : `FAILED  ${r.sandbox}: ${r.error}`);
-      for (const s of r.skipped ?? []) if (s.code !== 'absent') ctx.ui.out(`          skipped ${s.path}: ${s.reason}`);
+      for (const s of r.skipped ?? [])
+        if (s.code !== 'absent') ctx.ui.out(`          skipped ${s.path}: ${s.reason}`);
     }
   }
   return results.every((r) => r.ok) ? 0 : 1;

@@ -19,7 +19,11 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ExecResult, OpenshellClient, SandboxDetail } from '../../src/adapters/openshell/types.ts';
+import type {
+  ExecResult,
+  OpenshellClient,
+  SandboxDetail,
+} from '../../src/adapters/openshell/types.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
 
 export function copyTree(src: string, dest: string): void {

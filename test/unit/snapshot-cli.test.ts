@@ -65,7 +65,10 @@ async function run(argv: string[], env: Record<string, string> = {}) {
   let ctx: Context | undefined;
   let code: number;
   try {
-    code = await runProgram(io, (f) => (ctx = { ...buildContext(io, f), openshell: async () => sb as never }));
+    code = await runProgram(
+      io,
+      (f) => (ctx = { ...buildContext(io, f), openshell: async () => sb as never }),
+    );
   } catch (e) {
     code = reportError(e, io, ctx);
   }
@@ -95,7 +98,9 @@ describe('nemoclaw <name> snapshot …', () => {
     expect(noYes.err).toMatch(/--yes/);
     const r = await run(['alpha', 'snapshot', 'restore', 'first', '--yes']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Restored snapshot .* into alpha:\n {2}\/sandbox\/\.openclaw\/memory \(2 files/);
+    expect(r.out).toMatch(
+      /Restored snapshot .* into alpha:\n {2}\/sandbox\/\.openclaw\/memory \(2 files/,
+    );
     expect(r.out).toMatch(/Skipped:\n.*\/sandbox\/\.openclaw\/agents: it was not in the sandbox/);
     expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
     const ni = await run(['alpha', 'snapshot', 'restore', 'v2'], { NEMOCLAW_NON_INTERACTIVE: '1' });

@@ -83,8 +83,16 @@ async function expectRefused(record: SnapshotRecord, pattern: RegExp): Promise<v
 
 const hostile: [string, RawEntry[], RegExp][] = [
   ['an absolute path', [{ path: '/etc/cron.d/evil', type: 'File', body: 'x' }], /absolute path/],
-  ['a ../ escape', [{ path: `${WS}/../../../../escape`, type: 'File', body: 'x' }], /"\.\." path segment/],
-  ['a symlink to /etc', [{ path: `${WS}/etc`, type: 'SymbolicLink', linkpath: '/etc' }], /link to an absolute path/],
+  [
+    'a ../ escape',
+    [{ path: `${WS}/../../../../escape`, type: 'File', body: 'x' }],
+    /"\.\." path segment/,
+  ],
+  [
+    'a symlink to /etc',
+    [{ path: `${WS}/etc`, type: 'SymbolicLink', linkpath: '/etc' }],
+    /link to an absolute path/,
+  ],
   [
     'a relative symlink leaving the tree',
     [{ path: `${WS}/up`, type: 'SymbolicLink', linkpath: '../../../../etc/passwd' }],
@@ -107,13 +115,21 @@ const hostile: [string, RawEntry[], RegExp][] = [
   ['a character device', [{ path: `${WS}/tty`, type: 'CharacterDevice' }], /character device/],
   ['a block device', [{ path: `${WS}/sda`, type: 'BlockDevice' }], /block device/],
   ['a FIFO', [{ path: `${WS}/pipe`, type: 'FIFO' }], /FIFO/],
-  ['a set-uid file', [{ path: `${WS}/suid`, type: 'File', mode: 0o4755, body: 'x' }], /set-user-id/],
+  [
+    'a set-uid file',
+    [{ path: `${WS}/suid`, type: 'File', mode: 0o4755, body: 'x' }],
+    /set-user-id/,
+  ],
   [
     'a path outside every state path',
     [{ path: 'sandbox/.openclaw/identity/x', type: 'File', body: 'x' }],
     /outside every state path/,
   ],
-  ['an entry not in the manifest', [{ path: `${WS}/extra.txt`, type: 'File', body: 'x' }], /not in the manifest/],
+  [
+    'an entry not in the manifest',
+    [{ path: `${WS}/extra.txt`, type: 'File', body: 'x' }],
+    /not in the manifest/,
+  ],
   [
     'a second entry for the same path',
     [{ path: `${WS}/a.txt`, type: 'File', body: 'evil\n' }],
@@ -134,8 +150,14 @@ describe('restore refuses hostile archives and leaves the sandbox unchanged', ()
 
   it('a manifest entry missing from the archive', async () => {
     const archive = rawTarGz(benign);
-    const files = [...benignFiles, { path: `${WS}/b.txt`, type: 'file' as const, size: 1, mode: 0o644, sha256: sha256('b') }];
-    await expectRefused(await install(archive, manifestFor(archive, files)), /missing from the archive/);
+    const files = [
+      ...benignFiles,
+      { path: `${WS}/b.txt`, type: 'file' as const, size: 1, mode: 0o644, sha256: sha256('b') },
+    ];
+    await expectRefused(
+      await install(archive, manifestFor(archive, files)),
+      /missing from the archive/,
+    );
   });
 
   it('a mode that differs from the manifest', async () => {
@@ -150,7 +172,10 @@ describe('restore refuses damaged archives', () => {
   it('a truncated archive', async () => {
     const archive = good();
     const m = manifestFor(archive);
-    await expectRefused(await install(archive.subarray(0, archive.length - 40), m), /bytes, the manifest says/);
+    await expectRefused(
+      await install(archive.subarray(0, archive.length - 40), m),
+      /bytes, the manifest says/,
+    );
   });
 
   it('a bit-flipped archive', async () => {
@@ -162,7 +187,10 @@ describe('restore refuses damaged archives', () => {
 
   it('a truncated archive whose manifest was rewritten to match it', async () => {
     const archive = good().subarray(0, 60);
-    await expectRefused(await install(archive, manifestFor(archive)), /cannot be read|missing from the archive/);
+    await expectRefused(
+      await install(archive, manifestFor(archive)),
+      /cannot be read|missing from the archive/,
+    );
   });
 
   it('a valid gzip that is not a tar', async () => {

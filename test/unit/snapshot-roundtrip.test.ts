@@ -75,16 +75,21 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     writeFileSync(join(sb.root, 'sandbox/.openclaw/identity/device.json'), '{"id":1}\n');
     expect(stateDigest()).toBe(before);
     // No temporary folders left behind in the sandbox or in the work folder.
-    expect(readdirSync(join(sb.root, 'sandbox/.openclaw')).filter((n) => n.startsWith('.'))).toEqual(
-      [],
-    );
+    expect(
+      readdirSync(join(sb.root, 'sandbox/.openclaw')).filter((n) => n.startsWith('.')),
+    ).toEqual([]);
     expect(readdirSync(dir).filter((n) => n.startsWith('.restore'))).toEqual([]);
   });
 
   it('lists, numbers and verifies snapshots; ignores temp files and archives without manifest', async () => {
     const a = await createSnapshot(
       { openshell: sb },
-      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, now: new Date('2026-01-01T00:00:00Z') },
+      {
+        snapshotsDir,
+        source: SOURCE,
+        statePaths: OPENCLAW_PATHS,
+        now: new Date('2026-01-01T00:00:00Z'),
+      },
     );
     const b = await createSnapshot(
       { openshell: sb },
@@ -154,7 +159,10 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
   });
 
   it('stops before touching the sandbox when confirmation is declined, and on a failed upload', async () => {
-    await createSnapshot({ openshell: sb }, { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS });
+    await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
     writeFileSync(join(sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
     const changed = stateDigest();
     const record = await resolveSnapshot(snapshotsDir, 'alpha', undefined);

@@ -154,7 +154,15 @@ describe('manifest', () => {
     customPolicies: [],
     roots: [{ path: '/sandbox/.hermes/SOUL.md', type: 'file' }],
     skipped: [{ path: '/sandbox/.hermes/runtime', reason: 'not present', code: 'absent' }],
-    files: [{ path: 'sandbox/.hermes/SOUL.md', type: 'file', size: 1, mode: 0o600, sha256: 'c'.repeat(64) }],
+    files: [
+      {
+        path: 'sandbox/.hermes/SOUL.md',
+        type: 'file',
+        size: 1,
+        mode: 0o600,
+        sha256: 'c'.repeat(64),
+      },
+    ],
     archive: { file: '20260518T101500Z-abcdef.tar.gz', size: 10, sha256: 'd'.repeat(64) },
   };
   it('accepts a valid manifest', () => expect(parseManifest(good).ok).toBe(true));
@@ -174,7 +182,10 @@ describe('manifest', () => {
   it('plans a restore with a stable text form', () => {
     const r = parseManifest(good);
     if (!r.ok) throw new Error(r.problem);
-    const plan = planRestore(r.manifest, 'alpha', ['/sandbox/.hermes/SOUL.md', '/sandbox/.hermes/sessions']);
+    const plan = planRestore(r.manifest, 'alpha', [
+      '/sandbox/.hermes/SOUL.md',
+      '/sandbox/.hermes/sessions',
+    ]);
     expect(formatPlan(plan)).toBe(
       [
         'Plan: restore snapshot 20260518T101500Z-abcdef into alpha',

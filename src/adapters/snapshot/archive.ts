@@ -55,9 +55,10 @@ export async function packArchive(o: PackOptions): Promise<{ sha256: string; siz
       noDirRecurse: true,
       statCache: o.statCache,
       strict: true,
-      // Fixed-size reads: the default reads up to 16 MiB at a time per file.
-      maxReadSize: 1 << 20,
-      jobs: 4,
+      // tar allocates a fresh buffer per read (it hands the chunk on), up to 16 MiB by default;
+      // small reads and few read-ahead jobs keep that garbage, and so peak RSS, flat.
+      maxReadSize: 256 * 1024,
+      jobs: 2,
     },
     [...o.paths],
   );
@@ -132,13 +133,16 @@ function compareEntry(e: EntryLike, f: SnapshotFile | undefined, path: string): 
   if (!f) return [`${path}: not in the manifest`];
   const out: string[] = [];
   const kind = entryKind(e.type);
-  if (kind !== f.type) out.push(`${path}: a ${kind ?? e.type} in the archive, a ${f.type} in the manifest`);
+  if (kind !== f.type)
+    out.push(`${path}: a ${kind ?? e.type} in the archive, a ${f.type} in the manifest`);
   if (kind === 'file' && e.size !== f.size) {
     out.push(`${path}: ${e.size} bytes in the archive, ${f.size} in the manifest`);
   }
   const mode = (e.mode ?? e.header.mode ?? 0) & 0o7777;
   if (mode !== f.mode) {
-    out.push(`${path}: mode ${mode.toString(8)} in the archive, ${f.mode.toString(8)} in the manifest`);
+    out.push(
+      `${path}: mode ${mode.toString(8)} in the archive, ${f.mode.toString(8)} in the manifest`,
+    );
   }
   if (kind === 'symlink' && e.linkpath !== f.target) out.push(`${path}: link target differs`);
   return out;
@@ -192,7 +196,8 @@ export async function inspectArchive(path: string, m: SnapshotManifest): Promise
             new Promise<void>((resolve) => {
               entry.on('end', () => {
                 const got = h.digest('hex');
-                if (got !== f.sha256) problems.push(`${p}: content sha256 does not match the manifest`);
+                if (got !== f.sha256)
+                  problems.push(`${p}: content sha256 does not match the manifest`);
                 resolve();
               });
             }),
@@ -204,8 +209,10 @@ export async function inspectArchive(path: string, m: SnapshotManifest): Promise
     problems.push(`the archive cannot be read (${(e as Error).message})`);
   }
   await Promise.all(pending);
-  for (const f of m.files) if (!seen.has(f.path)) problems.push(`${f.path}: missing from the archive`);
-  for (const r of roots) if (!expected.has(r)) problems.push(`/${r}: state path not in the file list`);
+  for (const f of m.files)
+    if (!seen.has(f.path)) problems.push(`${f.path}: missing from the archive`);
+  for (const r of roots)
+    if (!expected.has(r)) problems.push(`/${r}: state path not in the file list`);
   if (problems.length > 0) throw integrity(m.id, problems);
 }
 
@@ -214,7 +221,11 @@ export async function inspectArchive(path: string, m: SnapshotManifest): Promise
  * as a filter, then re-hashes the result against the manifest and sets folder modes last (so a
  * read-only folder does not stop its own files from being written).
  */
-export async function extractArchive(path: string, m: SnapshotManifest, dest: string): Promise<void> {
+export async function extractArchive(
+  path: string,
+  m: SnapshotManifest,
+  dest: string,
+): Promise<void> {
   const tar = await import('tar');
   const roots = m.roots.map((r) => archivePathOf(r.path));
   const expected = new Map(m.files.map((f) => [f.path, f]));
@@ -232,7 +243,13 @@ export async function extractArchive(path: string, m: SnapshotManifest, dest: st
       maxDecompressionRatio: Infinity,
       filter: (p, entry) => {
         const e = entry as unknown as EntryLike;
-        const bad = check({ path: p, type: e.type, linkpath: e.linkpath, size: e.size, mode: e.mode ?? 0 });
+        const bad = check({
+          path: p,
+          type: e.type,
+          linkpath: e.linkpath,
+          size: e.size,
+          mode: e.mode ?? 0,
+        });
         const ok = !bad && expected.has(normalizeEntryPath(p));
         if (!ok) refused.push(`${p}: ${bad ?? 'not in the manifest'}`);
         else if (e.type === 'Directory') e.mode = (e.mode ?? 0o700) | 0o700;
@@ -258,20 +275,29 @@ export async function checkTree(dir: string, m: SnapshotManifest): Promise<void>
       problems.push(`${f.path}: not extracted`);
       continue;
     }
-    const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
+    const kind = st.isFile()
+      ? 'file'
+      : st.isDirectory()
+        ? 'dir'
+        : st.isSymbolicLink()
+          ? 'symlink'
+          : 'other';
     if (kind !== f.type) {
       problems.push(`${f.path}: extracted as ${kind}, expected ${f.type}`);
       continue;
     }
     if (f.type === 'file') {
       if (st.size !== f.size) problems.push(`${f.path}: extracted size differs`);
-      else if ((await hashFile(abs)) !== f.sha256) problems.push(`${f.path}: extracted content differs`);
+      else if ((await hashFile(abs)) !== f.sha256)
+        problems.push(`${f.path}: extracted content differs`);
       if ((st.mode & 0o777) !== f.mode) problems.push(`${f.path}: extracted mode differs`);
     } else if (f.type === 'symlink') {
       if ((await readlink(abs)) !== f.target) problems.push(`${f.path}: extracted link differs`);
     }
   }
   if (problems.length > 0) throw integrity(m.id, problems);
-  const dirs = m.files.filter((f) => f.type === 'dir').sort((a, b) => b.path.length - a.path.length);
+  const dirs = m.files
+    .filter((f) => f.type === 'dir')
+    .sort((a, b) => b.path.length - a.path.length);
   for (const d of dirs) await chmod(join(dir, d.path), d.mode);
 }

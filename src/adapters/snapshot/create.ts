@@ -9,11 +9,7 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { NemoclawError, errorMessage, isNemoclawError } from '../../core/errors.ts';
 import { archivePathOf } from '../../core/snapshot/entries.ts';
-import type {
-  SkippedPath,
-  SnapshotManifest,
-  SnapshotRoot,
-} from '../../core/snapshot/manifest.ts';
+import type { SkippedPath, SnapshotManifest, SnapshotRoot } from '../../core/snapshot/manifest.ts';
 import { newSnapshotId, snapshotNameProblem } from '../../core/snapshot/selectors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import type { OpenshellClient } from '../openshell/types.ts';

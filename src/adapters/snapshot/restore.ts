@@ -8,7 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { NemoclawError } from '../../core/errors.ts';
-import { planRestore, type RestorePlan, type RestoreStep } from '../../core/snapshot/restore-plan.ts';
+import {
+  planRestore,
+  type RestorePlan,
+  type RestoreStep,
+} from '../../core/snapshot/restore-plan.ts';
 import type { OpenshellClient } from '../openshell/types.ts';
 import { checkArchiveHash, extractArchive, inspectArchive } from './archive.ts';
 import type { SnapshotRecord } from './store.ts';

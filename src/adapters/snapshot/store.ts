@@ -76,7 +76,10 @@ export async function listSnapshots(
     }
     const m = r.manifest;
     if (`${m.id}.manifest.json` !== n || m.sandbox !== sandbox) {
-      unreadable.push({ manifestPath, problem: 'its id or sandbox does not match its file name or folder' });
+      unreadable.push({
+        manifestPath,
+        problem: 'its id or sandbox does not match its file name or folder',
+      });
       continue;
     }
     records.push({

@@ -10,10 +10,7 @@ import { archivePathOf } from './entries.ts';
 import type { SnapshotManifest } from './manifest.ts';
 
 export type RestoreStepKind =
-  | 'sandbox.prepare-temp'
-  | 'sandbox.upload'
-  | 'sandbox.replace'
-  | 'sandbox.remove-temp';
+  'sandbox.prepare-temp' | 'sandbox.upload' | 'sandbox.replace' | 'sandbox.remove-temp';
 
 export interface RestoreStep extends PlanStep<RestoreStepKind> {
   args: {

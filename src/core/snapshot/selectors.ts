@@ -67,7 +67,8 @@ export function selectSnapshot<T extends SnapshotKey>(
   const numbered = numberSnapshots(list);
   const sel = (selector ?? 'latest').trim();
   if (sel === '') return { ok: false, kind: 'invalid', problem: 'the selector is empty' };
-  if (numbered.length === 0) return { ok: false, kind: 'not-found', problem: 'there are no snapshots' };
+  if (numbered.length === 0)
+    return { ok: false, kind: 'not-found', problem: 'there are no snapshots' };
   if (sel === 'latest') return { ok: true, snapshot: numbered.at(-1)! };
   const byId = numbered.find((s) => s.id === sel);
   if (byId) return { ok: true, snapshot: byId };
