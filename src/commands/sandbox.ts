@@ -13,8 +13,8 @@ export interface VerbSummary {
 
 export const SANDBOX_VERBS: VerbSummary[] = [
   {
-    usage: 'snapshot create|list|restore|verify|delete',
-    summary: "save and restore the agent's memory",
+    usage: 'snapshot <create|list|restore|…>',
+    summary: "save, verify and restore the agent's memory",
   },
 ];
 

@@ -192,7 +192,13 @@ export async function snapshotRestore(
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
   await requireReady(deps, o.sandbox);
-  const expectedPaths = await agentStatePaths(ctx, entry).catch(() => [] as string[]);
+  // Only used to report paths the snapshot lacks; the restore itself follows the manifest.
+  const expectedPaths = await agentStatePaths(ctx, entry).catch((e: unknown) => {
+    ctx.ui.warn(
+      `Cannot read the agent's state paths from blueprint ${entry.blueprintVersion}: ${errorMessage(e)}`,
+    );
+    return [] as string[];
+  });
   const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
   const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
   const r = await restoreSnapshot(deps, {

@@ -179,4 +179,27 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     ).rejects.toMatchObject({ kind: 'failed' });
     expect(stateDigest()).toBe(changed);
   });
+
+  it('removes staging folders of dead processes, never snapshots', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const first = await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
+    const sdir = join(snapshotsDir, 'alpha');
+    mkdirSync(join(sdir, `.staging-${deadPid}-abcd1234`, 'tree'), { recursive: true });
+    mkdirSync(join(sdir, `.staging-${process.pid}-0000beef`));
+    await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
+    const names = readdirSync(sdir);
+    expect(names).not.toContain(`.staging-${deadPid}-abcd1234`);
+    expect(names).toContain(`.staging-${process.pid}-0000beef`);
+    expect(names).toContain(`${first.record.id}.tar.gz`);
+    const { deleteSnapshotFiles } = await import('../../src/adapters/snapshot/store.ts');
+    await deleteSnapshotFiles(first.record);
+    expect((await listSnapshots(snapshotsDir, 'alpha')).snapshots).toHaveLength(1);
+  });
 });

@@ -19,6 +19,7 @@ import { VERSION } from '../../version.ts';
 import { packArchive } from './archive.ts';
 import {
   listSnapshots,
+  removeStaleStaging,
   sandboxSnapshotDir,
   snapshotFiles,
   writeManifest,
@@ -180,6 +181,7 @@ export async function createSnapshot(
   await ensurePrivateDir(dir);
   // Fail on a bad name before downloading anything.
   await checkName(o.snapshotsDir, sandbox, o.name);
+  await removeStaleStaging(dir);
   const staging = join(dir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging, { mode: 0o700 });
   try {

@@ -15,7 +15,7 @@ import {
 } from '../../core/snapshot/restore-plan.ts';
 import type { OpenshellClient } from '../openshell/types.ts';
 import { checkArchiveHash, extractArchive, inspectArchive } from './archive.ts';
-import type { SnapshotRecord } from './store.ts';
+import { removeStaleStaging, type SnapshotRecord } from './store.ts';
 import { removeTree } from './tree.ts';
 
 export interface VerifyReport {
@@ -109,6 +109,7 @@ export async function restoreSnapshot(
   await checkArchiveHash(o.record.archivePath, m);
   await inspectArchive(o.record.archivePath, m);
   const plan = planRestore(m, o.sandbox, o.expectedPaths);
+  await removeStaleStaging(o.workDir);
   const staging = join(o.workDir, `.restore-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging, { recursive: true, mode: 0o700 });
   try {

@@ -5,11 +5,13 @@
  * deleted: only `snapshot delete` deletes).
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NemoclawError } from '../../core/errors.ts';
 import { numberSnapshots, selectSnapshot, type Numbered } from '../../core/snapshot/selectors.ts';
 import type { SnapshotManifest } from '../../core/snapshot/manifest.ts';
 import { writeFileAtomic } from '../state/atomic.ts';
+import { withLock } from '../state/lock.ts';
+import { removeTree } from './tree.ts';
 
 export interface SnapshotRecord {
   id: string;
@@ -120,6 +122,32 @@ export async function writeManifest(path: string, m: SnapshotManifest): Promise<
 
 /** Removes the manifest first, so a crash half-way leaves an unlisted archive, never a dangling manifest. */
 export async function deleteSnapshotFiles(r: SnapshotRecord): Promise<void> {
-  await rm(r.manifestPath, { force: true });
-  await rm(r.archivePath, { force: true });
+  const lock = join(dirname(r.manifestPath), '.lock');
+  await withLock(lock, { what: `the snapshots of ${r.manifest.sandbox}` }, async () => {
+    await rm(r.manifestPath, { force: true });
+    await rm(r.archivePath, { force: true });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Staging folders (`.staging-<pid>-…`, `.restore-<pid>-…`) of a process that is gone: a killed
+ * create or restore. They hold copies, never the only copy, so removing them loses nothing.
+ */
+export async function removeStaleStaging(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = /^\.(?:staging|restore)-([0-9]+)-[0-9a-f]+$/.exec(n);
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+      await removeTree(join(dir, n));
+    }
+  }
 }
