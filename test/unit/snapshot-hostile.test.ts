@@ -193,6 +193,18 @@ describe('restore refuses damaged archives', () => {
     );
   });
 
+  it('an archive cut in the middle of a file, with a manifest rewritten to match', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const big = randomBytes(200_000);
+    const full = rawTarGz([benign[0]!, { path: `${WS}/big.bin`, type: 'File', body: big }]);
+    const archive = full.subarray(0, Math.floor(full.length / 2));
+    const files: SnapshotFile[] = [
+      benignFiles[0]!,
+      { path: `${WS}/big.bin`, type: 'file', size: big.length, mode: 0o644, sha256: sha256(big) },
+    ];
+    await expectRefused(await install(archive, manifestFor(archive, files)), /cannot be read/);
+  });
+
   it('a valid gzip that is not a tar', async () => {
     const { gzipSync } = await import('node:zlib');
     const archive = gzipSync(Buffer.alloc(4096, 0x41));

@@ -205,10 +205,11 @@ export async function inspectArchive(path: string, m: SnapshotManifest): Promise
         }
       },
     });
+    // Only after a complete parse has every entry ended; after a failed one, some never will.
+    await Promise.all(pending);
   } catch (e) {
     problems.push(`the archive cannot be read (${(e as Error).message})`);
   }
-  await Promise.all(pending);
   for (const f of m.files)
     if (!seen.has(f.path)) problems.push(`${f.path}: missing from the archive`);
   for (const r of roots)
