@@ -191,6 +191,13 @@ export async function snapshotRestore(
   const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
+  if (record.manifest.agent !== entry.agent) {
+    throw new NemoclawError(
+      'invalid',
+      `Snapshot ${record.id} holds ${record.manifest.agent} state, but ${o.sandbox} runs ${entry.agent}.`,
+      { hint: `Pick a snapshot of ${entry.agent}: nemoclaw ${o.sandbox} snapshot list` },
+    );
+  }
   await requireReady(deps, o.sandbox);
   // Only used to report paths the snapshot lacks; the restore itself follows the manifest.
   const expectedPaths = await agentStatePaths(ctx, entry).catch((e: unknown) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,18 @@ describe('nemoclaw <name> snapshot …', () => {
     expect(r.err).toMatch(/failed verification/);
     expect(treeDigest(sb.root)).toBe(before);
     expect((await run(['alpha', 'snapshot', 'verify'])).code).toBe(1);
+  });
+
+  it('refuses to restore a snapshot of another agent', async () => {
+    expect((await run(['alpha', 'snapshot', 'create'])).code).toBe(0);
+    const reg = JSON.parse(readFileSync(join(home, 'sandboxes.json'), 'utf8')) as {
+      sandboxes: Record<string, { agent: string }>;
+    };
+    reg.sandboxes.alpha!.agent = 'hermes';
+    writeFileSync(join(home, 'sandboxes.json'), JSON.stringify(reg));
+    const r = await run(['alpha', 'snapshot', 'restore', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/holds openclaw state, but alpha runs hermes/);
   });
 
   it('backup-all continues past a failing sandbox and exits 1', async () => {

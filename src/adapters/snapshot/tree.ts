@@ -70,7 +70,7 @@ export async function walkStateTree(
     if ((st.mode & 0o7000) !== 0) {
       skipped.push({
         path: `/${rel}`,
-        reason: 'set-id or sticky bits dropped; kept with permission bits only',
+        reason: 'saved without its set-id or sticky bits (permission bits kept)',
         code: 'refused',
       });
     }

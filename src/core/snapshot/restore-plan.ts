@@ -58,7 +58,7 @@ export function planRestore(
     reason:
       s.code === 'absent'
         ? 'it was not in the sandbox when the snapshot was taken; left as it is'
-        : `not in the snapshot (${s.reason})`,
+        : `${s.reason} (when the snapshot was taken)`,
   }));
   const covered = new Set([...roots.map((r) => r.path), ...m.skipped.map((s) => s.path)]);
   for (const p of expectedPaths) {
