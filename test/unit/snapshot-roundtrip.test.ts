@@ -202,4 +202,25 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     await deleteSnapshotFiles(first.record);
     expect((await listSnapshots(snapshotsDir, 'alpha')).snapshots).toHaveLength(1);
   });
+
+  it('writes archives GNU tar reads, and keeps odd folder modes exactly', async () => {
+    const odd = join(sb.root, 'sandbox/.openclaw/workspace/odd-mode');
+    mkdirSync(odd);
+    writeFileSync(join(odd, 'x'), 'x');
+    chmodSync(odd, 0o640);
+    const before = stateDigest();
+    const r = await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
+    expect(r.record.manifest.files.find((f) => f.path.endsWith('/odd-mode'))?.mode).toBe(0o640);
+    const { spawnSync } = await import('node:child_process');
+    const gnu = spawnSync('tar', ['tzf', r.record.archivePath], { encoding: 'utf8' });
+    expect(gnu.status).toBe(0);
+    expect(gnu.stdout).toContain(`sandbox/.openclaw/workspace/${'long-name-'.repeat(12)}.txt`);
+    expect(gnu.stdout).toContain('sandbox/.openclaw/workspace/ünïcødé-名前.md');
+    rmSync(join(sb.root, 'sandbox/.openclaw/workspace'), { recursive: true, force: true });
+    await restoreSnapshot({ openshell: sb }, { record: r.record, sandbox: 'alpha', workDir: dir });
+    expect(stateDigest()).toBe(before);
+  });
 });

@@ -1,15 +1,13 @@
 /**
- * Snapshot archives: tar.gz written with the `tar` package and checked against their manifest.
- * Everything streams, so memory does not grow with the size of the workspace. Nothing here talks to
- * a sandbox; restore and create call these on local folders.
+ * Snapshot archives checked against their manifest (writing is in pack.ts). Everything streams, so
+ * memory does not grow with the size of the workspace. Nothing here talks to a sandbox; restore
+ * and create call these on local folders.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { chmod, lstat, open, readlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, type Stats } from 'node:fs';
+import { chmod, lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { NemoclawError } from '../../core/errors.ts';
 import {
   archivePathOf,
@@ -18,61 +16,8 @@ import {
   normalizeEntryPath,
 } from '../../core/snapshot/entries.ts';
 import type { SnapshotFile, SnapshotManifest } from '../../core/snapshot/manifest.ts';
+import { HashingPassThrough } from './pack.ts';
 import { hashFile } from './tree.ts';
-
-/** Counts and hashes what flows through, for the archive's sha256 without a second read. */
-class HashingPassThrough extends Transform {
-  readonly hash: Hash = createHash('sha256');
-  bytes = 0;
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    cb(null, chunk);
-  }
-}
-
-export interface PackOptions {
-  /** The folder the archive paths are relative to. */
-  cwd: string;
-  /** Archive paths in write order (parents first); folders are not recursed into. */
-  paths: readonly string[];
-  /** lstat results to pack from (see walkStateTree). */
-  statCache: Map<string, Stats>;
-  /** Created exclusively (mode 0600), written and fsynced; the caller renames it. */
-  out: string;
-}
-
-/**
- * Packs with tar and compresses with Node's zlib stream, which runs on the thread pool: reading and
- * tar framing on the main thread overlap with deflate, which is what keeps packing close to
- * `tar czf` (product.md §13).
- */
-export async function packArchive(o: PackOptions): Promise<{ sha256: string; size: number }> {
-  const tar = await import('tar');
-  const pack = tar.c(
-    {
-      cwd: o.cwd,
-      noDirRecurse: true,
-      statCache: o.statCache,
-      strict: true,
-      // tar allocates a fresh buffer per read (it hands the chunk on), up to 16 MiB by default;
-      // small reads and few read-ahead jobs keep that garbage, and so peak RSS, flat.
-      maxReadSize: 256 * 1024,
-      jobs: 2,
-    },
-    [...o.paths],
-  );
-  const hasher = new HashingPassThrough();
-  const file = createWriteStream(o.out, { flags: 'wx', mode: 0o600 });
-  await pipeline(pack, createGzip({ level: 6 }), hasher, file);
-  const fh = await open(o.out, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  return { sha256: hasher.hash.digest('hex'), size: hasher.bytes };
-}
 
 export async function hashArchive(path: string): Promise<{ sha256: string; size: number }> {
   const h = new HashingPassThrough();

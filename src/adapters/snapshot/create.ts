@@ -1,6 +1,6 @@
 /**
- * Snapshot create: download each state path into a private staging folder, walk it (hashing every
- * file), stream-pack it into `.<id>.tar.gz.tmp` while hashing the archive, fsync, rename to
+ * Snapshot create: download each state path into a private staging folder, walk it, stream-pack it
+ * into `.<id>.tar.gz.tmp` hashing every file and the archive as they pass, fsync, rename to
  * `<id>.tar.gz`, and only then write `<id>.manifest.json`. A crash at any point leaves nothing that
  * `list` shows, so a listed snapshot always verifies.
  */
@@ -9,14 +9,19 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { NemoclawError, errorMessage, isNemoclawError } from '../../core/errors.ts';
 import { archivePathOf } from '../../core/snapshot/entries.ts';
-import type { SkippedPath, SnapshotManifest, SnapshotRoot } from '../../core/snapshot/manifest.ts';
+import type {
+  SkippedPath,
+  SnapshotFile,
+  SnapshotManifest,
+  SnapshotRoot,
+} from '../../core/snapshot/manifest.ts';
 import { newSnapshotId, snapshotNameProblem } from '../../core/snapshot/selectors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import type { OpenshellClient } from '../openshell/types.ts';
 import { ensurePrivateDir } from '../state/atomic.ts';
 import { withLock } from '../state/lock.ts';
 import { VERSION } from '../../version.ts';
-import { packArchive } from './archive.ts';
+import { packEntries } from './pack.ts';
 import {
   listSnapshots,
   removeStaleStaging,
@@ -91,18 +96,21 @@ export async function writeSnapshot(o: WriteSnapshotOptions): Promise<CreateSnap
     o.roots.map((r) => archivePathOf(r.path)),
   );
   // A state path the walk left out (a link, a FIFO) is in `skipped`, not a root of the archive.
-  const walked = new Set(walk.files.map((f) => f.path));
+  const walked = new Set(walk.entries.map((f) => f.path));
   const roots = o.roots
     .filter((r) => walked.has(archivePathOf(r.path)))
     .sort((a, b) => a.path.localeCompare(b.path));
   let renamed = false;
   try {
-    const archive = await packArchive({
-      cwd: o.treeDir,
-      paths: walk.files.map((f) => f.path),
-      statCache: walk.statCache,
-      out: paths.tmpArchive,
-    });
+    const archive = await packEntries(walk.entries, paths.tmpArchive);
+    const files: SnapshotFile[] = walk.entries.map((e) => ({
+      path: e.path,
+      type: e.type,
+      size: e.size,
+      mode: e.mode,
+      ...(e.sha256 !== undefined ? { sha256: e.sha256 } : {}),
+      ...(e.target !== undefined ? { target: e.target } : {}),
+    }));
     const manifest: SnapshotManifest = {
       schemaVersion: 1,
       id,
@@ -116,7 +124,7 @@ export async function writeSnapshot(o: WriteSnapshotOptions): Promise<CreateSnap
       customPolicies: o.source.customPolicies.map((p) => ({ ...p })),
       roots,
       skipped: [...(o.skipped ?? []), ...walk.skipped],
-      files: walk.files,
+      files,
       archive: { file: basename(paths.archive), size: archive.size, sha256: archive.sha256 },
     };
     await withLock(paths.lock, { what: `the snapshots of ${sandbox}` }, async () => {

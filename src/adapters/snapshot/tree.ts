@@ -31,23 +31,16 @@ export async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-export interface WalkResult {
-  /** Parents before children, siblings sorted: the order the archive is written in. */
-  files: SnapshotFile[];
-  skipped: SkippedPath[];
-  /**
-   * lstat results keyed by absolute path, with the mode reduced to permission bits and nlink set
-   * to 1: tar packs from this cache, so the archive carries exactly what the manifest records and
-   * never writes hard-link entries (a restore would refuse them).
-   */
-  statCache: Map<string, Stats>;
+/** A manifest entry plus what packing needs; a file's sha256 is filled in while it is packed. */
+export interface WalkEntry extends SnapshotFile {
+  abs: string;
+  mtime: Date;
 }
 
-function adjusted(st: Stats, mode: number): Stats {
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st);
-  copy.mode = (st.mode & ~0o7777) | mode;
-  copy.nlink = 1;
-  return copy;
+export interface WalkResult {
+  /** Parents before children, siblings sorted: the order the archive is written in. */
+  entries: WalkEntry[];
+  skipped: SkippedPath[];
 }
 
 /**
@@ -59,9 +52,8 @@ export async function walkStateTree(
   treeDir: string,
   roots: readonly string[],
 ): Promise<WalkResult> {
-  const files: SnapshotFile[] = [];
+  const entries: WalkEntry[] = [];
   const skipped: SkippedPath[] = [];
-  const statCache = new Map<string, Stats>();
 
   const visit = async (rel: string, root: string): Promise<void> => {
     const abs = join(treeDir, rel);
@@ -77,16 +69,14 @@ export async function walkStateTree(
     if (st.isDirectory()) {
       // Our own staging copy: make it traversable so an unreadable folder is still saved.
       if ((st.mode & 0o700) !== 0o700) await chmod(abs, 0o700 | mode);
-      statCache.set(abs, adjusted(st, mode));
-      files.push({ path: rel, type: 'dir', size: 0, mode });
+      entries.push({ path: rel, type: 'dir', size: 0, mode, abs, mtime: st.mtime });
       const names = (await readdir(abs)).sort();
       for (const n of names) await visit(posix.join(rel, n), root);
       return;
     }
     if (st.isFile()) {
       if ((st.mode & 0o400) === 0) await chmod(abs, 0o400 | mode);
-      statCache.set(abs, adjusted(st, mode));
-      files.push({ path: rel, type: 'file', size: st.size, mode, sha256: await hashFile(abs) });
+      entries.push({ path: rel, type: 'file', size: st.size, mode, abs, mtime: st.mtime });
       return;
     }
     if (st.isSymbolicLink()) {
@@ -97,8 +87,7 @@ export async function walkStateTree(
         skipped.push({ path: `/${rel}`, reason: `not saved: ${problem}`, code: 'refused' });
         return;
       }
-      statCache.set(abs, adjusted(st, mode));
-      files.push({ path: rel, type: 'symlink', size: 0, mode, target });
+      entries.push({ path: rel, type: 'symlink', size: 0, mode, target, abs, mtime: st.mtime });
       return;
     }
     const what = st.isFIFO()
@@ -112,7 +101,7 @@ export async function walkStateTree(
   };
 
   for (const root of roots) await visit(root, root);
-  return { files, skipped, statCache };
+  return { entries, skipped };
 }
 
 /** Removes a tree even when parts of it are read-only to us (a staged copy of odd modes). */
