@@ -1,7 +1,7 @@
 /**
  * A stand-in sandbox backed by a local folder, for snapshot tests before the simulator: download
  * copies a path out (`<localDir>/<basename>`, modes and links kept), upload copies one in, and exec
- * understands the few argv-form commands restore uses (rm -rf, mkdir -p, mv). It records every call
+ * understands the few argv-form commands restore uses (rm -rf, mkdir -p, mv, test). It records every call
  * so a test can assert that a refused restore never reached the sandbox.
  */
 import { createHash } from 'node:crypto';
@@ -96,7 +96,12 @@ export function fakeSandbox(root: string, name = 'alpha'): FakeClient {
         if (cmd === 'rm') for (const p of args) rmSync(at(p), { recursive: true, force: true });
         else if (cmd === 'mkdir') for (const p of args) mkdirSync(at(p), { recursive: true });
         else if (cmd === 'mv') renameSync(at(args[0]!), at(args[1]!));
-        else return { exitCode: 127, stdout: '', stderr: `${cmd}: not found` };
+        else if (cmd === 'test') {
+          // test -e follows links, test -L does not.
+          const p = at(args[0]!);
+          const ok = rest[0] === '-L' ? isLink(p) : existsSync(p);
+          return { exitCode: ok ? 0 : 1, stdout: '', stderr: '' };
+        } else return { exitCode: 127, stdout: '', stderr: `${cmd}: not found` };
       } catch (e) {
         return { exitCode: 1, stdout: '', stderr: (e as Error).message };
       }

@@ -223,4 +223,59 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     await restoreSnapshot({ openshell: sb }, { record: r.record, sandbox: 'alpha', workDir: dir });
     expect(stateDigest()).toBe(before);
   });
+
+  it('changes nothing when an upload lands elsewhere, and puts a path back when its swap fails', async () => {
+    const r = await createSnapshot(
+      { openshell: sb },
+      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
+    );
+    writeFileSync(join(sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
+    const changed = stateDigest();
+    const cfgBefore = treeDigest(join(sb.root, 'sandbox/.openclaw/openclaw.json'));
+    const wsBefore = treeDigest(join(sb.root, 'sandbox/.openclaw/workspace'));
+    // An OpenShell that writes a folder's contents instead of the folder.
+    const contents: FakeClient = {
+      ...sb,
+      async sandboxUpload(_n, local, remoteDir = '/sandbox') {
+        const { copyTree } = await import('../helpers/fake-sandbox.ts');
+        const { lstatSync } = await import('node:fs');
+        if (!lstatSync(local).isDirectory()) return sb.sandboxUpload(_n, local, remoteDir);
+        for (const n of readdirSync(local)) copyTree(join(local, n), join(sb.root, remoteDir, n));
+      },
+    };
+    await expect(
+      restoreSnapshot(
+        { openshell: contents },
+        { record: r.record, sandbox: 'alpha', workDir: dir },
+      ),
+    ).rejects.toMatchObject({ kind: 'failed', message: expect.stringMatching(/did not arrive/) });
+    expect(stateDigest()).toBe(changed);
+
+    // The second `mv` into place fails: the previous content must come back.
+    let moves = 0;
+    const flaky: FakeClient = {
+      ...sb,
+      async sandboxExec(n, argv, o) {
+        if (argv[0] === 'mv' && argv[2]?.includes('.nemoclaw-restore-') && ++moves === 2) {
+          return { exitCode: 1, stdout: '', stderr: 'mv: injected failure' };
+        }
+        return sb.sandboxExec(n, argv, o);
+      },
+    };
+    const err = await restoreSnapshot(
+      { openshell: flaky },
+      { record: r.record, sandbox: 'alpha', workDir: dir },
+    ).catch((e: unknown) => e as Error);
+    expect(err).toMatchObject({ kind: 'failed' });
+    expect(err.message).toMatch(/stopped at/);
+    // openclaw.json's swap failed: it was put back. workspace/ was not reached: still changed.
+    // The temp folder stays (it may hold the only copy if putting back had failed too).
+    expect(err.message).toMatch(/openclaw\.json/);
+    expect(treeDigest(join(sb.root, 'sandbox/.openclaw/openclaw.json'))).toBe(cfgBefore);
+    expect(treeDigest(join(sb.root, 'sandbox/.openclaw/workspace'))).toBe(wsBefore);
+    // Running the restore again finishes the job.
+    await restoreSnapshot({ openshell: sb }, { record: r.record, sandbox: 'alpha', workDir: dir });
+    writeFileSync(join(sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
+    expect(stateDigest()).toBe(changed);
+  });
 });

@@ -70,12 +70,22 @@ async function run(client: RestoreClient, sandbox: string, argv: string[]): Prom
   }
 }
 
+async function exists(client: RestoreClient, sandbox: string, path: string): Promise<boolean> {
+  for (const flag of ['-e', '-L']) {
+    const r = await client.sandboxExec(sandbox, ['test', flag, path], { timeoutSecs: 60 });
+    if (r.exitCode === 0) return true;
+  }
+  return false;
+}
+
 async function applyStep(
   client: RestoreClient,
   sandbox: string,
   staged: string,
   s: RestoreStep,
 ): Promise<void> {
+  const uploaded = posix.join(s.args.temp, posix.basename(s.target));
+  const previous = posix.join(s.args.temp, `.previous-${posix.basename(s.target)}`);
   switch (s.kind) {
     case 'sandbox.prepare-temp':
       // A temp folder left by an earlier failed restore of the same snapshot is ours to replace.
@@ -84,16 +94,26 @@ async function applyStep(
       return;
     case 'sandbox.upload':
       await client.sandboxUpload(sandbox, join(staged, s.args.local!), s.args.temp);
+      // Checked before anything is replaced: an upload that landed elsewhere must not cost data.
+      if (!(await exists(client, sandbox, uploaded))) {
+        throw new NemoclawError(
+          'failed',
+          `The upload of ${s.target} did not arrive at ${uploaded}.`,
+        );
+      }
       return;
-    case 'sandbox.replace':
-      await run(client, sandbox, ['rm', '-rf', '--', s.target]);
-      await run(client, sandbox, [
-        'mv',
-        '--',
-        posix.join(s.args.temp, posix.basename(s.target)),
-        s.target,
-      ]);
+    case 'sandbox.replace': {
+      // Move the current content aside (not delete) so a failed swap can be put back.
+      const had = await exists(client, sandbox, s.target);
+      if (had) await run(client, sandbox, ['mv', '--', s.target, previous]);
+      try {
+        await run(client, sandbox, ['mv', '--', uploaded, s.target]);
+      } catch (e) {
+        if (had) await run(client, sandbox, ['mv', '--', previous, s.target]).catch(() => {});
+        throw e;
+      }
       return;
+    }
     case 'sandbox.remove-temp':
       await run(client, sandbox, ['rm', '-rf', '--', s.args.temp]);
       return;
@@ -149,7 +169,7 @@ export async function restoreSnapshot(
           'failed',
           `Restore of ${m.id} into ${o.sandbox} stopped at ${s.target}: ${(e as Error).message}`,
           {
-            hint: `Replaced so far: ${done.join(', ') || 'none'}. Run the restore again to finish; the snapshot is unchanged.`,
+            hint: `Replaced so far: ${done.join(', ') || 'none'}. ${s.target} was put back as it was (if that failed too, its previous content is in ${s.args.temp}). Run the restore again to finish; the snapshot is unchanged.`,
             cause: e,
           },
         );

@@ -1,8 +1,9 @@
 /**
  * The restore plan (house style 4–5): which state paths are replaced, how, and what is skipped and
  * why. Uploads all go to a temporary folder beside each state path first; only when every upload
- * has succeeded is each path swapped in (remove, then rename — same filesystem), so a failed upload
- * leaves the sandbox's state exactly as it was. Pure.
+ * has arrived is each path swapped in (the current one renamed aside, the upload renamed in — same
+ * filesystem — and put back if that fails), so a failed upload leaves the sandbox's state exactly
+ * as it was. The temp folder, with the previous content, is removed last. Pure.
  */
 import { posix } from 'node:path';
 import type { Plan, PlanStep } from '../plan.ts';
