@@ -262,10 +262,10 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
         return sb.sandboxExec(n, argv, o);
       },
     };
-    const err = await restoreSnapshot(
+    const err = (await restoreSnapshot(
       { openshell: flaky },
       { record: r.record, sandbox: 'alpha', workDir: dir },
-    ).catch((e: unknown) => e as Error);
+    ).catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ kind: 'failed' });
     expect(err.message).toMatch(/stopped at/);
     // openclaw.json's swap failed: it was put back. workspace/ was not reached: still changed.
