@@ -28,7 +28,13 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     const before = stateDigest();
     const created = await createSnapshot(
       { openshell: sb },
-      { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, name: 'before-change' },
+      {
+        snapshotsDir,
+        source: SOURCE,
+        // A nested and a repeated path are saved once, with their parent.
+        statePaths: [...OPENCLAW_PATHS, '/sandbox/.openclaw/workspace/tools', OPENCLAW_PATHS[0]!],
+        name: 'before-change',
+      },
     );
     expect(created.skipped).toEqual([
       { path: '/sandbox/.openclaw/canvas', reason: 'not present in the sandbox', code: 'absent' },

@@ -198,7 +198,11 @@ export async function createSnapshot(
     const roots: SnapshotRoot[] = [];
     const skipped: SkippedPath[] = [];
     let n = 0;
-    for (const remote of [...new Set(o.statePaths)].sort()) {
+    // A path inside another state path is already saved with it (and would be archived twice).
+    const wanted = [...new Set(o.statePaths)]
+      .sort()
+      .filter((p, _i, all) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
+    for (const remote of wanted) {
       const dl = join(staging, `dl-${n++}`);
       await mkdir(dl, { mode: 0o700 });
       o.onProgress?.(`Downloading ${remote}`);
