@@ -3,6 +3,7 @@
  * the log, and lazy factories for the adapters so that a command loads only what it uses.
  */
 import type { Logger } from './adapters/log.ts';
+import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { StatePaths } from './adapters/state/paths.ts';
 import type { RegistryStore } from './adapters/state/registry-store.ts';
 import type { Ui } from './adapters/terminal/ui.ts';
@@ -23,4 +24,6 @@ export interface Context {
   nonInteractive: boolean;
   now(): Date;
   registry(): RegistryStore;
+  /** The OpenShell client bound to nemoclaw's gateway, built on first use. */
+  openshell?(): Promise<OpenshellClient>;
 }

@@ -9,6 +9,7 @@ import { resolveHome, statePaths } from './adapters/state/paths.ts';
 import { registryStore } from './adapters/state/registry-store.ts';
 import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
 import type { Context, Env } from './context.ts';
+import type { OpenshellClient } from './adapters/openshell/types.ts';
 import { ExitCode, NemoclawError, errorMessage } from './core/errors.ts';
 import { redact, registerSecretsFromEnv } from './core/redact.ts';
 import type { Agent } from './core/registry/schema.ts';
@@ -47,7 +48,8 @@ export function buildContext(
     level: io.env.NEMOCLAW_LOG_LEVEL,
   });
   let registry: ReturnType<typeof registryStore> | undefined;
-  return {
+  let openshell: Promise<OpenshellClient> | undefined;
+  const ctx: Context = {
     env: io.env,
     cwd: io.cwd,
     paths,
@@ -58,7 +60,12 @@ export function buildContext(
     nonInteractive: truthy(io.env.NEMOCLAW_NON_INTERACTIVE) || !io.stdinIsTTY,
     now: () => new Date(),
     registry: () => (registry ??= registryStore(paths.registry)),
+    // Bound to nemoclaw's gateway; built on first use so commands that never call OpenShell
+    // never load execa.
+    openshell: () =>
+      (openshell ??= import('./adapters/openshell/factory.ts').then((m) => m.openshellClient(ctx))),
   };
+  return ctx;
 }
 
 export async function main(io: MainIo): Promise<number> {

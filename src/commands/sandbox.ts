@@ -5,15 +5,22 @@
 import type { Command } from 'commander';
 import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import type { CommandEnv, Register } from './types.ts';
+import { registerSnapshot } from './snapshot.ts';
 
 export interface VerbSummary {
   usage: string;
   summary: string;
 }
 
-export const SANDBOX_VERBS: VerbSummary[] = [...POLICY_VERBS];
+export const SANDBOX_VERBS: VerbSummary[] = [
+  ...POLICY_VERBS,
+  {
+    usage: 'snapshot <create|list|restore|…>',
+    summary: "save, verify and restore the agent's memory",
+  },
+];
 
-const SANDBOX_REGISTRARS: Register[] = [registerPolicy];
+const SANDBOX_REGISTRARS: Register[] = [registerPolicy, registerSnapshot];
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
   for (const register of SANDBOX_REGISTRARS) register(program, env);

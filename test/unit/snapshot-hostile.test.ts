@@ -1,0 +1,233 @@
+/**
+ * Hostile and damaged archives: each must be refused with kind `integrity` before the sandbox is
+ * touched. The manifests here match the archive's hash, so the entry checks (not just the hash)
+ * are what refuses them.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { extractArchive } from '../../src/adapters/snapshot/archive.ts';
+import { restoreSnapshot, verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
+import { resolveSnapshot, type SnapshotRecord } from '../../src/adapters/snapshot/store.ts';
+import type { SnapshotFile, SnapshotManifest } from '../../src/core/snapshot/manifest.ts';
+import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
+import { rawTarGz, seedOpenclaw, sha256, type RawEntry } from '../helpers/snapshot-fixtures.ts';
+
+const ID = '20260518T101500Z-abcdef';
+const WS = 'sandbox/.openclaw/workspace';
+const BODY = 'hello\n';
+
+let dir: string;
+let snapshotsDir: string;
+let sb: FakeClient;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nc-snap-hostile-'));
+  mkdirSync(join(dir, 'sandbox-root'));
+  seedOpenclaw(join(dir, 'sandbox-root'));
+  sb = fakeSandbox(join(dir, 'sandbox-root'));
+  snapshotsDir = join(dir, 'home', 'snapshots');
+  mkdirSync(join(snapshotsDir, 'alpha'), { recursive: true });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const benign: RawEntry[] = [
+  { path: `${WS}/`, type: 'Directory', mode: 0o755 },
+  { path: `${WS}/a.txt`, type: 'File', mode: 0o644, body: BODY },
+];
+const benignFiles: SnapshotFile[] = [
+  { path: WS, type: 'dir', size: 0, mode: 0o755 },
+  { path: `${WS}/a.txt`, type: 'file', size: BODY.length, mode: 0o644, sha256: sha256(BODY) },
+];
+
+function manifestFor(archive: Buffer, files: SnapshotFile[] = benignFiles): SnapshotManifest {
+  return {
+    schemaVersion: 1,
+    id: ID,
+    name: null,
+    createdAt: '2026-05-18T10:15:00.000Z',
+    nemoclawVersion: '0.1.0',
+    sandbox: 'alpha',
+    agent: 'openclaw',
+    blueprint: { version: '0.1.0', digest: `sha256:${'a'.repeat(64)}` },
+    presets: [],
+    customPolicies: [],
+    roots: [{ path: `/${WS}`, type: 'dir' }],
+    skipped: [],
+    files,
+    archive: { file: `${ID}.tar.gz`, size: archive.length, sha256: sha256(archive) },
+  };
+}
+
+async function install(archive: Buffer, manifest: SnapshotManifest): Promise<SnapshotRecord> {
+  writeFileSync(join(snapshotsDir, 'alpha', `${ID}.tar.gz`), archive);
+  writeFileSync(join(snapshotsDir, 'alpha', `${ID}.manifest.json`), JSON.stringify(manifest));
+  return resolveSnapshot(snapshotsDir, 'alpha', ID);
+}
+
+async function expectRefused(record: SnapshotRecord, pattern: RegExp): Promise<void> {
+  const before = treeDigest(sb.root);
+  sb.calls.length = 0;
+  await expect(verifySnapshot(record)).rejects.toMatchObject({ kind: 'integrity' });
+  const err = await restoreSnapshot(
+    { openshell: sb },
+    { record, sandbox: 'alpha', workDir: dir, confirm: async () => true },
+  ).catch((e: unknown) => e);
+  expect(err).toMatchObject({ kind: 'integrity' });
+  expect((err as Error).message).toMatch(pattern);
+  expect(sb.calls).toEqual([]);
+  expect(treeDigest(sb.root)).toBe(before);
+  expect(existsSync(join(dir, 'escape'))).toBe(false);
+}
+
+const hostile: [string, RawEntry[], RegExp][] = [
+  ['an absolute path', [{ path: '/etc/cron.d/evil', type: 'File', body: 'x' }], /absolute path/],
+  [
+    'a ../ escape',
+    [{ path: `${WS}/../../../../escape`, type: 'File', body: 'x' }],
+    /"\.\." path segment/,
+  ],
+  [
+    'a symlink to /etc',
+    [{ path: `${WS}/etc`, type: 'SymbolicLink', linkpath: '/etc' }],
+    /link to an absolute path/,
+  ],
+  [
+    'a relative symlink leaving the tree',
+    [{ path: `${WS}/up`, type: 'SymbolicLink', linkpath: '../../../../etc/passwd' }],
+    /link that leaves its state path/,
+  ],
+  [
+    'a symlink that climbs through a link',
+    [{ path: `${WS}/sub/x`, type: 'SymbolicLink', linkpath: 'y/../..' }],
+    /climbs after descending/,
+  ],
+  [
+    'a file written through an in-tree symlink',
+    [
+      { path: `${WS}/l`, type: 'SymbolicLink', linkpath: 'sub' },
+      { path: `${WS}/l/evil`, type: 'File', body: 'x' },
+    ],
+    /below a symbolic link/,
+  ],
+  ['a hard link', [{ path: `${WS}/h`, type: 'Link', linkpath: `${WS}/a.txt` }], /hard link/],
+  ['a character device', [{ path: `${WS}/tty`, type: 'CharacterDevice' }], /character device/],
+  ['a block device', [{ path: `${WS}/sda`, type: 'BlockDevice' }], /block device/],
+  ['a FIFO', [{ path: `${WS}/pipe`, type: 'FIFO' }], /FIFO/],
+  [
+    'a set-uid file',
+    [{ path: `${WS}/suid`, type: 'File', mode: 0o4755, body: 'x' }],
+    /set-user-id/,
+  ],
+  [
+    'a path outside every state path',
+    [{ path: 'sandbox/.openclaw/identity/x', type: 'File', body: 'x' }],
+    /outside every state path/,
+  ],
+  [
+    'an entry not in the manifest',
+    [{ path: `${WS}/extra.txt`, type: 'File', body: 'x' }],
+    /not in the manifest/,
+  ],
+  [
+    'a second entry for the same path',
+    [{ path: `${WS}/a.txt`, type: 'File', body: 'evil\n' }],
+    /second entry for the same path/,
+  ],
+];
+
+describe('restore refuses hostile archives and leaves the sandbox unchanged', () => {
+  it.each(hostile)('%s', async (_what, extra, pattern) => {
+    const archive = rawTarGz([...benign, ...extra]);
+    await expectRefused(await install(archive, manifestFor(archive)), pattern);
+  });
+
+  it('content that does not match the manifest sha256', async () => {
+    const archive = rawTarGz([benign[0]!, { ...benign[1]!, body: 'hellO\n' }]);
+    await expectRefused(await install(archive, manifestFor(archive)), /content sha256/);
+  });
+
+  it('a manifest entry missing from the archive', async () => {
+    const archive = rawTarGz(benign);
+    const files = [
+      ...benignFiles,
+      { path: `${WS}/b.txt`, type: 'file' as const, size: 1, mode: 0o644, sha256: sha256('b') },
+    ];
+    await expectRefused(
+      await install(archive, manifestFor(archive, files)),
+      /missing from the archive/,
+    );
+  });
+
+  it('a mode that differs from the manifest', async () => {
+    const archive = rawTarGz([benign[0]!, { ...benign[1]!, mode: 0o777 }]);
+    await expectRefused(await install(archive, manifestFor(archive)), /mode 777 in the archive/);
+  });
+});
+
+describe('restore refuses damaged archives', () => {
+  const good = () => rawTarGz(benign);
+
+  it('a truncated archive', async () => {
+    const archive = good();
+    const m = manifestFor(archive);
+    await expectRefused(
+      await install(archive.subarray(0, archive.length - 40), m),
+      /bytes, the manifest says/,
+    );
+  });
+
+  it('a bit-flipped archive', async () => {
+    const archive = Buffer.from(good());
+    const m = manifestFor(archive);
+    archive[Math.floor(archive.length / 2)]! ^= 0x10;
+    await expectRefused(await install(archive, m), /archive sha256 .* does not match/);
+  });
+
+  it('a truncated archive whose manifest was rewritten to match it', async () => {
+    const archive = good().subarray(0, 60);
+    await expectRefused(
+      await install(archive, manifestFor(archive)),
+      /cannot be read|missing from the archive/,
+    );
+  });
+
+  it('an archive cut in the middle of a file, with a manifest rewritten to match', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const big = randomBytes(200_000);
+    const full = rawTarGz([benign[0]!, { path: `${WS}/big.bin`, type: 'File', body: big }]);
+    const archive = full.subarray(0, Math.floor(full.length / 2));
+    const files: SnapshotFile[] = [
+      benignFiles[0]!,
+      { path: `${WS}/big.bin`, type: 'file', size: big.length, mode: 0o644, sha256: sha256(big) },
+    ];
+    await expectRefused(await install(archive, manifestFor(archive, files)), /cannot be read/);
+  });
+
+  it('a valid gzip that is not a tar', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const archive = gzipSync(Buffer.alloc(4096, 0x41));
+    await expectRefused(await install(archive, manifestFor(archive)), /cannot be read|missing/);
+  });
+});
+
+describe('extraction refuses on its own, too', () => {
+  it('writes nothing outside the staging folder even without the inspection pass', async () => {
+    const outside = join(dir, 'escape');
+    const archive = rawTarGz([
+      ...benign,
+      { path: `${outside}/abs`, type: 'File', body: 'x' },
+      { path: `${WS}/../../../escape/rel`, type: 'File', body: 'x' },
+    ]);
+    const dest = join(dir, 'stage');
+    mkdirSync(dest);
+    const archivePath = join(dir, 'a.tar.gz');
+    writeFileSync(archivePath, archive);
+    await expect(extractArchive(archivePath, manifestFor(archive), dest)).rejects.toMatchObject({
+      kind: 'integrity',
+    });
+    expect(existsSync(outside)).toBe(false);
+    expect(readFileSync(join(dest, WS, 'a.txt'), 'utf8')).toBe(BODY);
+  });
+});
