@@ -67,7 +67,8 @@ export async function execIn(id: string, cmd: string[], o: ExecOptions = {}): Pr
 /** Extracts a tar of `cwd`/`entries` at `/` in the container (parents are created as needed). */
 export async function putTree(id: string, cwd: string, entries: string[]): Promise<void> {
   const d = await dockerClient();
-  const tarball = tarCreate({ cwd, portable: true }, entries) as unknown as Readable;
+  // Not `portable`: node-tar then forces u+rw on every file, and a 0400 file would land as 0600.
+  const tarball = tarCreate({ cwd }, entries) as unknown as Readable;
   await d.getContainer(id).putArchive(tarball as never, { path: '/' });
 }
 

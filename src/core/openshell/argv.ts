@@ -146,9 +146,12 @@ export function sandboxExec(
 }
 
 export function sandboxUpload(name: string, localPath: string, remoteDir?: string): OpenshellCall {
+  // The CLI takes a destination without a trailing slash as the target *file* name when the
+  // local path is a file; the slash makes it "into this folder", which is what callers mean.
+  const dir = remoteDir && !remoteDir.endsWith('/') ? `${remoteDir}/` : remoteDir;
   return {
     verb: ['sandbox', 'upload'],
-    args: [name, localPath, ...(remoteDir ? [remoteDir] : [])],
+    args: [name, localPath, ...(dir ? [dir] : [])],
   };
 }
 

@@ -238,7 +238,13 @@ export function classifyFailure(stderr: string): ErrorKind {
   const text = stripAnsi(stderr);
   // No registered gateway: nothing answers on nemoclaw's behalf, like a gateway that is down.
   if (/No active gateway|Unknown gateway|No gateway configured/i.test(text)) return 'unavailable';
-  if (/status: NotFound\b|\bnot found\b|No gateway metadata found/i.test(text)) return 'not-found';
+  // A missing remote path (download over SSH tar) is reported as the path not existing.
+  if (
+    /status: NotFound\b|\bnot found\b|No gateway metadata found|does not exist|No such file or directory/i.test(
+      text,
+    )
+  )
+    return 'not-found';
   if (/status: AlreadyExists\b|already exists/i.test(text)) return 'conflict';
   if (
     /status: InvalidArgument\b|failed to parse sandbox policy|unsupported provider type/i.test(text)

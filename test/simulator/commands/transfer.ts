@@ -102,7 +102,7 @@ export async function upload(p: Parsed): Promise<void> {
   try {
     const rel = target.replace(/^\/+/, '');
     mkdirSync(join(stage, dirname(rel)), { recursive: true });
-    cpSync(local, join(stage, rel), { recursive: true });
+    cpSync(local, join(stage, rel), { recursive: true, verbatimSymlinks: true });
     await putTree(id, stage, [rel.split('/')[0]!]);
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -130,7 +130,7 @@ export async function download(p: Parsed): Promise<void> {
       }
       mkdirSync(dest, { recursive: true });
       for (const entry of readdirSync(got)) {
-        cpSync(join(got, entry), join(dest, entry), { recursive: true });
+        cpSync(join(got, entry), join(dest, entry), { recursive: true, verbatimSymlinks: true });
       }
     } else {
       const intoDir = dest.endsWith('/') || (existsSync(dest) && statSync(dest).isDirectory());

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutDocker } from '../helpers/docker.ts';
+import {
+  buildStandinImages,
+  cleanupImages,
+  createWorld,
+  type Images,
+  type World,
+} from '../helpers/e2e.ts';
+
+const skip = await skipWithoutDocker('snapshots against the simulator');
+
+// Files in the agent's state, with modes, nested folders, an empty folder and an in-tree symlink.
+const SEED = [
+  'mkdir -p /sandbox/.openclaw/workspace/notes/deep /sandbox/.openclaw/memory /sandbox/.openclaw/workspace/empty',
+  'printf "remember the milk\\n" > /sandbox/.openclaw/memory/today.md',
+  'printf "#!/bin/sh\\necho hi\\n" > /sandbox/.openclaw/workspace/run.sh && chmod 0750 /sandbox/.openclaw/workspace/run.sh',
+  'printf "secret-ish plan" > /sandbox/.openclaw/workspace/notes/deep/plan.txt && chmod 0400 /sandbox/.openclaw/workspace/notes/deep/plan.txt',
+  'ln -s notes/deep/plan.txt /sandbox/.openclaw/workspace/plan-link',
+  'printf "{\\"a\\":1}" > /sandbox/.openclaw/openclaw.json',
+].join(' && ');
+
+const CHECKSUM =
+  'cd /sandbox/.openclaw && find . -path ./plugins -prune -o -print | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+
+describe.skipIf(skip)('snapshots of a real sandbox', () => {
+  let images: Images;
+  let w: World;
+  const exec = async (cmd: string) => {
+    const r = await w.cli(['snap-one', 'exec', '--', 'sh', '-c', cmd]);
+    return r;
+  };
+  beforeAll(async () => {
+    images = await buildStandinImages();
+    w = await createWorld(images);
+    const r = await w.cli(['onboard', '--name', 'snap-one']);
+    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+  }, 240_000);
+  afterAll(async () => {
+    await w?.cleanup();
+    await cleanupImages();
+  });
+
+  it('round-trips every byte, mode and path through create, verify and restore', async () => {
+    const seeded = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'snap-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'sh',
+      '-c',
+      SEED,
+    ]);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const before = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'snap-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'sh',
+      '-c',
+      CHECKSUM,
+    ]);
+    expect(before.stdout).toContain('memory/today.md');
+
+    const created = await w.cli(['snap-one', 'snapshot', 'create', '--name', 'first', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const verify = await w.cli(['snap-one', 'snapshot', 'verify', 'first']);
+    expect(verify.code, verify.stderr).toBe(0);
+
+    // Damage the live state, then restore.
+    const damage = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'snap-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'sh',
+      '-c',
+      'rm -rf /sandbox/.openclaw/workspace/notes && echo changed > /sandbox/.openclaw/memory/today.md && echo extra > /sandbox/.openclaw/memory/new.md',
+    ]);
+    expect(damage.code).toBe(0);
+    const restored = await w.cli(['snap-one', 'snapshot', 'restore', 'first', '--yes']);
+    expect(restored.code, restored.stderr).toBe(0);
+    const after = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'snap-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'sh',
+      '-c',
+      CHECKSUM,
+    ]);
+    expect(after.stdout).toBe(before.stdout);
+  }, 240_000);
+
+  it('lists snapshots as v1..vN and refuses an unknown selector', async () => {
+    const list = await w.cli(['snap-one', 'snapshot', 'list', '--json']);
+    expect(list.code).toBe(0);
+    const doc = JSON.parse(list.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    const bad = await w.cli(['snap-one', 'snapshot', 'restore', 'nope', '--yes']);
+    expect(bad.code).not.toBe(0);
+  });
+});
