@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import type { CommandEnv, Register } from './types.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { REBUILD_VERBS, registerRebuild } from './rebuild.ts';
 
 export interface VerbSummary {
   usage: string;
@@ -18,9 +19,10 @@ export const SANDBOX_VERBS: VerbSummary[] = [
     usage: 'snapshot <create|list|restore|…>',
     summary: "save, verify and restore the agent's memory",
   },
+  ...REBUILD_VERBS,
 ];
 
-const SANDBOX_REGISTRARS: Register[] = [registerPolicy, registerSnapshot];
+const SANDBOX_REGISTRARS: Register[] = [registerPolicy, registerSnapshot, registerRebuild];
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
   for (const register of SANDBOX_REGISTRARS) register(program, env);

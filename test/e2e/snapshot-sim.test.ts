@@ -26,10 +26,6 @@ const CHECKSUM =
 describe.skipIf(skip)('snapshots of a real sandbox', () => {
   let images: Images;
   let w: World;
-  const exec = async (cmd: string) => {
-    const r = await w.cli(['snap-one', 'exec', '--', 'sh', '-c', cmd]);
-    return r;
-  };
   beforeAll(async () => {
     images = await buildStandinImages();
     w = await createWorld(images);

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REBUILD_STEPS } from '../../src/core/rebuild/journal.ts';
+import { skipWithoutDocker } from '../helpers/docker.ts';
+import {
+  buildStandinImages,
+  cleanupImages,
+  CLI,
+  createWorld,
+  type Images,
+  type World,
+} from '../helpers/e2e.ts';
+
+const skip = await skipWithoutDocker('rebuild end to end');
+const NAME = 'rb-one';
+
+const CHECKSUM =
+  'cd /sandbox/.openclaw && find . | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+
+describe.skipIf(skip)('rebuild never loses the agent state', () => {
+  let images: Images;
+  let w: World;
+  const sh = (cmd: string) =>
+    w.sim.run(['sandbox', 'exec', '-n', NAME, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+  const checksum = async () => {
+    const r = await sh(CHECKSUM);
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const journalFile = () => join(w.env.NEMOCLAW_HOME!, 'journal', `${NAME}.json`);
+
+  beforeAll(async () => {
+    images = await buildStandinImages();
+    w = await createWorld(images);
+    const r = await w.cli(['onboard', '--name', NAME]);
+    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    const seed = await sh(
+      'mkdir -p /sandbox/.openclaw/workspace/a/b /sandbox/.openclaw/memory && printf "day one\\n" > /sandbox/.openclaw/memory/log.md && printf x > /sandbox/.openclaw/workspace/a/b/c.txt && chmod 0640 /sandbox/.openclaw/workspace/a/b/c.txt && ln -s a/b/c.txt /sandbox/.openclaw/workspace/link',
+    );
+    if (seed.code !== 0) throw new Error(seed.stderr);
+  }, 240_000);
+  afterAll(async () => {
+    await w?.cleanup();
+    await cleanupImages();
+  });
+
+  it('rebuilds and every workspace file comes back, byte for byte', async () => {
+    const before = await checksum();
+    const r = await w.cli([NAME, 'rebuild', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('pre-rebuild snapshot');
+    expect(await checksum()).toBe(before);
+    expect(existsSync(journalFile())).toBe(false);
+    const list = JSON.parse((await w.cli([NAME, 'snapshot', 'list', '--json'])).stdout);
+    expect(JSON.stringify(list)).toContain('pre-rebuild-');
+  }, 240_000);
+
+  it('without a terminal and without --yes it refuses (exit 2) and changes nothing', async () => {
+    const before = w.sim.invocations().length;
+    const r = await w.cli([NAME, 'rebuild'], { env: { NEMOCLAW_NON_INTERACTIVE: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes');
+    expect(w.sim.invocations().filter((c) => c.command === 'sandbox delete').length).toBe(
+      w.sim
+        .invocations()
+        .slice(0, before)
+        .filter((c) => c.command === 'sandbox delete').length,
+    );
+  });
+
+  it('killed with SIGKILL at every step in turn, --resume completes with every file intact', async () => {
+    await sh('printf "day two\\n" >> /sandbox/.openclaw/memory/log.md');
+    const before = await checksum();
+    let args = [NAME, 'rebuild', '--yes'];
+    for (const step of REBUILD_STEPS) {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...w.env, NEMOCLAW_FAULT_PAUSE: `${step.id}:60000` },
+        stdio: 'ignore',
+      });
+      // Wait until the journal says this step has started, then kill the process there.
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (existsSync(journalFile())) {
+          const j = JSON.parse(readFileSync(journalFile(), 'utf8'));
+          if (j.steps?.[step.id]?.status === 'in_progress') break;
+        }
+        if (child.exitCode !== null)
+          throw new Error(`rebuild exited (${child.exitCode}) before step ${step.id}`);
+        if (Date.now() > deadline) throw new Error(`step ${step.id} never started`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const j = JSON.parse(readFileSync(journalFile(), 'utf8'));
+      expect(j.steps[step.id].status, step.id).toBe('in_progress');
+      // A plain rebuild now refuses and points at --resume.
+      if (step.id === 'delete') {
+        const again = await w.cli([NAME, 'rebuild', '--yes']);
+        expect(again.code).toBe(2);
+        expect(again.stderr).toContain('rebuild --resume');
+      }
+      args = [NAME, 'rebuild', '--resume'];
+    }
+    const done = await w.cli(args);
+    expect(done.code, done.stderr).toBe(0);
+    expect(await checksum()).toBe(before);
+    expect(existsSync(journalFile())).toBe(false);
+  }, 480_000);
+
+  it('a failed OpenShell call mid-rebuild leaves the journal, and --resume completes', async () => {
+    await sh('printf "day three\\n" >> /sandbox/.openclaw/memory/log.md');
+    const before = await checksum();
+    const r = await w.cli([NAME, 'rebuild', '--yes'], {
+      env: { OPENSHELL_SIM_FAIL: 'sandbox upload:1' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Restoring the agent state');
+    expect(r.stderr).toContain('rebuild --resume');
+    const done = await w.cli([NAME, 'rebuild', '--resume']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(await checksum()).toBe(before);
+  }, 240_000);
+});
