@@ -13,6 +13,7 @@ import { registerBlueprint } from './commands/blueprint.ts';
 import { registerList } from './commands/list.ts';
 import { registerOnboard } from './commands/onboard.ts';
 import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
+import { registerSettings } from './commands/settings.ts';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -21,7 +22,7 @@ export interface GlobalFlags {
 }
 
 /** Registration functions for global commands; each area adds one line here. */
-const GLOBAL_REGISTRARS = [registerOnboard, registerList, registerBlueprint];
+const GLOBAL_REGISTRARS = [registerOnboard, registerList, registerBlueprint, registerSettings];
 
 const SANDBOX_HELP = `
 Sandbox commands (nemoclaw <name> <verb>; run \`nemoclaw <name> --help\` for details):

@@ -3,6 +3,8 @@
  * and its rows to SANDBOX_VERBS (the root help lists them; a test keeps the two in step).
  */
 import type { Command } from 'commander';
+import { EXTEND_VERBS, registerExtend } from './extend.ts';
+import { OPS_VERBS, registerOps } from './ops.ts';
 import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import type { CommandEnv, Register } from './types.ts';
 
@@ -11,9 +13,9 @@ export interface VerbSummary {
   summary: string;
 }
 
-export const SANDBOX_VERBS: VerbSummary[] = [...POLICY_VERBS];
+export const SANDBOX_VERBS: VerbSummary[] = [...OPS_VERBS, ...POLICY_VERBS, ...EXTEND_VERBS];
 
-const SANDBOX_REGISTRARS: Register[] = [registerPolicy];
+const SANDBOX_REGISTRARS: Register[] = [registerOps, registerPolicy, registerExtend];
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
   for (const register of SANDBOX_REGISTRARS) register(program, env);
