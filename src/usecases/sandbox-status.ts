@@ -99,8 +99,13 @@ export async function sandboxStatusReport(
     provider: findProvider(entry.provider)?.openshellName ?? entry.provider,
     model: entry.model,
   };
-  parts.inference =
-    'ok' in route
+  parts.inference = !gatewayUp
+    ? {
+        state: 'unreachable',
+        summary: 'route unknown: the gateway does not answer',
+        hint: `Try: nemoclaw ${name} recover`,
+      }
+    : 'ok' in route
       ? inferencePart(route.ok.route, expected)
       : unreachable('the inference route', route.error);
   parts.policy = {
