@@ -25,9 +25,15 @@ export interface Inventory {
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
+/**
+ * With `probeStatus` false (list) only `sandbox list` is asked: it fails with Unavailable when the
+ * gateway does not answer, so its outcome is the gateway's health — one process instead of two on
+ * a command with a startup budget.
+ */
 export async function takeInventory(
   reg: Registry,
-  clientFor: (gateway: string) => Promise<OpenshellClient>,
+  clientFor: (gateway: string) => Promise<Pick<OpenshellClient, 'status' | 'sandboxList'>>,
+  o: { probeStatus?: boolean } = {},
 ): Promise<Inventory> {
   const byGateway = new Map<string, string[]>();
   for (const e of Object.values(reg.sandboxes)) {
@@ -38,9 +44,16 @@ export async function takeInventory(
   const gateways = await Promise.all(
     [...byGateway.entries()].map(async ([gw, names]): Promise<GatewayHealth> => {
       const client = await clientFor(gw);
-      const [st, list] = await Promise.allSettled([client.status(), client.sandboxList()]);
-      const health: GatewayHealth =
-        st.status === 'fulfilled'
+      const probe = o.probeStatus !== false;
+      const [st, list] = await Promise.allSettled([
+        probe ? client.status() : Promise.resolve(undefined),
+        client.sandboxList(),
+      ]);
+      const health: GatewayHealth = !probe
+        ? list.status === 'fulfilled'
+          ? { name: gw, up: true, status: 'connected' }
+          : { name: gw, up: false, status: 'unreachable', error: (list.reason as Error).message }
+        : st.status === 'fulfilled' && st.value
           ? {
               name: gw,
               up: CONNECTED.has(st.value.status),
@@ -48,7 +61,12 @@ export async function takeInventory(
               version: st.value.version,
               error: st.value.error,
             }
-          : { name: gw, up: false, status: 'unreachable', error: (st.reason as Error).message };
+          : {
+              name: gw,
+              up: false,
+              status: 'unreachable',
+              error: st.status === 'rejected' ? (st.reason as Error).message : undefined,
+            };
       if (health.up && list.status === 'fulfilled') {
         const seen = new Map(list.value.map((s) => [s.name, s.phase]));
         for (const n of names) phases.set(n, seen.get(n) ?? null);

@@ -1,16 +1,17 @@
 /**
  * `list [--json]`: the registry, joined with OpenShell's view of each sandbox. With no sandboxes
- * registered nothing else is asked (the startup fast path in cli.ts runs this same function).
+ * registered nothing else is asked (the startup fast path in cli.ts runs this same function);
+ * otherwise one `sandbox list -o json` per gateway, whose outcome is also the gateway's health.
  * Exit 1 when a gateway is down while sandboxes are registered on it.
  */
-import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { QuickReader } from '../adapters/openshell/quick.ts';
 import type { Context } from '../context.ts';
 import { phaseText, takeInventory, type Inventory } from './inventory.ts';
 
 export async function listSandboxes(
   ctx: Context,
   o: { json?: boolean },
-  clientFor?: (gateway: string) => Promise<OpenshellClient>,
+  clientFor?: (gateway: string) => Promise<QuickReader>,
 ): Promise<number> {
   const reg = await ctx.registry().read();
   const names = Object.keys(reg.sandboxes).sort();
@@ -19,8 +20,11 @@ export async function listSandboxes(
     const get =
       clientFor ??
       (async (gw: string) =>
-        (await import('../adapters/openshell/factory.ts')).openshellClient(ctx, gw));
-    inv = await takeInventory(reg, get);
+        (await import('../adapters/openshell/quick.ts')).createQuickReader({
+          gateway: gw,
+          env: ctx.env,
+        }));
+    inv = await takeInventory(reg, get, { probeStatus: false });
   }
   const down = inv?.gateways.filter((g) => !g.up) ?? [];
   const code = down.length > 0 ? 1 : 0;

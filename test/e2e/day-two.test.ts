@@ -42,7 +42,8 @@ describe.skipIf(skip)('day-two operations', () => {
 
   beforeAll(async () => {
     images = await buildStandinImages();
-    w = await createWorld(images);
+    // Like the real CLI: server-side commands fail while the gateway does not answer.
+    w = await createWorld(images, { simEnv: { OPENSHELL_SIM_REQUIRE_GATEWAY: '1' } });
     const r = await w.cli(['onboard', '--name', A]);
     if (r.code !== 0) throw new Error(`onboard failed:\n${r.stderr}`);
   }, 240_000);
@@ -363,6 +364,7 @@ describe.skipIf(skip)('day-two operations', () => {
     const g = await w.cli(['status']);
     expect(g.code).toBe(1);
     expect(g.stdout).toMatch(/gateway nemoclaw: down \[disconnected\]/);
+    expect(g.stdout).toMatch(/container \S+: exited/);
     const l = await w.cli(['list', '--json']);
     expect(l.code).toBe(1);
     expect(json(l.stdout).sandboxes[0]).toMatchObject({ phase: null, phaseKnown: false });
