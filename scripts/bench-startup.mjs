@@ -27,7 +27,11 @@ const cases = [
   {
     name: 'nemoclaw list (50 sandboxes)',
     args: [cli, 'list'],
-    env: { NEMOCLAW_HOME: fullHome },
+    // `list` asks OpenShell once per gateway when sandboxes exist; a stub answers instantly.
+    env: {
+      NEMOCLAW_HOME: fullHome,
+      NEMOCLAW_OPENSHELL_BIN: new URL('./bench-openshell-stub.sh', import.meta.url).pathname,
+    },
     budget: 1.5,
   },
 ];

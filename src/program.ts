@@ -14,6 +14,7 @@ import { registerList } from './commands/list.ts';
 import { registerOnboard } from './commands/onboard.ts';
 import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
 import { registerBackupAll } from './commands/snapshot.ts';
+import { registerSettings } from './commands/settings.ts';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -22,7 +23,13 @@ export interface GlobalFlags {
 }
 
 /** Registration functions for global commands; each area adds one line here. */
-const GLOBAL_REGISTRARS = [registerOnboard, registerList, registerBlueprint, registerBackupAll];
+const GLOBAL_REGISTRARS = [
+  registerOnboard,
+  registerList,
+  registerSettings,
+  registerBlueprint,
+  registerBackupAll,
+];
 
 const SANDBOX_HELP = `
 Sandbox commands (nemoclaw <name> <verb>; run \`nemoclaw <name> --help\` for details):

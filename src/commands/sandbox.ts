@@ -3,6 +3,8 @@
  * and its rows to SANDBOX_VERBS (the root help lists them; a test keeps the two in step).
  */
 import type { Command } from 'commander';
+import { EXTEND_VERBS, registerExtend } from './extend.ts';
+import { OPS_VERBS, registerOps } from './ops.ts';
 import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import type { CommandEnv, Register } from './types.ts';
 import { registerSnapshot } from './snapshot.ts';
@@ -14,15 +16,23 @@ export interface VerbSummary {
 }
 
 export const SANDBOX_VERBS: VerbSummary[] = [
+  ...OPS_VERBS,
   ...POLICY_VERBS,
   {
     usage: 'snapshot <create|list|restore|…>',
     summary: "save, verify and restore the agent's memory",
   },
   ...REBUILD_VERBS,
+  ...EXTEND_VERBS,
 ];
 
-const SANDBOX_REGISTRARS: Register[] = [registerPolicy, registerSnapshot, registerRebuild];
+const SANDBOX_REGISTRARS: Register[] = [
+  registerOps,
+  registerPolicy,
+  registerSnapshot,
+  registerRebuild,
+  registerExtend,
+];
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
   for (const register of SANDBOX_REGISTRARS) register(program, env);

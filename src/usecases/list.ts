@@ -1,12 +1,38 @@
+/**
+ * `list [--json]`: the registry, joined with OpenShell's view of each sandbox. With no sandboxes
+ * registered nothing else is asked (the startup fast path in cli.ts runs this same function);
+ * otherwise one `sandbox list -o json` per gateway, whose outcome is also the gateway's health.
+ * Exit 1 when a gateway is down while sandboxes are registered on it.
+ */
+import type { QuickReader } from '../adapters/openshell/quick.ts';
 import type { Context } from '../context.ts';
+import { phaseText, takeInventory, type Inventory } from './inventory.ts';
 
-export async function listSandboxes(ctx: Context, o: { json?: boolean }): Promise<number> {
+export async function listSandboxes(
+  ctx: Context,
+  o: { json?: boolean },
+  clientFor?: (gateway: string) => Promise<QuickReader>,
+): Promise<number> {
   const reg = await ctx.registry().read();
   const names = Object.keys(reg.sandboxes).sort();
+  let inv: Inventory | undefined;
+  if (names.length > 0) {
+    const get =
+      clientFor ??
+      (async (gw: string) =>
+        (await import('../adapters/openshell/quick.ts')).createQuickReader({
+          gateway: gw,
+          env: ctx.env,
+        }));
+    inv = await takeInventory(reg, get, { probeStatus: false });
+  }
+  const down = inv?.gateways.filter((g) => !g.up) ?? [];
+  const code = down.length > 0 ? 1 : 0;
   if (o.json) {
     ctx.ui.json({
       schemaVersion: 1,
       defaultSandbox: reg.defaultSandbox,
+      gateways: inv?.gateways ?? [],
       sandboxes: names.map((n) => {
         const s = reg.sandboxes[n]!;
         return {
@@ -20,10 +46,14 @@ export async function listSandboxes(ctx: Context, o: { json?: boolean }): Promis
           policies: s.presets,
           blueprintVersion: s.blueprintVersion,
           createdAt: s.createdAt,
+          gateway: s.gatewayName,
+          phase: inv?.phases.get(n) ?? null,
+          phaseKnown: inv?.phases.get(n) !== undefined,
         };
       }),
+      untracked: inv?.untracked ?? [],
     });
-    return 0;
+    return code;
   }
   if (names.length === 0) {
     ctx.ui.out('No sandboxes registered. Run `nemoclaw onboard` to get started.');
@@ -37,8 +67,21 @@ export async function listSandboxes(ctx: Context, o: { json?: boolean }): Promis
     ctx.ui.out(
       `    agent: ${s.agent}  model: ${s.model}  provider: ${s.provider}  ${s.gpu.enabled ? 'GPU' : 'CPU'}  policies: ${s.presets.join(', ') || 'none'}`,
     );
+    ctx.ui.out(`    phase: ${phaseText(inv?.phases.get(n))}`);
   }
   ctx.ui.out('');
   ctx.ui.out('* = default sandbox');
-  return 0;
+  for (const g of inv?.gateways ?? []) {
+    ctx.ui.out(
+      `gateway ${g.name}: ${g.up ? `up${g.version ? ` (v${g.version})` : ''}` : `down [${g.status}]${g.error ? ` (${g.error})` : ''}`}`,
+    );
+  }
+  if (inv?.untracked.length) {
+    ctx.ui.info(
+      `OpenShell also has sandboxes nemoclaw did not register: ${inv.untracked.join(', ')}`,
+    );
+  }
+  if (code !== 0)
+    ctx.ui.error('A gateway is down; see `nemoclaw status` and run `nemoclaw <name> recover`.');
+  return code;
 }

@@ -40,7 +40,9 @@ describe('the built CLI', () => {
       expect(JSON.parse(ok.stdout)).toEqual({
         schemaVersion: 1,
         defaultSandbox: null,
+        gateways: [],
         sandboxes: [],
+        untracked: [],
       });
     } finally {
       rmSync(home, { recursive: true, force: true });

@@ -103,7 +103,8 @@ describe.skipIf(skip)('simulator sandboxes are real containers', () => {
     const missing = await client
       .sandboxDownload(name, '/sandbox/nope', out)
       .catch((e: unknown) => e);
-    expect(missing).toMatchObject({ kind: 'failed' });
+    // A missing remote path is not-found, so snapshots can tell "absent" from "failed".
+    expect(missing).toMatchObject({ kind: 'not-found' });
   });
 
   it('connect runs a session fed by input; logs read the main process', async () => {

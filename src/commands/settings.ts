@@ -1,0 +1,80 @@
+/** Global: `status`, `use <name>`, `inference get|set`, `credentials list|reset`. */
+import type { Command } from 'commander';
+import { action, type CommandEnv } from './types.ts';
+import { opsDeps } from './ops.ts';
+
+export function registerSettings(program: Command, env: CommandEnv): void {
+  program
+    .command('status')
+    .description('gateway health and each sandbox’s phase (exit 1 if a gateway is down)')
+    .option('--json', 'print JSON')
+    .action(
+      action(env, async (o: { json?: boolean }) => {
+        const ctx = env.ctx();
+        const { globalStatus } = await import('../usecases/status-global.ts');
+        return globalStatus(ctx, await opsDeps(ctx), o);
+      }),
+    );
+  program
+    .command('use')
+    .description('set the default sandbox')
+    .argument('<name>', 'a registered sandbox')
+    .action(
+      action(env, async (name: string) =>
+        (await import('../usecases/settings.ts')).useSandbox(env.ctx(), { name }),
+      ),
+    );
+  const inference = program
+    .command('inference')
+    .description('the inference route (one per gateway: it serves every sandbox on it)');
+  inference
+    .command('get')
+    .description('print the route')
+    .option('--json', 'print JSON')
+    .option('--sandbox <name>', 'the gateway of this sandbox (default: the default sandbox’s)')
+    .action(
+      action(env, async (o: { json?: boolean; sandbox?: string }) => {
+        const ctx = env.ctx();
+        const { inferenceGet } = await import('../usecases/settings.ts');
+        return inferenceGet(ctx, await opsDeps(ctx), o);
+      }),
+    );
+  inference
+    .command('set')
+    .description('point the route at another provider/model (affects every sandbox on the gateway)')
+    .requiredOption('--provider <provider>', 'a provider key (build, openai, …) or OpenShell name')
+    .requiredOption('--model <model>', 'the model id')
+    .option('--sandbox <name>', 'record the change for this sandbox only')
+    .action(
+      action(env, async (o: { provider: string; model: string; sandbox?: string }) => {
+        const ctx = env.ctx();
+        const { inferenceSet } = await import('../usecases/settings.ts');
+        return inferenceSet(ctx, await opsDeps(ctx), o);
+      }),
+    );
+  const credentials = program
+    .command('credentials')
+    .description('provider credentials in the gateway (names only, never values)');
+  credentials
+    .command('list')
+    .description('providers and their credential key names')
+    .option('--json', 'print JSON')
+    .action(
+      action(env, async (o: { json?: boolean }) => {
+        const ctx = env.ctx();
+        const { credentialsList } = await import('../usecases/settings.ts');
+        return credentialsList(ctx, await opsDeps(ctx), o);
+      }),
+    );
+  credentials
+    .command('reset')
+    .description('replace a provider’s stored key (from its env variable or a hidden prompt)')
+    .argument('<provider>', 'a provider key (build, openai, …) or OpenShell name')
+    .action(
+      action(env, async (provider: string) => {
+        const ctx = env.ctx();
+        const { credentialsReset } = await import('../usecases/settings.ts');
+        return credentialsReset(ctx, await opsDeps(ctx), { provider });
+      }),
+    );
+}

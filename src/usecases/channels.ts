@@ -1,0 +1,222 @@
+/**
+ * `<name> channels list|add|remove|start|stop <channel>` — semantics in core/ops/channels.ts.
+ * Tokens come from the environment or a hidden prompt and reach OpenShell only through the child's
+ * environment (`--credential NAME`), never argv, files or logs.
+ */
+import type { Context } from '../context.ts';
+import { UsageError } from '../core/errors.ts';
+import {
+  CHANNELS,
+  channelState,
+  findChannel,
+  tokenProblem,
+  type ChannelSpec,
+} from '../core/ops/channels.ts';
+import { registerSecret } from '../core/redact.ts';
+import { requireEntry, type OpsDeps } from './ops-deps.ts';
+
+function channelOf(name: string | undefined, sandbox: string, verb: string): ChannelSpec {
+  const c = name ? findChannel(name) : undefined;
+  if (!c) {
+    throw new UsageError(name ? `Unknown channel "${name}".` : `Name the channel to ${verb}.`, {
+      hint: `Channels: ${CHANNELS.map((x) => x.name).join(', ')}. For example: nemoclaw ${sandbox} channels ${verb} telegram`,
+    });
+  }
+  return c;
+}
+
+export async function channelsList(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; json?: boolean },
+): Promise<number> {
+  const entry = await requireEntry(ctx, o.sandbox);
+  const client = await deps.openshell(entry.gatewayName);
+  const providers = await client.providerList().then(
+    (l) => new Set(l.map((p) => p.name)),
+    () => undefined,
+  );
+  const rows = CHANNELS.map((c) => ({
+    name: c.name,
+    state: channelState(c, entry),
+    provider: c.provider,
+    /** null: the gateway could not be asked. */
+    providerPresent: providers ? providers.has(c.provider) : null,
+    preset: c.preset,
+  }));
+  if (o.json) {
+    ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, channels: rows });
+    return 0;
+  }
+  for (const r of rows) {
+    const prov =
+      r.state === 'not-configured'
+        ? ''
+        : r.providerPresent === null
+          ? '  (provider: gateway unreachable)'
+          : r.providerPresent
+            ? `  (provider ${r.provider})`
+            : `  (provider ${r.provider} is missing: run channels add ${r.name} again)`;
+    ctx.ui.out(`  ${r.state === 'running' ? '●' : '○'} ${r.name.padEnd(9)} ${r.state}${prov}`);
+  }
+  return 0;
+}
+
+async function readTokens(
+  ctx: Context,
+  deps: OpsDeps,
+  c: ChannelSpec,
+  sandbox: string,
+): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  for (const cred of c.credentials) {
+    let v = ctx.env[cred.env]?.trim();
+    if (!v) {
+      if (ctx.nonInteractive || !ctx.ui.stdinIsTTY) {
+        throw new UsageError(`The ${cred.label} is needed and ${cred.env} is not set.`, {
+          hint: `Set it and run again: ${cred.env}=… nemoclaw ${sandbox} channels add ${c.name}`,
+        });
+      }
+      const prompter = await deps.prompter();
+      v = (
+        await prompter.password(`${cred.label}:`, {
+          validate: (x) => {
+            const p = tokenProblem(x.trim());
+            return p ? `The token ${p}.` : true;
+          },
+        })
+      ).trim();
+    }
+    const problem = tokenProblem(v);
+    if (problem) throw new UsageError(`${cred.env} ${problem}.`);
+    registerSecret(v);
+    values[cred.env] = v;
+  }
+  return values;
+}
+
+async function policyDeps(deps: OpsDeps, gateway: string) {
+  const client = await deps.openshell(gateway);
+  return { openshell: client };
+}
+
+export async function channelsAdd(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; channel?: string },
+): Promise<number> {
+  const c = channelOf(o.channel, o.sandbox, 'add');
+  const entry = await requireEntry(ctx, o.sandbox);
+  const tokens = await readTokens(ctx, deps, c, o.sandbox);
+  const client = await deps.openshell(entry.gatewayName);
+  const options = {
+    name: c.provider,
+    type: c.providerType,
+    credentialEnv: Object.keys(tokens),
+    env: tokens,
+  };
+  if (await client.providerGet(c.provider)) await client.providerUpdate(options);
+  else await client.providerCreate(options);
+  ctx.ui.info(`✓ The ${c.label} token is stored in the gateway as provider ${c.provider}.`);
+  const { ensurePolicies } = await import('./policy-restore.ts');
+  await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName), {
+    sandbox: o.sandbox,
+    presets: [c.preset],
+  });
+  ctx.ui.info(`✓ Preset ${c.preset} applied.`);
+  await recordChannels(ctx, o.sandbox, (chs) => (chs.includes(c.name) ? chs : [...chs, c.name]));
+  ctx.ui.out(`${c.label} added to ${o.sandbox}.`);
+  ctx.ui.out(
+    `The agent picks up the token after a rebuild: nemoclaw ${o.sandbox} rebuild (snapshots and restores the workspace).`,
+  );
+  return 0;
+}
+
+export async function channelsRemove(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; channel?: string },
+): Promise<number> {
+  const c = channelOf(o.channel, o.sandbox, 'remove');
+  const entry = await requireEntry(ctx, o.sandbox);
+  await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
+  await recordChannels(ctx, o.sandbox, (chs) => chs.filter((x) => x !== c.name));
+  const reg = await ctx.registry().read();
+  const others = Object.values(reg.sandboxes).filter(
+    (e) => e.gatewayName === entry.gatewayName && e.channels.includes(c.name),
+  );
+  const client = await deps.openshell(entry.gatewayName);
+  if (others.length === 0 && (await client.providerGet(c.provider))) {
+    await client.providerDelete(c.provider);
+    ctx.ui.info(`✓ Deleted provider ${c.provider} from the gateway.`);
+  } else if (others.length > 0) {
+    ctx.ui.info(
+      `Kept provider ${c.provider}: ${others.map((e) => e.name).join(', ')} still use${others.length === 1 ? 's' : ''} it.`,
+    );
+  }
+  ctx.ui.out(
+    `${c.label} removed from ${o.sandbox}. A rebuild drops it from the agent: nemoclaw ${o.sandbox} rebuild`,
+  );
+  return 0;
+}
+
+export async function channelsToggle(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; channel?: string; on: boolean },
+): Promise<number> {
+  const c = channelOf(o.channel, o.sandbox, o.on ? 'start' : 'stop');
+  const entry = await requireEntry(ctx, o.sandbox);
+  if (!entry.channels.includes(c.name)) {
+    throw new UsageError(`${c.label} is not configured for ${o.sandbox}.`, {
+      hint: `Add it first: nemoclaw ${o.sandbox} channels add ${c.name}`,
+    });
+  }
+  if (o.on) {
+    const { ensurePolicies } = await import('./policy-restore.ts');
+    await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName), {
+      sandbox: o.sandbox,
+      presets: [c.preset],
+    });
+    ctx.ui.out(`${c.label} started: egress to its API is allowed again.`);
+  } else {
+    await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
+    ctx.ui.out(
+      `${c.label} stopped: egress to its API is denied; the token stays in the gateway. Start it with: nemoclaw ${o.sandbox} channels start ${c.name}`,
+    );
+  }
+  return 0;
+}
+
+async function removePreset(
+  ctx: Context,
+  deps: OpsDeps,
+  gateway: string,
+  sandbox: string,
+  preset: string,
+): Promise<void> {
+  const { policyRemove } = await import('./policy-change.ts');
+  // The channel command is the user's decision; the policy change needs no second question.
+  const code = await policyRemove(ctx, await policyDeps(deps, gateway), {
+    sandbox,
+    name: preset,
+    yes: true,
+  });
+  if (code !== 0) throw new UsageError(`The ${preset} preset could not be removed.`);
+}
+
+async function recordChannels(ctx: Context, sandbox: string, fn: (c: string[]) => string[]) {
+  await ctx.registry().update((reg) => {
+    const e = reg.sandboxes[sandbox];
+    if (!e) return undefined;
+    const channels = fn(e.channels);
+    if (channels.join('\0') === e.channels.join('\0')) return undefined;
+    return {
+      ...reg,
+      sandboxes: {
+        ...reg.sandboxes,
+        [sandbox]: { ...e, channels, updatedAt: ctx.now().toISOString() },
+      },
+    };
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * `<name> destroy [--yes] [--force] [--dry-run]`: observe → plan (core/ops/destroy-plan.ts) →
+ * confirm → apply. Keeps the gateway and the snapshots. `--force` goes ahead with the gateway down
+ * (the container is removed by its label) or with OpenShell no longer knowing the sandbox.
+ */
+import type { Context } from '../context.ts';
+import { consentMode } from '../core/consent.ts';
+import { UsageError, isNemoclawError } from '../core/errors.ts';
+import { planDestroy } from '../core/ops/destroy-plan.ts';
+import { formatPlan } from '../core/plan.ts';
+import { withoutSandbox } from '../core/registry/schema.ts';
+import { requireEntry, type OpsDeps } from './ops-deps.ts';
+
+const CONNECTED = new Set(['connected', 'connected_http']);
+
+export async function destroySandbox(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; yes?: boolean; force?: boolean; dryRun?: boolean },
+): Promise<number> {
+  const name = o.sandbox;
+  const entry = await requireEntry(ctx, name);
+  // Refuse before touching anything when nobody could answer the question.
+  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
+  if (mode === 'refuse' && !o.dryRun) {
+    throw new UsageError(
+      `Destroying ${name} needs confirmation, and there is no terminal to ask on.`,
+      { hint: `Run it again with --yes: nemoclaw ${name} destroy --yes` },
+    );
+  }
+  const reg = await ctx.registry().read();
+  const client = await deps.openshell(entry.gatewayName);
+
+  // Observe.
+  const st = await client.status().catch(() => undefined);
+  const gatewayUp = st !== undefined && CONNECTED.has(st.status);
+  let sandboxExists: boolean | undefined;
+  if (gatewayUp) {
+    try {
+      sandboxExists = (await client.sandboxGet(name)) !== undefined;
+    } catch (e) {
+      if (!o.force) throw e;
+      sandboxExists = undefined;
+    }
+  }
+  const imageSharedWith = Object.values(reg.sandboxes)
+    .filter((s) => s.name !== name && s.image === entry.image)
+    .map((s) => s.name);
+  const plan = planDestroy({
+    entry,
+    gatewayUp: gatewayUp && sandboxExists !== undefined,
+    sandboxExists,
+    imageSharedWith,
+    force: Boolean(o.force),
+  });
+
+  if (o.dryRun) {
+    ctx.ui.out(formatPlan(plan));
+    return 0;
+  }
+
+  // Confirm.
+  if (mode === 'ask') {
+    const ok = await deps.confirm(
+      `Destroy sandbox ${name}? Its workspace is deleted (snapshots are kept).`,
+    );
+    if (!ok) {
+      ctx.ui.info('Nothing was changed.');
+      return 1;
+    }
+  }
+  if (!gatewayUp) {
+    ctx.ui.warn(
+      `The gateway ${entry.gatewayName} does not answer: skipping OpenShell, removing the container directly.`,
+    );
+  }
+
+  // Apply.
+  for (const step of plan.steps) {
+    switch (step.kind) {
+      case 'openshell.forward.stop':
+        // A forward is a local process; stopping one that is not there is fine.
+        await client.forwardStop(name, entry.dashboardPort).catch((e: unknown) => {
+          ctx.log.warn({ err: (e as Error).message }, 'forward stop failed');
+        });
+        break;
+      case 'openshell.sandbox.delete':
+        try {
+          await client.sandboxDelete(name);
+          ctx.ui.info(`✓ Deleted sandbox ${name}`);
+        } catch (e) {
+          if (!(o.force && isNemoclawError(e) && e.kind === 'not-found')) throw e;
+        }
+        break;
+      case 'docker.container.remove': {
+        const { removeSandboxContainers } = await import('../adapters/docker/sandboxes.ts');
+        try {
+          const n = await removeSandboxContainers(await deps.engine(), name);
+          if (n > 0) ctx.ui.info(`✓ Removed ${n} container${n === 1 ? '' : 's'} of ${name}`);
+        } catch (e) {
+          if (!o.force) throw e;
+          ctx.ui.warn(`Could not remove the container of ${name}: ${(e as Error).message}`);
+        }
+        break;
+      }
+      case 'docker.image.remove': {
+        const { removeImageIfUnused } = await import('../adapters/docker/sandboxes.ts');
+        try {
+          const r = await removeImageIfUnused(await deps.engine(), entry.image);
+          if (r === 'removed') ctx.ui.info(`✓ Removed image ${entry.image}`);
+          if (r === 'in-use') ctx.ui.info(`Kept image ${entry.image}: a container still uses it.`);
+        } catch (e) {
+          // The image is only disk space; never fail a destroy over it.
+          ctx.ui.warn(`Could not remove image ${entry.image}: ${(e as Error).message}`);
+        }
+        break;
+      }
+      case 'registry.remove':
+        await ctx
+          .registry()
+          .update((r) => (r.sandboxes[name] ? withoutSandbox(r, name) : undefined));
+        break;
+    }
+  }
+  const after = await ctx.registry().read();
+  ctx.ui.out(`Destroyed sandbox ${name}.`);
+  if (after.defaultSandbox && reg.defaultSandbox === name) {
+    ctx.ui.out(`The default sandbox is now ${after.defaultSandbox}.`);
+  }
+  const { readSnapshotManifests } = await import('../adapters/state/sandbox-records.ts');
+  const snaps = await readSnapshotManifests(ctx.paths.snapshotsDir, name);
+  if (snaps.length > 0) {
+    ctx.ui.info(
+      `Kept ${snaps.length} snapshot${snaps.length === 1 ? '' : 's'} in ${ctx.paths.snapshotsDir}/${name}.`,
+    );
+  }
+  return 0;
+}

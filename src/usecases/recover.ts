@@ -1,0 +1,132 @@
+/**
+ * `<name> recover [--dry-run]`: after a reboot, an Engine restart or a killed container, bring back
+ * what the sandbox needs, in order — the gateway container (restarted, never recreated: its volume
+ * holds the gateway's secrets; usecases/gateway.ts), the sandbox (started unless Ready), the
+ * dashboard forward. Each part is observed first, so running it again does nothing.
+ */
+import type { Context } from '../context.ts';
+import { NemoclawError } from '../core/errors.ts';
+import { isRemoteEntry, localGatewayPort } from '../core/ops/gateway-of.ts';
+import { formatPlan } from '../core/plan.ts';
+import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import { ensureForward, waitReady } from './sandbox-session.ts';
+
+const CONNECTED = new Set(['connected', 'connected_http']);
+const START_NEEDED = new Set(['Stopped', 'Error', 'Unknown', 'Unspecified']);
+
+export async function recoverSandbox(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; dryRun?: boolean },
+): Promise<number> {
+  const name = o.sandbox;
+  const entry = await requireEntry(ctx, name);
+  const client = await deps.openshell(entry.gatewayName);
+  const done: string[] = [];
+
+  // 1. The gateway.
+  if (isRemoteEntry(entry)) {
+    const st = await client.status().catch(() => undefined);
+    if (!st || !CONNECTED.has(st.status)) {
+      throw new NemoclawError(
+        'unavailable',
+        `The remote OpenShell gateway ${entry.gatewayUrl} does not answer; nemoclaw does not run it, so it cannot restart it.`,
+        {
+          hint: 'Ask whoever runs it, or check it (kubectl get pods -n openshell for a Helm install).',
+        },
+      );
+    }
+  } else {
+    const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
+    const { ensureGateway } = await import('./gateway.ts');
+    const bp = await resolveBlueprint({
+      packageRoot: ctx.packageRoot,
+      home: ctx.paths.home,
+      spec: entry.blueprintVersion,
+    });
+    await verifyOrThrow(bp);
+    const r = await ensureGateway(
+      {
+        engine: await deps.engine(),
+        openshell: client,
+        env: ctx.env,
+        supervisorDir: ctx.paths.supervisorDir,
+        onProgress: (l) => ctx.ui.info(`  ${l}`),
+      },
+      {
+        blueprint: bp.blueprint,
+        port: localGatewayPort(entry, ctx.env),
+        dryRun: o.dryRun,
+        extraLabels: ctx.env.NEMOCLAW_TEST_RUN_ID
+          ? { 'nemoclaw.test': ctx.env.NEMOCLAW_TEST_RUN_ID }
+          : undefined,
+      },
+    );
+    if (o.dryRun) {
+      ctx.ui.out(formatPlan({ ...r.plan, title: `recover ${name}: gateway` }));
+      if (!r.reused) {
+        ctx.ui.out(`Then: start sandbox ${name} unless Ready, and its dashboard forward.`);
+        return 0;
+      }
+    } else if (!r.reused) {
+      done.push('gateway brought back');
+    }
+  }
+
+  // 2. The sandbox.
+  const sb = await client.sandboxGet(name);
+  if (!sb) {
+    throw new NemoclawError(
+      'not-found',
+      `OpenShell has no sandbox named ${name} any more, so there is nothing to start.`,
+      {
+        hint: `Recreate it with \`nemoclaw onboard --name ${name}\`, then restore a snapshot (nemoclaw ${name} snapshot restore latest).`,
+      },
+    );
+  }
+  const startTimeout = 300_000;
+  if (o.dryRun) {
+    const plan = {
+      title: `recover ${name}: sandbox and forward`,
+      steps: [
+        ...(sb.phase === 'Ready'
+          ? []
+          : [{ kind: 'openshell.sandbox.start', target: name, cause: `phase is ${sb.phase}` }]),
+        {
+          kind: 'openshell.forward.start',
+          target: `${name}:${entry.dashboardPort}`,
+          cause: 'unless it already runs',
+        },
+      ],
+    };
+    ctx.ui.out(formatPlan(plan));
+    return 0;
+  }
+  if (START_NEEDED.has(sb.phase)) {
+    ctx.ui.info(`Starting sandbox ${name} (phase ${sb.phase})…`);
+    try {
+      await client.sandboxStart(name);
+    } catch (e) {
+      throw new NemoclawError(
+        'failed',
+        `Sandbox ${name} could not be started: ${(e as Error).message}`,
+        {
+          cause: e,
+          hint: `See why with \`nemoclaw ${name} logs\`; if it cannot come back, rebuild it: nemoclaw ${name} rebuild`,
+        },
+      );
+    }
+    done.push('sandbox started');
+  }
+  if (sb.phase !== 'Ready') await waitReady(client, deps, name, startTimeout);
+
+  // 3. The dashboard forward.
+  if (await ensureForward(ctx, client, entry)) done.push('dashboard forward started');
+
+  ctx.ui.out(
+    done.length > 0
+      ? `Recovered ${name}: ${done.join('; ')}.`
+      : `Nothing to recover: ${name}, its gateway and its forward are up.`,
+  );
+  return 0;
+}

@@ -1,0 +1,176 @@
+/**
+ * `<name> logs`, `<name> connect`, `<name> exec`: the sandbox as a user reaches it. Connect waits for
+ * Ready within a bound and makes sure the dashboard forward runs first; exec returns the remote
+ * exit code unchanged.
+ */
+import type { Context } from '../context.ts';
+import { NemoclawError, UsageError } from '../core/errors.ts';
+import { parseLogLine } from '../core/openshell/parse.ts';
+import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { SandboxEntry } from '../core/registry/schema.ts';
+import { requireEntry, type OpsDeps } from './ops-deps.ts';
+
+const DURATION_RE = /^\d+[smhd]$/;
+
+export async function sandboxLogs(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; follow?: boolean; tail?: string; since?: string },
+): Promise<number> {
+  const tail = o.tail === undefined ? undefined : Number(o.tail);
+  if (tail !== undefined && (!Number.isInteger(tail) || tail < 1)) {
+    throw new UsageError(`--tail must be a positive whole number, not "${o.tail}".`);
+  }
+  if (o.since !== undefined && !DURATION_RE.test(o.since)) {
+    throw new UsageError(`--since must be a duration such as 30s, 5m, 2h or 1d, not "${o.since}".`);
+  }
+  const entry = await requireEntry(ctx, o.sandbox);
+  const client = await deps.openshell(entry.gatewayName);
+  let denied = 0;
+  const print = (line: string) => {
+    const p = parseLogLine(line);
+    if (p && /\bDENIED\b/.test(p.message)) denied++;
+    ctx.ui.out(line);
+  };
+  if (!o.follow) {
+    const lines = await client.logs(o.sandbox, { tail, since: o.since, source: 'all' });
+    for (const l of lines) print(l);
+  } else {
+    const { onInterrupt } = await import('../adapters/terminal/interrupt.ts');
+    const ac = new AbortController();
+    // Ctrl-C is how a user ends following: stop the child, print nothing more, exit 0.
+    const off = onInterrupt(() => ac.abort());
+    try {
+      ctx.ui.info(`Following the logs of ${o.sandbox} (Ctrl-C to stop)…`);
+      await client.logs(o.sandbox, {
+        tail,
+        since: o.since,
+        source: 'all',
+        follow: true,
+        signal: ac.signal,
+        onLine: print,
+      });
+    } finally {
+      off();
+    }
+  }
+  if (denied > 0) {
+    ctx.ui.info(
+      `${denied} denied request${denied === 1 ? '' : 's'} above. Explain one with: nemoclaw ${o.sandbox} policy-check <url>`,
+    );
+  }
+  return 0;
+}
+
+/** Polls the phase until Ready; Error or a missing sandbox end the wait at once. */
+export async function waitReady(
+  client: Pick<OpenshellClient, 'sandboxGet'>,
+  deps: Pick<OpsDeps, 'sleep'>,
+  name: string,
+  timeoutMs: number,
+  onWaiting?: (phase: string) => void,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let announced: string | undefined;
+  for (;;) {
+    const sb = await client.sandboxGet(name);
+    if (!sb) {
+      throw new NemoclawError('not-found', `OpenShell has no sandbox named ${name}.`, {
+        hint: `Recreate it with: nemoclaw onboard --name ${name}`,
+      });
+    }
+    if (sb.phase === 'Ready') return;
+    if (sb.phase === 'Error' || sb.phase === 'Unknown') {
+      throw new NemoclawError('failed', `Sandbox ${name} is in phase ${sb.phase}.`, {
+        hint: `Bring it back with: nemoclaw ${name} recover (details: nemoclaw ${name} logs)`,
+      });
+    }
+    if (Date.now() >= until) {
+      throw new NemoclawError(
+        'timeout',
+        `Sandbox ${name} did not become Ready within ${Math.round(timeoutMs / 1000)} s (phase: ${sb.phase}).`,
+        {
+          hint: `Check: nemoclaw ${name} status; raise the wait with NEMOCLAW_CONNECT_TIMEOUT=<seconds>.`,
+        },
+      );
+    }
+    if (announced !== sb.phase) onWaiting?.(sb.phase);
+    announced = sb.phase;
+    await deps.sleep(1000);
+  }
+}
+
+/** Starts the dashboard forward unless it already runs; true when it had to be started. */
+export async function ensureForward(
+  ctx: Context,
+  client: Pick<OpenshellClient, 'forwardList' | 'forwardStart'>,
+  entry: SandboxEntry,
+): Promise<boolean> {
+  const list = await client.forwardList();
+  const running = list.some(
+    (f) => f.sandbox === entry.name && f.port === entry.dashboardPort && f.status === 'running',
+  );
+  if (running) return false;
+  const bind = ctx.env.NEMOCLAW_DASHBOARD_BIND?.trim() || '127.0.0.1';
+  await client.forwardStart(entry.name, entry.dashboardPort, { bind, background: true });
+  return true;
+}
+
+function connectTimeoutMs(ctx: Context, flag?: string): number {
+  const raw = flag ?? ctx.env.NEMOCLAW_CONNECT_TIMEOUT;
+  if (raw === undefined || raw === '') return 120_000;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s <= 0) {
+    throw new UsageError(`The connect timeout must be a positive number of seconds, not "${raw}".`);
+  }
+  return s * 1000;
+}
+
+export async function sandboxConnect(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; timeout?: string },
+): Promise<number> {
+  const timeoutMs = connectTimeoutMs(ctx, o.timeout);
+  const entry = await requireEntry(ctx, o.sandbox);
+  const client = await deps.openshell(entry.gatewayName);
+  await waitReady(client, deps, o.sandbox, timeoutMs, (phase) =>
+    ctx.ui.info(`Waiting for ${o.sandbox} to become Ready (now ${phase})…`),
+  );
+  try {
+    if (await ensureForward(ctx, client, entry)) {
+      ctx.ui.info(`Dashboard forward started on 127.0.0.1:${entry.dashboardPort}.`);
+    }
+  } catch (e) {
+    // The shell is still useful without the dashboard; say why it is missing.
+    ctx.ui.warn(
+      `The dashboard forward on port ${entry.dashboardPort} could not be started: ${(e as Error).message}`,
+    );
+  }
+  ctx.ui.info(`Connecting to ${o.sandbox}…`);
+  return client.sandboxConnect(o.sandbox);
+}
+
+export async function sandboxExec(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { sandbox: string; command: string[]; workdir?: string; timeout?: string },
+): Promise<number> {
+  if (o.command.length === 0) {
+    throw new UsageError('Give the command to run after --.', {
+      hint: `For example: nemoclaw ${o.sandbox} exec -- ls -la /sandbox`,
+    });
+  }
+  const timeoutSecs = o.timeout === undefined ? undefined : Number(o.timeout);
+  if (timeoutSecs !== undefined && (!Number.isInteger(timeoutSecs) || timeoutSecs < 1)) {
+    throw new UsageError(
+      `--timeout must be a positive whole number of seconds, not "${o.timeout}".`,
+    );
+  }
+  const entry = await requireEntry(ctx, o.sandbox);
+  const client = await deps.openshell(entry.gatewayName);
+  const r = await client.sandboxExec(o.sandbox, o.command, { workdir: o.workdir, timeoutSecs });
+  if (r.stdout) ctx.ui.out(r.stdout.replace(/\n$/, ''));
+  if (r.stderr) ctx.ui.error(r.stderr.replace(/\n$/, ''));
+  return r.exitCode;
+}

@@ -1,0 +1,461 @@
+/**
+ * Day-two operations end to end: the built CLI against the simulator with real sandbox containers.
+ * One world for the file (onboarding costs seconds); tests run in order and each leaves the world
+ * healthy for the next, except the last ones, which destroy.
+ */
+import { newJournal } from '../../src/core/rebuild/journal.ts';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, skipWithoutDocker } from '../helpers/docker.ts';
+import { freePort } from '../helpers/net.ts';
+import {
+  CLI,
+  buildStandinImages,
+  cleanupImages,
+  createWorld,
+  type Images,
+  type World,
+} from '../helpers/e2e.ts';
+
+const skip = await skipWithoutDocker('day-two operations end to end');
+
+const A = 'dt-alpha';
+const B = 'dt-beta';
+
+describe.skipIf(skip)('day-two operations', () => {
+  let images: Images;
+  let w: World;
+  const registry = () =>
+    JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+  const sandboxContainer = async (name: string) => {
+    const cs = await docker().listContainers({
+      all: true,
+      filters: JSON.stringify({
+        label: [`openshell.sim/state=${w.sim.stateDir}`, `openshell.ai/sandbox-name=${name}`],
+      }),
+    });
+    return cs[0];
+  };
+  const json = (s: string) => JSON.parse(s);
+
+  beforeAll(async () => {
+    images = await buildStandinImages();
+    // Like the real CLI: server-side commands fail while the gateway does not answer.
+    w = await createWorld(images, { simEnv: { OPENSHELL_SIM_REQUIRE_GATEWAY: '1' } });
+    const r = await w.cli(['onboard', '--name', A]);
+    if (r.code !== 0) throw new Error(`onboard failed:\n${r.stderr}`);
+  }, 240_000);
+  afterAll(async () => {
+    await w?.cleanup();
+    await cleanupImages();
+  });
+
+  it('list joins the registry with OpenShell: phase, default, gateway', async () => {
+    const t = await w.cli(['list']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain(`  ${A} *`);
+    expect(t.stdout).toContain('phase: Ready');
+    expect(t.stdout).toMatch(/gateway nemoclaw: up/);
+    const j = await w.cli(['list', '--json']);
+    const doc = json(j.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.gateways[0]).toMatchObject({ name: 'nemoclaw', up: true });
+    expect(doc.sandboxes[0]).toMatchObject({ name: A, isDefault: true, phase: 'Ready' });
+  });
+
+  it('global status reports the gateway and each phase', async () => {
+    const r = await w.cli(['status', '--json']);
+    expect(r.code).toBe(0);
+    const doc = json(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, healthy: true });
+    expect(doc.gateways[0].state).toBe('ok');
+    expect(doc.gatewayContainer.status).toBe('running');
+    expect(doc.sandboxes[0]).toMatchObject({ name: A, phase: 'Ready', state: 'ok' });
+  });
+
+  it('<name> status verifies every part, in text and JSON', async () => {
+    const r = await w.cli([A, 'status', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = json(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, sandbox: A, healthy: true, isDefault: true });
+    for (const k of [
+      'gateway',
+      'sandbox',
+      'container',
+      'gpu',
+      'inference',
+      'policy',
+      'blueprint',
+      'snapshot',
+      'rebuild',
+    ]) {
+      expect(['ok', 'warn', 'fail', 'unreachable']).toContain(doc.parts[k].state);
+    }
+    expect(doc.parts.sandbox).toMatchObject({ state: 'ok', phase: 'Ready' });
+    expect(doc.parts.container).toMatchObject({ state: 'ok', status: 'running', restarts: 0 });
+    expect(doc.parts.container.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(doc.parts.container.memoryBytes).toBeGreaterThan(0);
+    expect(doc.parts.gpu).toMatchObject({ state: 'ok', result: 'not-requested' });
+    expect(doc.parts.inference).toMatchObject({
+      state: 'ok',
+      provider: 'nvidia-prod',
+      model: 'test-model',
+    });
+    expect(doc.parts.blueprint).toMatchObject({ state: 'ok', verified: true });
+    expect(doc.parts.snapshot).toMatchObject({ state: 'ok', last: null });
+    expect(doc.parts.rebuild).toMatchObject({ state: 'ok', interrupted: false });
+    const t = await w.cli([A, 'status']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain(`Sandbox ${A} (OpenClaw, default)`);
+    expect(t.stdout).toMatch(/✓ container +running for/);
+  });
+
+  it('status warns when another onboarding changed the route, and shows the last snapshot and an interrupted rebuild', async () => {
+    const set = await w.sim.run([
+      'inference',
+      'set',
+      '-g',
+      'nemoclaw',
+      '--provider',
+      'nvidia-prod',
+      '--model',
+      'someone-elses-model',
+      '--no-verify',
+    ]);
+    expect(set.code).toBe(0);
+    const home = w.env.NEMOCLAW_HOME!;
+    mkdirSync(join(home, 'snapshots', A), { recursive: true });
+    writeFileSync(
+      join(home, 'snapshots', A, 'abc.manifest.json'),
+      JSON.stringify({ id: 'abc', name: 'before-upgrade', createdAt: '2026-01-02T03:04:05.000Z' }),
+    );
+    mkdirSync(join(home, 'journal'), { recursive: true });
+    const journal = newJournal(A, new Date());
+    for (const id of [
+      'snapshot',
+      'verify-snapshot',
+      'delete',
+      'image',
+      'create',
+      'ready',
+    ] as const) {
+      journal.steps[id] = { status: 'complete' };
+    }
+    journal.steps.restore = { status: 'in_progress' };
+    writeFileSync(join(home, 'journal', `${A}.json`), JSON.stringify(journal));
+    try {
+      const r = await w.cli([A, 'status', '--json']);
+      const doc = json(r.stdout);
+      expect(doc.parts.inference.state).toBe('warn');
+      expect(doc.parts.inference.summary).toContain(
+        'route now serves someone-elses-model via nvidia-prod (changed by another onboarding)',
+      );
+      expect(doc.parts.snapshot.last).toMatchObject({ name: 'before-upgrade' });
+      expect(doc.parts.rebuild).toMatchObject({
+        state: 'fail',
+        step: 'restore (Restoring the agent state)',
+      });
+      expect(r.code).toBe(1);
+      const t = await w.cli([A, 'status']);
+      expect(t.stdout).toContain(
+        `interrupted rebuild at step restore (Restoring the agent state); finish with: nemoclaw ${A} rebuild --resume`,
+      );
+    } finally {
+      const { rmSync } = await import('node:fs');
+      rmSync(join(home, 'journal', `${A}.json`));
+      const back = await w.cli([
+        'inference',
+        'set',
+        '--provider',
+        'build',
+        '--model',
+        'test-model',
+      ]);
+      expect(back.code).toBe(0);
+    }
+    const again = await w.cli([A, 'status', '--json']);
+    expect(json(again.stdout).parts.inference.state).toBe('ok');
+  });
+
+  it('exec returns the remote exit code and output', async () => {
+    const r = await w.cli([
+      A,
+      'exec',
+      '--',
+      'sh',
+      '-c',
+      'echo out-line; echo err-line >&2; exit 7',
+    ]);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain('out-line');
+    expect(r.stderr).toContain('err-line');
+    const ok = await w.cli([A, 'exec', '--', 'true']);
+    expect(ok.code).toBe(0);
+    const none = await w.cli([A, 'exec']);
+    expect(none.code).toBe(2);
+  });
+
+  it('logs prints gateway and sandbox lines; --follow ends cleanly on Ctrl-C', async () => {
+    const r = await w.cli([A, 'logs', '--tail', '50']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[gateway\]/);
+    expect(r.stdout).toMatch(/\[sandbox\]/);
+    expect((await w.cli([A, 'logs', '--tail', 'x'])).code).toBe(2);
+    expect((await w.cli([A, 'logs', '--since', 'yesterday'])).code).toBe(2);
+
+    const child = spawn(process.execPath, [CLI, A, 'logs', '--follow'], {
+      env: w.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    await new Promise<void>((res) => {
+      const t = setInterval(() => {
+        if (out.includes('[gateway]')) {
+          clearInterval(t);
+          res();
+        }
+      }, 50);
+    });
+    const started = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('connect restarts a missing dashboard forward, then connects', async () => {
+    const port = Number(w.env.NEMOCLAW_DASHBOARD_PORT);
+    await w.sim.run(['forward', 'stop', String(port), A]);
+    const r = await w.cli([A, 'connect'], { input: 'echo connected-ok\nexit\n' });
+    expect(r.stderr).toContain('Dashboard forward started');
+    expect(r.stdout).toContain('connected-ok');
+    expect(r.code).toBe(0);
+    const fl = await w.sim.run(['forward', 'list']);
+    expect(fl.stdout).toMatch(new RegExp(`${A}\\s+\\S+\\s+${port}`));
+  });
+
+  it('skill install uploads a valid skill and refuses links, escapes and a missing name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-skill-'));
+    const good = join(dir, 'weather');
+    mkdirSync(join(good, 'scripts'), { recursive: true });
+    writeFileSync(
+      join(good, 'SKILL.md'),
+      '---\nname: weather\ndescription: test\n---\n# Weather\n',
+    );
+    writeFileSync(join(good, 'scripts', 'run.sh'), '#!/bin/sh\necho sunny\n', { mode: 0o755 });
+    const r = await w.cli([A, 'skill', 'install', good]);
+    expect(r.stderr + r.stdout).not.toContain('Error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Installed skill weather');
+    const cat = await w.cli([
+      A,
+      'exec',
+      '--',
+      'cat',
+      '/sandbox/.openclaw/skills/weather/scripts/run.sh',
+    ]);
+    expect(cat.stdout).toContain('echo sunny');
+    const again = await w.cli([A, 'skill', 'install', good]);
+    expect(again.stdout).toContain('Replaced skill weather');
+
+    const linked = join(dir, 'linked');
+    mkdirSync(linked);
+    writeFileSync(join(linked, 'SKILL.md'), '---\nname: linked\n---\n');
+    symlinkSync('/etc/passwd', join(linked, 'passwd'));
+    const l = await w.cli([A, 'skill', 'install', linked]);
+    expect(l.code).toBe(2);
+    expect(l.stderr).toContain('passwd: is a symbolic link');
+
+    const nameless = join(dir, 'nameless');
+    mkdirSync(nameless);
+    writeFileSync(join(nameless, 'SKILL.md'), '---\ndescription: no name\n---\n');
+    const n = await w.cli([A, 'skill', 'install', nameless]);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain('no `name`');
+    const missing = await w.cli([A, 'skill', 'install', join(dir, 'nope')]);
+    expect(missing.code).toBe(2);
+  });
+
+  it('channels: add stores the token as a provider (env only) and applies the preset; stop/start/remove', async () => {
+    const token = 'tg-canary-1234567890abcdef';
+    const before = w.sim.invocations().length;
+    const add = await w.cli([A, 'channels', 'add', 'telegram'], {
+      env: { TELEGRAM_BOT_TOKEN: token },
+    });
+    expect(add.stderr + add.stdout).not.toContain('Error');
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain(`nemoclaw ${A} rebuild`);
+    const calls = w.sim.invocations().slice(before);
+    expect(JSON.stringify(calls.map((c) => c.argv))).not.toContain(token);
+    const create = calls.find((c) => c.command === 'provider create');
+    expect(create?.argv).toEqual(
+      expect.arrayContaining(['telegram-bot', 'generic', 'TELEGRAM_BOT_TOKEN']),
+    );
+    expect(add.stdout + add.stderr).not.toContain(token);
+    expect(registry().sandboxes[A].channels).toEqual(['telegram']);
+    expect(registry().sandboxes[A].presets).toContain('telegram');
+
+    const list = await w.cli([A, 'channels', 'list', '--json']);
+    const rows = json(list.stdout).channels;
+    expect(rows.find((c: { name: string }) => c.name === 'telegram')).toMatchObject({
+      state: 'running',
+      providerPresent: true,
+    });
+    expect(rows.find((c: { name: string }) => c.name === 'slack').state).toBe('not-configured');
+
+    const stop = await w.cli([A, 'channels', 'stop', 'telegram']);
+    expect(stop.code).toBe(0);
+    expect(registry().sandboxes[A].presets).not.toContain('telegram');
+    const policy = await w.sim.run(['policy', 'get', A, '--full', '-g', 'nemoclaw']);
+    expect(policy.stdout).not.toContain('telegram_bot');
+    expect((await w.cli([A, 'channels', 'list'])).stdout).toMatch(/telegram +stopped/);
+    const start = await w.cli([A, 'channels', 'start', 'telegram']);
+    expect(start.code).toBe(0);
+    expect(registry().sandboxes[A].presets).toContain('telegram');
+
+    const remove = await w.cli([A, 'channels', 'remove', 'telegram']);
+    expect(remove.code).toBe(0);
+    expect(registry().sandboxes[A].channels).toEqual([]);
+    const provs = await w.sim.run(['provider', 'list', '--names', '-g', 'nemoclaw']);
+    expect(provs.stdout).not.toContain('telegram-bot');
+
+    const noToken = await w.cli([A, 'channels', 'add', 'discord']);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('DISCORD_BOT_TOKEN');
+    expect((await w.cli([A, 'channels', 'add', 'irc'])).code).toBe(2);
+  });
+
+  it('credentials list shows key names only; reset updates in place from env', async () => {
+    const l = await w.cli(['credentials', 'list', '--json']);
+    expect(l.code).toBe(0);
+    const doc = json(l.stdout);
+    expect(doc.providers.find((p: { name: string }) => p.name === 'nvidia-prod')).toMatchObject({
+      credentialKeys: ['NVIDIA_API_KEY'],
+    });
+    expect(l.stdout).not.toContain(w.env.NVIDIA_API_KEY);
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['credentials', 'reset', 'build']);
+    expect(r.code).toBe(0);
+    const upd = w.sim
+      .invocations()
+      .slice(before)
+      .find((c) => c.command === 'provider update');
+    expect(upd?.argv).toEqual(
+      expect.arrayContaining(['nvidia-prod', '--credential', 'NVIDIA_API_KEY']),
+    );
+    const missing = await w.cli(['credentials', 'reset', 'build'], { env: { NVIDIA_API_KEY: '' } });
+    expect(missing.code).toBe(2);
+    expect((await w.cli(['credentials', 'reset', 'nope'])).code).toBe(1);
+  });
+
+  it('a killed sandbox container is reported as a failure, and recover brings it back (idempotently)', async () => {
+    const c = await sandboxContainer(A);
+    await docker().getContainer(c!.Id).kill();
+    const s = await w.cli([A, 'status', '--json']);
+    expect(s.code).toBe(1);
+    const doc = json(s.stdout);
+    expect(doc.healthy).toBe(false);
+    expect(doc.parts.container.state).toBe('fail');
+    expect(doc.parts.sandbox.state).toBe('fail');
+
+    const r = await w.cli([A, 'recover']);
+    expect(r.stderr + r.stdout).not.toContain('Error:');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sandbox started');
+    const after = await w.cli([A, 'status', '--json']);
+    expect(json(after.stdout).parts.sandbox.state).toBe('ok');
+    expect(after.code).toBe(0);
+    const again = await w.cli([A, 'recover']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to recover');
+  });
+
+  it('with the gateway down: status and list exit 1 and say so; recover restarts it', async () => {
+    await docker().getContainer(w.gatewayContainer).stop({ t: 1 });
+    const g = await w.cli(['status']);
+    expect(g.code).toBe(1);
+    expect(g.stdout).toMatch(/gateway nemoclaw: down \[disconnected\]/);
+    expect(g.stdout).toMatch(/container \S+: exited/);
+    const l = await w.cli(['list', '--json']);
+    expect(l.code).toBe(1);
+    expect(json(l.stdout).sandboxes[0]).toMatchObject({ phase: null, phaseKnown: false });
+    const s = await w.cli([A, 'status', '--json']);
+    expect(s.code).toBe(1);
+    const doc = json(s.stdout);
+    expect(doc.parts.gateway.state).toBe('unreachable');
+    expect(doc.parts.sandbox.state).toBe('unreachable');
+    expect(doc.parts.inference.state).toBe('unreachable');
+    const d = await w.cli([A, 'destroy', '--yes']);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toContain('--force');
+
+    const r = await w.cli([A, 'recover']);
+    expect(r.stderr + r.stdout).not.toContain('Error:');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('gateway brought back');
+    const ok = await w.cli(['status']);
+    expect(ok.code).toBe(0);
+  });
+
+  it('use, routing and "did you mean" for names and verbs', async () => {
+    const b = await w.cli(['onboard', '--name', B], {
+      env: { NEMOCLAW_DASHBOARD_PORT: String(await freePort()) },
+    });
+    expect(b.stderr).not.toContain('Error:');
+    expect(b.code).toBe(0);
+    expect(registry().defaultSandbox).toBe(A);
+    expect((await w.cli(['use', B])).code).toBe(0);
+    expect(registry().defaultSandbox).toBe(B);
+    const typo = await w.cli(['use', 'dt-bet']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`nemoclaw use ${B}`);
+    const name = await w.cli(['dt-alpah', 'status']);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toContain(`Did you mean the sandbox \`${A}\``);
+    const verb = await w.cli([A, 'stauts']);
+    expect(verb.code).toBe(2);
+    expect(verb.stderr).toMatch(/Did you mean status/i);
+  }, 120_000);
+
+  it('destroy asks (exit 2 without a terminal), plans, keeps a shared image and the gateway', async () => {
+    const refuse = await w.cli([B, 'destroy'], { env: { NEMOCLAW_NON_INTERACTIVE: '' } });
+    expect(refuse.code).toBe(2);
+    expect(refuse.stderr).toContain('--yes');
+    const dry = await w.cli([B, 'destroy', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('openshell.sandbox.delete dt-beta');
+    expect(dry.stdout).not.toContain('docker.image.remove');
+    const image = registry().sandboxes[B].image;
+    const r = await w.cli([B, 'destroy', '--yes']);
+    expect(r.code).toBe(0);
+    expect(registry().sandboxes[B]).toBeUndefined();
+    expect(registry().defaultSandbox).toBe(A);
+    expect(await sandboxContainer(B)).toBeUndefined();
+    await expect(docker().getImage(image).inspect()).resolves.toBeTruthy();
+    const gone = await w.cli([B, 'status']);
+    expect(gone.code).toBe(2);
+  });
+
+  it('destroy --force works with the gateway down; snapshots and the gateway survive', async () => {
+    await docker().getContainer(w.gatewayContainer).stop({ t: 1 });
+    const r = await w.cli([A, 'destroy', '--yes', '--force']);
+    expect(r.stderr).toContain('does not answer');
+    expect(r.code).toBe(0);
+    expect(registry().sandboxes[A]).toBeUndefined();
+    expect(registry().defaultSandbox).toBeNull();
+    expect(await sandboxContainer(A)).toBeUndefined();
+    const snap = join(w.env.NEMOCLAW_HOME!, 'snapshots', A, 'abc.manifest.json');
+    expect(readFileSync(snap, 'utf8')).toContain('before-upgrade');
+    // The last sandbox's destroy keeps the gateway container and its volume.
+    await expect(docker().getContainer(w.gatewayContainer).inspect()).resolves.toBeTruthy();
+    await expect(docker().getVolume(`${w.gatewayContainer}-state`).inspect()).resolves.toBeTruthy();
+    const empty = await w.cli(['list']);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('No sandboxes registered');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Engine-disturbing: a registered sandbox survives a dockerd restart through `nemoclaw <name>
+ * recover`. The gateway container comes back by its restart policy (reused, not recreated); the
+ * sandbox container does not, so OpenShell reports Error until recover starts it; the dashboard
+ * forward process would not survive a reboot either, so it is dropped here the way a reboot drops
+ * it (the simulator's forwards are state entries, not processes). Runs alone (test/serial).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, skipWithoutDocker } from '../helpers/docker.ts';
+import {
+  findDockerd,
+  restartDockerd,
+  restoreDockerd,
+  type DockerdLaunch,
+} from '../helpers/dockerd.ts';
+import {
+  buildStandinImages,
+  cleanupImages,
+  createWorld,
+  type Images,
+  type World,
+} from '../helpers/e2e.ts';
+
+const skip = await skipWithoutDocker('recover after a dockerd restart');
+const launch: DockerdLaunch | undefined = skip ? undefined : findDockerd();
+if (!skip && !launch) {
+  process.stderr.write(
+    '\n*** SKIPPING recover after a dockerd restart: no local dockerd process to restart ***\n\n',
+  );
+}
+
+const NAME = 'dt-reboot';
+
+describe.skipIf(skip || !launch)('recover after a dockerd restart', () => {
+  let images: Images;
+  let w: World;
+  beforeAll(async () => {
+    images = await buildStandinImages();
+    w = await createWorld(images);
+    const r = await w.cli(['onboard', '--name', NAME]);
+    if (r.code !== 0) throw new Error(`onboard failed:\n${r.stderr}`);
+  });
+  afterAll(async () => {
+    await restoreDockerd(launch);
+    await w?.cleanup();
+    await cleanupImages();
+  });
+
+  it('brings back gateway, sandbox and forward; a second run does nothing', async () => {
+    const gatewayId = (await docker().getContainer(w.gatewayContainer).inspect()).Id;
+    await restartDockerd(launch!);
+    launch!.pid = findDockerd()!.pid;
+    await w.sim.run(['forward', 'stop', w.env.NEMOCLAW_DASHBOARD_PORT!, NAME]);
+
+    const before = await w.cli([NAME, 'status', '--json']);
+    expect(before.code).toBe(1);
+    expect(JSON.parse(before.stdout).healthy).toBe(false);
+
+    const r = await w.cli([NAME, 'recover']);
+    expect(r.stderr + r.stdout).not.toContain('Error:');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sandbox started');
+    expect(r.stdout).toContain('dashboard forward started');
+    // Restarted by its policy (or by recover), never recreated: its volume holds the secrets.
+    expect((await docker().getContainer(w.gatewayContainer).inspect()).Id).toBe(gatewayId);
+
+    const after = await w.cli([NAME, 'status', '--json']);
+    expect(JSON.parse(after.stdout).parts.sandbox.phase).toBe('Ready');
+    expect(after.code).toBe(0);
+    const exec = await w.cli([NAME, 'exec', '--', 'echo', 'alive']);
+    expect(exec.stdout).toContain('alive');
+
+    const again = await w.cli([NAME, 'recover']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to recover');
+  });
+});
