@@ -12,6 +12,11 @@ import { VERSION } from './version.ts';
 declare const __NEMOCLAW_ROOT_HELP__: string | undefined;
 
 export async function run(agent?: 'hermes'): Promise<void> {
+  // `nemoclaw list | head`: a reader that goes away is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const argv = process.argv.slice(2);
   const only = argv.length === 1 ? argv[0] : undefined;
   if (only === '--version' || only === '-V') {

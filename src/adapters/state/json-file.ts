@@ -24,6 +24,8 @@ export interface JsonFileSpec<T> {
   schema: Schema<T>;
   schemaVersion: number;
   empty: () => T;
+  /** Runs under the lock right after a successful write (e.g. to stamp the file as validated). */
+  afterWrite?: () => Promise<void>;
 }
 
 export async function readJsonFile<T>(spec: JsonFileSpec<T>): Promise<T> {
@@ -93,6 +95,7 @@ export async function updateJsonFile<T>(
     // Validate before writing: a bug must never put a file on disk that we cannot read back.
     const checked = spec.schema.parse(next);
     await writeFileAtomic(spec.path, `${JSON.stringify(checked, null, 2)}\n`);
+    await spec.afterWrite?.();
     return checked;
   });
 }
@@ -101,6 +104,7 @@ export async function writeJsonFile<T>(spec: JsonFileSpec<T>, value: T): Promise
   await withLock(`${spec.path}.lock`, { what: spec.what }, async () => {
     const checked = spec.schema.parse(value);
     await writeFileAtomic(spec.path, `${JSON.stringify(checked, null, 2)}\n`);
+    await spec.afterWrite?.();
   });
 }
 

@@ -1,6 +1,16 @@
-/** The sandbox registry on disk. The schema (and zod) load only when the file is really read. */
-import { access } from 'node:fs/promises';
+/**
+ * The sandbox registry on disk.
+ *
+ * Reads are on the startup budget of `list` (product.md §13), so validation is cached by the
+ * file's identity: every write validates the registry and then records the file's inode, size
+ * and mtime in a stamp beside it. A read whose file still matches its stamp was written — and
+ * validated — by this nemoclaw version, and skips zod; anything else (a hand edit, another
+ * version, no stamp) is validated in full and, if corrupt, reported and left untouched.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
 import type { Registry } from '../../core/registry/schema.ts';
+import { VERSION } from '../../version.ts';
 import type { JsonFileSpec } from './json-file.ts';
 
 export interface RegistryStore {
@@ -12,6 +22,27 @@ export interface RegistryStore {
 }
 
 const EMPTY: Registry = { schemaVersion: 1, defaultSandbox: null, sandboxes: {} };
+const STAMP_KIND = `registry-v1 nemoclaw-${VERSION}`;
+
+interface FileId {
+  ino: number;
+  size: number;
+  mtimeNs: string;
+}
+
+async function fileId(path: string): Promise<FileId | undefined> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return { ino: Number(s.ino), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export function stampPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.validated`);
+}
 
 export function registryStore(path: string): RegistryStore {
   let spec: Promise<JsonFileSpec<Registry>> | undefined;
@@ -22,15 +53,31 @@ export function registryStore(path: string): RegistryStore {
       schema: m.RegistrySchema as never,
       schemaVersion: m.REGISTRY_SCHEMA_VERSION,
       empty: m.emptyRegistry,
+      afterWrite: async () => {
+        const id = await fileId(path);
+        if (!id) return;
+        const { writeFileAtomic } = await import('./atomic.ts');
+        await writeFileAtomic(stampPath(path), JSON.stringify({ kind: STAMP_KIND, ...id }));
+      },
     })));
   return {
     path,
     async read() {
-      // The common fast path: no registry yet means no sandboxes, without loading zod.
-      try {
-        await access(path);
-      } catch {
-        return structuredClone(EMPTY);
+      // No registry yet means no sandboxes, without loading zod.
+      const id = await fileId(path);
+      if (!id) return structuredClone(EMPTY);
+      const stamp = await readFile(stampPath(path), 'utf8').catch(() => '');
+      if (stamp === JSON.stringify({ kind: STAMP_KIND, ...id })) {
+        try {
+          const text = await readFile(path, 'utf8');
+          // The file may have been replaced between stat and read: only trust an unchanged one.
+          const again = await fileId(path);
+          if (again && again.ino === id.ino && again.mtimeNs === id.mtimeNs && text.length > 0) {
+            return JSON.parse(text) as Registry;
+          }
+        } catch {
+          // fall through to full validation
+        }
       }
       const { readJsonFile } = await import('./json-file.ts');
       return readJsonFile(await getSpec());
