@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Context } from '../../context.ts';
-import { NemoclawError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import {
   formatProblems,
   resolveIntent,
@@ -23,6 +23,7 @@ import {
   type StepId,
 } from '../../core/onboard/session.ts';
 import { createProgress } from '../../adapters/terminal/progress.ts';
+import { stepFailure } from './failure.ts';
 import { onboardPlan } from './plan.ts';
 import { providerStep } from './provider.ts';
 import {
@@ -153,7 +154,8 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
   try {
     let session = await loadSession(ctx);
     if (o.fresh && session) {
-      await rm(ctx.paths.onboardSession, { force: true });
+      // A dry run changes nothing, the unfinished session included.
+      if (!o.dryRun) await rm(ctx.paths.onboardSession, { force: true });
       session = undefined;
     }
     if (o.resume && !session) {
@@ -220,10 +222,11 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         await saveSession(ctx, session);
         progress.done(what);
       } catch (e) {
-        const err =
-          e instanceof NemoclawError
-            ? e
-            : new NemoclawError('failed', (e as Error)?.message ?? String(e), { cause: e });
+        const { cause: err, error } = stepFailure(
+          e,
+          { id: step.id, n: i + 1, total, title: step.title },
+          session.intent,
+        );
         session.steps[step.id] = {
           status: 'failed',
           at: ctx.now().toISOString(),
@@ -236,20 +239,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           { step: step.id, kind: err.kind, err: err.message },
           'onboarding step failed',
         );
-        const resume =
-          err.kind === 'usage' || err.kind === 'invalid'
-            ? 'nemoclaw onboard --resume (after fixing the input)'
-            : 'nemoclaw onboard --resume';
-        throw new NemoclawError(
-          err.kind,
-          `Onboarding failed at step ${i + 1}/${total} (${step.title}): ${err.message}`,
-          {
-            hint: `${err.hint ? `${err.hint}\n  ` : ''}Then continue with: ${resume}`,
-            cause: err,
-            detail: err.detail,
-            exitCode: err.kind === 'invalid' || err.kind === 'usage' ? 1 : undefined,
-          },
-        );
+        throw error;
       }
     }
     session.completedAt = ctx.now().toISOString();
