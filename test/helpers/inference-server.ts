@@ -11,6 +11,8 @@ export interface InferenceServer {
   url: string;
   port: number;
   requests: { path: string; headers: IncomingMessage['headers']; body: unknown }[];
+  /** Accepts one more key from now on. */
+  acceptKey(key: string): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startInferenceServer(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    acceptKey: (k) => void accepted.add(k),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();

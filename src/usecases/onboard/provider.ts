@@ -14,6 +14,7 @@ import {
 } from '../../core/providers.ts';
 import { registerSecret } from '../../core/redact.ts';
 import type { StepEnv } from './types.ts';
+import { validateKey } from './wizard.ts';
 
 /** The gateway reaches the host as host.openshell.internal; this host reaches itself on loopback. */
 export function hostView(url: string): string {
@@ -42,7 +43,7 @@ async function obtainKey(s: StepEnv, spec: ProviderSpec): Promise<string | undef
     });
   }
   const key = await s.deps.prompter.password(`${spec.label} API key (${spec.userEnv})`, {
-    validate: (v) => (v.trim().length >= 8 ? true : 'That is too short to be an API key.'),
+    validate: validateKey,
   });
   return key.trim().replace(/\r/g, '');
 }

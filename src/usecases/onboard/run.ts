@@ -13,6 +13,7 @@ import {
   type OnboardIntent,
 } from '../../core/onboard/intent.ts';
 import { formatPlan } from '../../core/plan.ts';
+import { registerSecret } from '../../core/redact.ts';
 import {
   ONBOARD_STEPS,
   SESSION_SCHEMA_VERSION,
@@ -89,6 +90,7 @@ async function decideIntent(
   ctx: Context,
   deps: OnboardDeps,
   o: OnboardOptions,
+  onKey: (key: string) => void,
 ): Promise<OnboardIntent> {
   const { resolveBlueprint } = await import('../../adapters/blueprint/resolve.ts');
   const presets = await knownPresets(ctx);
@@ -137,6 +139,7 @@ async function decideIntent(
     defaults,
     defaultAgent: ctx.defaultAgent,
     info: (t) => ctx.ui.info(t),
+    onKey,
   });
 }
 
@@ -182,8 +185,13 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         session = undefined;
       }
     }
-    const intent =
-      session && (o.resume || session) ? session.intent : await decideIntent(ctx, deps, o);
+    let apiKey: string | undefined;
+    const intent = session
+      ? session.intent
+      : await decideIntent(ctx, deps, o, (k) => {
+          registerSecret(k);
+          apiKey = k;
+        });
     if (o.dryRun) {
       ctx.ui.out(formatPlan(onboardPlan(intent, session)));
       return 0;
@@ -203,6 +211,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       intent: session.intent,
       progress,
       save: () => saveSession(ctx, session!),
+      apiKey,
     };
     const total = ONBOARD_STEPS.length;
     for (const [i, step] of ONBOARD_STEPS.entries()) {
