@@ -81,9 +81,8 @@ export async function startTmux(
     (await tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', name])).replace(/\s+$/, '');
   const waitFor = async (text: string | RegExp, timeoutMs = 20_000) => {
     const until = Date.now() + timeoutMs;
-    let screen = '';
     for (;;) {
-      screen = await capture();
+      const screen = await capture();
       if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
       if (Date.now() > until) {
         throw new Error(
