@@ -45,8 +45,8 @@ export function stepFailure(
   const fix = err.hint ?? stepFix(step.id, intent);
   const bad = err.kind === 'usage' || err.kind === 'invalid';
   const resume = bad ? `${RESUME} (after fixing the input)` : RESUME;
-  // Some hints already end with the resume command; do not say it twice.
-  const hint = fix.includes(RESUME) ? fix : `${fix}\n  Then continue with: ${resume}`;
+  // Some hints already say what to run next; do not contradict or repeat them.
+  const hint = fix.includes('nemoclaw onboard') ? fix : `${fix}\n  Then continue with: ${resume}`;
   const error = new NemoclawError(
     err.kind,
     `Onboarding failed at step ${step.n}/${step.total} (${step.title}): ${err.message}`,
