@@ -107,14 +107,22 @@ async function decideIntent(
       bp.blueprint.agents[agentDefault === 'hermes' ? 'hermes' : 'openclaw'].dashboard_port,
     gatewayPort: 8080,
   };
-  if (!deps.prompter) {
-    const r = resolveIntent(o, {
-      env: ctx.env,
-      knownPresets: presets.map((p) => p.name),
-      experimental: ctx.env.NEMOCLAW_EXPERIMENTAL === '1',
-      defaultAgent: ctx.defaultAgent,
-      defaults: { ...defaults, sandboxName: 'my-assistant' },
-    });
+  const r = resolveIntent(o, {
+    env: ctx.env,
+    knownPresets: presets.map((p) => p.name),
+    experimental: ctx.env.NEMOCLAW_EXPERIMENTAL === '1',
+    defaultAgent: ctx.defaultAgent,
+    defaults: { ...defaults, sandboxName: 'my-assistant' },
+  });
+  if (deps.prompter) {
+    // The wizard asks for what is missing, but what was given must be valid: it is not asked again.
+    const given = r.problems.filter((p) => !p.missing);
+    if (given.length > 0) {
+      throw new UsageError(formatProblems(given), {
+        hint: 'Correct or unset those flags and environment variables; nothing was changed.',
+      });
+    }
+  } else {
     if (r.problems.length > 0) {
       throw new UsageError(`Cannot onboard without a terminal: ${formatProblems(r.problems)}`, {
         hint: 'Pass each answer as a flag or environment variable (nemoclaw onboard --help); nothing was changed.',
