@@ -63,6 +63,8 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
   afterEach(async () => {
     await term?.kill();
     term = undefined;
+    // A failed case must not leave the next one a "resume it?" question.
+    rmSync(join(w.env.NEMOCLAW_HOME!, 'onboard-session.json'), { force: true });
   });
   afterAll(async () => {
     await w?.cleanup();
@@ -120,7 +122,8 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     rmSync(bin, { recursive: true, force: true });
     const screen = await term.capture();
     expect(screen).toContain('GPU          none');
-    for (let i = 1; i <= 8; i++) expect(screen).toContain(`[${i}/8]`);
+    // On a terminal each step's spinner line ends as one "✓ [n/8] Title — what it did" line.
+    for (let i = 1; i <= 8; i++) expect(screen).toMatch(new RegExp(`✓ \\[${i}/8\\] .+ — `));
     expect(screen).toContain('Sandbox      tty-happy (Hermes)');
     expect(screen).not.toContain(key);
     const entry = registry(w).sandboxes['tty-happy'];

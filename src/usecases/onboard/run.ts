@@ -23,7 +23,8 @@ import {
   type Session,
   type StepId,
 } from '../../core/onboard/session.ts';
-import { createProgress } from '../../adapters/terminal/progress.ts';
+import { createProgress, type Progress } from '../../adapters/terminal/progress.ts';
+import type { Prompter } from '../../adapters/terminal/prompt.ts';
 import { stepFailure } from './failure.ts';
 import { onboardPlan } from './plan.ts';
 import { providerStep } from './provider.ts';
@@ -151,6 +152,17 @@ async function decideIntent(
   });
 }
 
+/** A prompter that stops the spinner before each question, so the two never share a line. */
+function pausing(p: Prompter, progress: Progress): Prompter {
+  return {
+    select: (...a) => (progress.pause(), p.select(...a)),
+    input: (...a) => (progress.pause(), p.input(...a)),
+    password: (...a) => (progress.pause(), p.password(...a)),
+    confirm: (...a) => (progress.pause(), p.confirm(...a)),
+    checkbox: (...a) => (progress.pause(), p.checkbox(...a)),
+  };
+}
+
 export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions): Promise<number> {
   if (o.resume && o.fresh)
     throw new UsageError('--resume and --fresh cannot be used together.', { hint: 'Pick one.' });
@@ -206,15 +218,10 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     }
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
     await saveSession(ctx, session);
-    const progress = createProgress(
-      ctx.ui,
-      deps.prompter
-        ? { write: (x) => process.stderr.write(x), isTTY: false }
-        : { write: () => true, isTTY: false },
-    );
+    const progress = createProgress(ctx.ui, deps.progressStream ?? { write: () => true });
     const env: StepEnv = {
       ctx,
-      deps,
+      deps: { ...deps, prompter: deps.prompter && pausing(deps.prompter, progress) },
       session,
       intent: session.intent,
       progress,
