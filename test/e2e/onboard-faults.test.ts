@@ -239,18 +239,19 @@ describe.skipIf(skip)('onboarding failure and resume', () => {
   }, 120_000);
 
   it('--fresh discards an unfinished session and starts over with new answers', async () => {
-    await expectFailure(w, ['onboard', '--name', 'fault-b'], {
+    const port = ['--dashboard-port', String(await freePort())];
+    await expectFailure(w, ['onboard', '--name', 'fault-b', ...port], {
       call: '--version',
       step: 1,
       cause: "simulated failure of '--version'",
     });
     expect(session(w).intent.sandboxName).toBe('fault-b');
     // --dry-run with --fresh only prints: the session stays.
-    const dry = await w.cli(['onboard', '--fresh', '--dry-run', '--name', 'fault-c']);
+    const dry = await w.cli(['onboard', '--fresh', '--dry-run', '--name', 'fault-c', ...port]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('Plan: onboard fault-c');
     expect(session(w).intent.sandboxName).toBe('fault-b');
-    await expectFailure(w, ['onboard', '--fresh', '--name', 'fault-c'], {
+    await expectFailure(w, ['onboard', '--fresh', '--name', 'fault-c', ...port], {
       call: '--version',
       step: 1,
       cause: "simulated failure of '--version'",

@@ -23,11 +23,21 @@ export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blue
 
 async function forwardRunning(s: StepEnv): Promise<boolean> {
   const list = await s.deps.openshell.forwardList().catch(() => []);
+  const port = s.intent.dashboardPort;
+  const other = list.find(
+    (f) => f.port === port && f.sandbox !== s.intent.sandboxName && f.status === 'running',
+  );
+  if (other) {
+    // Caught here, before anything is created, rather than at the last step.
+    throw new UserError(
+      `The dashboard port ${port} is already forwarded to sandbox ${other.sandbox}.`,
+      {
+        hint: `Give this sandbox its own port: nemoclaw onboard --dashboard-port <port> (or NEMOCLAW_DASHBOARD_PORT), or free it with: openshell forward stop ${port} ${other.sandbox} -g ${GATEWAY_NAME}`,
+      },
+    );
+  }
   return list.some(
-    (f) =>
-      f.sandbox === s.intent.sandboxName &&
-      f.port === s.intent.dashboardPort &&
-      f.status === 'running',
+    (f) => f.sandbox === s.intent.sandboxName && f.port === port && f.status === 'running',
   );
 }
 
