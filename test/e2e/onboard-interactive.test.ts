@@ -131,8 +131,10 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     expect(entry?.presets).toEqual(expect.arrayContaining(['github', 'docker']));
   }, 150_000);
 
+  let fixPort = 0;
   it('corrects an invalid sandbox name and a rejected key without starting over', async () => {
     const port = await freePort();
+    fixPort = port;
     term = await startTmux([process.execPath, CLI, 'onboard'], {
       env: interactiveEnv(w, {
         NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE: '1',
@@ -171,4 +173,33 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     expect(screen).not.toContain('nvapi-wrong-key-123');
     expect(registry(w).sandboxes['tty-fix']).toMatchObject({ policyTier: 'restricted' });
   }, 150_000);
+
+  it('asks to reuse or recreate an existing sandbox, and reuses it', async () => {
+    if (!fixPort) return; // needs the sandbox the previous case made
+    const before = w.sim.invocations().length;
+    term = await startTmux([process.execPath, CLI, 'onboard', '--name', 'tty-fix'], {
+      env: interactiveEnv(w, {
+        NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE: '1',
+        NEMOCLAW_AGENT: 'openclaw',
+        NEMOCLAW_PROVIDER: 'build',
+        NEMOCLAW_MODEL: 'test-model',
+        NVIDIA_API_KEY: GOOD_KEY,
+        NEMOCLAW_POLICY_TIER: 'restricted',
+        NEMOCLAW_POLICY_PRESETS: '',
+        NEMOCLAW_DASHBOARD_PORT: String(fixPort),
+      }),
+      prefix: 'nc-reuse',
+    });
+    await term.waitFor('Sandbox tty-fix already exists.', 60_000);
+    const menu = await term.capture();
+    expect(menu).toContain('Reuse it');
+    expect(menu).toContain('Recreate it (takes a snapshot first)');
+    await term.sendKeys('Enter');
+    expect(await term.exitCode(60_000)).toBe(0);
+    expect(await term.capture()).toContain('reusing sandbox tty-fix');
+    const calls = w.sim.invocations().slice(before);
+    expect(calls.filter((c) => c.command === 'sandbox create')).toHaveLength(0);
+    expect(calls.filter((c) => c.command === 'sandbox delete')).toHaveLength(0);
+    expect(calls.filter((c) => c.command === 'forward start')).toHaveLength(0);
+  }, 120_000);
 });
