@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, skipWithoutDocker } from '../helpers/docker.ts';
+import { freePort } from '../helpers/net.ts';
 import {
   buildStandinImages,
   cleanupImages,
@@ -98,6 +99,18 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     expect(r.stderr).toContain('--dashboard-port');
     const calls = w.sim.invocations().slice(before);
     expect(calls.filter((c) => c.command === 'sandbox create')).toHaveLength(0);
+  });
+
+  it('re-onboarding with another dashboard port moves the forward instead of adding one', async () => {
+    const port = await freePort();
+    const r = await w.cli(['onboard', '--name', 'e2e-one', '--dashboard-port', String(port)]);
+    expect(r.code, r.stderr).toBe(0);
+    const list = await w.sim.run(['forward', 'list', '-g', 'nemoclaw']);
+    const mine = list.stdout.split('\n').filter((l) => /\be2e-one\b/.test(l));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain(String(port));
+    const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+    expect(reg.sandboxes['e2e-one'].dashboardPort).toBe(port);
   });
 
   it('rejects invalid inputs all at once, exit 2, before any step', async () => {

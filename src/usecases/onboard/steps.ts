@@ -312,6 +312,14 @@ export async function policyStep(s: StepEnv): Promise<string> {
 export async function forwardStep(s: StepEnv): Promise<string> {
   const port = s.intent.dashboardPort;
   if (await forwardRunning(s)) return `dashboard already forwarded on 127.0.0.1:${port}`;
+  // Re-onboarding with another port moves the dashboard: one forward per sandbox, not two.
+  const stale = (await s.deps.openshell.forwardList()).filter(
+    (f) => f.sandbox === s.intent.sandboxName && f.port !== port,
+  );
+  for (const f of stale) {
+    s.progress.detail(`Stopping the old dashboard forward on port ${f.port}…`);
+    await s.deps.openshell.forwardStop(f.sandbox, f.port);
+  }
   const bind = s.ctx.env.NEMOCLAW_DASHBOARD_BIND?.trim() || '127.0.0.1';
   await s.deps.openshell.forwardStart(s.intent.sandboxName, port, { bind, background: true });
   s.session.outputs.forwardPort = port;
