@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, skipWithoutDocker } from '../helpers/docker.ts';
+import { freePort } from '../helpers/net.ts';
 import {
   buildStandinImages,
   cleanupImages,
@@ -29,8 +30,26 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     expect(r.stderr + r.stdout).not.toContain('Error:');
     expect(r.code).toBe(0);
     for (let i = 1; i <= 8; i++) expect(r.stderr).toContain(`[${i}/8]`);
-    expect(r.stdout).toContain('Sandbox      e2e-one (OpenClaw)');
-    expect(r.stdout).toContain('nemoclaw e2e-one connect');
+    // The summary, as the reference prints it: sandbox and protections, model and provider,
+    // the dashboard, and the commands to go on with.
+    const summary = [
+      'Sandbox      e2e-one (OpenClaw)',
+      'Protection   deny-by-default egress, Landlock filesystem, non-root process',
+      'Policy       tier balanced; presets: npm, pypi, huggingface, brew, brave',
+      'Model        test-model via NVIDIA Endpoints',
+      'Inference    https://inference.local',
+      `Dashboard    http://127.0.0.1:${w.env.NEMOCLAW_DASHBOARD_PORT}/`,
+      'nemoclaw e2e-one connect',
+      'nemoclaw e2e-one status',
+      'nemoclaw e2e-one logs --follow',
+    ];
+    for (const line of summary) expect(r.stdout).toContain(line);
+    // Progress is on stderr, one [n/8] line per step in order; the summary alone is on stdout.
+    const steps = r.stderr.match(/^\[(\d)\/8\] .+$/gm) ?? [];
+    expect(steps.map((l) => l.slice(0, 5))).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `[${i}/8]`),
+    );
+    expect(r.stdout).not.toContain('[1/8]');
     const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
     expect(reg.defaultSandbox).toBe('e2e-one');
     expect(reg.sandboxes['e2e-one']).toMatchObject({
@@ -68,6 +87,31 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     expect(calls.filter((c) => c.command === 'forward start')).toHaveLength(0);
     expect(r.stderr).toContain('(cached)');
   }, 240_000);
+
+  it('a dashboard port another sandbox forwards stops onboarding at preflight, naming it', async () => {
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['onboard', '--name', 'e2e-two']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Onboarding failed at step 1/8 (Preflight checks)');
+    expect(r.stderr).toContain(
+      `dashboard port ${w.env.NEMOCLAW_DASHBOARD_PORT} is already forwarded to sandbox e2e-one`,
+    );
+    expect(r.stderr).toContain('--dashboard-port');
+    const calls = w.sim.invocations().slice(before);
+    expect(calls.filter((c) => c.command === 'sandbox create')).toHaveLength(0);
+  });
+
+  it('re-onboarding with another dashboard port moves the forward instead of adding one', async () => {
+    const port = await freePort();
+    const r = await w.cli(['onboard', '--name', 'e2e-one', '--dashboard-port', String(port)]);
+    expect(r.code, r.stderr).toBe(0);
+    const list = await w.sim.run(['forward', 'list', '-g', 'nemoclaw']);
+    const mine = list.stdout.split('\n').filter((l) => /\be2e-one\b/.test(l));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain(String(port));
+    const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+    expect(reg.sandboxes['e2e-one'].dashboardPort).toBe(port);
+  });
 
   it('rejects invalid inputs all at once, exit 2, before any step', async () => {
     const before = w.sim.invocations().length;

@@ -59,11 +59,16 @@ export interface World {
 
 export async function createWorld(
   images: Images,
-  o: { simEnv?: Record<string, string>; env?: Record<string, string> } = {},
+  o: {
+    simEnv?: Record<string, string>;
+    env?: Record<string, string>;
+    /** Keys the inference server accepts besides GOOD_KEY. */
+    acceptKeys?: string[];
+  } = {},
 ): Promise<World> {
   const home = mkdtempSync(join(tmpdir(), 'nc-e2e-home-'));
   const sim = createSimulator({ docker: true, env: o.simEnv });
-  const inference = await startInferenceServer();
+  const inference = await startInferenceServer({ acceptKeys: o.acceptKeys });
   const gatewayContainer = uniqueName('nc-e2e-gateway');
   const [gatewayPort, dashboardPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = {

@@ -1,7 +1,7 @@
 /**
  * A local HTTP server speaking the OpenAI and Anthropic request shapes, with auth and failure
  * modes, for provider validation tests. Behaviour is chosen per request by the key or the model:
- * - key `good-key` is accepted; `forbidden-key` → 403; anything else → 401;
+ * - key `good-key` (and any in `acceptKeys`) is accepted; `forbidden-key` → 403; anything else → 401;
  * - model `no-such-model` → 404 with a model error; `slow-model` → answers after 5 s;
  *   `broken-model` → 500; `busy-model` → 429.
  */
@@ -11,6 +11,8 @@ export interface InferenceServer {
   url: string;
   port: number;
   requests: { path: string; headers: IncomingMessage['headers']; body: unknown }[];
+  /** Accepts one more key from now on. */
+  acceptKey(key: string): void;
   close(): Promise<void>;
 }
 
@@ -26,8 +28,9 @@ export async function closedPort(): Promise<number> {
 }
 
 export async function startInferenceServer(
-  o: { models?: string[] } = {},
+  o: { models?: string[]; acceptKeys?: string[] } = {},
 ): Promise<InferenceServer> {
+  const accepted = new Set([GOOD_KEY, ...(o.acceptKeys ?? [])]);
   const requests: InferenceServer['requests'] = [];
   const models = o.models ?? ['test-model', 'other-model'];
   const server: Server = createServer((req, res) => {
@@ -41,7 +44,7 @@ export async function startInferenceServer(
         return json(res, 400, { error: { message: 'bad json' } });
       }
       requests.push({ path: req.url ?? '', headers: req.headers, body });
-      handle(req, res, body, models);
+      handle(req, res, body, models, accepted);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -50,6 +53,7 @@ export async function startInferenceServer(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    acceptKey: (k) => void accepted.add(k),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -67,6 +71,7 @@ function handle(
   res: ServerResponse,
   body: { model?: string },
   models: string[],
+  accepted: Set<string>,
 ): void {
   const path = (req.url ?? '').replace(/\?.*$/, '');
   if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
@@ -79,7 +84,8 @@ function handle(
     ? req.headers['x-api-key']
     : (req.headers.authorization ?? '').replace(/^Bearer /, '');
   if (key === 'forbidden-key') return json(res, 403, { error: { message: 'forbidden' } });
-  if (key !== GOOD_KEY) return json(res, 401, { error: { message: 'invalid api key' } });
+  if (typeof key !== 'string' || !accepted.has(key))
+    return json(res, 401, { error: { message: 'invalid api key' } });
   switch (body.model) {
     case 'no-such-model':
       return json(res, 404, {

@@ -117,6 +117,12 @@ async function main(argv: string[]): Promise<number> {
   const key = parsed.path.join(' ');
   logInvocation(argv, key);
   if (parsed.version) {
+    // Fault injection names it `--version` (its key is empty).
+    const fault = injectedFault('--version');
+    if (fault !== undefined) {
+      process.stderr.write(formatMiette(`simulated failure of '--version' (OPENSHELL_SIM_FAIL)`));
+      return fault;
+    }
     out(`openshell ${process.env.OPENSHELL_SIM_VERSION ?? '0.0.111'}`);
     return 0;
   }

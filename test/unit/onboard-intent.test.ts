@@ -102,3 +102,34 @@ describe('non-interactive intent', () => {
     expect(r.intent!.model).toBe('');
   });
 });
+
+describe('what the wizard may ask for', () => {
+  it('marks answers that were not given as missing, and given-but-wrong ones not', () => {
+    const r = resolveIntent(
+      { provider: 'custom', agent: 'robot', policyTier: 'wide' },
+      {
+        env: {},
+        knownPresets: PRESETS,
+        experimental: false,
+        defaultAgent: 'openclaw',
+        defaults: { dashboardPort: 18789, gatewayPort: 8080, sandboxName: 'my-assistant' },
+      },
+    );
+    const missing = r.problems.filter((p) => p.missing).map((p) => p.input);
+    const wrong = r.problems.filter((p) => !p.missing).map((p) => p.input);
+    expect(missing).toEqual([
+      '--endpoint-url / NEMOCLAW_ENDPOINT_URL',
+      '--model / NEMOCLAW_MODEL',
+      'COMPATIBLE_API_KEY',
+      '--yes-i-accept-third-party-software / NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1',
+    ]);
+    expect(wrong).toEqual(['--agent / NEMOCLAW_AGENT', '--policy-tier / NEMOCLAW_POLICY_TIER']);
+  });
+
+  it('an experimental provider given without NEMOCLAW_EXPERIMENTAL=1 is wrong, not missing', () => {
+    const r = resolve({ provider: 'vllm' });
+    expect(r.problems.filter((p) => !p.missing).map((p) => p.problem)).toEqual([
+      expect.stringContaining('NEMOCLAW_EXPERIMENTAL=1'),
+    ]);
+  });
+});

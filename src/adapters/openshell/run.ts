@@ -149,7 +149,8 @@ export function failure(
   gateway: string,
 ): NemoclawError {
   const stderr = redact(r.stderr);
-  const verb = call.verb.join(' ');
+  // `--version` has no subcommand: name it by its flag.
+  const verb = (call.verb.length > 0 ? call.verb : call.args).join(' ');
   const headline = errorHeadline(stderr) ?? `exit code ${r.exitCode}`;
   let kind: ErrorKind;
   let hint: string | undefined;

@@ -10,6 +10,8 @@ export interface Progress {
   done(text?: string): void;
   skip(text: string): void;
   fail(text: string): void;
+  /** Stops the spinner (a prompt is about to take the line); the next line prints plainly. */
+  pause(): void;
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -59,6 +61,9 @@ export function createProgress(
       stop();
       if (tty) ui.info(`${ui.style.dim('↷')} ${label} ${ui.style.dim(`— ${text}`)}`);
       else ui.info(`  ↷ ${text}`);
+    },
+    pause() {
+      stop();
     },
     fail(text) {
       stop();

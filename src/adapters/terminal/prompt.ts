@@ -2,6 +2,8 @@
  * The wizard's questions, as an interface so use cases can be driven by a script in tests and by
  * @inquirer/prompts on a real terminal (loaded only when a question is asked).
  */
+import { NemoclawError } from '../../core/errors.ts';
+
 export interface Choice<T extends string> {
   value: T;
   name: string;
@@ -23,10 +25,10 @@ export interface Prompter {
   ): Promise<T[]>;
 }
 
-/** Ctrl-C at a prompt. */
-export class PromptCanceled extends Error {
+/** Ctrl-C at a prompt: a `canceled` error, so the composition root exits 130. */
+export class PromptCanceled extends NemoclawError {
   constructor() {
-    super('canceled at a prompt');
+    super('canceled', 'Canceled at a prompt.');
     this.name = 'PromptCanceled';
   }
 }

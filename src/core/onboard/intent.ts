@@ -57,6 +57,8 @@ export interface InputProblem {
   /** The flag and env var, as the user would type them. */
   input: string;
   problem: string;
+  /** The value was not given at all (the wizard can ask for it), rather than given and wrong. */
+  missing?: boolean;
 }
 
 export interface ResolveContext {
@@ -144,6 +146,7 @@ export function resolveIntent(
     problems.push({
       input: '--endpoint-url / NEMOCLAW_ENDPOINT_URL',
       problem: `provider "${spec.key}" needs the endpoint's base URL`,
+      missing: true,
     });
   }
 
@@ -153,6 +156,7 @@ export function resolveIntent(
       problems.push({
         input: '--model / NEMOCLAW_MODEL',
         problem: `provider "${spec.key}" needs a model`,
+        missing: true,
       });
   } else if (!MODEL_RE.test(model)) {
     problems.push({
@@ -165,6 +169,7 @@ export function resolveIntent(
     problems.push({
       input: spec.userEnv,
       problem: `provider "${spec.key}" needs its API key in ${spec.userEnv}`,
+      missing: true,
     });
   }
 
@@ -276,6 +281,7 @@ export function resolveIntent(
       input: '--yes-i-accept-third-party-software / NEMOCLAW_ACCEPT_THIRD_PARTY_SOFTWARE=1',
       problem:
         'onboarding installs third-party software (the agent, OpenShell); accept its licences to continue',
+      missing: true,
     });
   }
 

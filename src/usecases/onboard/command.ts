@@ -15,6 +15,8 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
     prompter: interactive
       ? (await import('../../adapters/terminal/prompt.ts')).inquirerPrompter()
       : undefined,
+    // A spinner only where someone watches; CI logs and pipes get plain [n/8] lines.
+    progressStream: interactive && !ctx.env.CI ? process.stderr : undefined,
     extraLabels: ctx.env.NEMOCLAW_TEST_RUN_ID
       ? { 'nemoclaw.test': ctx.env.NEMOCLAW_TEST_RUN_ID }
       : undefined,

@@ -14,6 +14,7 @@ import {
 } from '../../core/providers.ts';
 import { registerSecret } from '../../core/redact.ts';
 import type { StepEnv } from './types.ts';
+import { validateKey } from './wizard.ts';
 
 /** The gateway reaches the host as host.openshell.internal; this host reaches itself on loopback. */
 export function hostView(url: string): string {
@@ -42,7 +43,7 @@ async function obtainKey(s: StepEnv, spec: ProviderSpec): Promise<string | undef
     });
   }
   const key = await s.deps.prompter.password(`${spec.label} API key (${spec.userEnv})`, {
-    validate: (v) => (v.trim().length >= 8 ? true : 'That is too short to be an API key.'),
+    validate: validateKey,
   });
   return key.trim().replace(/\r/g, '');
 }
@@ -69,6 +70,26 @@ async function chooseLocalModel(s: StepEnv, spec: ProviderSpec, hostBase: string
     );
   }
   return r.ids[0]!;
+}
+
+/**
+ * What to run after a failed check without a terminal. `--resume` keeps every answer, so it only
+ * helps when what failed lives outside the session (the key in the environment, a server that was
+ * down); a wrong model or URL needs a new onboarding with the corrected flag.
+ */
+function nextCommand(v: ProbeVerdict, spec: ProviderSpec): string {
+  switch (v.next) {
+    case 'key':
+      return `Then set ${spec.userEnv ?? 'the key'} and run: nemoclaw onboard --resume`;
+    case 'model':
+      return 'Then run onboarding again with the right model (--resume would retry the same one): nemoclaw onboard --model <id> plus your other flags';
+    case 'endpoint':
+      return 'If the server was down, start it and run: nemoclaw onboard --resume; for another URL run: nemoclaw onboard --endpoint-url <url> plus your other flags';
+    case 'provider':
+      return 'Then run onboarding again with another provider: nemoclaw onboard --provider <key> plus your other flags';
+    default:
+      return 'Then run: nemoclaw onboard --resume';
+  }
 }
 
 /** Validates the provider; in interactive mode, offers to fix what failed until it passes or the user quits. */
@@ -106,7 +127,7 @@ async function validate(s: StepEnv): Promise<{
     if (verdict.ok) return { spec, model, baseUrl, key, verdict };
     if (!s.deps.prompter) {
       throw new UserError(verdict.reason, {
-        hint: `${verdict.fix ?? ''} Then run: nemoclaw onboard --resume`.trim(),
+        hint: `${verdict.fix ?? ''} ${nextCommand(verdict, spec)}`.trim(),
         detail: { provider: spec.key },
       });
     }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Context } from '../../context.ts';
-import { NemoclawError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import {
   formatProblems,
   resolveIntent,
@@ -13,6 +13,7 @@ import {
   type OnboardIntent,
 } from '../../core/onboard/intent.ts';
 import { formatPlan } from '../../core/plan.ts';
+import { registerSecret } from '../../core/redact.ts';
 import {
   ONBOARD_STEPS,
   SESSION_SCHEMA_VERSION,
@@ -22,7 +23,9 @@ import {
   type Session,
   type StepId,
 } from '../../core/onboard/session.ts';
-import { createProgress } from '../../adapters/terminal/progress.ts';
+import { createProgress, type Progress } from '../../adapters/terminal/progress.ts';
+import type { Prompter } from '../../adapters/terminal/prompt.ts';
+import { stepFailure } from './failure.ts';
 import { onboardPlan } from './plan.ts';
 import { providerStep } from './provider.ts';
 import {
@@ -88,6 +91,7 @@ async function decideIntent(
   ctx: Context,
   deps: OnboardDeps,
   o: OnboardOptions,
+  onKey: (key: string) => void,
 ): Promise<OnboardIntent> {
   const { resolveBlueprint } = await import('../../adapters/blueprint/resolve.ts');
   const presets = await knownPresets(ctx);
@@ -104,14 +108,22 @@ async function decideIntent(
       bp.blueprint.agents[agentDefault === 'hermes' ? 'hermes' : 'openclaw'].dashboard_port,
     gatewayPort: 8080,
   };
-  if (!deps.prompter) {
-    const r = resolveIntent(o, {
-      env: ctx.env,
-      knownPresets: presets.map((p) => p.name),
-      experimental: ctx.env.NEMOCLAW_EXPERIMENTAL === '1',
-      defaultAgent: ctx.defaultAgent,
-      defaults: { ...defaults, sandboxName: 'my-assistant' },
-    });
+  const r = resolveIntent(o, {
+    env: ctx.env,
+    knownPresets: presets.map((p) => p.name),
+    experimental: ctx.env.NEMOCLAW_EXPERIMENTAL === '1',
+    defaultAgent: ctx.defaultAgent,
+    defaults: { ...defaults, sandboxName: 'my-assistant' },
+  });
+  if (deps.prompter) {
+    // The wizard asks for what is missing, but what was given must be valid: it is not asked again.
+    const given = r.problems.filter((p) => !p.missing);
+    if (given.length > 0) {
+      throw new UsageError(formatProblems(given), {
+        hint: 'Correct or unset those flags and environment variables; nothing was changed.',
+      });
+    }
+  } else {
     if (r.problems.length > 0) {
       throw new UsageError(`Cannot onboard without a terminal: ${formatProblems(r.problems)}`, {
         hint: 'Pass each answer as a flag or environment variable (nemoclaw onboard --help); nothing was changed.',
@@ -136,7 +148,19 @@ async function decideIntent(
     defaults,
     defaultAgent: ctx.defaultAgent,
     info: (t) => ctx.ui.info(t),
+    onKey,
   });
+}
+
+/** A prompter that stops the spinner before each question, so the two never share a line. */
+function pausing(p: Prompter, progress: Progress): Prompter {
+  return {
+    select: (...a) => (progress.pause(), p.select(...a)),
+    input: (...a) => (progress.pause(), p.input(...a)),
+    password: (...a) => (progress.pause(), p.password(...a)),
+    confirm: (...a) => (progress.pause(), p.confirm(...a)),
+    checkbox: (...a) => (progress.pause(), p.checkbox(...a)),
+  };
 }
 
 export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions): Promise<number> {
@@ -153,7 +177,8 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
   try {
     let session = await loadSession(ctx);
     if (o.fresh && session) {
-      await rm(ctx.paths.onboardSession, { force: true });
+      // A dry run changes nothing, the unfinished session included.
+      if (!o.dryRun) await rm(ctx.paths.onboardSession, { force: true });
       session = undefined;
     }
     if (o.resume && !session) {
@@ -180,27 +205,28 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         session = undefined;
       }
     }
-    const intent =
-      session && (o.resume || session) ? session.intent : await decideIntent(ctx, deps, o);
+    let apiKey: string | undefined;
+    const intent = session
+      ? session.intent
+      : await decideIntent(ctx, deps, o, (k) => {
+          registerSecret(k);
+          apiKey = k;
+        });
     if (o.dryRun) {
       ctx.ui.out(formatPlan(onboardPlan(intent, session)));
       return 0;
     }
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
     await saveSession(ctx, session);
-    const progress = createProgress(
-      ctx.ui,
-      deps.prompter
-        ? { write: (x) => process.stderr.write(x), isTTY: false }
-        : { write: () => true, isTTY: false },
-    );
+    const progress = createProgress(ctx.ui, deps.progressStream ?? { write: () => true });
     const env: StepEnv = {
       ctx,
-      deps,
+      deps: { ...deps, prompter: deps.prompter && pausing(deps.prompter, progress) },
       session,
       intent: session.intent,
       progress,
       save: () => saveSession(ctx, session!),
+      apiKey,
     };
     const total = ONBOARD_STEPS.length;
     for (const [i, step] of ONBOARD_STEPS.entries()) {
@@ -220,10 +246,11 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         await saveSession(ctx, session);
         progress.done(what);
       } catch (e) {
-        const err =
-          e instanceof NemoclawError
-            ? e
-            : new NemoclawError('failed', (e as Error)?.message ?? String(e), { cause: e });
+        const { cause: err, error } = stepFailure(
+          e,
+          { id: step.id, n: i + 1, total, title: step.title },
+          session.intent,
+        );
         session.steps[step.id] = {
           status: 'failed',
           at: ctx.now().toISOString(),
@@ -236,20 +263,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           { step: step.id, kind: err.kind, err: err.message },
           'onboarding step failed',
         );
-        const resume =
-          err.kind === 'usage' || err.kind === 'invalid'
-            ? 'nemoclaw onboard --resume (after fixing the input)'
-            : 'nemoclaw onboard --resume';
-        throw new NemoclawError(
-          err.kind,
-          `Onboarding failed at step ${i + 1}/${total} (${step.title}): ${err.message}`,
-          {
-            hint: `${err.hint ? `${err.hint}\n  ` : ''}Then continue with: ${resume}`,
-            cause: err,
-            detail: err.detail,
-            exitCode: err.kind === 'invalid' || err.kind === 'usage' ? 1 : undefined,
-          },
-        );
+        throw error;
       }
     }
     session.completedAt = ctx.now().toISOString();

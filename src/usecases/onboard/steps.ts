@@ -23,11 +23,21 @@ export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blue
 
 async function forwardRunning(s: StepEnv): Promise<boolean> {
   const list = await s.deps.openshell.forwardList().catch(() => []);
+  const port = s.intent.dashboardPort;
+  const other = list.find(
+    (f) => f.port === port && f.sandbox !== s.intent.sandboxName && f.status === 'running',
+  );
+  if (other) {
+    // Caught here, before anything is created, rather than at the last step.
+    throw new UserError(
+      `The dashboard port ${port} is already forwarded to sandbox ${other.sandbox}.`,
+      {
+        hint: `Give this sandbox its own port: nemoclaw onboard --dashboard-port <port> (or NEMOCLAW_DASHBOARD_PORT), or free it with: openshell forward stop ${port} ${other.sandbox} -g ${GATEWAY_NAME}`,
+      },
+    );
+  }
   return list.some(
-    (f) =>
-      f.sandbox === s.intent.sandboxName &&
-      f.port === s.intent.dashboardPort &&
-      f.status === 'running',
+    (f) => f.sandbox === s.intent.sandboxName && f.port === port && f.status === 'running',
   );
 }
 
@@ -302,6 +312,14 @@ export async function policyStep(s: StepEnv): Promise<string> {
 export async function forwardStep(s: StepEnv): Promise<string> {
   const port = s.intent.dashboardPort;
   if (await forwardRunning(s)) return `dashboard already forwarded on 127.0.0.1:${port}`;
+  // Re-onboarding with another port moves the dashboard: one forward per sandbox, not two.
+  const stale = (await s.deps.openshell.forwardList()).filter(
+    (f) => f.sandbox === s.intent.sandboxName && f.port !== port,
+  );
+  for (const f of stale) {
+    s.progress.detail(`Stopping the old dashboard forward on port ${f.port}…`);
+    await s.deps.openshell.forwardStop(f.sandbox, f.port);
+  }
   const bind = s.ctx.env.NEMOCLAW_DASHBOARD_BIND?.trim() || '127.0.0.1';
   await s.deps.openshell.forwardStart(s.intent.sandboxName, port, { bind, background: true });
   s.session.outputs.forwardPort = port;

@@ -17,6 +17,8 @@ export interface OnboardDeps {
   fetchImpl?: typeof fetch;
   /** Takes a snapshot before a recreate; returns its id. */
   snapshot?(sandbox: string): Promise<string>;
+  /** Where the spinner draws (stderr on a terminal); without it progress is plain lines. */
+  progressStream?: { write(s: string): unknown; isTTY?: boolean };
   /** Extra labels for everything created (tests add their run id). */
   extraLabels?: Record<string, string>;
 }

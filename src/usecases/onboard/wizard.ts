@@ -28,6 +28,12 @@ export interface WizardContext {
   defaults: { dashboardPort: number; gatewayPort: number };
   defaultAgent: 'openclaw' | 'hermes';
   info(text: string): void;
+  /** Receives the API key typed at the prompt: it stays in memory, never in the intent. */
+  onKey?(key: string): void;
+}
+
+export function validateKey(v: string): string | true {
+  return v.trim().length >= 8 ? true : 'That is too short to be an API key.';
 }
 
 export const THIRD_PARTY_NOTICE =
@@ -89,6 +95,14 @@ export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<
     endpointUrl = await p.input('Endpoint base URL (for example https://host/v1)', {
       validate: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? true : 'Enter an http(s) URL.'),
     });
+  }
+
+  // Asked with the other answers so that nothing runs before they are complete; hidden as typed.
+  if (spec.userEnv && !env[spec.userEnv]?.trim() && w.onKey) {
+    const key = await p.password(`${spec.label} API key (${spec.userEnv})`, {
+      validate: validateKey,
+    });
+    w.onKey(key.trim().replace(/\r/g, ''));
   }
 
   let model = pick(flags.model, 'NEMOCLAW_MODEL') ?? '';
