@@ -48,6 +48,22 @@ describe('state store', () => {
     expect(statSync(join(home, 'sandboxes.json')).mode & 0o777).toBe(0o600);
   });
 
+  it('trusts only the file it last wrote and validated: a hand edit is validated again', async () => {
+    const path = join(dir, 'sandboxes.json');
+    const store = registryStore(path);
+    await store.update((r) => ({ ...r, defaultSandbox: 'x' }));
+    expect(existsSync(join(dir, '.sandboxes.json.validated'))).toBe(true);
+    expect((await store.read()).defaultSandbox).toBe('x');
+    // Same size, new content: the mtime (and so the stamp) no longer matches.
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace('"defaultSandbox": "x"', '"defaultSandbox": 7  '),
+    );
+    const err = await store.read().catch((e: unknown) => e);
+    expect((err as NemoclawError).kind).toBe('corrupt');
+  });
+
   it('reads a missing registry as empty without creating it', async () => {
     const path = join(dir, 'sandboxes.json');
     const r = await registryStore(path).read();
