@@ -135,4 +135,53 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
     expect(reg.sandboxes['e2e-dry']).toBeUndefined();
   });
+
+  it('--recreate-sandbox takes a verified snapshot first, then replaces the sandbox', async () => {
+    const seed = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'e2e-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'sh',
+      '-c',
+      'mkdir -p /sandbox/.openclaw/memory && echo keep-me > /sandbox/.openclaw/memory/m.md',
+    ]);
+    expect(seed.code, seed.stderr).toBe(0);
+    const r = await w.cli(['onboard', '--name', 'e2e-one', '--recreate-sandbox']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/snapshot \S+ kept/);
+    const list = JSON.parse((await w.cli(['e2e-one', 'snapshot', 'list', '--json'])).stdout);
+    expect(JSON.stringify(list)).toContain('pre-recreate-');
+    // The old memory is in the snapshot, and the new sandbox starts empty.
+    const fresh = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'e2e-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'test',
+      '-e',
+      '/sandbox/.openclaw/memory/m.md',
+    ]);
+    expect(fresh.code).toBe(1);
+    const restore = await w.cli(['e2e-one', 'snapshot', 'restore', 'latest', '--yes']);
+    expect(restore.code, restore.stderr).toBe(0);
+    const back = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      'e2e-one',
+      '-g',
+      'nemoclaw',
+      '--',
+      'cat',
+      '/sandbox/.openclaw/memory/m.md',
+    ]);
+    expect(back.stdout).toBe('keep-me\n');
+  }, 240_000);
 });

@@ -17,6 +17,36 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
       : undefined,
     // A spinner only where someone watches; CI logs and pipes get plain [n/8] lines.
     progressStream: interactive && !ctx.env.CI ? process.stderr : undefined,
+    // A recreate never deletes an agent's memory without a verified copy on the host first.
+    snapshot: async (name) => {
+      const { createSnapshot } = await import('../../adapters/snapshot/create.ts');
+      const { verifySnapshot } = await import('../../adapters/snapshot/restore.ts');
+      const { agentStatePaths } = await import('../snapshot.ts');
+      const entry = (await ctx.registry().read()).sandboxes[name]!;
+      const r = await createSnapshot(
+        { openshell },
+        {
+          snapshotsDir: ctx.paths.snapshotsDir,
+          source: entry,
+          statePaths: await agentStatePaths(ctx, entry),
+          name: `pre-recreate-${ctx.now().toISOString().replace(/[:.]/g, '-')}`,
+          now: ctx.now(),
+        },
+      );
+      const failed = r.skipped.filter((x) => x.code === 'failed');
+      if (failed.length > 0) {
+        const { NemoclawError } = await import('../../core/errors.ts');
+        throw new NemoclawError(
+          'failed',
+          `The snapshot before recreating ${name} could not save ${failed.map((f) => f.path).join(', ')}; nothing was deleted.`,
+          {
+            hint: `Check those paths (nemoclaw ${name} exec -- ls -la <path>), or keep the sandbox (omit --recreate-sandbox).`,
+          },
+        );
+      }
+      await verifySnapshot(r.record);
+      return r.record.id;
+    },
     extraLabels: ctx.env.NEMOCLAW_TEST_RUN_ID
       ? { 'nemoclaw.test': ctx.env.NEMOCLAW_TEST_RUN_ID }
       : undefined,
