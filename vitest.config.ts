@@ -28,6 +28,9 @@ export default defineConfig({
         test: {
           name: 'serial',
           include: ['test/serial/**/*.test.ts'],
+          // A later group: starts only after every other project has finished, so a dockerd
+          // restart never pulls the engine from under a running test.
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
