@@ -58,7 +58,9 @@ export async function startTmux(
   );
   const tmux = (args: string[]) =>
     new Promise<string>((resolve, reject) =>
-      execFile('tmux', ['-S', socket, ...args], (e, stdout, stderr) =>
+      // The private server gets exactly this environment, so nothing of the test runner's (CI=…)
+      // leaks into the session.
+      execFile('tmux', ['-S', socket, ...args], { env: o.env }, (e, stdout, stderr) =>
         e ? reject(new Error(`tmux ${args[0]}: ${stderr || e.message}`)) : resolve(stdout),
       ),
     );
