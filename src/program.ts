@@ -13,6 +13,13 @@ import { registerBlueprint } from './commands/blueprint.ts';
 import { registerList } from './commands/list.ts';
 import { registerOnboard } from './commands/onboard.ts';
 import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
+import { registerCompletion } from './commands/completion.ts';
+import {
+  registerDebug,
+  registerDoctor,
+  registerGc,
+  registerUninstall,
+} from './commands/tooling.ts';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -21,7 +28,16 @@ export interface GlobalFlags {
 }
 
 /** Registration functions for global commands; each area adds one line here. */
-const GLOBAL_REGISTRARS = [registerOnboard, registerList, registerBlueprint];
+const GLOBAL_REGISTRARS = [
+  registerOnboard,
+  registerList,
+  registerBlueprint,
+  registerDoctor,
+  registerDebug,
+  registerGc,
+  registerUninstall,
+  registerCompletion,
+];
 
 const SANDBOX_HELP = `
 Sandbox commands (nemoclaw <name> <verb>; run \`nemoclaw <name> --help\` for details):
