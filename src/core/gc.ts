@@ -73,6 +73,20 @@ export function isNemoclawImage(i: { tags: string[]; labels: Record<string, stri
   );
 }
 
+/**
+ * A container nemoclaw itself created (the gateway, local inference). A sandbox container made by
+ * OpenShell from a nemoclaw image inherits the image's labels, managed-by included: it is
+ * OpenShell's, and only `openshell sandbox delete` may take it away.
+ */
+export function isNemoclawContainer(c: { labels: Record<string, string> }): boolean {
+  return (
+    c.labels[MANAGED_BY_LABEL] === 'nemoclaw' &&
+    c.labels[GATEWAY_ROLE_LABEL] !== 'sandbox-image' &&
+    c.labels['openshell.ai/managed-by'] === undefined &&
+    c.labels['openshell.ai/sandbox-name'] === undefined
+  );
+}
+
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 export function planGc(obs: GcObservation): GcPlan {
@@ -84,6 +98,7 @@ export function planGc(obs: GcObservation): GcPlan {
   const removedContainers = new Set<string>();
 
   for (const c of [...obs.containers].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!isNemoclawContainer(c)) continue;
     const role = c.labels[GATEWAY_ROLE_LABEL] ?? '';
     if (c.name === obs.gatewayContainer || role === 'openshell-gateway') {
       kept.push({ kind: 'container', target: c.name, reason: 'the OpenShell gateway' });

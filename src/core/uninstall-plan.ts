@@ -6,7 +6,7 @@
  * the gateway database) need `--destroy-user-data`; model volumes need `--delete-models`; the
  * OpenShell binary and images stay with `--keep-openshell`.
  */
-import { isNemoclawImage, type GcContainer, type GcImage } from './gc.ts';
+import { isNemoclawContainer, isNemoclawImage, type GcContainer, type GcImage } from './gc.ts';
 import { GATEWAY_ROLE_LABEL } from './gateway-plan.ts';
 import type { Plan, PlanStep } from './plan.ts';
 
@@ -144,7 +144,7 @@ export function planUninstall(obs: UninstallObservation, o: UninstallOptions): U
     }
   }
   for (const c of obs.containers) {
-    if (c.name === obs.gatewayContainer?.name) continue;
+    if (!isNemoclawContainer(c) || c.name === obs.gatewayContainer?.name) continue;
     if (c.labels[GATEWAY_ROLE_LABEL] === 'openshell-gateway') continue;
     add({
       kind: 'docker.container.remove',

@@ -76,24 +76,42 @@ describe('shell completion', () => {
   it.skipIf(!hasBash)('completes global commands, subcommands, options and choices', () => {
     expect(complete(['nemoclaw', 'bl'])).toEqual(['blueprint']);
     expect(complete(['nemoclaw', 'blueprint', 'v'])).toEqual(['verify']);
-    expect(complete(['nemoclaw', 'blueprint', 'verify', '--'])).toEqual(['--blueprint-sha256', '--json', '--help']);
-    expect(complete(['nemoclaw', 'uninstall', '--d'])).toEqual(['--delete-models', '--destroy-user-data', '--dry-run']);
+    expect(complete(['nemoclaw', 'blueprint', 'verify', '--'])).toEqual([
+      '--blueprint-sha256',
+      '--json',
+      '--help',
+    ]);
+    expect(complete(['nemoclaw', 'uninstall', '--d'])).toEqual([
+      '--delete-models',
+      '--destroy-user-data',
+      '--dry-run',
+    ]);
     expect(complete(['nemoclaw', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     expect(complete(['nemoclaw', '--verbose', 'do'])).toEqual(['doctor']);
   });
 
-  it.skipIf(!hasBash)('completes sandbox names at the first position and sandbox verbs after one', () => {
-    expect(complete(['nemoclaw', 'a'])).toEqual(['alpha']);
-    expect(complete(['nemoclaw', ''])).toEqual(expect.arrayContaining(['onboard', 'gc', 'alpha', 'beta']));
-    expect(complete(['nemoclaw', 'alpha', 'policy-'])).toEqual([
-      'policy-add',
-      'policy-remove',
-      'policy-list',
-      'policy-get',
-      'policy-check',
-    ]);
-    expect(complete(['nemoclaw', 'alpha', 'policy-add', '--'])).toEqual(['--from-file', '--yes', '--dry-run', '--help']);
-  });
+  it.skipIf(!hasBash)(
+    'completes sandbox names at the first position and sandbox verbs after one',
+    () => {
+      expect(complete(['nemoclaw', 'a'])).toEqual(['alpha']);
+      expect(complete(['nemoclaw', ''])).toEqual(
+        expect.arrayContaining(['onboard', 'gc', 'alpha', 'beta']),
+      );
+      expect(complete(['nemoclaw', 'alpha', 'policy-'])).toEqual([
+        'policy-add',
+        'policy-remove',
+        'policy-list',
+        'policy-get',
+        'policy-check',
+      ]);
+      expect(complete(['nemoclaw', 'alpha', 'policy-add', '--'])).toEqual([
+        '--from-file',
+        '--yes',
+        '--dry-run',
+        '--help',
+      ]);
+    },
+  );
 
   it('`__complete sandboxes` reads the registry and is hidden from help', async () => {
     const h = join(dir, 'home2');
