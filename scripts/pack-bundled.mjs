@@ -12,7 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const dest = resolve(process.argv[2] ?? root);
@@ -28,16 +28,16 @@ mkdirSync(stage, { recursive: true });
 for (const f of pkg.files) {
   if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
 }
-// The runtime dependency closure, exactly as npm resolved it here.
-const paths = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
-  cwd: root,
-  encoding: 'utf8',
-})
-  .split('\n')
-  .filter((p) => p && p !== root && p.includes('node_modules'));
+// The runtime dependency closure, exactly as the lockfile resolved it. Optional dependencies stay
+// out: they are native speed-ups (ssh2's cpu-features) whose build needs a compiler, and a bundled
+// dependency's failed build is fatal where an optional one's is not.
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+const paths = Object.entries(lock.packages)
+  .filter(([p, e]) => p.startsWith('node_modules/') && !e.dev && !e.optional && !e.devOptional)
+  .map(([p]) => p);
 for (const p of paths) {
-  const target = join(stage, relative(root, p));
-  if (!existsSync(target)) cpSync(p, target, { recursive: true, dereference: true });
+  const target = join(stage, p);
+  if (!existsSync(target)) cpSync(join(root, p), target, { recursive: true, dereference: true });
 }
 const { devDependencies: _dev, scripts: _scripts, ...rest } = pkg;
 writeFileSync(
