@@ -39,7 +39,10 @@ for (const p of paths) {
   const target = join(stage, p);
   if (!existsSync(target)) cpSync(join(root, p), target, { recursive: true, dereference: true });
 }
-const { devDependencies: _dev, scripts: _scripts, ...rest } = pkg;
+// Neither dev dependencies nor build scripts mean anything to an installed bundle.
+const rest = { ...pkg };
+delete rest.devDependencies;
+delete rest.scripts;
 writeFileSync(
   join(stage, 'package.json'),
   `${JSON.stringify({ ...rest, bundleDependencies: Object.keys(pkg.dependencies) }, null, 2)}\n`,
