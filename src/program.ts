@@ -15,6 +15,13 @@ import { registerOnboard } from './commands/onboard.ts';
 import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
 import { registerBackupAll } from './commands/snapshot.ts';
 import { registerSettings } from './commands/settings.ts';
+import { registerCompletion } from './commands/completion.ts';
+import {
+  registerDebug,
+  registerDoctor,
+  registerGc,
+  registerUninstall,
+} from './commands/tooling.ts';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -29,6 +36,11 @@ const GLOBAL_REGISTRARS = [
   registerSettings,
   registerBlueprint,
   registerBackupAll,
+  registerDoctor,
+  registerDebug,
+  registerGc,
+  registerUninstall,
+  registerCompletion,
 ];
 
 const SANDBOX_HELP = `

@@ -1,0 +1,232 @@
+/**
+ * `nemoclaw doctor [--json]`: every preflight check (usecases/preflight.ts) plus the state checks of
+ * core/doctor.ts, observed in parallel. Exit 1 when any check fails; warnings do not fail it.
+ */
+import { join } from 'node:path';
+import type { DockerEngine } from '../adapters/docker/engine.ts';
+import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { Context } from '../context.ts';
+import { formatChecks, stateChecks, summarise, type DoctorObservation } from '../core/doctor.ts';
+import { errorMessage } from '../core/errors.ts';
+import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
+import { checkCrashed, type CheckResult } from '../core/preflight.ts';
+
+export interface DoctorDeps {
+  openshell?: OpenshellClient;
+  engine?: DockerEngine;
+}
+
+const CONNECTED = new Set(['connected', 'connected_http']);
+
+async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+  const { readTextTail } = await import('../adapters/state/home-files.ts');
+  const t = await readTextTail(path, 1 << 20);
+  if (t === undefined) return undefined;
+  try {
+    return JSON.parse(t) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+async function observeState(
+  ctx: Context,
+  os: OpenshellClient,
+  engine: DockerEngine | undefined,
+): Promise<DoctorObservation> {
+  const { listDir } = await import('../adapters/state/home-files.ts');
+  const containerName = ctx.env.NEMOCLAW_GATEWAY_CONTAINER?.trim() || DEFAULT_GATEWAY_CONTAINER;
+  const registry = await ctx
+    .registry()
+    .read()
+    .then(
+      (reg) => ({
+        ok: true as const,
+        path: ctx.paths.registry,
+        sandboxes: Object.values(reg.sandboxes).map((s) => ({
+          name: s.name,
+          dashboardPort: s.dashboardPort,
+          remote: Boolean(s.gatewayUrl),
+        })),
+        gatewayUrl: Object.values(reg.sandboxes).find((s) => s.gatewayUrl)?.gatewayUrl,
+      }),
+      (e: unknown) => ({ ok: false as const, path: ctx.paths.registry, error: errorMessage(e) }),
+    );
+  const inv = engine ? await import('../adapters/docker/inventory.ts') : undefined;
+  const [osList, status, forwards, containers, journals, session, blueprints] = await Promise.all([
+    os.sandboxList().then(
+      (l) => ({
+        ok: true as const,
+        sandboxes: l.map((s) => ({ name: s.name, phase: String(s.phase) })),
+      }),
+      (e: unknown) => ({ ok: false as const, error: errorMessage(e) }),
+    ),
+    os.status().then(
+      (s) => ({
+        connected: CONNECTED.has(s.status),
+        detail: `${s.status}${s.version ? ` (gateway ${s.version})` : ''}`,
+      }),
+      (e: unknown) => ({ connected: false, detail: errorMessage(e) }),
+    ),
+    os.forwardList().catch(() => undefined),
+    engine && inv ? inv.listContainers(engine).catch(() => undefined) : Promise.resolve(undefined),
+    listDir(ctx.paths.journalDir).then((names) =>
+      Promise.all(
+        names
+          .filter((n) => n.endsWith('.json'))
+          .map(async (n) => {
+            const { interpretJournal } = await import('../core/ops/status.ts');
+            const r = interpretJournal(await readJson(join(ctx.paths.journalDir, n)));
+            return { sandbox: n.replace(/\.json$/, ''), step: r.step, interrupted: r.interrupted };
+          }),
+      ),
+    ),
+    readJson(ctx.paths.onboardSession),
+    verifyBlueprints(ctx),
+  ]);
+  const gw = containers?.find((c) => c.name === containerName);
+  const mode =
+    registry.ok && registry.gatewayUrl
+      ? 'remote'
+      : registry.ok && registry.sandboxes.length === 0 && !gw
+        ? 'none'
+        : 'local';
+  const intent = session?.intent as { sandboxName?: string } | undefined;
+  const failure = session?.failure as { step?: string } | undefined;
+  return {
+    registry: registry.ok
+      ? { ok: true, path: registry.path, sandboxes: registry.sandboxes }
+      : registry,
+    openshell: osList,
+    gateway: {
+      mode: mode === 'none' ? 'local' : mode,
+      containerName,
+      container: gw ? { running: gw.state === 'running', status: gw.state } : undefined,
+      engineAnswered: containers !== undefined,
+      status: mode === 'none' ? undefined : status,
+    },
+    sandboxContainers: (containers ?? [])
+      .filter(
+        (c) =>
+          c.labels['openshell.ai/managed-by'] === 'openshell' &&
+          c.labels['openshell.ai/sandbox-name'],
+      )
+      .map((c) => ({
+        name: c.name,
+        sandbox: c.labels['openshell.ai/sandbox-name']!,
+        state: c.state,
+      })),
+    forwards: forwards?.map((f) => ({ sandbox: f.sandbox, port: f.port, status: f.status })),
+    journals: journals.filter((j) => j.interrupted),
+    onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
+    blueprints,
+  };
+}
+
+async function verifyBlueprints(ctx: Context): Promise<DoctorObservation['blueprints']> {
+  const { listPackagedVersions, resolveBlueprint, verifyBlueprint } =
+    await import('../adapters/blueprint/resolve.ts');
+  const versions = await listPackagedVersions(ctx.packageRoot).catch(() => []);
+  return Promise.all(
+    versions.map(async (v) => {
+      try {
+        const r = await resolveBlueprint({
+          packageRoot: ctx.packageRoot,
+          home: ctx.paths.home,
+          spec: v,
+        });
+        const x = await verifyBlueprint(r);
+        const d = x.differences[0];
+        return {
+          version: v,
+          ok: x.ok,
+          expected: x.expected,
+          actual: x.actual,
+          firstDifference: d ? `${d.path} (${d.change})` : undefined,
+        };
+      } catch (e) {
+        return { version: v, ok: false, actual: `unreadable: ${errorMessage(e)}` };
+      }
+    }),
+  );
+}
+
+async function preflightChecks(
+  ctx: Context,
+  os: OpenshellClient,
+  hasSandboxes: boolean,
+): Promise<CheckResult[]> {
+  const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
+  const { runPreflight } = await import('./preflight.ts');
+  const bp = await resolveBlueprint({ packageRoot: ctx.packageRoot, home: ctx.paths.home });
+  const port = (name: string, d: number) => {
+    const n = Number(ctx.env[name]);
+    return Number.isInteger(n) && n > 0 ? n : d;
+  };
+  return runPreflight(
+    { env: ctx.env },
+    {
+      blueprint: bp.blueprint,
+      gatewayMode: ctx.env.NEMOCLAW_GATEWAY_URL ? 'remote' : 'local',
+      gatewayPort: port('NEMOCLAW_GATEWAY_PORT', 8080),
+      dashboardPort: port('NEMOCLAW_DASHBOARD_PORT', bp.blueprint.agents.openclaw.dashboard_port),
+      gpu: { mode: 'auto' },
+      // With sandboxes registered, their forwards hold the dashboard port; the state checks cover them.
+      ownDashboardForward: hasSandboxes,
+      openshellVersion: () => os.version(),
+    },
+  );
+}
+
+/** Both halves, for doctor itself and for the debug bundle. */
+export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<CheckResult[]> {
+  const os =
+    deps.openshell ??
+    (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
+  let engine = deps.engine;
+  if (!engine) {
+    const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
+    const e = await connectEngine(ctx.env).catch(() => undefined);
+    if (
+      e &&
+      (await pingEngine(e, 3000).then(
+        () => true,
+        () => false,
+      ))
+    )
+      engine = e;
+  }
+  const hasSandboxes = await ctx
+    .registry()
+    .read()
+    .then(
+      (r) => Object.keys(r.sandboxes).length > 0,
+      () => false,
+    );
+  const [pre, state] = await Promise.all([
+    preflightChecks(ctx, os, hasSandboxes).catch((e: unknown) => [
+      checkCrashed('preflight', 'Preflight', e),
+    ]),
+    observeState(ctx, os, engine).then(stateChecks, (e: unknown) => [
+      checkCrashed('state', 'State', e),
+    ]),
+  ]);
+  return [...pre, ...state];
+}
+
+export async function doctorCommand(
+  ctx: Context,
+  o: { json?: boolean },
+  deps: DoctorDeps = {},
+): Promise<number> {
+  const results = await runDoctor(ctx, deps);
+  const sum = summarise(results);
+  if (o.json) {
+    ctx.ui.json({ schemaVersion: 1, ok: sum.fail === 0, summary: sum, checks: results });
+  } else {
+    for (const l of formatChecks(results)) ctx.ui.out(l);
+    ctx.ui.out('');
+    ctx.ui.out(`${sum.ok} ok, ${sum.warn} warning(s), ${sum.fail} failure(s)`);
+  }
+  return sum.fail > 0 ? 1 : 0;
+}

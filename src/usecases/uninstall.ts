@@ -1,0 +1,267 @@
+/**
+ * `nemoclaw uninstall`: observe (registry, OpenShell, Engine, NEMOCLAW_HOME, install receipt) →
+ * plan (core/uninstall-plan.ts) → print → confirm → apply, then report what went and what stayed.
+ * Every step is attempted even when an earlier one failed: a half-uninstalled host is worse than
+ * one with a listed leftover.
+ */
+import type { DockerEngine } from '../adapters/docker/engine.ts';
+import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { Confirm } from '../adapters/terminal/confirm.ts';
+import type { Context } from '../context.ts';
+import { consentMode } from '../core/consent.ts';
+import { errorMessage, UsageError } from '../core/errors.ts';
+import { ownedLabelFilters } from '../core/gc.ts';
+import {
+  DEFAULT_GATEWAY_CONTAINER,
+  DEFAULT_GATEWAY_NAME,
+  DEFAULT_GATEWAY_VOLUME,
+} from '../core/gateway-plan.ts';
+import {
+  planUninstall,
+  type UninstallObservation,
+  type UninstallOptions,
+  type UninstallPlan,
+  type UninstallStep,
+} from '../core/uninstall-plan.ts';
+
+export interface UninstallCommandOptions extends Partial<UninstallOptions> {
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+export interface UninstallDeps {
+  engine?: DockerEngine;
+  openshell?: OpenshellClient;
+  confirm?: Confirm;
+}
+
+const SANDBOX_LABEL = 'openshell.ai/sandbox-name';
+
+async function observe(
+  ctx: Context,
+  deps: Required<Pick<UninstallDeps, 'openshell'>> & { engine?: DockerEngine },
+): Promise<UninstallObservation> {
+  const inv = await import('../adapters/docker/inventory.ts');
+  const { listDir, readReceipt, exists } = await import('../adapters/state/home-files.ts');
+  const reg = await ctx
+    .registry()
+    .read()
+    .catch(() => undefined);
+  const sandboxes = Object.values(reg?.sandboxes ?? {}).map((s) => ({
+    name: s.name,
+    dashboardPort: s.dashboardPort,
+    gatewayUrl: s.gatewayUrl,
+  }));
+  const os = deps.openshell;
+  const [osList, gwList, receipt, homeEntries] = await Promise.all([
+    os
+      .sandboxList()
+      .then((l) => l.map((s) => s.name))
+      .catch(() => undefined),
+    os.gatewayList().catch(() => []),
+    readReceipt(ctx.paths.home),
+    listDir(ctx.paths.home),
+  ]);
+  const containerName = ctx.env.NEMOCLAW_GATEWAY_CONTAINER?.trim() || DEFAULT_GATEWAY_CONTAINER;
+  const volumeName = ctx.env.NEMOCLAW_GATEWAY_VOLUME?.trim() || DEFAULT_GATEWAY_VOLUME;
+  const labels = ownedLabelFilters(ctx.env);
+  const e = deps.engine;
+  const names = new Set([...sandboxes.map((s) => s.name), ...(osList ?? [])]);
+  const [owned, images, volumes, sandboxContainers, gateway, openshellImages] = e
+    ? await Promise.all([
+        inv.listContainers(e, { labels }),
+        inv.listImages(e, { labels }),
+        inv.listVolumes(e, { labels }),
+        inv
+          .listContainers(e, { labels: ['openshell.ai/managed-by=openshell'] })
+          .then((cs) => cs.filter((c) => names.has(c.labels[SANDBOX_LABEL] ?? ''))),
+        inv.listContainers(e).then((cs) => cs.find((c) => c.name === containerName)),
+        blueprintImages(ctx).then(async (refs) => {
+          const have = await Promise.all(
+            refs.map((r) => inv.listImages(e, { reference: r }).then((l) => (l.length ? r : ''))),
+          );
+          return have.filter((r) => r !== '');
+        }),
+      ])
+    : [[], [], [], [], undefined, []];
+  const { volumeExists } = await import('../adapters/docker/containers.ts');
+  const gatewayVolume =
+    e && (await volumeExists(e, volumeName).catch(() => false)) ? volumeName : undefined;
+  return {
+    home: ctx.paths.home,
+    homeEntries,
+    snapshotsDirName: 'snapshots',
+    sandboxes,
+    openshellSandboxes: osList,
+    sandboxContainers: sandboxContainers.map((c) => ({
+      id: c.id,
+      name: c.name,
+      sandbox: c.labels[SANDBOX_LABEL]!,
+    })),
+    gatewayRegistered: gwList.some((g) => g.name === DEFAULT_GATEWAY_NAME),
+    gatewayName: DEFAULT_GATEWAY_NAME,
+    gatewayContainer: gateway ? { id: gateway.id, name: gateway.name } : undefined,
+    gatewayVolume,
+    containers: owned,
+    images,
+    openshellImages,
+    modelVolumes: volumes.filter((v) => v.name !== volumeName).map((v) => v.name),
+    openshellBinary:
+      receipt.openshellPath && (await exists(receipt.openshellPath))
+        ? receipt.openshellPath
+        : undefined,
+    nemoclawPrefix: receipt.nemoclawPrefix,
+  };
+}
+
+/** The gateway and supervisor images of the newest packaged blueprint (and their overrides). */
+async function blueprintImages(ctx: Context): Promise<string[]> {
+  try {
+    const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
+    const r = await resolveBlueprint({ packageRoot: ctx.packageRoot, home: ctx.paths.home });
+    return [
+      ctx.env.NEMOCLAW_GATEWAY_IMAGE?.trim() || r.blueprint.openshell.gateway_image,
+      ctx.env.NEMOCLAW_SUPERVISOR_IMAGE?.trim() || r.blueprint.openshell.supervisor_image,
+    ];
+  } catch {
+    return [];
+  }
+}
+
+export function formatUninstallPlan(plan: UninstallPlan): string[] {
+  const lines = ['nemoclaw uninstall will remove:'];
+  if (plan.steps.length === 0)
+    lines.push('  (nothing: no nemoclaw state, containers or images found)');
+  for (const s of plan.steps) lines.push(`  - ${describe(s)}  (${s.cause})`);
+  if (plan.kept.length > 0) {
+    lines.push('and keep:');
+    for (const k of plan.kept) lines.push(`  - ${k.target}  (${k.reason})`);
+  }
+  return lines;
+}
+
+function describe(s: UninstallStep): string {
+  switch (s.kind) {
+    case 'openshell.forward.stop':
+      return `forward ${s.port} of ${s.ref}`;
+    case 'openshell.sandbox.delete':
+      return `sandbox ${s.target}`;
+    case 'openshell.gateway.remove':
+      return `gateway registration ${s.target}`;
+    case 'docker.container.remove':
+      return `container ${s.target}`;
+    case 'docker.volume.remove':
+      return `volume ${s.target}`;
+    case 'docker.image.remove':
+      return `image ${s.target}`;
+    case 'file.remove':
+      return s.target;
+  }
+}
+
+async function apply(
+  s: UninstallStep,
+  os: OpenshellClient,
+  e: DockerEngine | undefined,
+): Promise<void> {
+  switch (s.kind) {
+    case 'openshell.forward.stop':
+      return os.forwardStop(s.ref, s.port!);
+    case 'openshell.sandbox.delete':
+      return os.sandboxDelete(s.ref);
+    case 'openshell.gateway.remove':
+      return os.gatewayRemove(s.ref);
+    case 'file.remove':
+      return (await import('../adapters/state/home-files.ts')).removePath(s.ref);
+  }
+  if (!e) throw new Error('the Docker Engine did not answer');
+  const inv = await import('../adapters/docker/inventory.ts');
+  if (s.kind === 'docker.container.remove')
+    return (await import('../adapters/docker/containers.ts')).removeContainer(e, s.ref);
+  if (s.kind === 'docker.volume.remove') return inv.removeVolume(e, s.ref);
+  for (const r of s.refs ?? [s.ref]) await inv.removeImage(e, r);
+}
+
+export async function uninstallCommand(
+  ctx: Context,
+  o: UninstallCommandOptions,
+  deps: UninstallDeps = {},
+): Promise<number> {
+  const options: UninstallOptions = {
+    keepOpenshell: Boolean(o.keepOpenshell),
+    deleteModels: Boolean(o.deleteModels),
+    destroyUserData: Boolean(o.destroyUserData),
+  };
+  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
+  if (!o.dryRun && mode === 'refuse') {
+    throw new UsageError(
+      'uninstall removes sandboxes and state and needs a confirmation, but no terminal is attached.',
+      {
+        hint: 'Run `nemoclaw uninstall --dry-run` to see what it removes, then `nemoclaw uninstall --yes`.',
+      },
+    );
+  }
+  const openshell =
+    deps.openshell ??
+    (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
+  let engine = deps.engine;
+  if (!engine) {
+    const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
+    const e = await connectEngine(ctx.env).catch(() => undefined);
+    if (
+      e &&
+      (await pingEngine(e).then(
+        () => true,
+        () => false,
+      ))
+    )
+      engine = e;
+    else
+      ctx.ui.warn(
+        'The Docker Engine did not answer: containers, volumes and images are not included. Start Docker and run uninstall again to remove them.',
+      );
+  }
+  const plan = planUninstall(await observe(ctx, { openshell, engine }), options);
+  for (const l of formatUninstallPlan(plan)) ctx.ui.out(l);
+  if (o.dryRun) return 0;
+  if (plan.steps.length === 0) return 0;
+  if (mode === 'ask') {
+    const confirm =
+      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
+    if (!(await confirm('Remove all of the above?'))) {
+      ctx.ui.info('Nothing was removed.');
+      return 1;
+    }
+  }
+
+  const removed: UninstallStep[] = [];
+  const failed: { step: UninstallStep; error: string }[] = [];
+  for (const s of plan.steps) {
+    try {
+      await apply(s, openshell, engine);
+      removed.push(s);
+    } catch (e) {
+      // A best-effort step whose target is already gone is not a failure worth reporting.
+      if (s.bestEffort)
+        ctx.log.debug(
+          { step: s.kind, target: s.target, err: errorMessage(e) },
+          'uninstall: skipped',
+        );
+      else failed.push({ step: s, error: errorMessage(e) });
+    }
+  }
+  ctx.log.info(
+    { removed: removed.map(describe), failed: failed.map((f) => describe(f.step)) },
+    'uninstall',
+  );
+  ctx.ui.out('');
+  ctx.ui.out(`Removed (${removed.length}):`);
+  for (const s of removed) ctx.ui.out(`  ✓ ${describe(s)}`);
+  if (plan.kept.length > 0) {
+    ctx.ui.out(`Kept (${plan.kept.length}):`);
+    for (const k of plan.kept) ctx.ui.out(`  • ${k.target}  (${k.reason})`);
+  }
+  for (const f of failed) ctx.ui.error(`✗ could not remove ${describe(f.step)}: ${f.error}`);
+  for (const n of plan.next) ctx.ui.info(n);
+  return failed.length > 0 ? 1 : 0;
+}

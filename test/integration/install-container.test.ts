@@ -1,0 +1,204 @@
+/**
+ * install.sh end to end in a clean container built here: a busybox root filesystem plus this host's
+ * Node.js binary (and its shared libraries) and npm, no network. The installer gets the bundled
+ * package (scripts/pack-bundled.mjs) and a fake OpenShell release in a local folder, and afterwards
+ * `nemoclaw --version` and `openshell --version` must work.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { create as tarCreate } from 'tar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RUN_ID,
+  TEST_LABEL,
+  busyboxRootfsDir,
+  cleanupRun,
+  docker,
+  skipWithoutDocker,
+  uniqueName,
+} from '../helpers/docker.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const skip =
+  (await skipWithoutDocker('install.sh in a clean container')) || process.platform !== 'linux';
+const VERSION = /max_version: *([0-9.]+)/.exec(
+  readFileSync(join(ROOT, 'blueprints/0.1.0/blueprint.yaml'), 'utf8'),
+)![1]!;
+const PLATFORM = `linux-${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}`;
+// Applets install.sh uses beyond the helper's default set.
+const EXTRA_APPLETS = [
+  'awk',
+  'od',
+  'base64',
+  'sha512sum',
+  'sha1sum',
+  'uname',
+  'cut',
+  'sort',
+  'tr',
+  'env',
+];
+
+/** The node binary and the shared libraries it links, at their own paths. */
+function nodeFiles(): string[] {
+  const node = realpathSync(process.execPath);
+  const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
+    .filter((p): p is string => Boolean(p));
+  return [node, ...libs];
+}
+
+describe.skipIf(skip)('install.sh in a clean container', () => {
+  let work: string;
+  let image: string;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'nc-install-ctr-'));
+    const root = busyboxRootfsDir();
+    try {
+      for (const a of EXTRA_APPLETS) {
+        try {
+          symlinkSync('busybox', join(root, 'bin', a));
+        } catch {
+          // already there
+        }
+      }
+      const [node, ...libs] = nodeFiles();
+      for (const f of libs) {
+        mkdirSync(join(root, dirname(f)), { recursive: true });
+        copyFileSync(realpathSync(f), join(root, f));
+      }
+      cpSync(node!, join(root, 'usr/bin/node'));
+      const npmDir = realpathSync(
+        join(
+          dirname(
+            realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim()),
+          ),
+          '..',
+        ),
+      );
+      cpSync(npmDir, join(root, 'usr/lib/node_modules/npm'), {
+        recursive: true,
+        dereference: true,
+      });
+      symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(root, 'usr/bin/npm'));
+      symlinkSync('/bin/busybox', join(root, 'usr/bin/env'));
+
+      // What the installer gets: itself, the bundled package, and a fake OpenShell release.
+      mkdirSync(join(root, 'src/release'), { recursive: true });
+      cpSync(join(ROOT, 'install.sh'), join(root, 'src/install.sh'));
+      execFileSync(process.execPath, [join(ROOT, 'scripts/pack-bundled.mjs'), join(root, 'src')], {
+        stdio: 'ignore',
+      });
+      const rel = join(work, 'rel');
+      mkdirSync(join(rel, 'openshell-dist'), { recursive: true });
+      writeFileSync(
+        join(rel, 'openshell-dist/openshell'),
+        `#!/bin/sh\necho "openshell ${VERSION}"\n`,
+      );
+      chmodSync(join(rel, 'openshell-dist/openshell'), 0o755);
+      await tarCreate(
+        {
+          gzip: true,
+          cwd: rel,
+          file: join(root, `src/release/openshell-${PLATFORM}.tar.gz`),
+          portable: true,
+        },
+        ['openshell-dist'],
+      );
+
+      image = `${uniqueName('nc-install-clean')}:1`;
+      const [repo, tag] = image.split(':');
+      const d = docker();
+      const stream = (await d.importImage(
+        tarCreate({ cwd: root, portable: true }, ['.']) as never,
+        {
+          repo,
+          tag,
+          changes: [`LABEL ${TEST_LABEL}=${RUN_ID}`, 'ENV PATH=/usr/bin:/bin', 'ENV HOME=/root'],
+        } as never,
+      )) as unknown as NodeJS.ReadableStream;
+      await new Promise<void>((res, rej) =>
+        d.modem.followProgress(stream, (e) => (e ? rej(e) : res())),
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 240_000);
+  afterAll(async () => {
+    await cleanupRun();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs nemoclaw and the pinned OpenShell offline; both answer --version afterwards', async () => {
+    const script = [
+      'set -e',
+      'export NEMOCLAW_OPENSHELL_SHA256=$(sha256sum /src/release/*.tar.gz | cut -d" " -f1)',
+      'sh /src/install.sh --non-interactive --package /src/nemoclaw-*-bundled.tgz',
+      'echo "--- after"',
+      '/root/.local/bin/nemoclaw --version',
+      '/root/.local/bin/openshell --version',
+      'cat /root/.nemoclaw/install-receipt',
+      'echo "--- again"',
+      'PATH=/root/.local/bin:$PATH sh /src/install.sh --non-interactive --skip-openshell --package /src/nemoclaw-*-bundled.tgz 2>&1 | tail -n 3',
+      'PATH=/root/.local/bin:$PATH nemoclaw --version',
+    ].join('\n');
+    const d = docker();
+    const c = await d.createContainer({
+      Image: image,
+      Cmd: ['sh', '-c', script],
+      Env: [
+        'NEMOCLAW_OPENSHELL_RELEASE_URL=/src/release',
+        'NPM_CONFIG_UPDATE_NOTIFIER=false',
+        'NPM_CONFIG_LOGLEVEL=error',
+      ],
+      Labels: { [TEST_LABEL]: RUN_ID },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    try {
+      await c.start();
+      const { StatusCode } = (await c.wait()) as { StatusCode: number };
+      const raw = (await c.logs({ stdout: true, stderr: true })) as unknown as Buffer;
+      const out = demux(raw);
+      expect(out, out).not.toContain('Error:');
+      expect(StatusCode, out).toBe(0);
+      expect(out).toMatch(/Warning: Docker was not found/);
+      expect(out).toContain('Node.js: v');
+      expect(out).toContain(`OpenShell: openshell ${VERSION}`);
+      expect(out).toContain('/root/.local/bin is not on your PATH');
+      const after = out.slice(out.indexOf('--- after'));
+      expect(after).toMatch(/nemoclaw v\d+\.\d+\.\d+\n/);
+      expect(after).toContain(`openshell ${VERSION}\n`);
+      expect(after).toContain('openshell_path=/root/.local/bin/openshell');
+      const again = out.slice(out.indexOf('--- again'));
+      expect(again).toContain('Done. Next: nemoclaw onboard');
+      expect(again).not.toContain('is not on your PATH');
+    } finally {
+      await c.remove({ force: true }).catch(() => {});
+    }
+  }, 240_000);
+});
+
+function demux(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length && buf[i + 1] === 0) {
+    const len = buf.readUInt32BE(i + 4);
+    parts.push(buf.subarray(i + 8, i + 8 + len));
+    i += 8 + len;
+  }
+  return i === 0 ? buf.toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
