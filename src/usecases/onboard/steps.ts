@@ -4,7 +4,7 @@
  */
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
-import { NemoclawError, UserError } from '../../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 
@@ -138,38 +138,11 @@ async function desiredPresets(s: StepEnv): Promise<string[]> {
   ];
 }
 
-const READY_TIMEOUT_MS = 300_000;
+const RESUME_HINT = 'run: nemoclaw onboard --resume';
 
 async function waitReady(s: StepEnv, name: string): Promise<void> {
-  const deadline =
-    Date.now() + Number(s.ctx.env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS ?? READY_TIMEOUT_MS);
-  for (;;) {
-    const d = await s.deps.openshell.sandboxGet(name);
-    if (!d)
-      throw new NemoclawError('not-found', `Sandbox ${name} disappeared while it was starting.`, {
-        hint: 'Run: nemoclaw onboard --resume',
-      });
-    if (d.phase === 'Ready') return;
-    if (['Error', 'Unknown'].includes(String(d.phase))) {
-      throw new NemoclawError(
-        'failed',
-        `Sandbox ${name} went to phase ${d.phase} instead of Ready.`,
-        {
-          hint: `See why with: openshell logs ${name} -g ${GATEWAY_NAME}; then run: nemoclaw onboard --resume --recreate-sandbox`,
-        },
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new NemoclawError(
-        'timeout',
-        `Sandbox ${name} was not Ready within ${Math.round((deadline - Date.now() + READY_TIMEOUT_MS) / 1000)} s (phase ${d.phase}).`,
-        {
-          hint: 'Run: nemoclaw onboard --resume (set NEMOCLAW_SANDBOX_READY_TIMEOUT_MS to wait longer)',
-        },
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const { waitReady: wait } = await import('../sandbox-create.ts');
+  await wait(s.ctx, s.deps.openshell, name, RESUME_HINT);
 }
 
 export async function sandboxStep(s: StepEnv): Promise<string> {
@@ -223,36 +196,19 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     }
   }
   const presets = await desiredPresets(s);
-  const { creationPolicy } = await import('../policy-restore.ts');
-  const { withPolicyFile } = await import('../../adapters/policy/tempfile.ts');
-  const policy = await creationPolicy(
-    s.ctx,
-    {},
-    { agent: s.intent.agent, presets, customPolicies: registered?.customPolicies ?? [] },
-  );
   const bp = await blueprintOf(s);
-  const agentSpec = bp.blueprint.agents[s.intent.agent];
-  const gpu = s.session.outputs.gpu;
   s.progress.detail(`Creating sandbox ${name} from ${s.session.outputs.image}…`);
-  await withPolicyFile(policy, (policyFile) =>
-    os.sandboxCreate({
-      name,
-      from: s.session.outputs.image!,
-      policyFile,
-      providers: [s.session.outputs.providerName!],
-      gpu: gpu?.enabled ? (gpu.count ?? true) : undefined,
-      autoProviders: false,
-      env: {
-        NEMOCLAW_AGENT: s.intent.agent,
-        NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port),
-      },
-      labels: {
-        'ai.nvidia.nemoclaw.managed-by': 'nemoclaw',
-        'ai.nvidia.nemoclaw.agent': s.intent.agent,
-      },
-      command: agentSpec.start_command,
-    }),
-  );
+  const { createSandbox } = await import('../sandbox-create.ts');
+  await createSandbox(s.ctx, os, {
+    name,
+    image: s.session.outputs.image!,
+    agent: s.intent.agent,
+    blueprint: bp.blueprint,
+    presets,
+    customPolicies: registered?.customPolicies ?? [],
+    providers: [s.session.outputs.providerName!],
+    gpu: s.session.outputs.gpu,
+  });
   await waitReady(s, name);
   s.session.outputs.presets = presets;
   await register(s, presets);
