@@ -52,3 +52,27 @@ export function resolvePorts(
   }
   return { gatewayPort, dashboardPort };
 }
+
+/** How many ports above the default the dashboard may move to (the reference's 18789–18799). */
+export const DASHBOARD_PORT_SPAN = 10;
+
+/**
+ * The dashboard port for a sandbox when the user did not choose one: the sandbox's own recorded
+ * port if it has one, else the first port from the default up that no other sandbox records and
+ * nothing on this host holds (`busy`). Undefined when every candidate is taken.
+ */
+export function chooseDashboardPort(o: {
+  defaultPort: number;
+  ownPort?: number;
+  recordedByOthers: Iterable<number>;
+  busy: Iterable<number>;
+  avoid?: number;
+}): number | undefined {
+  if (o.ownPort !== undefined) return o.ownPort;
+  const taken = new Set([...o.recordedByOthers, ...o.busy]);
+  if (o.avoid !== undefined) taken.add(o.avoid);
+  for (let p = o.defaultPort; p <= o.defaultPort + DASHBOARD_PORT_SPAN; p++) {
+    if (!taken.has(p)) return p;
+  }
+  return undefined;
+}

@@ -184,4 +184,25 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     ]);
     expect(back.stdout).toBe('keep-me\n');
   }, 240_000);
+
+  it('without a chosen dashboard port, each new sandbox gets its own free one', async () => {
+    const auto = { env: { NEMOCLAW_DASHBOARD_PORT: '' } };
+    const a = await w.cli(['onboard', '--name', 'auto-a'], auto);
+    expect(a.code, a.stderr).toBe(0);
+    const b = await w.cli(['onboard', '--name', 'auto-b'], auto);
+    expect(b.code, b.stderr).toBe(0);
+    const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+    const pa = reg.sandboxes['auto-a'].dashboardPort;
+    const pb = reg.sandboxes['auto-b'].dashboardPort;
+    expect(pb).not.toBe(pa);
+    expect(b.stderr).toMatch(/is taken; using \d+/);
+    // Re-onboarding a sandbox keeps its own port.
+    const again = await w.cli(['onboard', '--name', 'auto-a'], auto);
+    expect(again.code, again.stderr).toBe(0);
+    expect(
+      JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8')).sandboxes[
+        'auto-a'
+      ].dashboardPort,
+    ).toBe(pa);
+  }, 240_000);
 });

@@ -152,6 +152,45 @@ async function decideIntent(
   });
 }
 
+/**
+ * When the user did not choose a dashboard port, each sandbox gets its own: its recorded one, or
+ * the first free port from the default up (user-pain-points 4: a second onboarding must not fail
+ * on the first one's port). A chosen port is kept as given; preflight reports it if busy.
+ */
+async function settleDashboardPort(
+  ctx: Context,
+  o: OnboardOptions,
+  intent: OnboardIntent,
+): Promise<OnboardIntent> {
+  if (o.dashboardPort !== undefined || ctx.env.NEMOCLAW_DASHBOARD_PORT?.trim()) return intent;
+  const { chooseDashboardPort, DASHBOARD_PORT_SPAN } = await import('../../core/ports.ts');
+  const { probePort } = await import('../../adapters/host/ports.ts');
+  const reg = await ctx.registry().read();
+  const own = reg.sandboxes[intent.sandboxName]?.dashboardPort;
+  const others = Object.values(reg.sandboxes)
+    .filter((e) => e.name !== intent.sandboxName)
+    .map((e) => e.dashboardPort);
+  const candidates = Array.from(
+    { length: DASHBOARD_PORT_SPAN + 1 },
+    (_, i) => intent.dashboardPort + i,
+  );
+  const probes = own === undefined ? await Promise.all(candidates.map((p) => probePort(p))) : [];
+  const port = chooseDashboardPort({
+    defaultPort: intent.dashboardPort,
+    ownPort: own,
+    recordedByOthers: others,
+    busy: probes.filter((p) => !p.free).map((p) => p.port),
+    avoid: intent.gatewayPort,
+  });
+  if (port === undefined || port === intent.dashboardPort) return intent;
+  ctx.ui.info(
+    own === undefined
+      ? `Dashboard port ${intent.dashboardPort} is taken; using ${port} (set --dashboard-port to choose).`
+      : `Keeping ${intent.sandboxName}'s dashboard port ${port}.`,
+  );
+  return { ...intent, dashboardPort: port };
+}
+
 /** A prompter that stops the spinner before each question, so the two never share a line. */
 function pausing(p: Prompter, progress: Progress): Prompter {
   return {
@@ -208,10 +247,14 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     let apiKey: string | undefined;
     const intent = session
       ? session.intent
-      : await decideIntent(ctx, deps, o, (k) => {
-          registerSecret(k);
-          apiKey = k;
-        });
+      : await settleDashboardPort(
+          ctx,
+          o,
+          await decideIntent(ctx, deps, o, (k) => {
+            registerSecret(k);
+            apiKey = k;
+          }),
+        );
     if (o.dryRun) {
       ctx.ui.out(formatPlan(onboardPlan(intent, session)));
       return 0;
