@@ -141,13 +141,26 @@ describe.skipIf(skip)('secrets and provider validation end to end', () => {
       expect(r.stdout).toContain('Sandbox      bad-key (OpenClaw)');
     }, 120_000);
 
-    it('an unknown model is named', async () => {
-      const stderr = await fail('bad-model', { NEMOCLAW_MODEL: 'no-such-model' });
-      expect(stderr).toContain('no-such-model');
-      expect(stderr).toMatch(/model/i);
-      // --resume would retry the same model: the fix is a new onboarding with another.
-      expect(stderr).toContain('nemoclaw onboard --model <id>');
-    }, 60_000);
+    it('an unknown model is named, and --resume --model continues with another', async () => {
+      const port = String(await freePort());
+      const r = await w.cli(['onboard', '--name', 'bad-model'], {
+        env: { NEMOCLAW_DASHBOARD_PORT: port, NEMOCLAW_MODEL: 'no-such-model' },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('no-such-model');
+      expect(r.stderr).toContain('nemoclaw onboard --resume --model <id>');
+      // An invalid correction changes nothing.
+      const bad = await w.cli(['onboard', '--resume', '--model', 'bad model!'], {
+        env: { NEMOCLAW_DASHBOARD_PORT: port },
+      });
+      expect(bad.code).toBe(2);
+      const ok = await w.cli(['onboard', '--resume', '--model', 'test-model'], {
+        env: { NEMOCLAW_DASHBOARD_PORT: port, NEMOCLAW_MODEL: 'no-such-model' },
+      });
+      expect(ok.code, ok.stderr).toBe(0);
+      const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+      expect(reg.sandboxes['bad-model'].model).toBe('test-model');
+    }, 120_000);
 
     it('a refused connection names the URL', async () => {
       const url = `http://127.0.0.1:${await closedPort()}/v1`;

@@ -82,9 +82,9 @@ function nextCommand(v: ProbeVerdict, spec: ProviderSpec): string {
     case 'key':
       return `Then set ${spec.userEnv ?? 'the key'} and run: nemoclaw onboard --resume`;
     case 'model':
-      return 'Then run onboarding again with the right model (--resume would retry the same one): nemoclaw onboard --model <id> plus your other flags';
+      return 'Then resume with the right model: nemoclaw onboard --resume --model <id>';
     case 'endpoint':
-      return 'If the server was down, start it and run: nemoclaw onboard --resume; for another URL run: nemoclaw onboard --endpoint-url <url> plus your other flags';
+      return 'If the server was down, start it and run: nemoclaw onboard --resume; for another URL: nemoclaw onboard --resume --endpoint-url <url>';
     case 'provider':
       return 'Then run onboarding again with another provider: nemoclaw onboard --provider <key> plus your other flags';
     default:

@@ -191,6 +191,70 @@ async function settleDashboardPort(
   return { ...intent, dashboardPort: port };
 }
 
+/**
+ * `--resume` keeps every answer, except the inference answers given again on its command line
+ * (user-pain-points 11: a rejected model must not mean starting over). They can change only while
+ * the sandbox is not created yet; afterwards `nemoclaw inference set` is the way.
+ */
+function applyCorrections(ctx: Context, o: OnboardOptions, session: Session): void {
+  const given = {
+    provider: o.provider,
+    model: o.model,
+    endpointUrl: o.endpointUrl,
+  };
+  if (Object.values(given).every((v) => v === undefined)) return;
+  if (session.steps.sandbox?.status === 'complete') {
+    throw new UsageError(
+      'The sandbox already exists; --resume cannot change its inference answers.',
+      {
+        hint: 'Resume without them, then change the route with: nemoclaw inference set --provider P --model M',
+      },
+    );
+  }
+  const r = resolveIntent(
+    {
+      provider: given.provider ?? session.intent.provider,
+      model: given.model ?? (given.provider ? undefined : session.intent.model),
+      endpointUrl: given.endpointUrl ?? (given.provider ? undefined : session.intent.endpointUrl),
+      name: session.intent.sandboxName,
+      agent: session.intent.agent,
+      policyTier: session.intent.policyTier,
+      yesIAcceptThirdPartySoftware: true,
+    },
+    {
+      env: { ...ctx.env, NEMOCLAW_POLICY_PRESETS: undefined },
+      knownPresets: [],
+      experimental: ctx.env.NEMOCLAW_EXPERIMENTAL === '1',
+      defaultAgent: session.intent.agent,
+      defaults: {
+        dashboardPort: session.intent.dashboardPort,
+        gatewayPort: session.intent.gatewayPort,
+        sandboxName: session.intent.sandboxName,
+      },
+    },
+  );
+  // Only the inference inputs matter here; a missing key is found again at the provider step.
+  const relevant = r.problems.filter((p) => /provider|model|endpoint/i.test(p.input));
+  if (relevant.length > 0)
+    throw new UsageError(formatProblems(relevant), { hint: 'Nothing was changed.' });
+  const next = r.intent ?? {
+    ...session.intent,
+    provider: (given.provider as OnboardIntent['provider']) ?? session.intent.provider,
+    model: given.model ?? session.intent.model,
+    endpointUrl: given.endpointUrl ?? session.intent.endpointUrl,
+  };
+  session.intent = {
+    ...session.intent,
+    provider: next.provider,
+    model: next.model,
+    endpointUrl: next.endpointUrl,
+  };
+  session.steps.provider = { status: 'pending' };
+  ctx.ui.info(
+    `Resuming with ${session.intent.model || '(the first model served)'} via ${session.intent.provider}.`,
+  );
+}
+
 /** A prompter that stops the spinner before each question, so the two never share a line. */
 function pausing(p: Prompter, progress: Progress): Prompter {
   return {
@@ -244,6 +308,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         session = undefined;
       }
     }
+    if (session && o.resume) applyCorrections(ctx, o, session);
     let apiKey: string | undefined;
     const intent = session
       ? session.intent
