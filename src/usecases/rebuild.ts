@@ -7,11 +7,9 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
 import { consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError, UserError } from '../core/errors.ts';
-import { findProvider } from '../core/providers.ts';
 import {
   JOURNAL_SCHEMA_VERSION,
   JournalSchema,
@@ -21,14 +19,9 @@ import {
   type Journal,
   type RebuildStepId,
 } from '../core/rebuild/journal.ts';
-import type { SandboxEntry } from '../core/registry/schema.ts';
-import { createSandbox, waitReady } from './sandbox-create.ts';
+import { STEPS, verifiedBlueprint, type RebuildDeps, type Run } from './rebuild-steps.ts';
 
-export interface RebuildDeps {
-  openshell: OpenshellClient;
-  confirm(message: string): Promise<boolean>;
-  extraLabels?: Record<string, string>;
-}
+export type { RebuildDeps } from './rebuild-steps.ts';
 
 export interface RebuildOptions {
   sandbox: string;
@@ -68,189 +61,6 @@ async function faultPause(ctx: Context, step: RebuildStepId): Promise<void> {
   const [at, ms] = spec.split(':');
   if (at === step) await new Promise((r) => setTimeout(r, Number(ms ?? 10_000)));
 }
-
-interface Run {
-  ctx: Context;
-  deps: RebuildDeps;
-  journal: Journal;
-  entry: SandboxEntry;
-}
-
-async function snapshotRecord(r: Run) {
-  const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
-  return resolveSnapshot(r.ctx.paths.snapshotsDir, r.entry.name, r.journal.snapshotId);
-}
-
-async function verifiedBlueprint(r: Run) {
-  const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
-  const bp = await resolveBlueprint({ packageRoot: r.ctx.packageRoot, home: r.ctx.paths.home });
-  const v = await verifyOrThrow(bp);
-  return { ...bp, digest: v.actual };
-}
-
-const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
-  async snapshot(r) {
-    const { agentStatePaths } = await import('./snapshot.ts');
-    const { createSnapshot } = await import('../adapters/snapshot/create.ts');
-    const live = await r.deps.openshell.sandboxGet(r.entry.name);
-    if (live?.phase !== 'Ready') {
-      throw new UserError(
-        `Sandbox ${r.entry.name} is ${live ? `in phase ${live.phase}` : 'missing'}; a rebuild starts from a Ready sandbox so that nothing is lost.`,
-        {
-          hint: `Bring it back with: nemoclaw ${r.entry.name} recover; or restore a snapshot into a new sandbox.`,
-        },
-      );
-    }
-    const res = await createSnapshot(
-      { openshell: r.deps.openshell },
-      {
-        snapshotsDir: r.ctx.paths.snapshotsDir,
-        source: r.entry,
-        statePaths: await agentStatePaths(r.ctx, r.entry),
-        name: `pre-rebuild-${r.ctx.now().toISOString().replace(/[:.]/g, '-')}`,
-        now: r.ctx.now(),
-        onProgress: (l) => r.ctx.ui.info(`  ${l}`),
-      },
-    );
-    const failed = res.skipped.filter((s) => s.code === 'failed');
-    if (failed.length > 0) {
-      throw new NemoclawError(
-        'failed',
-        `The snapshot could not save ${failed.map((f) => f.path).join(', ')}; the sandbox was not touched.`,
-        {
-          hint: `Check those paths (nemoclaw ${r.entry.name} exec -- ls -la <path>) and run the rebuild again.`,
-        },
-      );
-    }
-    r.journal.snapshotId = res.record.id;
-    return `snapshot ${res.record.id}`;
-  },
-  async 'verify-snapshot'(r) {
-    const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
-    const rec = await snapshotRecord(r);
-    await verifySnapshot(rec);
-    return `snapshot ${rec.id} verified`;
-  },
-  async delete(r) {
-    const live = await r.deps.openshell.sandboxGet(r.entry.name);
-    if (!live) return 'already deleted';
-    await r.deps.openshell.sandboxDelete(r.entry.name);
-    return `deleted ${r.entry.name}`;
-  },
-  async image(r) {
-    const { buildSandboxImage } = await import('./sandbox-image.ts');
-    const { connectEngine } = await import('../adapters/docker/engine.ts');
-    const bp = await verifiedBlueprint(r);
-    const res = await buildSandboxImage(
-      {
-        engine: await connectEngine(r.ctx.env),
-        env: r.ctx.env,
-        onProgress: (l) => r.ctx.ui.info(`  ${l}`),
-        onWarning: (w) => r.ctx.ui.warn(w),
-      },
-      {
-        blueprint: bp,
-        blueprintDigest: bp.digest,
-        agent: r.entry.agent,
-        extraLabels: r.deps.extraLabels,
-      },
-    );
-    r.journal.image = res.tag;
-    return res.built ? `built ${res.tag}` : `${res.tag} (cached)`;
-  },
-  async create(r) {
-    const live = await r.deps.openshell.sandboxGet(r.entry.name);
-    if (live && ['Ready', 'Provisioning', 'Starting'].includes(String(live.phase)))
-      return 'already created';
-    if (live) await r.deps.openshell.sandboxDelete(r.entry.name); // a failed half-create holds nothing of the user's
-    const bp = await verifiedBlueprint(r);
-    const spec = findProvider(r.entry.provider);
-    await createSandbox(r.ctx, r.deps.openshell, {
-      name: r.entry.name,
-      image: r.journal.image ?? r.entry.image,
-      agent: r.entry.agent,
-      blueprint: bp.blueprint,
-      presets: r.entry.presets,
-      customPolicies: r.entry.customPolicies,
-      providers: spec ? [spec.openshellName] : [],
-      gpu: r.entry.gpu,
-    });
-    return `created ${r.entry.name}`;
-  },
-  async ready(r) {
-    await waitReady(
-      r.ctx,
-      r.deps.openshell,
-      r.entry.name,
-      `run: nemoclaw ${r.entry.name} rebuild --resume`,
-    );
-    return 'Ready';
-  },
-  async restore(r) {
-    const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
-    const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
-    const { agentStatePaths } = await import('./snapshot.ts');
-    const rec = await snapshotRecord(r);
-    const res = await restoreSnapshot(
-      { openshell: r.deps.openshell },
-      {
-        record: rec,
-        sandbox: r.entry.name,
-        expectedPaths: await agentStatePaths(r.ctx, r.entry),
-        workDir: sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name),
-        onProgress: (l) => r.ctx.ui.info(`  ${l}`),
-      },
-    );
-    for (const s of res.skipped) r.ctx.ui.info(`  skipped ${s.path}: ${s.reason}`);
-    return `restored ${res.restored.length} path(s)`;
-  },
-  async policies(r) {
-    const { ensurePolicies } = await import('./policy-restore.ts');
-    const res = await ensurePolicies(
-      r.ctx,
-      { openshell: r.deps.openshell },
-      { sandbox: r.entry.name, presets: r.entry.presets },
-    );
-    return res.presets.length ? `presets: ${res.presets.join(', ')}` : 'no presets';
-  },
-  async verify(r) {
-    const rec = await snapshotRecord(r);
-    const files = rec.manifest.files.filter((f) => f.type === 'file');
-    const mismatched: string[] = [];
-    // Hash the restored files in the sandbox, in batches, and compare with the snapshot.
-    for (let i = 0; i < files.length; i += 100) {
-      const batch = files.slice(i, i + 100);
-      const res = await r.deps.openshell.sandboxExec(
-        r.entry.name,
-        ['sha256sum', '--', ...batch.map((f) => `/${f.path}`)],
-        { timeoutSecs: 300 },
-      );
-      const got = new Map<string, string>();
-      for (const line of res.stdout.split('\n')) {
-        const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
-        if (m) got.set(m[2]!.replace(/^\//, ''), m[1]!);
-      }
-      for (const f of batch) if (got.get(f.path) !== f.sha256) mismatched.push(`/${f.path}`);
-    }
-    if (mismatched.length > 0) {
-      throw new NemoclawError(
-        'integrity',
-        `${mismatched.length} restored file(s) differ from the snapshot: ${mismatched.slice(0, 5).join(', ')}`,
-        {
-          hint: `The snapshot ${rec.id} is kept. Run: nemoclaw ${r.entry.name} rebuild --resume`,
-        },
-      );
-    }
-    const live = await r.deps.openshell.sandboxGet(r.entry.name);
-    if (live?.phase !== 'Ready')
-      throw new NemoclawError(
-        'failed',
-        `Sandbox ${r.entry.name} is not Ready after the rebuild (phase ${live?.phase ?? 'missing'}).`,
-        { hint: `Run: nemoclaw ${r.entry.name} rebuild --resume` },
-      );
-    return `${files.length} file(s) match the snapshot`;
-  },
-};
 
 export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions): Promise<number> {
   const reg = await ctx.registry().read();
