@@ -5,6 +5,17 @@ import { opsDeps } from './ops.ts';
 
 export function registerSettings(program: Command, env: CommandEnv): void {
   program
+    .command('recover')
+    .description('bring back the gateway, every registered sandbox and its forward (e.g. at boot)')
+    .option('--dry-run', 'print what would be done; change nothing')
+    .action(
+      action(env, async (o: { dryRun?: boolean }) => {
+        const ctx = env.ctx();
+        const { recoverAll } = await import('../usecases/recover.ts');
+        return recoverAll(ctx, await opsDeps(ctx), o);
+      }),
+    );
+  program
     .command('status')
     .description('gateway health and each sandbox’s phase (exit 1 if a gateway is down)')
     .option('--json', 'print JSON')

@@ -27,6 +27,7 @@ export const RESERVED_NAMES = new Set([
   'stop',
   'update',
   'version',
+  'recover',
 ]);
 
 /** Returns why `name` is not a valid sandbox name, or undefined when it is. */

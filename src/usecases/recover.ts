@@ -130,3 +130,36 @@ export async function recoverSandbox(
   );
   return 0;
 }
+
+/**
+ * `nemoclaw recover`: every registered sandbox in turn, for a boot-time service. One sandbox that
+ * cannot be brought back does not stop the others; the exit code says whether all came back.
+ */
+export async function recoverAll(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { dryRun?: boolean },
+): Promise<number> {
+  const names = Object.keys((await ctx.registry().read()).sandboxes).sort();
+  if (names.length === 0) {
+    ctx.ui.info('No sandboxes are registered; nothing to recover.');
+    return 0;
+  }
+  const failed: string[] = [];
+  for (const name of names) {
+    ctx.ui.info(`== ${name}`);
+    try {
+      const code = await recoverSandbox(ctx, deps, { sandbox: name, dryRun: o.dryRun });
+      if (code !== 0) failed.push(name);
+    } catch (e) {
+      failed.push(name);
+      ctx.ui.error(`  ${name}: ${(e as Error).message}`);
+      if (e instanceof NemoclawError && e.hint) ctx.ui.error(`  ${e.hint}`);
+    }
+  }
+  if (failed.length > 0) {
+    ctx.ui.error(`Could not recover: ${failed.join(', ')}. See: nemoclaw <name> status`);
+    return 1;
+  }
+  return 0;
+}

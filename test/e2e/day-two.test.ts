@@ -375,6 +375,16 @@ describe.skipIf(skip)('day-two operations', () => {
     expect(again.stdout).toContain('Nothing to recover');
   });
 
+  it('global recover (the boot-time command) brings back every registered sandbox', async () => {
+    const c = await sandboxContainer(A);
+    await docker().getContainer(c!.Id).kill();
+    const r = await w.cli(['recover']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`== ${A}`);
+    const after = await w.cli([A, 'status', '--json']);
+    expect(json(after.stdout).parts.sandbox.state).toBe('ok');
+  });
+
   it('with the gateway down: status and list exit 1 and say so; recover restarts it', async () => {
     await docker().getContainer(w.gatewayContainer).stop({ t: 1 });
     const g = await w.cli(['status']);
