@@ -4,7 +4,7 @@
  * power cut.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, chmod } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export const DIR_MODE = 0o700;
@@ -42,6 +42,33 @@ export async function writeFileAtomic(
     throw e;
   }
   await fsyncDir(dir);
+  await removeDeadTemps(dir, basename(path));
+}
+
+/** Temp files of writers that were killed before their rename: their PID no longer runs. */
+async function removeDeadTemps(dir: string, base: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    const pid = Number(n.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    await rm(join(dir, n), { force: true }).catch(() => {});
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function fsyncDir(dir: string): Promise<void> {
