@@ -9,7 +9,7 @@ import { NemoclawError, UserError } from '../core/errors.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import { createSandbox, waitReady } from './sandbox-create.ts';
+import { createSandbox, waitCreated } from './sandbox-create.ts';
 
 export interface RebuildDeps {
   openshell: OpenshellClient;
@@ -126,7 +126,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
     return `created ${r.entry.name}`;
   },
   async ready(r) {
-    await waitReady(
+    await waitCreated(
       r.ctx,
       r.deps.openshell,
       r.entry.name,

@@ -10,42 +10,71 @@ import type { Agent, SandboxEntry } from '../core/registry/schema.ts';
 
 const READY_TIMEOUT_MS = 300_000;
 
+/** What each way of failing to become Ready tells the user to do; callers know their next step. */
+export interface ReadyHints {
+  missing: string;
+  error: string;
+  timeout: string;
+}
+
+export interface WaitReadyOptions {
+  timeoutMs: number;
+  hints: ReadyHints;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called when the phase the wait sees changes. */
+  onWaiting?: (phase: string) => void;
+}
+
+/** Polls the phase until Ready; Error, Unknown or a missing sandbox end the wait at once. */
 export async function waitReady(
+  openshell: Pick<OpenshellClient, 'sandboxGet'>,
+  name: string,
+  o: WaitReadyOptions,
+): Promise<void> {
+  const until = Date.now() + o.timeoutMs;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let announced: string | undefined;
+  for (;;) {
+    const sb = await openshell.sandboxGet(name);
+    if (!sb) {
+      throw new NemoclawError('not-found', `OpenShell has no sandbox named ${name}.`, {
+        hint: o.hints.missing,
+      });
+    }
+    if (sb.phase === 'Ready') return;
+    if (sb.phase === 'Error' || sb.phase === 'Unknown') {
+      throw new NemoclawError('failed', `Sandbox ${name} is in phase ${sb.phase}.`, {
+        hint: o.hints.error,
+      });
+    }
+    if (Date.now() >= until) {
+      throw new NemoclawError(
+        'timeout',
+        `Sandbox ${name} did not become Ready within ${Math.round(o.timeoutMs / 1000)} s (phase: ${sb.phase}).`,
+        { hint: o.hints.timeout },
+      );
+    }
+    if (announced !== sb.phase) o.onWaiting?.(sb.phase);
+    announced = sb.phase;
+    await sleep(1000);
+  }
+}
+
+/** The wait after a create (onboarding, rebuild): NEMOCLAW_SANDBOX_READY_TIMEOUT_MS, default 300 s. */
+export function waitCreated(
   ctx: Context,
   openshell: Pick<OpenshellClient, 'sandboxGet'>,
   name: string,
-  hint: string,
+  next: string,
 ): Promise<void> {
-  const limit = Number(ctx.env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS ?? READY_TIMEOUT_MS);
-  const deadline = Date.now() + limit;
-  for (;;) {
-    const d = await openshell.sandboxGet(name);
-    if (!d) {
-      throw new NemoclawError('not-found', `Sandbox ${name} disappeared while it was starting.`, {
-        hint,
-      });
-    }
-    if (d.phase === 'Ready') return;
-    if (['Error', 'Unknown'].includes(String(d.phase))) {
-      throw new NemoclawError(
-        'failed',
-        `Sandbox ${name} went to phase ${d.phase} instead of Ready.`,
-        {
-          hint: `See why with: nemoclaw ${name} logs; then ${hint}`,
-        },
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new NemoclawError(
-        'timeout',
-        `Sandbox ${name} was not Ready within ${Math.round(limit / 1000)} s (phase ${d.phase}).`,
-        {
-          hint: `${hint} (NEMOCLAW_SANDBOX_READY_TIMEOUT_MS sets how long to wait)`,
-        },
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  return waitReady(openshell, name, {
+    timeoutMs: Number(ctx.env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS ?? READY_TIMEOUT_MS),
+    hints: {
+      missing: next,
+      error: `See why with: nemoclaw ${name} logs; then ${next}`,
+      timeout: `${next} (NEMOCLAW_SANDBOX_READY_TIMEOUT_MS sets how long to wait)`,
+    },
+  });
 }
 
 export interface CreateSandboxInput {

@@ -3,8 +3,9 @@
  * Ready within a bound and makes sure the dashboard forward runs first; exec returns the remote
  * exit code unchanged.
  */
+import { waitReady as waitUntilReady } from './sandbox-create.ts';
 import type { Context } from '../context.ts';
-import { NemoclawError, UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { parseLogLine } from '../core/openshell/parse.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
@@ -62,42 +63,24 @@ export async function sandboxLogs(
   return 0;
 }
 
-/** Polls the phase until Ready; Error or a missing sandbox end the wait at once. */
-export async function waitReady(
+/** The wait of connect and recover: a missing sandbox is re-onboarded, an Error one recovered. */
+export function waitReady(
   client: Pick<OpenshellClient, 'sandboxGet'>,
   deps: Pick<OpsDeps, 'sleep'>,
   name: string,
   timeoutMs: number,
   onWaiting?: (phase: string) => void,
 ): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let announced: string | undefined;
-  for (;;) {
-    const sb = await client.sandboxGet(name);
-    if (!sb) {
-      throw new NemoclawError('not-found', `OpenShell has no sandbox named ${name}.`, {
-        hint: `Recreate it with: nemoclaw onboard --name ${name}`,
-      });
-    }
-    if (sb.phase === 'Ready') return;
-    if (sb.phase === 'Error' || sb.phase === 'Unknown') {
-      throw new NemoclawError('failed', `Sandbox ${name} is in phase ${sb.phase}.`, {
-        hint: `Bring it back with: nemoclaw ${name} recover (details: nemoclaw ${name} logs)`,
-      });
-    }
-    if (Date.now() >= until) {
-      throw new NemoclawError(
-        'timeout',
-        `Sandbox ${name} did not become Ready within ${Math.round(timeoutMs / 1000)} s (phase: ${sb.phase}).`,
-        {
-          hint: `Check: nemoclaw ${name} status; raise the wait with NEMOCLAW_CONNECT_TIMEOUT=<seconds>.`,
-        },
-      );
-    }
-    if (announced !== sb.phase) onWaiting?.(sb.phase);
-    announced = sb.phase;
-    await deps.sleep(1000);
-  }
+  return waitUntilReady(client, name, {
+    timeoutMs,
+    sleep: (ms) => deps.sleep(ms),
+    onWaiting,
+    hints: {
+      missing: `Recreate it with: nemoclaw onboard --name ${name}`,
+      error: `Bring it back with: nemoclaw ${name} recover (details: nemoclaw ${name} logs)`,
+      timeout: `Check: nemoclaw ${name} status; raise the wait with NEMOCLAW_CONNECT_TIMEOUT=<seconds>.`,
+    },
+  });
 }
 
 /** Starts the dashboard forward unless it already runs; true when it had to be started. */

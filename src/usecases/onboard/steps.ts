@@ -141,8 +141,8 @@ async function desiredPresets(s: StepEnv): Promise<string[]> {
 const RESUME_HINT = 'run: nemoclaw onboard --resume';
 
 async function waitReady(s: StepEnv, name: string): Promise<void> {
-  const { waitReady: wait } = await import('../sandbox-create.ts');
-  await wait(s.ctx, s.deps.openshell, name, RESUME_HINT);
+  const { waitCreated } = await import('../sandbox-create.ts');
+  await waitCreated(s.ctx, s.deps.openshell, name, RESUME_HINT);
 }
 
 export async function sandboxStep(s: StepEnv): Promise<string> {
