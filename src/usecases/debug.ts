@@ -56,15 +56,8 @@ function toText(v: unknown): string {
 
 async function engineOrNull(ctx: Context, deps: DebugDeps): Promise<DockerEngine | null> {
   if (deps.engine !== undefined) return deps.engine;
-  const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
-  const e = await connectEngine(ctx.env).catch(() => undefined);
-  if (!e) return null;
-  return (await pingEngine(e, 3000).then(
-    () => true,
-    () => false,
-  ))
-    ? e
-    : null;
+  const { answeringEngine } = await import('../adapters/docker/engine.ts');
+  return (await answeringEngine(ctx.env, 3000)) ?? null;
 }
 
 function probes(

@@ -183,19 +183,9 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<Ch
   const os =
     deps.openshell ??
     (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
-  let engine = deps.engine;
-  if (!engine) {
-    const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
-    const e = await connectEngine(ctx.env).catch(() => undefined);
-    if (
-      e &&
-      (await pingEngine(e, 3000).then(
-        () => true,
-        () => false,
-      ))
-    )
-      engine = e;
-  }
+  const engine =
+    deps.engine ??
+    (await (await import('../adapters/docker/engine.ts')).answeringEngine(ctx.env, 3000));
   const hasSandboxes = await ctx
     .registry()
     .read()

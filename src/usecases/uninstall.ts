@@ -206,17 +206,8 @@ export async function uninstallCommand(
     (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
   let engine = deps.engine;
   if (!engine) {
-    const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
-    const e = await connectEngine(ctx.env).catch(() => undefined);
-    if (
-      e &&
-      (await pingEngine(e).then(
-        () => true,
-        () => false,
-      ))
-    )
-      engine = e;
-    else
+    engine = await (await import('../adapters/docker/engine.ts')).answeringEngine(ctx.env);
+    if (!engine)
       ctx.ui.warn(
         'The Docker Engine did not answer: containers, volumes and images are not included. Start Docker and run uninstall again to remove them.',
       );

@@ -109,6 +109,19 @@ export function toEngineError(e: DockerEngine, err: unknown): unknown {
 }
 
 /** First contact: answers or throws the classified error. Bounded so a dead TCP host cannot hang. */
+/** An engine that answers a ping, or undefined: for commands that still work without Docker. */
+export async function answeringEngine(
+  env: Env,
+  timeoutMs = 5000,
+): Promise<DockerEngine | undefined> {
+  const e = await connectEngine(env).catch(() => undefined);
+  if (!e) return undefined;
+  return pingEngine(e, timeoutMs).then(
+    () => e,
+    () => undefined,
+  );
+}
+
 export async function pingEngine(e: DockerEngine, timeoutMs = 5000): Promise<void> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
