@@ -10,6 +10,7 @@ import { registryStore } from './adapters/state/registry-store.ts';
 import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
 import type { Context, Env } from './context.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
+import { isTruthy } from './core/consent.ts';
 import { ExitCode, NemoclawError, errorMessage } from './core/errors.ts';
 import { redact, registerSecretsFromEnv } from './core/redact.ts';
 import type { Agent } from './core/registry/schema.ts';
@@ -23,10 +24,6 @@ export interface MainIo {
   stdinIsTTY: boolean;
   /** `nemohermes` passes 'hermes'. */
   agent?: Agent;
-}
-
-function truthy(v: string | undefined): boolean {
-  return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
 }
 
 export function buildContext(
@@ -57,7 +54,7 @@ export function buildContext(
     ui,
     log,
     defaultAgent: io.agent ?? 'openclaw',
-    nonInteractive: truthy(io.env.NEMOCLAW_NON_INTERACTIVE) || !io.stdinIsTTY,
+    nonInteractive: isTruthy(io.env.NEMOCLAW_NON_INTERACTIVE) || !io.stdinIsTTY,
     now: () => new Date(),
     registry: () => (registry ??= registryStore(paths.registry)),
     // Bound to nemoclaw's gateway; built on first use so commands that never call OpenShell
@@ -111,6 +108,6 @@ export function reportError(e: unknown, io: MainIo, ctx: Context | undefined): n
   ctx?.log.error({ err: errorMessage(e), stack: (e as Error)?.stack }, 'unexpected error');
   write(`Error: ${errorMessage(e)}`);
   write('  This is a bug in nemoclaw. Run `nemoclaw debug` and attach the bundle to a report.');
-  if (truthy(io.env.NEMOCLAW_DEBUG) && e instanceof Error && e.stack) write(e.stack);
+  if (isTruthy(io.env.NEMOCLAW_DEBUG) && e instanceof Error && e.stack) write(e.stack);
   return ExitCode.failure;
 }

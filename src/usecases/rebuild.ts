@@ -5,7 +5,7 @@
  * a kill leaves it, `rebuild --resume` continues from the first unfinished step, and the
  * pre-rebuild snapshot is kept.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { consentMode } from '../core/consent.ts';
@@ -175,19 +175,5 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     return 0;
   } finally {
     await lock.release();
-  }
-}
-
-/** For status and doctor: the interrupted rebuild of a sandbox, if any. */
-export async function interruptedRebuild(
-  ctx: Context,
-  sandbox: string,
-): Promise<Journal | undefined> {
-  try {
-    const text = await readFile(journalPath(ctx, sandbox), 'utf8');
-    const j = JournalSchema.parse(JSON.parse(text));
-    return j.completedAt ? undefined : j;
-  } catch {
-    return undefined;
   }
 }

@@ -12,6 +12,7 @@ import type { SnapshotManifest } from '../../core/snapshot/manifest.ts';
 import { writeFileAtomic } from '../state/atomic.ts';
 import { withLock } from '../state/lock.ts';
 import { removeTree } from './tree.ts';
+import { pidAlive } from '../state/pid.ts';
 
 export interface SnapshotRecord {
   id: string;
@@ -127,15 +128,6 @@ export async function deleteSnapshotFiles(r: SnapshotRecord): Promise<void> {
     await rm(r.manifestPath, { force: true });
     await rm(r.archivePath, { force: true });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

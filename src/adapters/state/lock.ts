@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { NemoclawError } from '../../core/errors.ts';
 import { ensurePrivateDir } from './atomic.ts';
 import { dirname } from 'node:path';
+import { pidAlive } from './pid.ts';
 
 export interface LockInfo {
   pid: number;
@@ -114,12 +115,7 @@ async function readHolder(path: string): Promise<LockInfo | 'missing' | 'unreada
 function isAlive(info: LockInfo): boolean {
   if (info.pid === -1) return true; // being written right now
   if (info.host && info.host !== hostname()) return true; // cannot judge another host's PID
-  try {
-    process.kill(info.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pidAlive(info.pid);
 }
 
 async function stealIfStale(path: string): Promise<void> {

@@ -7,7 +7,10 @@ import { sandboxNameProblem } from '../names.ts';
 import { findProvider, MODEL_RE, type ProviderKey } from '../providers.ts';
 import type { Agent, PolicyTier } from '../registry/schema.ts';
 
-export type GpuChoice = { mode: 'auto' } | { mode: 'off' } | { mode: 'on'; count?: number };
+import type { GpuRequest } from '../gpu.ts';
+
+/** The GPU answer has one shape everywhere: core/gpu.ts decides what a request means. */
+export type GpuChoice = GpuRequest;
 
 export interface OnboardIntent {
   agent: Agent;
