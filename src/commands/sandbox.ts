@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { EXTEND_VERBS, registerExtend } from './extend.ts';
 import { OPS_VERBS, registerOps } from './ops.ts';
 import { POLICY_VERBS, registerPolicy } from './policy.ts';
+import { POLICY_REQUEST_VERBS, registerPolicyRequests } from './policy-requests.ts';
 import type { CommandEnv, Register } from './types.ts';
 import { registerSnapshot } from './snapshot.ts';
 import { REBUILD_VERBS, registerRebuild } from './rebuild.ts';
@@ -18,6 +19,7 @@ export interface VerbSummary {
 export const SANDBOX_VERBS: VerbSummary[] = [
   ...OPS_VERBS,
   ...POLICY_VERBS,
+  ...POLICY_REQUEST_VERBS,
   {
     usage: 'snapshot <create|list|restore|…>',
     summary: "save, verify and restore the agent's memory",
@@ -29,6 +31,7 @@ export const SANDBOX_VERBS: VerbSummary[] = [
 const SANDBOX_REGISTRARS: Register[] = [
   registerOps,
   registerPolicy,
+  registerPolicyRequests,
   registerSnapshot,
   registerRebuild,
   registerExtend,

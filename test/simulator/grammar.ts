@@ -410,6 +410,36 @@ const forward: NodeSpec = {
   ],
 };
 
+/** `rule` (hidden, alias `rl`): main.rs DraftCommands. */
+const chunkId: FlagSpec = {
+  id: 'chunk_id',
+  long: 'chunk-id',
+  kind: 'value',
+  valueName: 'CHUNK_ID',
+  required: true,
+};
+const rule: NodeSpec = {
+  name: 'rule',
+  aliases: ['rl'],
+  children: [
+    leaf('get', {
+      flags: [{ id: 'status', long: 'status', kind: 'value', valueName: 'STATUS' }],
+      positionals: optName(),
+    }),
+    leaf('approve', { flags: [chunkId], positionals: optName() }),
+    leaf('reject', {
+      flags: [
+        chunkId,
+        { id: 'reason', long: 'reason', kind: 'value', valueName: 'REASON', default: '' },
+      ],
+      positionals: optName(),
+    }),
+    unsimulated('approve-all'),
+    unsimulated('clear'),
+    leaf('history', { flags: [], positionals: optName() }),
+  ],
+};
+
 const logs: LeafSpec = {
   flags: [
     { id: 'n', short: 'n', kind: 'value', valueName: 'N', check: u32, default: '200' },
@@ -430,7 +460,7 @@ export const GRAMMAR: NodeSpec = {
     leaf('logs', logs, ['lg']),
     policy,
     unsimulated('settings'),
-    unsimulated('rule', ['rl']),
+    rule,
     provider,
     unsimulated('workspace', ['ws']),
     gateway,

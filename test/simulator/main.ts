@@ -44,6 +44,10 @@ const HANDLERS: Record<string, [string, string]> = {
   'forward stop': ['forward', 'stop'],
   'forward list': ['forward', 'list'],
   logs: ['transfer', 'logs'],
+  'rule get': ['rule', 'get'],
+  'rule approve': ['rule', 'approve'],
+  'rule reject': ['rule', 'reject'],
+  'rule history': ['rule', 'history'],
 };
 
 const SECRET_NAME = /(?:^|_)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(?:$|_)/i;

@@ -1,0 +1,87 @@
+/** `nemoclaw <name> policy requests | approve <id> | reject <id> | history`. */
+import type { Command } from 'commander';
+import type { Context } from '../context.ts';
+import type { RequestDeps } from '../usecases/policy-requests.ts';
+import { action, type CommandEnv } from './types.ts';
+
+export const POLICY_REQUEST_VERBS = [
+  { usage: 'policy requests [--json]', summary: 'requests the sandbox blocked, awaiting review' },
+  { usage: 'policy approve <id> [--persist]', summary: 'allow a blocked request' },
+  { usage: 'policy reject <id>', summary: 'reject a blocked request' },
+  { usage: 'policy history [--json]', summary: 'approvals and rejections so far' },
+];
+
+/** OpenShell is reached on first use, so usage errors come before any call. */
+async function deps(ctx: Context): Promise<RequestDeps> {
+  const [{ openshellClient, DEFAULT_GATEWAY_NAME }, { createRuleClient }] = await Promise.all([
+    import('../adapters/openshell/factory.ts'),
+    import('../adapters/openshell/rules.ts'),
+  ]);
+  let client: ReturnType<typeof openshellClient> | undefined;
+  const get = () => (client ??= openshellClient(ctx));
+  return {
+    rules: createRuleClient({ gateway: DEFAULT_GATEWAY_NAME, env: ctx.env, log: ctx.log }),
+    openshell: {
+      policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
+      policySet: async (sandbox, file, o) => (await get()).policySet(sandbox, file, o),
+    },
+  };
+}
+
+export function registerPolicyRequests(program: Command, env: CommandEnv): void {
+  const sandbox = () => env.sandboxName!;
+  const policy = program
+    .command('policy')
+    .description('review requests the sandbox blocked: requests, approve, reject, history');
+  policy
+    .command('requests')
+    .description('list the requests OpenShell blocked that await review')
+    .option('--all', 'also approved and rejected ones')
+    .option('--json', 'print JSON')
+    .action(
+      action(env, async (o: { json?: boolean; all?: boolean }) => {
+        const ctx = env.ctx();
+        const { policyRequests } = await import('../usecases/policy-requests.ts');
+        return policyRequests(ctx, await deps(ctx), { sandbox: sandbox(), ...o });
+      }),
+    );
+  policy
+    .command('approve')
+    .description(
+      'allow a blocked request for this sandbox (until it is rebuilt, or with --persist for good)',
+    )
+    .argument('<id>', 'the request id (or a unique prefix) from `policy requests`')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--persist', 'also record it as a custom policy that a rebuild applies again')
+    .option('--dry-run', 'print the plan; change nothing')
+    .action(
+      action(env, async (id: string, o: { yes?: boolean; persist?: boolean; dryRun?: boolean }) => {
+        const ctx = env.ctx();
+        const { policyApprove } = await import('../usecases/policy-requests.ts');
+        return policyApprove(ctx, await deps(ctx), { sandbox: sandbox(), id, ...o });
+      }),
+    );
+  policy
+    .command('reject')
+    .description('reject a blocked request (an approved one is removed from the policy)')
+    .argument('<id>', 'the request id (or a unique prefix)')
+    .option('--reason <text>', 'why; OpenShell passes it back to the agent')
+    .action(
+      action(env, async (id: string, o: { reason?: string }) => {
+        const ctx = env.ctx();
+        const { policyReject } = await import('../usecases/policy-requests.ts');
+        return policyReject(ctx, await deps(ctx), { sandbox: sandbox(), id, ...o });
+      }),
+    );
+  policy
+    .command('history')
+    .description('proposals, approvals and rejections for this sandbox')
+    .option('--json', 'print JSON')
+    .action(
+      action(env, async (o: { json?: boolean }) => {
+        const ctx = env.ctx();
+        const { policyHistory } = await import('../usecases/policy-requests.ts');
+        return policyHistory(ctx, await deps(ctx), { sandbox: sandbox(), ...o });
+      }),
+    );
+}
