@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { Context } from './context.ts';
-import { ExitCode, UsageError } from './core/errors.ts';
+import { ExitCode, NemoclawError, UsageError } from './core/errors.ts';
 import { didYouMean, RESERVED_NAMES } from './core/names.ts';
 import type { MainIo } from './main.ts';
 import { VERSION } from './version.ts';
@@ -16,6 +16,7 @@ import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
 import { registerBackupAll } from './commands/snapshot.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { registerAudit } from './commands/audit.ts';
 import {
   registerDebug,
   registerDoctor,
@@ -41,6 +42,7 @@ const GLOBAL_REGISTRARS = [
   registerGc,
   registerUninstall,
   registerCompletion,
+  registerAudit,
 ];
 
 const SANDBOX_HELP = `
@@ -162,9 +164,23 @@ export async function runProgram(
     program = root;
   }
 
+  // The audit trail: one record per command that ran an action (commands/audit hook, issue 16).
+  let invoked: Command | undefined;
+  program.hook('preAction', (_root, actionCommand) => {
+    invoked = actionCommand;
+  });
+  const audit = async (result: { exitCode: number; error?: string }) => {
+    if (!invoked) return;
+    const { auditCommand } = await import('./usecases/audit.ts');
+    await auditCommand(env.ctx(), invocationOf(invoked, env.sandboxName, io.argv), result);
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
+    if (!(e instanceof CommanderError)) {
+      const code = e instanceof NemoclawError ? e.exitCode : ExitCode.failure;
+      await audit({ exitCode: code, error: e instanceof Error ? e.message : String(e) });
+    }
     if (e instanceof CommanderError) {
       if (
         e.code === 'commander.helpDisplayed' ||
@@ -178,5 +194,12 @@ export async function runProgram(
     }
     throw e;
   }
+  await audit({ exitCode });
   return exitCode;
+}
+
+function invocationOf(cmd: Command, sandbox: string | undefined, argv: string[]) {
+  const path: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) path.unshift(c.name());
+  return { path, sandbox, args: cmd.processedArgs, opts: cmd.opts(), argv };
 }

@@ -5,10 +5,10 @@ import type { RequestDeps } from '../usecases/policy-requests.ts';
 import { action, type CommandEnv } from './types.ts';
 
 export const POLICY_REQUEST_VERBS = [
-  { usage: 'policy requests [--json]', summary: 'requests the sandbox blocked, awaiting review' },
-  { usage: 'policy approve <id> [--persist]', summary: 'allow a blocked request' },
-  { usage: 'policy reject <id>', summary: 'reject a blocked request' },
-  { usage: 'policy history [--json]', summary: 'approvals and rejections so far' },
+  {
+    usage: 'policy <requests|approve|reject|history>',
+    summary: 'review requests the sandbox blocked; approve or reject them',
+  },
 ];
 
 /** OpenShell is reached on first use, so usage errors come before any call. */

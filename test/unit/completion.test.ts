@@ -93,7 +93,7 @@ describe('shell completion', () => {
   it.skipIf(!hasBash)(
     'completes sandbox names at the first position and sandbox verbs after one',
     () => {
-      expect(complete(['nemoclaw', 'a'])).toEqual(['alpha']);
+      expect(complete(['nemoclaw', 'al'])).toEqual(['alpha']);
       expect(complete(['nemoclaw', ''])).toEqual(
         expect.arrayContaining(['onboard', 'gc', 'alpha', 'beta']),
       );
