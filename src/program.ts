@@ -17,6 +17,7 @@ import { registerBackupAll } from './commands/snapshot.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerCompletion } from './commands/completion.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerFleet } from './commands/fleet.ts';
 import {
   registerDebug,
   registerDoctor,
@@ -43,6 +44,7 @@ const GLOBAL_REGISTRARS = [
   registerUninstall,
   registerCompletion,
   registerAudit,
+  registerFleet,
 ];
 
 const SANDBOX_HELP = `

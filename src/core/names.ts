@@ -28,6 +28,9 @@ export const RESERVED_NAMES = new Set([
   'update',
   'version',
   'recover',
+  'audit',
+  'config',
+  'apply',
 ]);
 
 /** Returns why `name` is not a valid sandbox name, or undefined when it is. */
