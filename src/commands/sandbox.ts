@@ -9,6 +9,7 @@ import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import { POLICY_REQUEST_VERBS, registerPolicyRequests } from './policy-requests.ts';
 import type { CommandEnv, Register } from './types.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerSessions, SESSIONS_VERBS } from './sessions.ts';
 import { REBUILD_VERBS, registerRebuild } from './rebuild.ts';
 
 export interface VerbSummary {
@@ -25,6 +26,7 @@ export const SANDBOX_VERBS: VerbSummary[] = [
     summary: "save, verify and restore the agent's memory",
   },
   ...REBUILD_VERBS,
+  ...SESSIONS_VERBS,
   ...EXTEND_VERBS,
 ];
 
@@ -33,6 +35,7 @@ const SANDBOX_REGISTRARS: Register[] = [
   registerPolicy,
   registerPolicyRequests,
   registerSnapshot,
+  registerSessions,
   registerRebuild,
   registerExtend,
 ];

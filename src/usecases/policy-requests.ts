@@ -176,7 +176,8 @@ async function persist(
   }
   const { stringify } = await import('yaml');
   const name = approvedPolicyName(rule);
-  const content = stringify({ preset: { name }, network_policies: { [rule]: entry } });
+  const description = `Blocked request approved with policy approve --persist on ${ctx.now().toISOString().slice(0, 10)}`;
+  const content = stringify({ preset: { name, description }, network_policies: { [rule]: entry } });
   await ctx.registry().update((reg) => {
     const e = reg.sandboxes[sandbox];
     if (!e) return undefined;

@@ -1,0 +1,104 @@
+/**
+ * `sessions export`: which files in the sandbox are the agent's session logs, and the manifest of
+ * what was exported. Pure.
+ *
+ * OpenClaw keeps one JSONL transcript per session, and a `sessions.json` index, under
+ * `~/.openclaw/agents/<agentId>/sessions/` (OpenClaw docs, cli/sessions: the store path is
+ * `agents/<id>/sessions/sessions.json`). Hermes keeps its runtime state in SQLite databases and
+ * session files under `~/.hermes` (the blueprint's state paths `sessions` and `runtime`); a
+ * database is copied with SQLite's online backup, so the copy is consistent while Hermes writes.
+ */
+import type { Agent } from './registry/schema.ts';
+
+export type SessionFileKind = 'transcript' | 'index' | 'sqlite' | 'file';
+
+export interface SessionFile {
+  path: string;
+  kind: SessionFileKind;
+  mtimeMs: number;
+  size: number;
+}
+
+export const SESSION_ROOTS: Record<Agent, string[]> = {
+  openclaw: ['/sandbox/.openclaw/agents'],
+  hermes: ['/sandbox/.hermes'],
+};
+
+const OPENCLAW =
+  /^\/sandbox\/\.openclaw\/agents\/[^/]+\/sessions\/(?:[^/]+\.jsonl|sessions\.json)$/;
+const SQLITE = /\.(?:db|sqlite3?)$/;
+
+function classify(agent: Agent, path: string): SessionFileKind | undefined {
+  if (agent === 'openclaw') {
+    if (!OPENCLAW.test(path)) return undefined;
+    return path.endsWith('/sessions.json') ? 'index' : 'transcript';
+  }
+  if (!path.startsWith('/sandbox/.hermes/')) return undefined;
+  // SQLite's journal files travel inside the backup copy.
+  if (/-(?:wal|shm|journal)$/.test(path)) return undefined;
+  if (SQLITE.test(path)) return 'sqlite';
+  if (
+    path.startsWith('/sandbox/.hermes/sessions/') ||
+    path.startsWith('/sandbox/.hermes/runtime/')
+  ) {
+    return path.endsWith('.jsonl') ? 'transcript' : 'file';
+  }
+  return undefined;
+}
+
+/** `<mtime seconds> <size> <path>` lines (from `stat -c '%Y %s %n'`) → the files to export. */
+export function selectSessionFiles(
+  agent: Agent,
+  listing: string,
+  since: Date | undefined,
+): SessionFile[] {
+  const seen = new Map<string, SessionFile>();
+  for (const line of listing.split('\n')) {
+    const m = /^(\d+) (\d+) (\/.+)$/.exec(line.trim());
+    if (!m) continue;
+    const path = m[3]!;
+    if (path.split('/').includes('..')) continue;
+    const kind = classify(agent, path);
+    if (!kind) continue;
+    const f = { path, kind, mtimeMs: Number(m[1]) * 1000, size: Number(m[2]) };
+    // An index or a database says which sessions exist: always taken, whatever --since says.
+    if (since && f.mtimeMs < since.getTime() && kind !== 'index' && kind !== 'sqlite') continue;
+    seen.set(path, f);
+  }
+  return [...seen.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export interface ManifestEntry {
+  /** Path in the export, relative to its root (the sandbox path without the leading /). */
+  path: string;
+  source: string;
+  kind: SessionFileKind;
+  size: number;
+  sha256: string;
+  /** How many secrets were replaced in this copy. */
+  redactions: number;
+}
+
+export interface SessionsManifest {
+  schemaVersion: 1;
+  sandbox: string;
+  agent: Agent;
+  exportedAt: string;
+  since?: string;
+  files: ManifestEntry[];
+  skipped: { path: string; reason: string }[];
+}
+
+/** Redacts a text file line by line; returns the text and how many lines changed. */
+export function redactText(
+  text: string,
+  redact: (s: string) => string,
+): { text: string; changed: number } {
+  let changed = 0;
+  const out = text.split('\n').map((l) => {
+    const r = redact(l);
+    if (r !== l) changed++;
+    return r;
+  });
+  return { text: out.join('\n'), changed };
+}
