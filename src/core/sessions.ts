@@ -10,6 +10,26 @@
  */
 import type { Agent } from './registry/schema.ts';
 
+/** Lists `<mtime> <size> <path>` for every file under the roots given as arguments. */
+export const LIST_SCRIPT = `for r in "$@"; do [ -d "$r" ] || continue; find "$r" -type f 2>/dev/null | while IFS= read -r f; do stat -c '%Y %s %n' "$f"; done; done`;
+
+/**
+ * Stages the chosen files in a private folder ($1). stdin: one `<kind>\\t<path>` line each; a
+ * SQLite database is copied with the online backup API (python3, else the sqlite3 shell). Prints
+ * `OK\\t<path>` or `SKIP\\t<path>\\t<reason>`.
+ */
+export const STAGE_SCRIPT = `set -u; S="$1"; umask 077; mkdir -p "$S"
+while IFS="$(printf '\\t')" read -r kind p; do
+  d="$S$(dirname "$p")"; mkdir -p "$d"
+  if [ "$kind" = sqlite ]; then
+    if command -v python3 >/dev/null 2>&1 && python3 -c 'import sqlite3,sys; s=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro", uri=True); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()' "$p" "$S$p" 2>/dev/null; then echo "OK	$p"
+    elif command -v sqlite3 >/dev/null 2>&1 && sqlite3 "$p" ".backup '$S$p'" 2>/dev/null; then echo "OK	$p"
+    else echo "SKIP	$p	no python3 or sqlite3 in the sandbox to copy the database consistently"; fi
+  else
+    if cp "$p" "$S$p" 2>/dev/null; then echo "OK	$p"; else echo "SKIP	$p	could not be read"; fi
+  fi
+done`;
+
 export type SessionFileKind = 'transcript' | 'index' | 'sqlite' | 'file';
 
 export interface SessionFile {

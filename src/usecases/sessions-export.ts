@@ -18,6 +18,8 @@ import { parseSince } from '../core/audit.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { redact } from '../core/redact.ts';
 import {
+  LIST_SCRIPT as LIST,
+  STAGE_SCRIPT as STAGE,
   redactText,
   selectSessionFiles,
   SESSION_ROOTS,
@@ -32,21 +34,6 @@ export interface SessionsExportOptions {
   format?: string;
   since?: string;
 }
-
-const LIST = `for r in "$@"; do [ -d "$r" ] || continue; find "$r" -type f 2>/dev/null | while IFS= read -r f; do stat -c '%Y %s %n' "$f"; done; done`;
-
-// stdin: "<kind>\\t<path>" lines; $1: the staging folder. Prints OK or SKIP lines.
-const STAGE = `set -u; S="$1"; umask 077; mkdir -p "$S"
-while IFS="$(printf '\\t')" read -r kind p; do
-  d="$S$(dirname "$p")"; mkdir -p "$d"
-  if [ "$kind" = sqlite ]; then
-    if command -v python3 >/dev/null 2>&1 && python3 -c 'import sqlite3,sys; s=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro", uri=True); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()' "$p" "$S$p" 2>/dev/null; then echo "OK	$p"
-    elif command -v sqlite3 >/dev/null 2>&1 && sqlite3 "$p" ".backup '$S$p'" 2>/dev/null; then echo "OK	$p"
-    else echo "SKIP	$p	no python3 or sqlite3 in the sandbox to copy the database consistently"; fi
-  else
-    if cp "$p" "$S$p" 2>/dev/null; then echo "OK	$p"; else echo "SKIP	$p	could not be read"; fi
-  fi
-done`;
 
 export async function sessionsExport(
   ctx: Context,
