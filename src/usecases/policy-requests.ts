@@ -118,6 +118,8 @@ export async function policyApprove(
       args: { customPolicy: approvedPolicyName(chunk.rule) },
     });
   }
+  const { noteAuditPlan } = await import('./audit.ts');
+  noteAuditPlan(plan);
   const covered = reqs.flatMap((r) => r.coveredBy);
   if (covered.length > 0) {
     ctx.ui.info(
