@@ -189,3 +189,27 @@ describe('a kill during an append', () => {
 async function records2(dir: string) {
   return parseRecords(await readLog(auditPaths(dir)));
 }
+
+describe('concurrent commands', () => {
+  it('appends from many writers at once never interleave or fork the chain', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-audit-conc-'));
+    try {
+      const p = auditPaths(dir);
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          appendRecord(p, {
+            time: new Date().toISOString(),
+            user: 'u',
+            host: 'h',
+            command: `c${i}`,
+            plan: { i },
+            result: { exitCode: 0 },
+          }),
+        ),
+      );
+      expect(verifyLog(await readLog(p), await readHead(p))).toEqual({ ok: true, records: 8 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
