@@ -77,7 +77,8 @@ export function selectSessionFiles(
     const m = /^(\d+) (\d+) (\/.+)$/.exec(line.trim());
     if (!m) continue;
     const path = m[3]!;
-    if (path.split('/').includes('..')) continue;
+    // The staging step reads `<kind>\t<path>` lines: a tab in a name cannot travel.
+    if (path.split('/').includes('..') || path.includes('\t')) continue;
     const kind = classify(agent, path);
     if (!kind) continue;
     const f = { path, kind, mtimeMs: Number(m[1]) * 1000, size: Number(m[2]) };

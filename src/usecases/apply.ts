@@ -118,7 +118,7 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
     );
   }
   if (mode === 'ask') {
-    renderText(ctx, plan, (s) => ctx.ui.info(s));
+    renderText(plan, (s) => ctx.ui.info(s));
     const confirm =
       deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
     if (!(await confirm(`Apply these ${plan.changes.length} change(s)?`))) {
@@ -143,14 +143,13 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
   return 0;
 }
 
-function renderText(ctx: Context, plan: FleetPlan, write: (s: string) => void): void {
+function renderText(plan: FleetPlan, write: (s: string) => void): void {
   if (plan.changes.length === 0) {
     write('Nothing to change: the sandboxes match the file.');
     return;
   }
   write(`Plan: ${plan.changes.length} change(s)`);
   plan.changes.forEach((c, i) => write(`  ${i + 1}. ${c.op} ${c.sandbox}: ${describeChange(c)}`));
-  void ctx;
 }
 
 function render(ctx: Context, plan: FleetPlan, o: ApplyOptions): number {
@@ -158,7 +157,7 @@ function render(ctx: Context, plan: FleetPlan, o: ApplyOptions): number {
   if (o.json) {
     ctx.ui.json({ schemaVersion: FLEET_SCHEMA_VERSION, changes: plan.changes });
   } else {
-    renderText(ctx, plan, (s) => ctx.ui.out(s));
+    renderText(plan, (s) => ctx.ui.out(s));
   }
   if (missing.length > 0) {
     ctx.ui.warn(
