@@ -9,13 +9,12 @@
  * head one record behind, which verify accepts. Writers take a lock, so two commands never
  * interleave or chain to the same record. Nothing already written is ever changed.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   lastRecord,
   recordLine,
   sealRecord,
-  splitLog,
   type AuditFields,
   type AuditHead,
   type AuditRecord,
@@ -68,20 +67,47 @@ export async function readHead(p: AuditPaths): Promise<AuditHead | undefined> {
 }
 
 /** Appends one record; returns it. */
+/**
+ * The last complete line and the size of a torn tail, reading backwards from the end only as far
+ * as needed (the trail is never read whole to append).
+ */
+async function readTail(
+  fh: FileHandle,
+  size: number,
+): Promise<{ last: string | undefined; tornBytes: number }> {
+  let n = 64 * 1024;
+  for (;;) {
+    const start = Math.max(0, size - n);
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    const end = buf.lastIndexOf(0x0a);
+    const before = end > 0 ? buf.lastIndexOf(0x0a, end - 1) : -1;
+    if (before >= 0 || start === 0) {
+      const tornBytes = buf.length - (end + 1);
+      const last = end < 0 ? undefined : buf.subarray(before + 1, end).toString('utf8');
+      return { last, tornBytes };
+    }
+    n *= 4;
+  }
+}
+
 export async function appendRecord(p: AuditPaths, fields: AuditFields): Promise<AuditRecord> {
   await ensurePrivateDir(p.dir);
   return withLock(p.lock, { what: 'the audit trail', timeoutMs: 30_000 }, async () => {
     const fh = await open(p.log, 'a+', FILE_MODE);
     try {
-      const text = (await fh.readFile()).toString('utf8');
-      const { lines, torn } = splitLog(text);
+      const { size } = await fh.stat();
+      const { last, tornBytes } = await readTail(fh, size);
       let repaired: AuditFields['repaired'];
-      if (torn.length > 0) {
+      if (tornBytes > 0) {
         // A line without its newline is what a killed writer leaves: never a record.
-        await fh.truncate(Buffer.byteLength(text) - Buffer.byteLength(torn));
-        repaired = { discardedBytes: Buffer.byteLength(torn) };
+        await fh.truncate(size - tornBytes);
+        repaired = { discardedBytes: tornBytes };
       }
-      const rec = sealRecord({ ...fields, ...(repaired ? { repaired } : {}) }, lastRecord(lines));
+      const rec = sealRecord(
+        { ...fields, ...(repaired ? { repaired } : {}) },
+        last === undefined ? undefined : lastRecord([last]),
+      );
       const buf = Buffer.from(`${recordLine(rec)}\n`, 'utf8');
       const { bytesWritten } = await fh.write(buf, 0, buf.length);
       if (bytesWritten !== buf.length) throw new Error('short write to the audit trail');
