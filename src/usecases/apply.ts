@@ -80,6 +80,7 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
   const tiers = await loadTiers(ctx.packageRoot);
   const plan = planFleet(file, reg.sandboxes, {
     prune: o.prune,
+    goneFromGateway: await goneFromGateway(ctx, deps, file, reg.sandboxes),
     tierPresets: (t) => expandTier(tiers, t as 'restricted' | 'balanced' | 'open'),
   });
   if (plan.problems.length > 0) {
@@ -141,6 +142,30 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
     ctx.ui.json({ schemaVersion: FLEET_SCHEMA_VERSION, changes: plan.changes, applied: true });
   else ctx.ui.out(`✓ Applied ${plan.changes.length} change(s).`);
   return 0;
+}
+
+/** Listed sandboxes the registry records but their gateway says it does not have. */
+async function goneFromGateway(
+  ctx: Context,
+  deps: ApplyDeps,
+  file: FleetFile,
+  registry: Record<string, { gatewayName: string }>,
+): Promise<Set<string>> {
+  const gone = new Set<string>();
+  for (const s of file.sandboxes) {
+    const e = registry[s.name];
+    if (!e) continue;
+    try {
+      const client = await deps.ops.openshell(e.gatewayName);
+      if ((await client.sandboxGet(s.name)) === undefined) gone.add(s.name);
+    } catch (err) {
+      // An unreachable gateway proves nothing: plan from the registry alone.
+      ctx.ui.warn(
+        `Could not ask gateway ${e.gatewayName} about ${s.name}: ${(err as Error).message}`,
+      );
+    }
+  }
+  return gone;
 }
 
 function renderText(plan: FleetPlan, write: (s: string) => void): void {

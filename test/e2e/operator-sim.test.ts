@@ -205,6 +205,16 @@ describe.skipIf(skip)('operator control on a real sandbox', () => {
     expect(prune.changes).toEqual([{ op: 'sandbox.destroy', sandbox: 'op-two' }]);
     await ok(['apply', '-f', file, '--yes', '--prune']);
     expect(Object.keys(registry())).toEqual([NAME]);
+
+    // Observed, not only recorded: a sandbox its gateway lost is created again.
+    expect((await w.sim.run(['sandbox', 'delete', NAME, '-g', 'nemoclaw'])).code).toBe(0);
+    const lost = JSON.parse((await ok(['apply', '-f', file, '--dry-run', '--json'])).stdout);
+    expect(lost.changes).toEqual([{ op: 'sandbox.create', sandbox: NAME, gateway: 'nemoclaw' }]);
+    await ok(['apply', '-f', file, '--yes']);
+    expect(
+      JSON.parse((await ok(['apply', '-f', file, '--dry-run', '--json'])).stdout).changes,
+    ).toEqual([]);
+    expect((await ok([NAME, 'policy-list', '--json'])).stdout).toContain('"npm"');
   }, 300_000);
 
   it('the audit trail holds every change above, and verifies', async () => {

@@ -123,6 +123,20 @@ describe('fleet planner', () => {
     expect(missingEnv(p, { PROD_KEY: 'x' })).toEqual([]);
   });
 
+  it('creates a recorded sandbox again when its gateway no longer has it', () => {
+    const a = entry('alpha');
+    const p = planFleet(
+      fileOf(exportSandbox(a)),
+      { alpha: a },
+      {
+        tierPresets,
+        goneFromGateway: new Set(['alpha']),
+      },
+    );
+    expect(p.changes).toEqual([{ op: 'sandbox.create', sandbox: 'alpha', gateway: 'nemoclaw' }]);
+    expect(p.requiredEnv.map((r) => r.env)).toEqual(['NVIDIA_API_KEY']);
+  });
+
   it('destroys unlisted sandboxes only with --prune', () => {
     const a = entry('alpha');
     const f = fileOf(exportSandbox(a));

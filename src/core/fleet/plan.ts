@@ -109,7 +109,12 @@ function asCreated(want: FleetSandbox, tierPresets: readonly string[]): SandboxE
 export function planFleet(
   file: FleetFile,
   registry: Record<string, SandboxEntry>,
-  o: { prune?: boolean; tierPresets: (tier: string) => readonly string[] },
+  o: {
+    prune?: boolean;
+    tierPresets: (tier: string) => readonly string[];
+    /** Registered sandboxes their gateway answered it does not have (observed, not recorded). */
+    goneFromGateway?: ReadonlySet<string>;
+  },
 ): FleetPlan {
   const changes: FleetChange[] = [];
   const requiredEnv: FleetPlan['requiredEnv'] = [];
@@ -145,6 +150,12 @@ export function planFleet(
 
   for (const s of file.sandboxes) {
     const have = registry[s.name];
+    if (have && o.goneFromGateway?.has(s.name)) {
+      // Recorded, but OpenShell lost it: onboarding the same name creates it again and re-applies
+      // what the registry records; the rest follows as for any recorded sandbox.
+      changes.push({ op: 'sandbox.create', sandbox: s.name, gateway: s.gateway.name });
+      needCreds(s, inferenceKey(s));
+    }
     if (!have) {
       changes.push({ op: 'sandbox.create', sandbox: s.name, gateway: s.gateway.name });
       needCreds(s, inferenceKey(s));
