@@ -47,7 +47,9 @@ describe('openshell rule … in the simulator', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--chunk-id');
     expect((await sim.run(['rule', 'approve-all', 'rs-two'])).code).toBe(64);
-    expect((await sim.run(['rl', 'get', 'nope'])).stderr).toContain('NotFound');
+    expect((await sim.run(['rl', 'get', 'nope'])).stderr).toContain(
+      'status: NotFound, message: "sandbox not found"',
+    );
   });
 
   it('turns denials into pending chunks: one per host, port and binary, with hit counts', async () => {

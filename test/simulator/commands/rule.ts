@@ -8,9 +8,9 @@ import type { DraftChunkRec, ProposedEndpoint } from '../drafts.ts';
 import { mergeRule, removeRuleBinary } from '../drafts.ts';
 import { formatEpochMs, grpcError, out } from '../io.ts';
 import { policyHash } from '../policy.ts';
-import type { SandboxRec } from '../state.ts';
+import type { SandboxRec, ServerState } from '../state.ts';
 import { server, update } from '../state.ts';
-import { findSandbox, pushEvent, sandboxName, serverContext } from './common.ts';
+import { pushEvent, sandboxName, serverContext } from './common.ts';
 
 const ansi = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
 const cyan = ansi(36, 39);
@@ -46,7 +46,14 @@ function formatTimestampMs(ms: number): string {
 async function target(p: Parsed) {
   const { ctx, state, srv } = await serverContext(p);
   const name = sandboxName(p.positionals.name as string | undefined, state, ctx);
-  return { endpoint: ctx.endpoint, name, rec: findSandbox(srv, name) };
+  return { endpoint: ctx.endpoint, name, rec: ruleSandbox(srv, name) };
+}
+
+/** The draft handlers say `sandbox not found`, without the name (server/src/grpc/policy.rs). */
+function ruleSandbox(srv: ServerState, name: string): SandboxRec {
+  const rec = srv.sandboxes[name];
+  if (!rec) throw grpcError('NotFound', 'sandbox not found');
+  return rec;
 }
 
 function chunkOf(rec: SandboxRec, id: string): DraftChunkRec {
@@ -119,7 +126,7 @@ export async function approve(p: Parsed): Promise<void> {
   const { endpoint, name } = await target(p);
   const id = p.flags.chunk_id as string;
   const r = update((s) => {
-    const rec = findSandbox(server(s, endpoint), name);
+    const rec = ruleSandbox(server(s, endpoint), name);
     const c = chunkOf(rec, id);
     if (c.status !== 'pending' && c.status !== 'rejected') {
       throw grpcError(
@@ -142,7 +149,7 @@ export async function reject(p: Parsed): Promise<void> {
   const id = p.flags.chunk_id as string;
   const reason = (p.flags.reason as string | undefined) ?? '';
   update((s) => {
-    const rec = findSandbox(server(s, endpoint), name);
+    const rec = ruleSandbox(server(s, endpoint), name);
     const c = chunkOf(rec, id);
     if (c.status !== 'pending' && c.status !== 'approved') {
       throw grpcError(
