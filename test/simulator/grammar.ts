@@ -5,6 +5,7 @@
  */
 import type { FlagSpec, LeafSpec, NodeSpec } from './args.ts';
 import { u16, u32 } from './args.ts';
+import { rule } from './grammar-rule.ts';
 
 const OUTPUT = ['table', 'yaml', 'json'] as const;
 const output = (choices: readonly string[] = OUTPUT, conflicts?: string[]): FlagSpec => ({
@@ -407,36 +408,6 @@ const forward: NodeSpec = {
     }),
     leaf('list', { flags: [] }),
     unsimulated('service'),
-  ],
-};
-
-/** `rule` (hidden, alias `rl`): main.rs DraftCommands. */
-const chunkId: FlagSpec = {
-  id: 'chunk_id',
-  long: 'chunk-id',
-  kind: 'value',
-  valueName: 'CHUNK_ID',
-  required: true,
-};
-const rule: NodeSpec = {
-  name: 'rule',
-  aliases: ['rl'],
-  children: [
-    leaf('get', {
-      flags: [{ id: 'status', long: 'status', kind: 'value', valueName: 'STATUS' }],
-      positionals: optName(),
-    }),
-    leaf('approve', { flags: [chunkId], positionals: optName() }),
-    leaf('reject', {
-      flags: [
-        chunkId,
-        { id: 'reason', long: 'reason', kind: 'value', valueName: 'REASON', default: '' },
-      ],
-      positionals: optName(),
-    }),
-    unsimulated('approve-all'),
-    unsimulated('clear'),
-    leaf('history', { flags: [], positionals: optName() }),
   ],
 };
 
