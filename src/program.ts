@@ -168,13 +168,16 @@ export async function runProgram(
 
   // The audit trail: one record per command that ran an action (commands/audit hook, issue 16).
   let invoked: Command | undefined;
-  program.hook('preAction', (_root, actionCommand) => {
+  let trailExisted = false;
+  program.hook('preAction', async (_root, actionCommand) => {
     invoked = actionCommand;
+    trailExisted = (await import('./usecases/audit.ts')).auditTrailExists(env.ctx());
   });
   const audit = async (result: { exitCode: number; error?: string }) => {
     if (!invoked) return;
     const { auditCommand } = await import('./usecases/audit.ts');
-    await auditCommand(env.ctx(), invocationOf(invoked, env.sandboxName, io.argv), result);
+    const inv = invocationOf(invoked, env.sandboxName, io.argv);
+    await auditCommand(env.ctx(), { ...inv, trailExisted }, result);
   };
   try {
     await program.parseAsync(argv, { from: 'user' });

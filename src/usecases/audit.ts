@@ -2,7 +2,9 @@
  * The operator audit trail: recording a finished command (called once, from the command runner),
  * `audit show [--since] [--json]` and `audit verify`.
  */
+import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import {
   isAudited,
@@ -23,6 +25,13 @@ export interface Invocation {
   args: unknown[];
   opts: Record<string, unknown>;
   argv: string[];
+  /** Whether the trail existed when the command started. */
+  trailExisted?: boolean;
+}
+
+/** Whether the audit trail is on disk (checked before a command runs). */
+export function auditTrailExists(ctx: Context): boolean {
+  return existsSync(join(ctx.paths.home, 'audit', 'operator.jsonl'));
 }
 
 let notedPlan: Plan | undefined;
@@ -48,6 +57,9 @@ export async function auditCommand(
 ): Promise<void> {
   // A usage error (exit 2) stops before anything is changed.
   if (!isAudited(inv.path, inv.opts) || result.exitCode === ExitCode.usage) return;
+  // The command removed the trail with the rest of nemoclaw's state (uninstall): writing its
+  // record would bring back what it just removed.
+  if (inv.trailExisted && !auditTrailExists(ctx)) return;
   const { appendRecord, auditPaths } = await import('../adapters/audit/store.ts');
   const plan = redactValue({
     sandbox: inv.sandbox,
