@@ -21,6 +21,7 @@ import {
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import { enforcementPart } from './posture.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
 
@@ -51,6 +52,7 @@ export async function sandboxStatusReport(
   const client = await deps.openshell(entry.gatewayName);
   const remote = isRemoteEntry(entry);
 
+  const enforcement = enforcementPart(deps, remote);
   const [gw, sb, container, gpu, route, blueprint, snapshot, journal] = await Promise.all([
     settle(() => client.status()),
     settle(() => client.sandboxGet(name)),
@@ -118,6 +120,7 @@ export async function sandboxStatusReport(
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
+  parts.enforcement = await enforcement;
 
   const all = Object.values(parts);
   return {
