@@ -5,7 +5,10 @@ import type { OpsDeps } from '../usecases/ops-deps.ts';
 import { action, type CommandEnv } from './types.ts';
 
 export const OPS_VERBS = [
-  { usage: 'status [--json]', summary: 'phase, uptime, restarts, CPU/memory, GPU, route, presets' },
+  {
+    usage: 'status [--json] [--audit]',
+    summary: 'phase, uptime, restarts, CPU/memory, GPU, route, presets',
+  },
   {
     usage: 'logs [--follow] [--tail N] [--since D]',
     summary: 'gateway and sandbox logs, denials included',
@@ -29,8 +32,9 @@ export function registerOps(program: Command, env: CommandEnv): void {
     .command('status')
     .description('the sandbox’s health; exit 1 unless it could be verified healthy')
     .option('--json', 'print JSON')
+    .option('--audit', "also run the agent's own security audit inside the sandbox")
     .action(
-      action(env, async (o: { json?: boolean }) => {
+      action(env, async (o: { json?: boolean; audit?: boolean }) => {
         const ctx = env.ctx();
         const { sandboxStatus } = await import('../usecases/sandbox-status.ts');
         return sandboxStatus(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });

@@ -4,6 +4,7 @@
  * last lines it printed. Pure: the adapter feeds it parsed objects.
  */
 import { NemoclawError } from './errors.ts';
+import { oomExplanation } from './posture.ts';
 
 export interface BuildEvent {
   stream?: string;
@@ -64,9 +65,7 @@ export class BuildTracker {
       ? `step ${this.step.n}/${this.step.of} (${this.step.instruction})`
       : 'before the first step';
     const tail = this.stepTail();
-    const oom = /\b137\b/.test(this.error ?? '')
-      ? ' Exit code 137 means the kernel OOM killer stopped the step: give Docker more memory or swap.'
-      : '';
+    const oom = /\b137\b/.test(this.error ?? '') ? ` ${oomExplanation('The build step')}` : '';
     const shown = tail.length > 0 ? `\n--- output of the failing step ---\n${tail.join('\n')}` : '';
     return new NemoclawError(
       'failed',

@@ -12,6 +12,7 @@ import {
   tokenProblem,
   type ChannelSpec,
 } from '../core/ops/channels.ts';
+import { tokenFingerprint, tokenHolders } from '../core/ops/token-fingerprint.ts';
 import { registerSecret } from '../core/redact.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 
@@ -108,6 +109,7 @@ export async function channelsAdd(
   const c = channelOf(o.channel, o.sandbox, 'add');
   const entry = await requireEntry(ctx, o.sandbox);
   const tokens = await readTokens(ctx, deps, c, o.sandbox);
+  const fingerprint = await refuseSharedToken(ctx, c, o.sandbox, tokens);
   const client = await deps.openshell(entry.gatewayName);
   const options = {
     name: c.provider,
@@ -124,7 +126,9 @@ export async function channelsAdd(
     presets: [c.preset],
   });
   ctx.ui.info(`✓ Preset ${c.preset} applied.`);
-  await recordChannels(ctx, o.sandbox, (chs) => (chs.includes(c.name) ? chs : [...chs, c.name]));
+  await recordChannels(ctx, o.sandbox, (chs) => (chs.includes(c.name) ? chs : [...chs, c.name]), {
+    [c.name]: fingerprint,
+  });
   ctx.ui.out(`${c.label} added to ${o.sandbox}.`);
   ctx.ui.out(
     `The agent picks up the token after a rebuild: nemoclaw ${o.sandbox} rebuild (snapshots and restores the workspace).`,
@@ -140,7 +144,9 @@ export async function channelsRemove(
   const c = channelOf(o.channel, o.sandbox, 'remove');
   const entry = await requireEntry(ctx, o.sandbox);
   await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
-  await recordChannels(ctx, o.sandbox, (chs) => chs.filter((x) => x !== c.name));
+  await recordChannels(ctx, o.sandbox, (chs) => chs.filter((x) => x !== c.name), {
+    [c.name]: undefined,
+  });
   const reg = await ctx.registry().read();
   const others = Object.values(reg.sandboxes).filter(
     (e) => e.gatewayName === entry.gatewayName && e.channels.includes(c.name),
@@ -205,17 +211,56 @@ async function removePreset(
   if (code !== 0) throw new UsageError(`The ${preset} preset could not be removed.`);
 }
 
-async function recordChannels(ctx: Context, sandbox: string, fn: (c: string[]) => string[]) {
+/**
+ * One consumer per token: refuses (exit 2, nothing changed) a token that another registered
+ * sandbox already holds, and returns this token's fingerprint to record.
+ */
+async function refuseSharedToken(
+  ctx: Context,
+  c: ChannelSpec,
+  sandbox: string,
+  tokens: Record<string, string>,
+): Promise<string> {
+  const { fingerprintKey } = await import('../adapters/state/fingerprint-key.ts');
+  const fingerprint = tokenFingerprint(await fingerprintKey(ctx.paths.home), tokens);
+  const reg = await ctx.registry().read();
+  const holders = tokenHolders(Object.values(reg.sandboxes), fingerprint, sandbox);
+  if (holders.length > 0) {
+    const h = holders[0]!;
+    throw new UsageError(
+      `This ${c.label} token is already used by sandbox ${h.sandbox} (${h.channel}): two sandboxes reading one token disconnect each other and drop messages.`,
+      {
+        hint: `Create a separate token for ${sandbox}, or take it off ${h.sandbox} first: nemoclaw ${h.sandbox} channels remove ${h.channel}`,
+      },
+    );
+  }
+  return fingerprint;
+}
+
+async function recordChannels(
+  ctx: Context,
+  sandbox: string,
+  fn: (c: string[]) => string[],
+  tokens: Record<string, string | undefined> = {},
+) {
   await ctx.registry().update((reg) => {
     const e = reg.sandboxes[sandbox];
     if (!e) return undefined;
     const channels = fn(e.channels);
-    if (channels.join('\0') === e.channels.join('\0')) return undefined;
+    const channelTokens: Record<string, string> = { ...e.channelTokens };
+    for (const [k, v] of Object.entries(tokens)) {
+      if (v === undefined) delete channelTokens[k];
+      else channelTokens[k] = v;
+    }
+    const same =
+      channels.join('\0') === e.channels.join('\0') &&
+      JSON.stringify(channelTokens) === JSON.stringify(e.channelTokens ?? {});
+    if (same) return undefined;
     return {
       ...reg,
       sandboxes: {
         ...reg.sandboxes,
-        [sandbox]: { ...e, channels, updatedAt: ctx.now().toISOString() },
+        [sandbox]: { ...e, channels, channelTokens, updatedAt: ctx.now().toISOString() },
       },
     };
   });

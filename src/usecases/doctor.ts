@@ -193,15 +193,20 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<Ch
       (r) => Object.keys(r.sandboxes).length > 0,
       () => false,
     );
-  const [pre, state] = await Promise.all([
+  const { agentAuditChecks, registryPostureChecks } = await import('./posture.ts');
+  const [pre, state, posture, audits] = await Promise.all([
     preflightChecks(ctx, os, hasSandboxes).catch((e: unknown) => [
       checkCrashed('preflight', 'Preflight', e),
     ]),
     observeState(ctx, os, engine).then(stateChecks, (e: unknown) => [
       checkCrashed('state', 'State', e),
     ]),
+    registryPostureChecks(ctx).catch((e: unknown) => [checkCrashed('posture', 'Posture', e)]),
+    agentAuditChecks(ctx, os).catch((e: unknown) => [
+      checkCrashed('agent.audit', 'Agent audit', e),
+    ]),
   ]);
-  return [...pre, ...state];
+  return [...pre, ...state, ...posture, ...audits];
 }
 
 export async function doctorCommand(

@@ -14,13 +14,14 @@ import {
   type EngineFacts,
 } from '../adapters/docker/engine.ts';
 import { probePort } from '../adapters/host/ports.ts';
-import { freeDiskMb, hostMemory } from '../adapters/host/resources.ts';
+import { freeDiskMb, hostLsmList, hostMemory } from '../adapters/host/resources.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { describeTarget } from '../core/docker-connection.ts';
 import { NemoclawError } from '../core/errors.ts';
 import type { GpuRequest } from '../core/gpu.ts';
 import { decideGpu } from '../core/gpu.ts';
 import * as checks from '../core/preflight.ts';
+import { landlockCheck, swapCheck } from '../core/posture.ts';
 import type { CheckResult } from '../core/preflight.ts';
 import { detectGpu } from './gpu.ts';
 import { MANAGED_BY_LABEL } from '../core/gateway-plan.ts';
@@ -68,7 +69,13 @@ export async function runPreflight(
         o.blueprint.resources.min_docker_version,
       ),
       checks.cgroupVersion(facts.cgroupVersion),
-      ...(await Promise.all([memoryCheck(e, facts, o, deps), diskCheck(e, facts, o, deps)])),
+      ...(
+        await Promise.all([
+          memoryChecks(e, facts, o, deps),
+          diskCheck(e, facts, o, deps),
+          landlock(e, facts),
+        ])
+      ).flat(),
     ];
     return { results, facts };
   });
@@ -165,13 +172,28 @@ async function reach(
   }
 }
 
-async function memoryCheck(
+/** The kernel that matters is the Engine's; its LSM list is readable only when that is this host. */
+async function landlock(e: DockerEngine, facts: EngineFacts): Promise<CheckResult> {
+  const lsm = engineIsLocal(e) ? await hostLsmList() : undefined;
+  return landlockCheck({ kernelRelease: facts.kernelVersion, lsm });
+}
+
+/** The blueprint's minimum, and the headroom an image build needs (RAM under 16 GiB with no swap). */
+async function memoryChecks(
   e: DockerEngine,
   facts: EngineFacts,
   o: PreflightOptions,
   deps: PreflightDeps,
-): Promise<CheckResult> {
-  const min = o.blueprint.resources.min_memory_mb;
+): Promise<CheckResult[]> {
+  const m = await memoryFacts(e, facts, deps);
+  return [checks.memory(m, o.blueprint.resources.min_memory_mb), swapCheck(m)];
+}
+
+async function memoryFacts(
+  e: DockerEngine,
+  facts: EngineFacts,
+  deps: PreflightDeps,
+): Promise<{ memTotalMb?: number; swapTotalMb?: number; source: string }> {
   const engineMb = facts.memTotalBytes
     ? Math.floor(facts.memTotalBytes / (1024 * 1024))
     : undefined;
@@ -181,9 +203,9 @@ async function memoryCheck(
     host.memTotalMb === undefined ||
     (engineMb !== undefined && engineMb < host.memTotalMb * 0.9)
   ) {
-    return checks.memory({ memTotalMb: engineMb, swapTotalMb: 0, source: 'Docker VM' }, min);
+    return { memTotalMb: engineMb, swapTotalMb: 0, source: 'Docker VM' };
   }
-  return checks.memory({ ...host, source: 'this host' }, min);
+  return { ...host, source: 'this host' };
 }
 
 async function diskCheck(

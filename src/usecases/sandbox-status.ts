@@ -4,6 +4,7 @@
  * health was verified (core/ops/status.ts).
  */
 import type { Context } from '../context.ts';
+import type { AuditFinding } from '../core/agent-audit.ts';
 import { findProvider } from '../core/providers.ts';
 import {
   STATUS_SCHEMA_VERSION,
@@ -21,6 +22,7 @@ import {
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import { agentAuditPart, enforcementPart } from './posture.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
 
@@ -45,12 +47,15 @@ export async function sandboxStatusReport(
   ctx: Context,
   deps: OpsDeps,
   name: string,
+  o: { audit?: boolean } = {},
 ): Promise<SandboxStatusReport> {
   const reg = await ctx.registry().read();
   const entry = await requireEntry(ctx, name);
   const client = await deps.openshell(entry.gatewayName);
   const remote = isRemoteEntry(entry);
 
+  const enforcement = enforcementPart(deps, remote);
+  const audit = o.audit ? agentAuditPart(client, entry) : undefined;
   const [gw, sb, container, gpu, route, blueprint, snapshot, journal] = await Promise.all([
     settle(() => client.status()),
     settle(() => client.sandboxGet(name)),
@@ -118,6 +123,8 @@ export async function sandboxStatusReport(
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
+  parts.enforcement = await enforcement;
+  if (audit) parts.audit = await audit;
 
   const all = Object.values(parts);
   return {
@@ -217,9 +224,9 @@ async function rebuildPart(ctx: Context, name: string): Promise<Part> {
 export async function sandboxStatus(
   ctx: Context,
   deps: OpsDeps,
-  o: { sandbox: string; json?: boolean },
+  o: { sandbox: string; json?: boolean; audit?: boolean },
 ): Promise<number> {
-  const report = await sandboxStatusReport(ctx, deps, o.sandbox);
+  const report = await sandboxStatusReport(ctx, deps, o.sandbox, { audit: o.audit });
   const parts = Object.values(report.parts);
   if (o.json) {
     ctx.ui.json(report);
@@ -229,6 +236,13 @@ export async function sandboxStatus(
   ctx.ui.out(`Sandbox ${report.sandbox} (${agent}${report.isDefault ? ', default' : ''})`);
   for (const [k, p] of Object.entries(report.parts)) {
     ctx.ui.out(`  ${statusMark(p.state)} ${k.padEnd(10)} ${p.summary}`);
+  }
+  const findings = (report.parts.audit?.findings ?? []) as AuditFinding[];
+  for (const f of findings) {
+    ctx.ui.out(`      ${f.severity.padEnd(8)} ${f.title} (${f.checkId})`);
+    ctx.ui.out(
+      `               ${f.changeFrom === 'host' ? 'from the host: ' : 'in the agent: '}${f.how}`,
+    );
   }
   const hints = [...new Set(parts.filter((p) => p.state !== 'ok' && p.hint).map((p) => p.hint!))];
   if (hints.length) {

@@ -432,6 +432,59 @@ describe.skipIf(skip)('day-two operations', () => {
     expect(verb.stderr).toMatch(/Did you mean status/i);
   }, 120_000);
 
+  it('one consumer per messaging token: a second sandbox is refused, doctor flags a shared one, the token never reaches disk', async () => {
+    const token = 'tg-shared-canary-0123456789abcdef';
+    const a = await w.cli([A, 'channels', 'add', 'telegram'], {
+      env: { TELEGRAM_BOT_TOKEN: token },
+    });
+    expect(a.code, a.stderr).toBe(0);
+    const fpA = registry().sandboxes[A].channelTokens.telegram;
+    expect(fpA).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    const before = w.sim.invocations().length;
+    const b = await w.cli([B, 'channels', 'add', 'telegram'], {
+      env: { TELEGRAM_BOT_TOKEN: token },
+    });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain(`already used by sandbox ${A} (telegram)`);
+    expect(b.stderr).toContain(`nemoclaw ${A} channels remove telegram`);
+    // Refused before anything changed: no provider call, no registry change.
+    expect(w.sim.invocations().slice(before)).toEqual([]);
+    expect(registry().sandboxes[B].channels).toEqual([]);
+    // The same token for another channel kind is the same consumer too.
+    const d = await w.cli([B, 'channels', 'add', 'discord'], {
+      env: { DISCORD_BOT_TOKEN: token },
+    });
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain(`already used by sandbox ${A} (telegram)`);
+
+    // A registry edited by hand (or written before this check) is what doctor catches.
+    const reg = registry();
+    reg.sandboxes[B].channels = ['telegram'];
+    reg.sandboxes[B].channelTokens = { telegram: fpA };
+    writeFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify(reg, null, 2));
+    const doc = json((await w.cli(['doctor', '--json'])).stdout);
+    const shared = doc.checks.find((c: { id: string }) => c.id === 'channels.shared.telegram');
+    expect(shared).toMatchObject({ status: 'fail' });
+    expect(shared.detail).toContain(`${A} and ${B}`);
+    delete reg.sandboxes[B].channelTokens;
+    reg.sandboxes[B].channels = [];
+    writeFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify(reg, null, 2));
+    const clean = json((await w.cli(['doctor', '--json'])).stdout);
+    expect(clean.checks.map((c: { id: string }) => c.id)).not.toContain('channels.shared.telegram');
+
+    // Nothing under NEMOCLAW_HOME holds the token; the fingerprint key is private.
+    const { spawnSync } = await import('node:child_process');
+    const grep = spawnSync('grep', ['-rl', token, w.env.NEMOCLAW_HOME!], { encoding: 'utf8' });
+    expect(grep.stdout).toBe('');
+    expect(grep.status).toBe(1);
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(w.env.NEMOCLAW_HOME!, 'token-fingerprint.key')).mode & 0o777).toBe(0o600);
+
+    // Removing the channel frees the token for another sandbox.
+    expect((await w.cli([A, 'channels', 'remove', 'telegram'])).code).toBe(0);
+    expect(registry().sandboxes[A].channelTokens?.telegram).toBeUndefined();
+  });
+
   it('destroy asks (exit 2 without a terminal), plans, keeps a shared image and the gateway', async () => {
     const refuse = await w.cli([B, 'destroy'], { env: { NEMOCLAW_NON_INTERACTIVE: '' } });
     expect(refuse.code).toBe(2);

@@ -178,7 +178,9 @@ describe.skipIf(skip)('preflight against the real engine', () => {
       'docker.version',
       'docker.cgroup',
       'host.memory',
+      'host.swap',
       'host.disk',
+      'host.landlock',
       'port.gateway',
       'port.dashboard',
       'openshell.version',
@@ -187,6 +189,8 @@ describe.skipIf(skip)('preflight against the real engine', () => {
     for (const r of rs) expect(r.status, `${r.id}: ${r.detail}`).not.toBe('fail');
     expect(byId(rs, 'docker.engine').detail).toMatch(/answers at unix:\/\//);
     expect(byId(rs, 'host.memory').detail).toMatch(/MiB RAM \+ \d+ MiB swap/);
+    // The Engine's own kernel release is what the Landlock check reads.
+    expect(byId(rs, 'host.landlock').detail).toMatch(/Linux \d+\.\d+/);
     expect(() => assertPreflight(rs)).not.toThrow();
   });
 
@@ -256,6 +260,10 @@ describe.skipIf(skip)('preflight against the real engine', () => {
     expect(m.status).toBe('fail');
     expect(m.detail).toMatch(/^2048 MiB RAM \+ 0 MiB swap \(this host\): far below the 8192 MiB/);
     expect(m.fix).toMatch(/exit code 137 was killed by the kernel OOM killer/);
+    // Under 16 GiB with no swap: a warning before the build, with the swap fix; never blocking.
+    const s = byId(rs, 'host.swap');
+    expect(s.status).toBe('warn');
+    expect(s.fix).toMatch(/swapon \/swapfile/);
     const err = (() => {
       try {
         assertPreflight(rs);

@@ -27,6 +27,8 @@ export interface EngineFacts {
   serverVersion: string;
   apiVersion: string;
   cgroupVersion?: string;
+  /** The kernel of the machine that runs the containers (a Docker VM's, not this host's, there). */
+  kernelVersion?: string;
   memTotalBytes?: number;
   ncpu?: number;
   dockerRootDir?: string;
@@ -148,6 +150,7 @@ export async function engineFacts(e: DockerEngine): Promise<EngineFacts> {
     serverVersion: String(version.Version ?? i.ServerVersion ?? ''),
     apiVersion: String(version.ApiVersion ?? ''),
     cgroupVersion: i.CgroupVersion === undefined ? undefined : String(i.CgroupVersion),
+    kernelVersion: typeof i.KernelVersion === 'string' ? i.KernelVersion : undefined,
     memTotalBytes: typeof i.MemTotal === 'number' ? i.MemTotal : undefined,
     ncpu: typeof i.NCPU === 'number' ? i.NCPU : undefined,
     dockerRootDir: typeof i.DockerRootDir === 'string' ? i.DockerRootDir : undefined,

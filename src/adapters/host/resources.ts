@@ -25,3 +25,14 @@ export async function hostCgroupVersion(): Promise<'1' | '2' | undefined> {
   const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
   return /\scgroup\s/.test(mounts) ? '1' : undefined;
 }
+
+/** The active Linux security modules of this host (`landlock` among them when it is enabled). */
+export async function hostLsmList(): Promise<string | undefined> {
+  return readFile('/sys/kernel/security/lsm', 'utf8').catch(() => undefined);
+}
+
+/** This host's kernel release, for when no Engine answers. */
+export async function hostKernelRelease(procRoot = '/proc'): Promise<string | undefined> {
+  const t = await readFile(`${procRoot}/sys/kernel/osrelease`, 'utf8').catch(() => undefined);
+  return t?.trim() || undefined;
+}

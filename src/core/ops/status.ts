@@ -3,6 +3,7 @@
  * and the parts decide the exit code. Rule: what could not be observed is `unreachable`, never `ok`
  * (user-pain-points 22: "Inference: healthy" while the gateway was down).
  */
+import { isOomExit, oomExplanation } from '../posture.ts';
 import { JournalSchema, pendingStep, REBUILD_STEPS } from '../rebuild/journal.ts';
 
 export type PartState = 'ok' | 'warn' | 'fail' | 'unreachable';
@@ -108,13 +109,15 @@ export function containerPart(
     oomKilled: c.oomKilled,
   };
   if (!c.running) {
-    const oom = c.oomKilled || c.exitCode === 137 ? ' (killed: out of memory or SIGKILL, 137)' : '';
+    const oom = isOomExit(c.exitCode, c.oomKilled);
     return {
       ...base,
       state: phase === 'Stopped' ? 'warn' : 'fail',
-      summary: `container ${c.status}, exit code ${c.exitCode}${oom}${phase === 'Ready' ? ' although OpenShell still reports Ready' : ''}`,
+      summary: `container ${c.status}, exit code ${c.exitCode}${oom ? ' (killed: out of memory)' : ''}${phase === 'Ready' ? ' although OpenShell still reports Ready' : ''}`,
       exitCode: c.exitCode,
-      hint: `Bring it back with: nemoclaw ${sandbox} recover`,
+      hint: oom
+        ? `${oomExplanation('The sandbox', c.oomKilled)} Then bring it back with: nemoclaw ${sandbox} recover`
+        : `Bring it back with: nemoclaw ${sandbox} recover`,
     };
   }
   const started = c.startedAt ? Date.parse(c.startedAt) : NaN;

@@ -39,6 +39,10 @@ export const SandboxEntrySchema = z.strictObject({
   gatewayName: z.string(),
   gatewayUrl: z.optional(z.string()),
   channels: z._default(z.array(z.string()), []),
+  /** channel → keyed fingerprint of its token (core/ops/token-fingerprint.ts); never the token. */
+  channelTokens: z.optional(
+    z.record(z.string(), z.string().check(z.regex(/^hmac-sha256:[0-9a-f]{64}$/))),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
