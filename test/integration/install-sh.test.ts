@@ -14,6 +14,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -30,7 +31,13 @@ const VERSION = /max_version: *([0-9.]+)/.exec(
 )![1]!;
 const ARCH = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
 const PLATFORM = `${process.platform === 'darwin' ? 'darwin' : 'linux'}-${ARCH}`;
-const ASSET = `openshell-${PLATFORM}.tar.gz`;
+// OpenShell's release workflow (.github/workflows/release-tag.yml at v0.0.111) names the CLI asset
+// after the Rust target and packs the one binary at the archive's root.
+const ASSET =
+  process.platform === 'darwin'
+    ? 'openshell-aarch64-apple-darwin.tar.gz'
+    : `openshell-${ARCH}-unknown-linux-musl.tar.gz`;
+const SUMS = 'openshell-checksums-sha256.txt';
 
 function sh(
   args: string[],
@@ -75,11 +82,17 @@ describe('install.sh', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nc-install-'));
     release = await tgz(dir, {
-      'openshell-dist/openshell': { text: `#!/bin/sh\necho "openshell ${VERSION}"\n`, mode: 0o755 },
+      openshell: { text: `#!/bin/sh\necho "openshell ${VERSION}"\n`, mode: 0o755 },
     });
     routes.set(`/v${VERSION}/${ASSET}`, release);
     server = createServer((req, res) => {
       hits.push(req.url!);
+      if (req.url!.endsWith('/truncated/' + ASSET)) {
+        // Announces the whole file, sends half, and hangs up: what a dropped connection looks like.
+        res.writeHead(200, { 'content-length': release.length });
+        res.write(release.subarray(0, release.length >> 1));
+        return void setImmediate(() => res.socket?.destroy());
+      }
       const body = routes.get(req.url!);
       if (!body) return void res.writeHead(404).end('not found');
       res.writeHead(200, { 'content-length': body.length }).end(body);
@@ -112,6 +125,7 @@ describe('install.sh', () => {
       NEMOCLAW_INSTALL_PREFIX: prefix,
       NEMOCLAW_HOME: join(home, '.nemoclaw'),
       NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/v${VERSION}`,
+      NEMOCLAW_GH: 'nemoclaw-test-no-such-gh',
       ...env,
     });
     return { ...r, prefix, home };
@@ -150,23 +164,116 @@ describe('install.sh', () => {
     expect(existsSync(join(r.home, '.nemoclaw/install-receipt'))).toBe(false);
   });
 
-  it('refuses when no checksum is pinned for this version and platform, unless one is given', async () => {
+  it('without a pinned digest it trusts the release checksums file, says so, and installs', async () => {
     const p = pkg('# nothing pinned\n');
+    routes.set(
+      `/v${VERSION}/${SUMS}`,
+      Buffer.from(`${'1'.repeat(64)}  other.tar.gz\n${sha256(release)}  ${ASSET}\n`),
+    );
+    const before = hits.length;
     const r = await run(`install_openshell '${p}'`);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`no pinned checksum for OpenShell ${VERSION} (${PLATFORM})`);
-    const given = await run(`install_openshell '${p}'`, {
-      NEMOCLAW_OPENSHELL_SHA256: sha256(release),
+    expect(r.stderr).toContain(`OpenShell: openshell ${VERSION}`);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`Notice: this nemoclaw pins no digest for OpenShell ${VERSION}`);
+    expect(r.stderr).toContain(`Checksum: SHA-256 ${sha256(release)} matches.`);
+    expect(r.stderr).toContain('Attestation: gh is not installed; skipped');
+    expect(hits.slice(before)).toEqual([`/v${VERSION}/${SUMS}`, `/v${VERSION}/${ASSET}`]);
+  });
+
+  it('refuses a tampered asset that the release checksums file does not match', async () => {
+    const p = pkg('');
+    const tampered = await tgz(dir, {
+      openshell: { text: '#!/bin/sh\necho "openshell 6.6.6"\n', mode: 0o755 },
     });
-    expect(given.stderr).toContain(`OpenShell: openshell ${VERSION}`);
-    expect(given.status).toBe(0);
+    routes.set(`/tampered/${SUMS}`, Buffer.from(`${sha256(release)}  ${ASSET}\n`));
+    routes.set(`/tampered/${ASSET}`, tampered);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/tampered`,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`checksum mismatch for ${base}/tampered/${ASSET}`);
+    expect(r.stderr).toContain('Nothing was installed');
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+    expect(existsSync(join(r.home, '.nemoclaw/install-receipt'))).toBe(false);
+  });
+
+  it('refuses when the release checksums file has no line for the asset', async () => {
+    const p = pkg('');
+    routes.set(`/nosum/${SUMS}`, Buffer.from(`${sha256(release)}  something-else.tar.gz\n`));
+    routes.set(`/nosum/${ASSET}`, release);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/nosum`,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${SUMS} of OpenShell ${VERSION} has no line for ${ASSET}`);
+    expect(r.stderr).toContain('Refusing to install an unverified binary');
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+  });
+
+  it('a truncated download fails and installs nothing', async () => {
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} ${ASSET}\n`);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/truncated`,
+    });
+    expect(r.status).toBe(1);
+    // curl notices the short body; a client that did not would still fail the checksum.
+    expect(r.stderr).toMatch(
+      new RegExp(`could not download ${base}/truncated/${ASSET}|checksum mismatch`),
+    );
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+  });
+
+  it('refuses an archive that holds more than the one binary, even with a matching digest', async () => {
+    const extra = await tgz(dir, {
+      openshell: { text: `#!/bin/sh\necho "openshell ${VERSION}"\n`, mode: 0o755 },
+      'lib/evil.so': { text: 'x' },
+    });
+    routes.set(`/extra/${ASSET}`, extra);
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(extra)} ${ASSET}\n`);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/extra`,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/holds \d+ entries, not just the openshell binary/);
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+  });
+
+  it('runs gh attestation verify when gh is there, and refuses what it rejects', async () => {
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} ${ASSET}\n`);
+    const bin = mkdtempSync(join(dir, 'gh-'));
+    const calls = join(bin, 'calls');
+    // A gh that records its arguments; its verdict comes from the environment of the test.
+    writeFileSync(
+      join(bin, 'gh'),
+      `#!/bin/sh\necho "$*" >> '${calls}'\n[ "$1" = auth ] && exit 0\n[ "$GH_VERDICT" = ok ] && exit 0\necho "verification failed: no matching attestation" >&2\nexit 1\n`,
+    );
+    chmodSync(join(bin, 'gh'), 0o755);
+    const ok = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_GH: join(bin, 'gh'),
+      GH_VERDICT: 'ok',
+    });
+    expect(ok.stderr).toContain('Attestation: verified');
+    expect(ok.status).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toMatch(
+      new RegExp(`attestation verify \\S+/${ASSET} --repo NVIDIA/OpenShell`),
+    );
+    const bad = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_GH: join(bin, 'gh'),
+      GH_VERDICT: 'no',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('verification failed: no matching attestation');
+    expect(bad.stderr).toContain(`gh attestation verify refused ${ASSET}`);
+    expect(existsSync(join(bad.prefix, 'bin/openshell'))).toBe(false);
   });
 
   it('a missing asset fails with the URL it tried', async () => {
-    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} not-there.tar.gz\n`);
-    const r = await run(`install_openshell '${p}'`);
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} ${ASSET}\n`);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/empty`,
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`could not download ${base}/v${VERSION}/not-there.tar.gz`);
+    expect(r.stderr).toContain(`could not download ${base}/empty/${ASSET}`);
     expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
   });
 
@@ -223,6 +330,123 @@ describe('install.sh', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain(`checksum mismatch for ${pkgName}@22.12.0`);
     expect(existsSync(join(bad.prefix, 'bin/node'))).toBe(false);
+  });
+
+  describe('the Docker Engine step', () => {
+    /**
+     * A PATH holding only the tools install.sh's Docker step uses, plus stand-ins for docker,
+     * apt-get and the service managers that record what they were asked: the real ones would change
+     * this host (and apt needs a network), so only the decision and the order of commands are
+     * exercised here; the real commands are the distribution's own.
+     */
+    function toolbox(o: { docker?: 'answers' | 'silent'; aptGet?: boolean }) {
+      const bin = mkdtempSync(join(dir, 'tools-'));
+      const log = join(bin, 'calls');
+      for (const t of ['sh', 'sed', 'tr', 'cut', 'id', 'cat', 'sleep', 'mkdir', 'grep', 'chmod']) {
+        const real = spawnSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).stdout.trim();
+        symlinkSync(real, join(bin, t));
+      }
+      const stub = (name: string, body: string) => {
+        writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} $*" >> '${log}'\n${body}\n`);
+        chmodSync(join(bin, name), 0o755);
+      };
+      if (o.docker === 'answers') stub('docker', 'exit 0');
+      if (o.docker === 'silent') stub('docker', 'exit 1');
+      // Installing the package brings the docker CLI, and the engine answers once it is installed.
+      if (o.aptGet)
+        stub(
+          'apt-get',
+          `[ "$1" = install ] && printf '#!/bin/sh\\necho "docker $*" >> ${log}\\n' > '${bin}/docker' && chmod 755 '${bin}/docker'; exit 0`,
+        );
+      stub('env', 'shift; exec "$@"');
+      stub('systemctl', 'exit 0');
+      stub('service', 'exit 0');
+      return { bin, log };
+    }
+    const osRelease = (text: string) => {
+      const f = join(mkdtempSync(join(dir, 'os-')), 'os-release');
+      writeFileSync(f, text);
+      return f;
+    };
+    const UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n';
+    const MINT = 'ID=linuxmint\nID_LIKE="ubuntu debian"\n';
+    const FEDORA = 'ID=fedora\n';
+
+    async function plan(tools: { bin: string }, os: string, platform = 'linux') {
+      const r = await sh(['-c', `. '${INSTALL}'; OS=${platform}; docker_plan "$(docker_state)"`], {
+        PATH: tools.bin,
+        NEMOCLAW_INSTALL_LIB: '1',
+        NEMOCLAW_OS_RELEASE: osRelease(os),
+      });
+      expect(r.stderr).toBe('');
+      return r.stdout.trim();
+    }
+
+    it('decides from what answers, the distribution and apt-get', async () => {
+      expect(await plan(toolbox({ docker: 'answers' }), UBUNTU)).toBe('ok');
+      expect(await plan(toolbox({ docker: 'silent', aptGet: true }), UBUNTU)).toBe('start');
+      expect(await plan(toolbox({ aptGet: true }), UBUNTU)).toBe('apt-install');
+      expect(await plan(toolbox({ aptGet: true }), MINT)).toBe('apt-install');
+      expect(await plan(toolbox({ aptGet: true }), FEDORA)).toBe('manual');
+      expect(await plan(toolbox({}), UBUNTU)).toBe('manual');
+      expect(await plan(toolbox({ aptGet: true }), UBUNTU, 'darwin')).toBe('manual');
+    });
+
+    async function ensure(tools: { bin: string }, extra = '') {
+      return sh(['-c', `. '${INSTALL}'; OS=linux; ${extra} ensure_docker; echo "rc=$?"`], {
+        PATH: tools.bin,
+        NEMOCLAW_INSTALL_LIB: '1',
+        NEMOCLAW_OS_RELEASE: osRelease(UBUNTU),
+      });
+    }
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+
+    it('without --yes and without a terminal it shows the commands and changes nothing', async () => {
+      const t = toolbox({ aptGet: true });
+      const r = await ensure(t);
+      expect(r.stdout).toBe('rc=0\n');
+      expect(r.stderr).toContain(`    ${sudo}apt-get update\n`);
+      expect(r.stderr).toContain(
+        `    ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io\n`,
+      );
+      expect(r.stderr).toContain('Not changing the system without consent: re-run with --yes');
+      expect(existsSync(t.log)).toBe(false);
+    });
+
+    it('with --yes it installs docker.io, starts and enables it, and waits until it answers', async () => {
+      const t = toolbox({ aptGet: true });
+      const r = await ensure(t, 'YES=1;');
+      expect(r.stderr).not.toContain('Error');
+      expect(r.stdout).toBe('rc=0\n');
+      const calls = readFileSync(t.log, 'utf8').split('\n').filter(Boolean);
+      const ran = calls.filter((c) => !c.startsWith('docker '));
+      expect(ran.slice(0, 3)).toEqual([
+        'apt-get update',
+        'env DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io',
+        'apt-get install -y docker.io',
+      ]);
+      expect(ran[3]).toMatch(/^(systemctl enable --now docker|service docker start)$/);
+      expect(calls.at(-1)).toMatch(/^docker (info|version)/);
+      expect(r.stderr).toMatch(/Docker: /);
+    });
+
+    it('--skip-docker only says how', async () => {
+      const t = toolbox({ docker: 'silent', aptGet: true });
+      const r = await ensure(t, 'SKIP_DOCKER=1;');
+      expect(r.stderr).toContain('not touching it (--skip-docker)');
+      expect(readFileSync(t.log, 'utf8')).not.toMatch(/systemctl|service|apt-get/);
+    });
+
+    it('a failing apt-get stops the installer with the command that failed', async () => {
+      const t = toolbox({ aptGet: true });
+      writeFileSync(
+        join(t.bin, 'apt-get'),
+        '#!/bin/sh\necho "E: Unable to locate package" >&2\nexit 100\n',
+      );
+      const r = await ensure(t, 'YES=1;');
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`Error: "${sudo}apt-get update" failed`);
+    });
   });
 
   it('--help prints usage and exits 0; an unknown option exits 2', () => {
