@@ -100,10 +100,21 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     await term.waitFor('*****');
     expect(await term.capture()).not.toContain(key);
     await term.sendKeys('Enter');
-    // Model: the provider's default is offered; type ours.
-    await term.waitFor('Model');
-    expect(await term.capture()).toContain('nvidia/nemotron-3-super-120b-a12b');
-    await term.type('test-model');
+    // Model: the endpoint lists its models, so the prompt is a list to search; the provider's
+    // (the blueprint profile's) default comes first. Typing filters it; Enter takes the match.
+    await term.waitFor('Model (type to search)');
+    const list = await term.capture();
+    expect(list).toContain(
+      'nvidia/nemotron-3-super-120b-a12b  (default, not listed by the endpoint)',
+    );
+    expect(list).toContain('test-model');
+    expect(list).toContain('other-model');
+    await term.sendKeys('oth', { literal: true });
+    await term.waitFor(/oth[\s\S]*other-model/);
+    expect((await term.capture()).split('Model (type to search)').at(-1)).not.toContain(
+      'test-model',
+    );
+    await term.sendKeys('Enter');
     // Sandbox name: the default is offered.
     await term.waitFor('Sandbox name');
     expect(await term.capture()).toContain('my-assistant');
@@ -125,6 +136,7 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     // On a terminal each step's spinner line ends as one "✓ [n/8] Title — what it did" line.
     for (let i = 1; i <= 8; i++) expect(screen).toMatch(new RegExp(`✓ \\[${i}/8\\] .+ — `));
     expect(screen).toContain('Sandbox      tty-happy (Hermes)');
+    expect(screen).toMatch(/Model +other-model via NVIDIA/);
     expect(screen).not.toContain(key);
     const entry = registry(w).sandboxes['tty-happy'];
     expect(entry).toMatchObject({ agent: 'hermes', policyTier: 'open' });
@@ -154,6 +166,10 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     await term.waitFor('Sandbox name');
     await term.type('My_Box');
     await term.waitFor('Try: my-box');
+    await term.sendKeys('C-u');
+    // OpenShell refuses names over 19 characters: refused here, before anything is built.
+    await term.type('a-name-of-twenty-four-ch');
+    await term.waitFor('it is 24 characters long (at most 19)');
     await term.sendKeys('C-u');
     await term.type('tty-fix');
     // The key fails its real check at the provider step; re-enter it.

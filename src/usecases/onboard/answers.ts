@@ -79,6 +79,12 @@ export async function decideIntent(
     defaultAgent: ctx.defaultAgent,
     info: (t) => ctx.ui.info(t),
     onKey,
+    listModels: async (base, apiKey) => {
+      const { listModels } = await import('../../adapters/http/probe.ts');
+      const { hostView } = await import('./provider.ts');
+      const r = await listModels(hostView(base), { apiKey, fetchImpl: deps.fetchImpl });
+      return 'ids' in r ? r.ids : [];
+    },
   });
 }
 

@@ -83,6 +83,7 @@ function pausing(p: Prompter, progress: Progress): Prompter {
     password: (...a) => (progress.pause(), p.password(...a)),
     confirm: (...a) => (progress.pause(), p.confirm(...a)),
     checkbox: (...a) => (progress.pause(), p.checkbox(...a)),
+    ...(p.search ? { search: (...a) => (progress.pause(), p.search!(...a)) } : {}),
   };
 }
 

@@ -2,7 +2,8 @@
  * The interactive wizard: asks only what flags and environment did not answer, validates as you
  * type, and fills a secret-free intent. Nothing runs until the answers are complete.
  */
-import type { Prompter } from '../../adapters/terminal/prompt.ts';
+import { searchOrInput, type Prompter } from '../../adapters/terminal/prompt.ts';
+import { modelChoices } from '../../core/onboard/model-choices.ts';
 import { UserError } from '../../core/errors.ts';
 import {
   DEFAULT_SANDBOX_NAME,
@@ -30,7 +31,12 @@ export interface WizardContext {
   info(text: string): void;
   /** Receives the API key typed at the prompt: it stays in memory, never in the intent. */
   onKey?(key: string): void;
+  /** The model ids an OpenAI-style endpoint lists (`GET <base>/models`); [] when it lists none. */
+  listModels?(baseUrl: string, apiKey: string | undefined): Promise<string[]>;
 }
+
+const validateModel = (v: string): string | true =>
+  MODEL_RE.test(v.trim()) ? true : 'Letters, digits and . _ : / - only.';
 
 export function validateKey(v: string): string | true {
   return v.trim().length >= 8 ? true : 'That is too short to be an API key.';
@@ -98,19 +104,34 @@ export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<
   }
 
   // Asked with the other answers so that nothing runs before they are complete; hidden as typed.
-  if (spec.userEnv && !env[spec.userEnv]?.trim() && w.onKey) {
-    const key = await p.password(`${spec.label} API key (${spec.userEnv})`, {
-      validate: validateKey,
-    });
-    w.onKey(key.trim().replace(/\r/g, ''));
+  let key = spec.userEnv ? env[spec.userEnv]?.trim() || undefined : undefined;
+  if (spec.userEnv && !key && w.onKey) {
+    key = (await p.password(`${spec.label} API key (${spec.userEnv})`, { validate: validateKey }))
+      .trim()
+      .replace(/\r/g, '');
+    w.onKey(key);
   }
 
   let model = pick(flags.model, 'NEMOCLAW_MODEL') ?? '';
   if (!model && !spec.local) {
-    model = await p.input('Model', {
-      default: spec.defaultModel,
-      validate: (v) => (MODEL_RE.test(v.trim()) ? true : 'Letters, digits and . _ : / - only.'),
-    });
+    // An endpoint that lists its models gets a list to search, still taking any typed name.
+    const base = endpointUrl?.trim() || spec.baseUrl;
+    const served =
+      base && spec.api === 'openai' && w.listModels
+        ? await w.listModels(base, key).catch(() => [])
+        : [];
+    model =
+      served.length > 0
+        ? await searchOrInput(p, 'Model (type to search)', {
+            source: (t) =>
+              modelChoices(served, t, {
+                default: spec.defaultModel,
+                valid: (v) => validateModel(v) === true,
+              }),
+            default: spec.defaultModel,
+            validate: validateModel,
+          })
+        : await p.input('Model', { default: spec.defaultModel, validate: validateModel });
   }
 
   const nameGiven = pick(flags.name, 'NEMOCLAW_SANDBOX_NAME');
