@@ -162,6 +162,18 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     await term.sendKeys('Enter');
     await term.waitFor('API key (NVIDIA_API_KEY)');
     await term.type('nvapi-wrong-key-123');
+    // The key is checked right after it is typed: rejected, the retry menu comes before any other
+    // question. Re-enter it (wrong again), then go on anyway to see the provider step's own menu.
+    await term.waitFor('What would you like to do?', 30_000);
+    const early = await term.capture();
+    expect(early).toMatch(/NVIDIA_API_KEY|rejected|401/);
+    expect(early).toContain('Re-enter the API key');
+    expect(early).not.toContain('Sandbox name');
+    await term.sendKeys('Enter');
+    await term.waitFor(/API key \(NVIDIA_API_KEY\)[\s\S]*API key \(NVIDIA_API_KEY\)/);
+    await term.type('nvapi-still-wrong-456');
+    await term.waitFor(/What would you like to do\?[\s\S]*What would you like to do\?/, 30_000);
+    await term.sendKeys(['Down', 'Down', 'Enter']); // Continue anyway
     // An invalid name is refused with a suggestion, and the prompt stays.
     await term.waitFor('Sandbox name');
     await term.type('My_Box');
@@ -173,7 +185,7 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     await term.sendKeys('C-u');
     await term.type('tty-fix');
     // The key fails its real check at the provider step; re-enter it.
-    await term.waitFor('What would you like to do?', 60_000);
+    await term.waitFor(/(What would you like to do\?[\s\S]*){3}/, 60_000);
     const menu = await term.capture();
     expect(menu).toContain('Re-enter the API key');
     expect(menu).toContain('Choose another provider');
@@ -181,12 +193,13 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     expect(menu).toContain('Quit');
     expect(menu).toMatch(/NVIDIA_API_KEY|rejected|401/);
     await term.sendKeys('Enter'); // re-enter the key is the default after a 401
-    await term.waitFor(/API key \(NVIDIA_API_KEY\)[\s\S]*API key \(NVIDIA_API_KEY\)/);
+    await term.waitFor(/(API key \(NVIDIA_API_KEY\)[\s\S]*){3}/);
     await term.type(GOOD_KEY);
     expect(await term.exitCode(90_000)).toBe(0);
     const screen = await term.capture();
     expect(screen).toContain('Sandbox      tty-fix (OpenClaw)');
     expect(screen).not.toContain('nvapi-wrong-key-123');
+    expect(screen).not.toContain('nvapi-still-wrong-456');
     expect(registry(w).sandboxes['tty-fix']).toMatchObject({ policyTier: 'restricted' });
   }, 150_000);
 

@@ -33,6 +33,16 @@ export interface WizardContext {
   onKey?(key: string): void;
   /** The model ids an OpenAI-style endpoint lists (`GET <base>/models`); [] when it lists none. */
   listModels?(baseUrl: string, apiKey: string | undefined): Promise<string[]>;
+  /**
+   * One real request with the key just typed: why the provider rejected the key, or undefined when
+   * it did not (any other failure is left to the provider step, which explains it).
+   */
+  checkKey?(c: {
+    provider: ProviderKey;
+    endpointUrl: string | undefined;
+    model: string;
+    key: string;
+  }): Promise<{ reason: string; fix?: string } | undefined>;
 }
 
 const validateModel = (v: string): string | true =>
@@ -51,6 +61,55 @@ export function validateName(v: string): string | true {
   if (!problem) return true;
   const s = suggestSandboxName(v);
   return `Invalid name: ${problem}.${s ? ` Try: ${s}` : ''}`;
+}
+
+/**
+ * The key prompt, and right after it one real request with it: a rejected key gets the retry menu
+ * of the provider step (re-enter it, retry, go on anyway, quit) before any other question.
+ */
+async function askKey(
+  p: Prompter,
+  w: WizardContext,
+  spec: NonNullable<ReturnType<typeof findProvider>>,
+  endpointUrl: string | undefined,
+  modelGiven: string | undefined,
+): Promise<string> {
+  const message = `${spec.label} API key (${spec.userEnv})`;
+  const ask = async () => {
+    const k = (await p.password(message, { validate: validateKey })).trim().replace(/\r/g, '');
+    w.onKey?.(k); // registered as a secret before it goes anywhere
+    return k;
+  };
+  let key = await ask();
+  for (;;) {
+    const model = modelGiven?.trim() || spec.defaultModel;
+    const rejected =
+      w.checkKey && model
+        ? await w
+            .checkKey({ provider: spec.key, endpointUrl: endpointUrl?.trim(), model, key })
+            .catch(() => undefined)
+        : undefined;
+    if (!rejected) return key;
+    w.info(`✗ ${rejected.reason}`);
+    if (rejected.fix) w.info(`  ${rejected.fix}`);
+    const move = await p.select(
+      'What would you like to do?',
+      [
+        { value: 'key', name: 'Re-enter the API key' },
+        { value: 'retry', name: 'Retry' },
+        { value: 'continue', name: 'Continue anyway (the provider step checks it again)' },
+        { value: 'quit', name: 'Quit' },
+      ],
+      'key',
+    );
+    if (move === 'continue') return key;
+    if (move === 'quit')
+      throw new UserError('Onboarding stopped: the API key was rejected.', {
+        kind: 'canceled',
+        hint: `Run nemoclaw onboard again with a valid key (or set ${spec.userEnv}).`,
+      });
+    if (move === 'key') key = await ask();
+  }
 }
 
 export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<OnboardIntent> {
@@ -106,9 +165,7 @@ export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<
   // Asked with the other answers so that nothing runs before they are complete; hidden as typed.
   let key = spec.userEnv ? env[spec.userEnv]?.trim() || undefined : undefined;
   if (spec.userEnv && !key && w.onKey) {
-    key = (await p.password(`${spec.label} API key (${spec.userEnv})`, { validate: validateKey }))
-      .trim()
-      .replace(/\r/g, '');
+    key = await askKey(p, w, spec, endpointUrl, pick(flags.model, 'NEMOCLAW_MODEL'));
     w.onKey(key);
   }
 
