@@ -80,6 +80,9 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     );
     const logFile = /this run: (\S+\.jsonl)/.exec(r.stdout)?.[1];
     expect(logFile && existsSync(logFile), r.stdout).toBe(true);
+    // The image build's log is in that file, not on the terminal.
+    expect(r.stderr).not.toMatch(/Step \d+\/\d+ :/);
+    expect(readFileSync(logFile!, 'utf8')).toMatch(/"line":"Step 1\/\d+ : FROM /);
     expect(r.stdout).not.toMatch(/#token=|auth\.token":/);
     // The sandbox is a real container, running.
     const cs = await docker().listContainers({
