@@ -15,11 +15,16 @@ NODE_MIN_MINOR=12
 NODE_PIN="${NEMOCLAW_NODE_VERSION:-22.12.0}"
 NPM_PIN="${NEMOCLAW_NPM_VERSION:-10.9.0}"
 REGISTRY="${NEMOCLAW_NPM_REGISTRY:-https://registry.npmjs.org}"
-PREFIX="${NEMOCLAW_INSTALL_PREFIX:-${HOME:-/root}/.local}"
+# root installs where every shell already looks (/usr/local/bin); a user into ~/.local.
+if [ "$(id -u)" = 0 ]; then DEFAULT_PREFIX=/usr/local; else DEFAULT_PREFIX="${HOME:-/root}/.local"; fi
+PREFIX="${NEMOCLAW_INSTALL_PREFIX:-$DEFAULT_PREFIX}"
 NC_HOME="${NEMOCLAW_HOME:-${HOME:-/root}/.nemoclaw}"
 NON_INTERACTIVE="${NEMOCLAW_NON_INTERACTIVE:-}"
 PACKAGE=""
 SKIP_OPENSHELL=""
+SKIP_DOCKER=""
+MODIFY_PATH=1
+YES="${NEMOCLAW_YES:-}"
 NPM=""
 
 say() { printf '%s\n' "$*" >&2; }
@@ -43,6 +48,9 @@ Options:
                        (default: this checkout when run from one, else nemoclaw@latest)
   --prefix DIR         where bin/ and lib/ go (default: \$HOME/.local; NEMOCLAW_INSTALL_PREFIX)
   --skip-openshell     do not install the OpenShell CLI (you installed it another way)
+  --skip-docker        never install or start the Docker Engine (only say how)
+  -y, --yes            install and start the Docker Engine without asking when none answers
+  --no-modify-path     do not add <prefix>/bin to your shell's profile
   --non-interactive    never ask (also NEMOCLAW_NON_INTERACTIVE=1, or no terminal)
   -h, --help           show this help
 
@@ -68,19 +76,133 @@ detect_platform() {
 	esac
 }
 
-# Docker is needed to onboard, not to install: a missing or stopped engine is a warning with the fix.
-check_docker() {
-	if ! command -v docker >/dev/null 2>&1; then
-		warn "Docker was not found. nemoclaw needs a Docker Engine to run sandboxes: https://docs.docker.com/engine/install/"
-	elif ! docker info >/dev/null 2>&1; then
-		warn "Docker is installed but does not answer. Start it (sudo systemctl start docker, or open Docker Desktop / colima start), and make sure you may use it (sudo usermod -aG docker \$USER, then log in again)."
+# --- Docker Engine ----------------------------------------------------------------------------
+
+# docker_state: ok (answers), stopped (installed, does not answer) or missing.
+docker_state() {
+	command -v docker >/dev/null 2>&1 || {
+		echo missing
+		return
+	}
+	if docker info >/dev/null 2>&1; then echo ok; else echo stopped; fi
+}
+
+# os_family: "debian" on Debian, Ubuntu and their derivatives (ID / ID_LIKE of os-release), else the ID.
+os_family() {
+	f="${NEMOCLAW_OS_RELEASE:-/etc/os-release}"
+	[ -r "$f" ] || return 0
+	ids=$(sed -n 's/^\(ID\|ID_LIKE\)=//p' "$f" | tr -d '"' | tr '\n' ' ')
+	case " $ids " in
+	*" debian "* | *" ubuntu "*) echo debian ;;
+	*) printf '%s\n' "$ids" | cut -d' ' -f1 ;;
+	esac
+}
+
+# docker_plan STATE → ok | start | apt-install | manual. Pure decision (tests call it alone): the
+# Engine comes from the distribution's packages (docker.io) only on Debian-family Linux with apt-get,
+# and only root or sudo can install or start it.
+docker_plan() {
+	[ "$1" = ok ] && {
+		echo ok
+		return
+	}
+	[ "${OS:-}" = linux ] || {
+		echo manual
+		return
+	}
+	if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
+		echo manual
+		return
+	fi
+	if [ "$1" = stopped ]; then
+		echo start
+	elif [ "$(os_family)" = debian ] && command -v apt-get >/dev/null 2>&1; then
+		echo apt-install
 	else
-		say "Docker: $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo answers)"
+		echo manual
 	fi
 }
 
+# docker_commands PLAN: the commands the plan runs, one a line (shown before consent, then run).
+docker_commands() {
+	sudo_=""
+	[ "$(id -u)" = 0 ] || sudo_="sudo "
+	if [ "$1" = apt-install ]; then
+		echo "${sudo_}apt-get update"
+		echo "${sudo_}env DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io"
+	fi
+	if [ -d /run/systemd/system ]; then
+		echo "${sudo_}systemctl enable --now docker"
+	else
+		echo "${sudo_}service docker start"
+	fi
+}
+
+# Docker is needed to onboard, not to install: without consent the script goes on with the fix shown.
+ensure_docker() {
+	state=$(docker_state)
+	plan=$(docker_plan "$state")
+	case "$plan" in
+	ok)
+		say "Docker: $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo answers)"
+		return
+		;;
+	manual)
+		if [ "$state" = missing ]; then
+			warn "Docker was not found. nemoclaw needs a Docker Engine to run sandboxes: https://docs.docker.com/engine/install/"
+		else
+			warn "Docker is installed but does not answer. Start it (sudo systemctl start docker, or open Docker Desktop / colima start), and make sure you may use it (sudo usermod -aG docker \$USER, then log in again)."
+		fi
+		return
+		;;
+	esac
+	what="install the Docker Engine from your distribution's packages (docker.io), then start and enable it"
+	[ "$plan" = start ] && what="start and enable the installed Docker Engine"
+	cmds=$(docker_commands "$plan")
+	if [ -n "$SKIP_DOCKER" ]; then
+		warn "Docker does not answer; not touching it (--skip-docker). To $what, run:"
+		printf '%s\n' "$cmds" | sed 's/^/    /' >&2
+		return
+	fi
+	say "nemoclaw needs a Docker Engine. This will $what:"
+	printf '%s\n' "$cmds" | sed 's/^/    /' >&2
+	if [ -z "$YES" ]; then
+		if interactive; then
+			ask 'Go ahead? [Y/n] '
+			case "$answer" in [nN]*)
+				warn "Docker left as it is; onboarding needs it (run the commands above, or install.sh --yes)."
+				return
+				;;
+			esac
+		else
+			warn "Not changing the system without consent: re-run with --yes, or run the commands above."
+			return
+		fi
+	fi
+	printf '%s\n' "$cmds" | while IFS= read -r c; do
+		say "+ $c"
+		# shellcheck disable=SC2086
+		$c >&2 || die "\"$c\" failed" "Fix what it printed and run install.sh again, or install Docker yourself: https://docs.docker.com/engine/install/"
+	done || exit 1
+	i=0
+	until docker info >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -le 30 ] || die "the Docker Engine does not answer after starting it" \
+			"See: sudo journalctl -u docker (or /var/log/docker.log). Not root? sudo usermod -aG docker \$USER, then log in again."
+		sleep 1
+	done
+	say "Docker: $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo answers)"
+}
+
+# A terminal to ask on: stdin, or the controlling terminal when the script is piped (curl … | sh).
 interactive() {
-	[ -z "$NON_INTERACTIVE" ] && [ -t 0 ] && [ -t 2 ]
+	[ -z "$NON_INTERACTIVE" ] && [ -t 2 ] && { [ -t 0 ] || { : </dev/tty; } 2>/dev/null; }
+}
+
+# ask PROMPT: sets $answer from the terminal ("n" when it cannot read one).
+ask() {
+	printf '%s' "$1" >&2
+	if [ -t 0 ]; then read -r answer || answer=n; else read -r answer </dev/tty || answer=n; fi
 }
 
 # --- downloads --------------------------------------------------------------------------------
@@ -180,8 +302,7 @@ ensure_node() {
 	fi
 	have=$(node --version 2>/dev/null || echo none)
 	if interactive; then
-		printf 'Node.js %s.%s or newer is needed (found: %s). Install it now? [Y/n] ' "$NODE_MIN_MAJOR" "$NODE_MIN_MINOR" "$have" >&2
-		read -r answer || answer=n
+		ask "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer is needed (found: $have). Install it now? [Y/n] "
 		case "$answer" in [nN]*) die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR}+ is required" "Install it (https://nodejs.org) and run install.sh again." ;; esac
 	fi
 	nvm_sh="${NVM_DIR:-${HOME:-/root}/.nvm}/nvm.sh"
@@ -270,6 +391,43 @@ checksum_line() {
 	awk -v v="$2" -v p="$3" '$1 == v && $2 == p { print $3, $4; exit }' "$1"
 }
 
+# The CLI asset of an OpenShell release for this platform, as OpenShell's release workflow names it
+# (.github/workflows/release-tag.yml at v0.0.111: openshell-<rust target>.tar.gz, Linux builds are
+# static musl binaries; there is no Intel macOS build).
+openshell_asset() {
+	case "$OS-$ARCH" in
+	linux-x86_64) echo openshell-x86_64-unknown-linux-musl.tar.gz ;;
+	linux-aarch64) echo openshell-aarch64-unknown-linux-musl.tar.gz ;;
+	darwin-aarch64) echo openshell-aarch64-apple-darwin.tar.gz ;;
+	*) return 1 ;;
+	esac
+}
+
+# release_digest CHECKSUMS ASSET: the digest the release's sha256sum-format file lists for ASSET.
+release_digest() {
+	awk -v name="$2" '($2 == name || $2 == "*" name) { print $1; exit }' "$1"
+}
+
+# attest FILE: `gh attestation verify` against OpenShell's repository when gh is installed and
+# logged in; a failed verification refuses. NEMOCLAW_GH names another gh (tests).
+attest() {
+	gh_bin="${NEMOCLAW_GH:-gh}"
+	command -v "$gh_bin" >/dev/null 2>&1 || {
+		say "Attestation: gh is not installed; skipped (install the GitHub CLI to also check the build provenance)."
+		return 0
+	}
+	if ! "$gh_bin" auth status >/dev/null 2>&1; then
+		say "Attestation: gh is not logged in; skipped (gh auth login enables it)."
+		return 0
+	fi
+	if out=$("$gh_bin" attestation verify "$1" --repo NVIDIA/OpenShell 2>&1); then
+		say "Attestation: verified (gh attestation verify --repo NVIDIA/OpenShell)."
+	else
+		printf '%s\n' "$out" | tail -n 5 >&2
+		return 1
+	fi
+}
+
 install_openshell() {
 	pkgdir="$1"
 	version=$(pinned_openshell_version "$pkgdir")
@@ -281,37 +439,47 @@ install_openshell() {
 		return
 	fi
 	platform="$OS-$ARCH"
+	asset=$(openshell_asset) || die "OpenShell publishes no CLI build for $platform" \
+		"Install OpenShell another way (for example from source) and run install.sh again with --skip-openshell."
 	line=$(checksum_line "$pkgdir/scripts/openshell-checksums.txt" "$version" "$platform")
 	sha=${NEMOCLAW_OPENSHELL_SHA256:-$(printf '%s' "$line" | cut -d' ' -f1)}
-	asset=$(printf '%s' "$line" | cut -d' ' -f2)
-	[ -n "$asset" ] && [ "$asset" != "$sha" ] || asset="openshell-$platform.tar.gz"
-	if [ -z "$sha" ]; then
-		die "no pinned checksum for OpenShell $version ($platform) in scripts/openshell-checksums.txt" \
-			"Refusing to install an unverified binary. Set NEMOCLAW_OPENSHELL_SHA256 to the release's published SHA-256, install OpenShell yourself and re-run with --skip-openshell, or use a newer nemoclaw."
-	fi
 	base="${NEMOCLAW_OPENSHELL_RELEASE_URL:-https://github.com/NVIDIA/OpenShell/releases/download/v$version}"
+	base=${base%/}
 	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	if [ -z "$sha" ]; then
+		say "Notice: this nemoclaw pins no digest for OpenShell $version ($platform) in scripts/openshell-checksums.txt."
+		say "        The download is checked against the release's own openshell-checksums-sha256.txt,"
+		say "        which is what OpenShell's installer trusts: it proves the file is intact, not who built it."
+		fetch "$base/openshell-checksums-sha256.txt" "$tmp/checksums" ||
+			die "could not download $base/openshell-checksums-sha256.txt" \
+				"Check the network (or NEMOCLAW_OPENSHELL_RELEASE_URL), or set NEMOCLAW_OPENSHELL_SHA256 to the release's published SHA-256."
+		sha=$(release_digest "$tmp/checksums" "$asset")
+		[ -n "$sha" ] || die "openshell-checksums-sha256.txt of OpenShell $version has no line for $asset" \
+			"Refusing to install an unverified binary. Set NEMOCLAW_OPENSHELL_SHA256 to the published SHA-256, or install OpenShell yourself and re-run with --skip-openshell."
+	fi
 	say "Downloading OpenShell $version ($asset)"
-	(fetch_verified "${base%/}/$asset" "$tmp/$asset" "$sha") || {
-		rm -rf "$tmp"
-		exit 1
-	}
-	mkdir -p "$tmp/x"
-	case "$asset" in
-	*.tar.gz | *.tgz) tar -xzf "$tmp/$asset" -C "$tmp/x" ;;
-	*) cp "$tmp/$asset" "$tmp/x/openshell" ;;
+	(fetch_verified "$base/$asset" "$tmp/$asset" "$sha") || exit 1
+	say "Checksum: SHA-256 $sha matches."
+	attest "$tmp/$asset" || die "gh attestation verify refused $asset" \
+		"Nothing was installed. The file is not the one OpenShell's release workflow built; do not install it by hand."
+	# The release packs exactly one file, the binary, at the archive's root (tar -C … openshell).
+	members=$(tar -tzf "$tmp/$asset" 2>/dev/null) || die "$asset is not a gzip tar archive" "Nothing was installed."
+	case "$members" in
+	openshell | ./openshell) ;;
+	*) die "$asset holds $(printf '%s\n' "$members" | wc -l | tr -d ' ') entries, not just the openshell binary" \
+		"Nothing was installed. OpenShell's release archives hold exactly one file, openshell." ;;
 	esac
-	bin=$(find "$tmp/x" -type f -name openshell | head -n1)
-	[ -n "$bin" ] || {
-		rm -rf "$tmp"
-		die "the OpenShell release archive has no openshell binary"
-	}
+	mkdir -p "$tmp/x"
+	tar -xzf "$tmp/$asset" -C "$tmp/x" || die "could not unpack $asset"
+	[ -f "$tmp/x/openshell" ] && [ ! -L "$tmp/x/openshell" ] || die "the openshell entry of $asset is not a regular file"
 	mkdir -p "$PREFIX/bin"
 	# A temp name next to the target, then rename: a failed run never leaves half a binary.
-	cp "$bin" "$PREFIX/bin/.openshell.$$"
+	cp "$tmp/x/openshell" "$PREFIX/bin/.openshell.$$"
 	chmod 755 "$PREFIX/bin/.openshell.$$"
 	mv -f "$PREFIX/bin/.openshell.$$" "$dest"
 	rm -rf "$tmp"
+	trap - EXIT
 	got=$("$dest" --version 2>/dev/null || true)
 	printf '%s' "$got" | grep -q "openshell $version" || die "the installed openshell reports \"$got\", not $version"
 	say "OpenShell: $got"
@@ -332,22 +500,34 @@ write_receipt() {
 	mv -f "$NC_HOME/install-receipt.tmp" "$NC_HOME/install-receipt"
 }
 
-path_hint() {
+# Puts <prefix>/bin on the PATH of new shells: one marked line in the shell's profile (idempotent),
+# unless --no-modify-path; this shell is told the one command to run.
+ensure_path() {
 	case ":$PATH:" in
 	*":$PREFIX/bin:"*) return ;;
 	esac
-	rc="~/.profile"
+	line="export PATH=\"$PREFIX/bin:\$PATH\"  # added by nemoclaw install.sh"
+	rc="${HOME:-/root}/.profile"
 	case "${SHELL:-}" in
-	*/bash) rc="~/.bashrc" ;;
-	*/zsh) rc="~/.zshrc" ;;
-	*/fish) rc="~/.config/fish/config.fish" ;;
+	*/bash) rc="${HOME:-/root}/.bashrc" ;;
+	*/zsh) rc="${HOME:-/root}/.zshrc" ;;
+	*/fish)
+		line="fish_add_path $PREFIX/bin  # added by nemoclaw install.sh"
+		rc="${HOME:-/root}/.config/fish/config.fish"
+		;;
 	esac
 	say ""
-	say "$PREFIX/bin is not on your PATH. Add it (then open a new shell):"
-	case "${SHELL:-}" in
-	*/fish) say "  fish_add_path $PREFIX/bin" ;;
-	*) say "  echo 'export PATH=\"$PREFIX/bin:\$PATH\"' >> $rc" ;;
-	esac
+	if [ -n "$MODIFY_PATH" ]; then
+		if ! grep -qF "$line" "$rc" 2>/dev/null; then
+			mkdir -p "$(dirname "$rc")"
+			printf '\n%s\n' "$line" >>"$rc"
+			say "Added $PREFIX/bin to the PATH in $rc (new shells have it)."
+		fi
+		say "In this shell, run first: export PATH=\"$PREFIX/bin:\$PATH\""
+	else
+		say "$PREFIX/bin is not on your PATH. Add it (then open a new shell):"
+		say "  echo '$line' >> $rc"
+	fi
 }
 
 main() {
@@ -359,6 +539,9 @@ main() {
 			;;
 		--non-interactive) NON_INTERACTIVE=1 ;;
 		--skip-openshell) SKIP_OPENSHELL=1 ;;
+		--skip-docker) SKIP_DOCKER=1 ;;
+		--no-modify-path) MODIFY_PATH="" ;;
+		-y | --yes) YES=1 ;;
 		--package)
 			[ $# -ge 2 ] || die "--package needs a value"
 			PACKAGE=$2
@@ -383,7 +566,7 @@ main() {
 	step "Checking the system"
 	detect_platform
 	say "Platform: $OS-$ARCH"
-	check_docker
+	ensure_docker
 	step "Node.js"
 	ensure_node
 	ensure_npm
@@ -393,7 +576,7 @@ main() {
 		step "OpenShell"
 		install_openshell "$PKGDIR"
 	fi
-	path_hint
+	ensure_path
 	say ""
 	say "Done. Next: nemoclaw onboard   (nemoclaw doctor checks this host)"
 }

@@ -77,3 +77,34 @@ export class BuildTracker {
     );
   }
 }
+
+/** "1.2 MB" style sizes for the progress line. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/**
+ * The one progress line of an image build: `step n/m: <instruction> · <bytes> of context sent`,
+ * cut to `width` characters (the instruction is what gets shortened).
+ */
+export function formatBuildStatus(
+  s: { step?: { n: number; of: number; instruction: string }; contextBytes: number },
+  width = 80,
+): string {
+  const sent = `${formatBytes(s.contextBytes)} of context sent`;
+  if (!s.step) return `sending the build context: ${formatBytes(s.contextBytes)}`.slice(0, width);
+  const head = `step ${s.step.n}/${s.step.of}: `;
+  const tail = ` · ${sent}`;
+  const room = Math.max(8, width - head.length - tail.length);
+  const instr = s.step.instruction.replace(/\s+/g, ' ');
+  const shown = instr.length > room ? `${instr.slice(0, room - 1)}…` : instr;
+  return `${head}${shown}${tail}`;
+}

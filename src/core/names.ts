@@ -1,7 +1,8 @@
 /** Sandbox name rules (product.md §8). Pure. */
 
 export const SANDBOX_NAME_RE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-export const SANDBOX_NAME_MAX = 63;
+/** OpenShell v0.0.111 refuses longer names (crates/openshell-server/src/grpc/mod.rs MAX_ROUTABLE_NAME_LEN). */
+export const SANDBOX_NAME_MAX = 19;
 
 /** Global command names a sandbox may not take, or `nemoclaw <name> <verb>` would be ambiguous. */
 export const RESERVED_NAMES = new Set([

@@ -95,6 +95,8 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
         env: r.ctx.env,
         onProgress: (l) => r.ctx.ui.info(`  ${l}`),
         onWarning: (w) => r.ctx.ui.warn(w),
+        // The build log goes to the log file (stderr with --verbose), as in onboarding.
+        onBuildLog: (line) => r.ctx.log.info({ image: true, line }, 'image build'),
       },
       {
         blueprint: bp,

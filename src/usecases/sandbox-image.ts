@@ -6,7 +6,12 @@
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { collectContext, contextTarStream } from '../adapters/docker/build-context.ts';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
-import { buildImage, ensureImage, inspectImage } from '../adapters/docker/images.ts';
+import {
+  buildImage,
+  ensureImage,
+  inspectImage,
+  type BuildStatus,
+} from '../adapters/docker/images.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { NemoclawError } from '../core/errors.ts';
 import type { Agent } from '../core/registry/schema.ts';
@@ -26,6 +31,10 @@ export interface SandboxImageDeps {
   env: Record<string, string | undefined>;
   onProgress?: (line: string) => void;
   onWarning?: (text: string) => void;
+  /** The build log's lines; without it they go to onProgress. */
+  onBuildLog?: (line: string) => void;
+  /** Where a build is (step, context bytes sent), for a one-line display. */
+  onStatus?: (s: BuildStatus) => void;
 }
 
 export interface SandboxImageResult {
@@ -75,7 +84,8 @@ export async function buildSandboxImage(
       key,
       extra: o.extraLabels,
     }),
-    onProgress: deps.onProgress,
+    onProgress: deps.onBuildLog ?? deps.onProgress,
+    onStatus: deps.onStatus,
     hint: 'Fix the cause shown above (base image, disk, memory), then run: nemoclaw onboard --resume',
   });
   return { tag, built: true, baseImage };
@@ -131,7 +141,8 @@ export async function buildCustomSandboxImage(
       key: digest,
       extra: o.extraLabels,
     }),
-    onProgress: deps.onProgress,
+    onProgress: deps.onBuildLog ?? deps.onProgress,
+    onStatus: deps.onStatus,
     hint: `Fix ${dockerfile} (the failing step is shown above), then run the command again.`,
   });
   return { tag, built: true, excluded: ctx.excluded, contextBytes: ctx.totalBytes };

@@ -100,10 +100,21 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     await term.waitFor('*****');
     expect(await term.capture()).not.toContain(key);
     await term.sendKeys('Enter');
-    // Model: the provider's default is offered; type ours.
-    await term.waitFor('Model');
-    expect(await term.capture()).toContain('nvidia/nemotron-3-super-120b-a12b');
-    await term.type('test-model');
+    // Model: the endpoint lists its models, so the prompt is a list to search; the provider's
+    // (the blueprint profile's) default comes first. Typing filters it; Enter takes the match.
+    await term.waitFor('Model (type to search)');
+    const list = await term.capture();
+    expect(list).toContain(
+      'nvidia/nemotron-3-super-120b-a12b  (default, not listed by the endpoint)',
+    );
+    expect(list).toContain('test-model');
+    expect(list).toContain('other-model');
+    await term.sendKeys('oth', { literal: true });
+    await term.waitFor(/oth[\s\S]*other-model/);
+    expect((await term.capture()).split('Model (type to search)').at(-1)).not.toContain(
+      'test-model',
+    );
+    await term.sendKeys('Enter');
     // Sandbox name: the default is offered.
     await term.waitFor('Sandbox name');
     expect(await term.capture()).toContain('my-assistant');
@@ -125,6 +136,7 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     // On a terminal each step's spinner line ends as one "✓ [n/8] Title — what it did" line.
     for (let i = 1; i <= 8; i++) expect(screen).toMatch(new RegExp(`✓ \\[${i}/8\\] .+ — `));
     expect(screen).toContain('Sandbox      tty-happy (Hermes)');
+    expect(screen).toMatch(/Model +other-model via NVIDIA/);
     expect(screen).not.toContain(key);
     const entry = registry(w).sandboxes['tty-happy'];
     expect(entry).toMatchObject({ agent: 'hermes', policyTier: 'open' });
@@ -150,14 +162,30 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     await term.sendKeys('Enter');
     await term.waitFor('API key (NVIDIA_API_KEY)');
     await term.type('nvapi-wrong-key-123');
+    // The key is checked right after it is typed: rejected, the retry menu comes before any other
+    // question. Re-enter it (wrong again), then go on anyway to see the provider step's own menu.
+    await term.waitFor('What would you like to do?', 30_000);
+    const early = await term.capture();
+    expect(early).toMatch(/NVIDIA_API_KEY|rejected|401/);
+    expect(early).toContain('Re-enter the API key');
+    expect(early).not.toContain('Sandbox name');
+    await term.sendKeys('Enter');
+    await term.waitFor(/API key \(NVIDIA_API_KEY\)[\s\S]*API key \(NVIDIA_API_KEY\)/);
+    await term.type('nvapi-still-wrong-456');
+    await term.waitFor(/What would you like to do\?[\s\S]*What would you like to do\?/, 30_000);
+    await term.sendKeys(['Down', 'Down', 'Enter']); // Continue anyway
     // An invalid name is refused with a suggestion, and the prompt stays.
     await term.waitFor('Sandbox name');
     await term.type('My_Box');
     await term.waitFor('Try: my-box');
     await term.sendKeys('C-u');
+    // OpenShell refuses names over 19 characters: refused here, before anything is built.
+    await term.type('a-name-of-twenty-four-ch');
+    await term.waitFor('it is 24 characters long (at most 19)');
+    await term.sendKeys('C-u');
     await term.type('tty-fix');
     // The key fails its real check at the provider step; re-enter it.
-    await term.waitFor('What would you like to do?', 60_000);
+    await term.waitFor(/(What would you like to do\?[\s\S]*){3}/, 60_000);
     const menu = await term.capture();
     expect(menu).toContain('Re-enter the API key');
     expect(menu).toContain('Choose another provider');
@@ -165,12 +193,13 @@ describe.skipIf(skip)('interactive onboarding in a real terminal', () => {
     expect(menu).toContain('Quit');
     expect(menu).toMatch(/NVIDIA_API_KEY|rejected|401/);
     await term.sendKeys('Enter'); // re-enter the key is the default after a 401
-    await term.waitFor(/API key \(NVIDIA_API_KEY\)[\s\S]*API key \(NVIDIA_API_KEY\)/);
+    await term.waitFor(/(API key \(NVIDIA_API_KEY\)[\s\S]*){3}/);
     await term.type(GOOD_KEY);
     expect(await term.exitCode(90_000)).toBe(0);
     const screen = await term.capture();
     expect(screen).toContain('Sandbox      tty-fix (OpenClaw)');
     expect(screen).not.toContain('nvapi-wrong-key-123');
+    expect(screen).not.toContain('nvapi-still-wrong-456');
     expect(registry(w).sandboxes['tty-fix']).toMatchObject({ policyTier: 'restricted' });
   }, 150_000);
 

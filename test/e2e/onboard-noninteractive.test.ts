@@ -39,11 +39,15 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
       'Model        test-model via NVIDIA Endpoints',
       'Inference    https://inference.local',
       `Dashboard    http://127.0.0.1:${w.env.NEMOCLAW_DASHBOARD_PORT}/`,
-      'nemoclaw e2e-one connect',
-      'nemoclaw e2e-one status',
-      'nemoclaw e2e-one logs --follow',
+      'Your next five minutes:',
+      '  2. Talk to the agent: nemoclaw e2e-one connect, then run: openclaw tui',
+      'nemoclaw e2e-one policy-add <preset>',
+      '  4. Logs: nemoclaw e2e-one logs --follow',
     ];
     for (const line of summary) expect(r.stdout).toContain(line);
+    // Each step says how long it took; the summary, the total.
+    expect(r.stderr.match(/^ {2}✓ .*\((\d+(\.\d)?s|\d+m \d\ds)\)$/gm)).toHaveLength(8);
+    expect(r.stdout).toMatch(/^Onboarding took (\d+(\.\d)?s|\d+m \d\ds)\.$/m);
     // Progress is on stderr, one [n/8] line per step in order; the summary alone is on stdout.
     const steps = r.stderr.match(/^\[(\d)\/8\] .+$/gm) ?? [];
     expect(steps.map((l) => l.slice(0, 5))).toEqual(
@@ -61,6 +65,28 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     expect(reg.sandboxes['e2e-one'].presets).toEqual(
       expect.arrayContaining(['npm', 'pypi', 'huggingface', 'brew', 'brave']),
     );
+    // The next five minutes match the real state: the URL is the forward OpenShell lists, the
+    // policy line names exactly the registered presets, the log file named exists, and the
+    // dashboard token is nowhere in the output.
+    const forwards = await w.sim.run(['forward', 'list']);
+    const url = /1\. Open the dashboard: http:\/\/127\.0\.0\.1:(\d+)\//.exec(r.stdout);
+    expect(url, r.stdout).not.toBeNull();
+    expect(forwards.stdout).toMatch(
+      new RegExp(`\\b${url![1]}\\b[\\s\\S]*e2e-one|e2e-one[\\s\\S]*\\b${url![1]}\\b`),
+    );
+    expect(Number(url![1])).toBe(reg.sandboxes['e2e-one'].dashboardPort);
+    expect(r.stdout).toContain(
+      `The policy allows inference.local plus the hosts of: ${reg.sandboxes['e2e-one'].presets.join(', ')}.`,
+    );
+    const logFile = /this run: (\S+\.jsonl)/.exec(r.stdout)?.[1];
+    expect(logFile && existsSync(logFile), r.stdout).toBe(true);
+    // The image build's log is in that file, not on the terminal.
+    expect(r.stderr).not.toMatch(/Step \d+\/\d+ :/);
+    // (The content-addressed image may exist from an earlier run on this host: then no build ran.)
+    if (/✓ built nemoclaw-sandbox/.test(r.stderr))
+      expect(readFileSync(logFile!, 'utf8')).toMatch(/"line":"Step 1\/\d+ : /);
+    else expect(r.stderr).toMatch(/✓ nemoclaw-sandbox-\S+ \(cached\)/);
+    expect(r.stdout).not.toMatch(/#token=|auth\.token":/);
     // The sandbox is a real container, running.
     const cs = await docker().listContainers({
       filters: JSON.stringify({

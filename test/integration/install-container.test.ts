@@ -5,6 +5,7 @@
  * `nemoclaw --version` and `openshell --version` must work.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -12,6 +13,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   rmSync,
   symlinkSync,
@@ -19,7 +21,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { create as tarCreate } from 'tar';
+import { create as tarCreate, extract as tarExtract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RUN_ID,
@@ -37,7 +39,7 @@ const skip =
 const VERSION = /max_version: *([0-9.]+)/.exec(
   readFileSync(join(ROOT, 'blueprints/0.1.0/blueprint.yaml'), 'utf8'),
 )![1]!;
-const PLATFORM = `linux-${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}`;
+const ASSET = `openshell-${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-musl.tar.gz`;
 // Applets install.sh uses beyond the helper's default set.
 const EXTRA_APPLETS = [
   'awk',
@@ -50,6 +52,11 @@ const EXTRA_APPLETS = [
   'sort',
   'tr',
   'env',
+  'wget',
+  'httpd',
+  'wc',
+  'dirname',
+  'tail',
 ];
 
 /** The node binary and the shared libraries it links, at their own paths. */
@@ -103,22 +110,19 @@ describe.skipIf(skip)('install.sh in a clean container', () => {
       execFileSync(process.execPath, [join(ROOT, 'scripts/pack-bundled.mjs'), join(root, 'src')], {
         stdio: 'ignore',
       });
+      // Laid out like the GitHub release: the one-binary archive and the release's checksums file.
       const rel = join(work, 'rel');
-      mkdirSync(join(rel, 'openshell-dist'), { recursive: true });
+      mkdirSync(rel, { recursive: true });
+      writeFileSync(join(rel, 'openshell'), `#!/bin/sh\necho "openshell ${VERSION}"\n`);
+      chmodSync(join(rel, 'openshell'), 0o755);
+      const asset = join(root, `src/release/${ASSET}`);
+      await tarCreate({ gzip: true, cwd: rel, file: asset, portable: true }, ['openshell']);
       writeFileSync(
-        join(rel, 'openshell-dist/openshell'),
-        `#!/bin/sh\necho "openshell ${VERSION}"\n`,
+        join(root, 'src/release/openshell-checksums-sha256.txt'),
+        `${createHash('sha256').update(readFileSync(asset)).digest('hex')}  ${ASSET}\n`,
       );
-      chmodSync(join(rel, 'openshell-dist/openshell'), 0o755);
-      await tarCreate(
-        {
-          gzip: true,
-          cwd: rel,
-          file: join(root, `src/release/openshell-${PLATFORM}.tar.gz`),
-          portable: true,
-        },
-        ['openshell-dist'],
-      );
+
+      await releaseSites(root);
 
       image = `${uniqueName('nc-install-clean')}:1`;
       const [repo, tag] = image.split(':');
@@ -128,7 +132,11 @@ describe.skipIf(skip)('install.sh in a clean container', () => {
         {
           repo,
           tag,
-          changes: [`LABEL ${TEST_LABEL}=${RUN_ID}`, 'ENV PATH=/usr/bin:/bin', 'ENV HOME=/root'],
+          changes: [
+            `LABEL ${TEST_LABEL}=${RUN_ID}`,
+            'ENV PATH=/usr/local/bin:/usr/bin:/bin',
+            'ENV HOME=/root',
+          ],
         } as never,
       )) as unknown as NodeJS.ReadableStream;
       await new Promise<void>((res, rej) =>
@@ -146,15 +154,16 @@ describe.skipIf(skip)('install.sh in a clean container', () => {
   it('installs nemoclaw and the pinned OpenShell offline; both answer --version afterwards', async () => {
     const script = [
       'set -e',
-      'export NEMOCLAW_OPENSHELL_SHA256=$(sha256sum /src/release/*.tar.gz | cut -d" " -f1)',
       'sh /src/install.sh --non-interactive --package /src/nemoclaw-*-bundled.tgz',
       'echo "--- after"',
-      '/root/.local/bin/nemoclaw --version',
-      '/root/.local/bin/openshell --version',
+      'nemoclaw --version',
+      'openshell --version',
       'cat /root/.nemoclaw/install-receipt',
       'echo "--- again"',
-      'PATH=/root/.local/bin:$PATH sh /src/install.sh --non-interactive --skip-openshell --package /src/nemoclaw-*-bundled.tgz 2>&1 | tail -n 3',
-      'PATH=/root/.local/bin:$PATH nemoclaw --version',
+      'sh /src/install.sh --non-interactive --skip-openshell --package /src/nemoclaw-*-bundled.tgz 2>&1 | tail -n 3',
+      'echo "--- user"',
+      'HOME=/tmp/u NEMOCLAW_INSTALL_PREFIX=/tmp/u/.local sh /src/install.sh --non-interactive --skip-openshell --package /src/nemoclaw-*-bundled.tgz 2>&1 | tail -n 4',
+      'cat /tmp/u/.profile',
     ].join('\n');
     const d = docker();
     const c = await d.createContainer({
@@ -175,17 +184,69 @@ describe.skipIf(skip)('install.sh in a clean container', () => {
       const out = demux(raw);
       expect(out, out).not.toContain('Error:');
       expect(StatusCode, out).toBe(0);
+      // No apt-get and no os-release in this image: the Docker step can only say how.
       expect(out).toMatch(/Warning: Docker was not found/);
       expect(out).toContain('Node.js: v');
+      expect(out).toContain('Notice: this nemoclaw pins no digest for OpenShell');
       expect(out).toContain(`OpenShell: openshell ${VERSION}`);
-      expect(out).toContain('/root/.local/bin is not on your PATH');
-      const after = out.slice(out.indexOf('--- after'));
+      const after = out.slice(out.indexOf('--- after'), out.indexOf('--- again'));
       expect(after).toMatch(/nemoclaw v\d+\.\d+\.\d+\n/);
       expect(after).toContain(`openshell ${VERSION}\n`);
-      expect(after).toContain('openshell_path=/root/.local/bin/openshell');
-      const again = out.slice(out.indexOf('--- again'));
+      expect(after).toContain('openshell_path=/usr/local/bin/openshell');
+      const again = out.slice(out.indexOf('--- again'), out.indexOf('--- user'));
       expect(again).toContain('Done. Next: nemoclaw onboard');
-      expect(again).not.toContain('is not on your PATH');
+      expect(again).not.toContain('PATH');
+      const user = out.slice(out.indexOf('--- user'));
+      expect(user).toContain('Added /tmp/u/.local/bin to the PATH in /tmp/u/.profile');
+      expect(user).toContain(
+        'export PATH="/tmp/u/.local/bin:$PATH"  # added by nemoclaw install.sh',
+      );
+    } finally {
+      await c.remove({ force: true }).catch(() => {});
+    }
+  }, 240_000);
+  it("the README's first command installs everything from the release sites, then nemoclaw doctor passes", async () => {
+    // The README's first command, exactly as written, run where a user downloaded install.sh.
+    const first = readmeFirstCommand();
+    expect(first).toBe('./install.sh --yes');
+    const script = [
+      'set -e',
+      // The release sites: a GitHub release of OpenShell and an npm registry, on this loopback.
+      `busybox httpd -p 127.0.0.1:${SITE_PORT} -h /srv`,
+      'mkdir -p /opt/get && cp /src/install.sh /opt/get/ && chmod 755 /opt/get/install.sh && cd /opt/get',
+      `${first} </dev/null`,
+      'echo "--- doctor"',
+      'cd / && nemoclaw doctor',
+    ].join('\n');
+    const d = docker();
+    const c = await d.createContainer({
+      Image: image,
+      Cmd: ['sh', '-c', script],
+      Env: [
+        `NEMOCLAW_OPENSHELL_RELEASE_URL=http://127.0.0.1:${SITE_PORT}/NVIDIA/OpenShell/releases/download/v${VERSION}`,
+        `NPM_CONFIG_REGISTRY=http://127.0.0.1:${SITE_PORT}/npm/`,
+        'NPM_CONFIG_UPDATE_NOTIFIER=false',
+        'NPM_CONFIG_LOGLEVEL=error',
+        // The stand-in openshell (the simulator) keeps its state here.
+        'OPENSHELL_SIM_STATE=/tmp/openshell-sim',
+        'OPENSHELL_SIM_DOCKER=0',
+      ],
+      Labels: { [TEST_LABEL]: RUN_ID },
+      // No network but loopback; the host's Docker Engine is what `doctor` checks.
+      HostConfig: { NetworkMode: 'none', Binds: [`${SOCKET}:/var/run/docker.sock`] },
+    });
+    try {
+      await c.start();
+      const { StatusCode } = (await c.wait()) as { StatusCode: number };
+      const out = demux((await c.logs({ stdout: true, stderr: true })) as unknown as Buffer);
+      expect(StatusCode, out).toBe(0);
+      expect(out).toContain('Notice: this nemoclaw pins no digest for OpenShell');
+      expect(out).toContain(`OpenShell: openshell ${VERSION}`);
+      expect(out).toContain('Done. Next: nemoclaw onboard');
+      const doctor = out.slice(out.indexOf('--- doctor'));
+      expect(doctor).toMatch(/✓ Docker Engine reachable/);
+      expect(doctor).toContain(`✓ OpenShell CLI: openshell ${VERSION}`);
+      expect(doctor).toMatch(/\d+ ok, \d+ warning\(s\), 0 failure\(s\)/);
     } finally {
       await c.remove({ force: true }).catch(() => {});
     }
@@ -201,4 +262,78 @@ function demux(buf: Buffer): string {
     i += 8 + len;
   }
   return i === 0 ? buf.toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
+
+const SITE_PORT = 8731;
+const SOCKET = '/var/run/docker.sock';
+
+/** The first command of the README's quick start (the first line of its first code block). */
+function readmeFirstCommand(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const quick = readme.slice(readme.indexOf('## Quick start'));
+  const block = /```bash\n([\s\S]*?)```/.exec(quick)![1]!;
+  return block
+    .split('\n')[0]!
+    .replace(/\s+#.*$/, '')
+    .trim();
+}
+
+/**
+ * /srv laid out like the release sites: the OpenShell release (its CLI archive holding a stand-in
+ * openshell — the simulator bundled into one file, for this test only, never shipped — and the
+ * release's checksums file) and an npm registry serving nemoclaw (the bundled package).
+ */
+async function releaseSites(root: string): Promise<void> {
+  const { build } = await import('esbuild');
+  const work = mkdtempSync(join(tmpdir(), 'nc-sites-'));
+  try {
+    await build({
+      entryPoints: [join(ROOT, 'test/simulator/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      outfile: join(work, 'openshell'),
+      external: ['cpu-features', '*.node'],
+      banner: {
+        js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'error',
+    });
+    chmodSync(join(work, 'openshell'), 0o755);
+    const rel = join(root, `srv/NVIDIA/OpenShell/releases/download/v${VERSION}`);
+    mkdirSync(rel, { recursive: true });
+    await tarCreate({ gzip: true, cwd: work, file: join(rel, ASSET), portable: true }, [
+      'openshell',
+    ]);
+    const digest = createHash('sha256')
+      .update(readFileSync(join(rel, ASSET)))
+      .digest('hex');
+    writeFileSync(join(rel, 'openshell-checksums-sha256.txt'), `${digest}  ${ASSET}\n`);
+
+    // The registry: a packument for nemoclaw whose one version is the bundled package.
+    const tgzName = readdirSync(join(root, 'src')).find((f) =>
+      /^nemoclaw-.*-bundled\.tgz$/.test(f),
+    )!;
+    const tgz = readFileSync(join(root, 'src', tgzName));
+    await tarExtract({ file: join(root, 'src', tgzName), cwd: work }, ['package/package.json']);
+    const manifest = JSON.parse(readFileSync(join(work, 'package/package.json'), 'utf8'));
+    mkdirSync(join(root, 'srv/npm/tarballs'), { recursive: true });
+    writeFileSync(join(root, `srv/npm/tarballs/nemoclaw-${manifest.version}.tgz`), tgz);
+    const dist = {
+      tarball: `http://127.0.0.1:${SITE_PORT}/npm/tarballs/nemoclaw-${manifest.version}.tgz`,
+      integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`,
+      shasum: createHash('sha1').update(tgz).digest('hex'),
+    };
+    writeFileSync(
+      join(root, 'srv/npm/nemoclaw'),
+      JSON.stringify({
+        name: 'nemoclaw',
+        'dist-tags': { latest: manifest.version },
+        versions: { [manifest.version]: { ...manifest, dist } },
+      }),
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -30,7 +30,13 @@ const VERSION = /max_version: *([0-9.]+)/.exec(
 )![1]!;
 const ARCH = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
 const PLATFORM = `${process.platform === 'darwin' ? 'darwin' : 'linux'}-${ARCH}`;
-const ASSET = `openshell-${PLATFORM}.tar.gz`;
+// OpenShell's release workflow (.github/workflows/release-tag.yml at v0.0.111) names the CLI asset
+// after the Rust target and packs the one binary at the archive's root.
+const ASSET =
+  process.platform === 'darwin'
+    ? 'openshell-aarch64-apple-darwin.tar.gz'
+    : `openshell-${ARCH}-unknown-linux-musl.tar.gz`;
+const SUMS = 'openshell-checksums-sha256.txt';
 
 function sh(
   args: string[],
@@ -75,11 +81,17 @@ describe('install.sh', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nc-install-'));
     release = await tgz(dir, {
-      'openshell-dist/openshell': { text: `#!/bin/sh\necho "openshell ${VERSION}"\n`, mode: 0o755 },
+      openshell: { text: `#!/bin/sh\necho "openshell ${VERSION}"\n`, mode: 0o755 },
     });
     routes.set(`/v${VERSION}/${ASSET}`, release);
     server = createServer((req, res) => {
       hits.push(req.url!);
+      if (req.url!.endsWith('/truncated/' + ASSET)) {
+        // Announces the whole file, sends half, and hangs up: what a dropped connection looks like.
+        res.writeHead(200, { 'content-length': release.length });
+        res.write(release.subarray(0, release.length >> 1));
+        return void setImmediate(() => res.socket?.destroy());
+      }
       const body = routes.get(req.url!);
       if (!body) return void res.writeHead(404).end('not found');
       res.writeHead(200, { 'content-length': body.length }).end(body);
@@ -112,6 +124,7 @@ describe('install.sh', () => {
       NEMOCLAW_INSTALL_PREFIX: prefix,
       NEMOCLAW_HOME: join(home, '.nemoclaw'),
       NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/v${VERSION}`,
+      NEMOCLAW_GH: 'nemoclaw-test-no-such-gh',
       ...env,
     });
     return { ...r, prefix, home };
@@ -150,23 +163,116 @@ describe('install.sh', () => {
     expect(existsSync(join(r.home, '.nemoclaw/install-receipt'))).toBe(false);
   });
 
-  it('refuses when no checksum is pinned for this version and platform, unless one is given', async () => {
+  it('without a pinned digest it trusts the release checksums file, says so, and installs', async () => {
     const p = pkg('# nothing pinned\n');
+    routes.set(
+      `/v${VERSION}/${SUMS}`,
+      Buffer.from(`${'1'.repeat(64)}  other.tar.gz\n${sha256(release)}  ${ASSET}\n`),
+    );
+    const before = hits.length;
     const r = await run(`install_openshell '${p}'`);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`no pinned checksum for OpenShell ${VERSION} (${PLATFORM})`);
-    const given = await run(`install_openshell '${p}'`, {
-      NEMOCLAW_OPENSHELL_SHA256: sha256(release),
+    expect(r.stderr).toContain(`OpenShell: openshell ${VERSION}`);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`Notice: this nemoclaw pins no digest for OpenShell ${VERSION}`);
+    expect(r.stderr).toContain(`Checksum: SHA-256 ${sha256(release)} matches.`);
+    expect(r.stderr).toContain('Attestation: gh is not installed; skipped');
+    expect(hits.slice(before)).toEqual([`/v${VERSION}/${SUMS}`, `/v${VERSION}/${ASSET}`]);
+  });
+
+  it('refuses a tampered asset that the release checksums file does not match', async () => {
+    const p = pkg('');
+    const tampered = await tgz(dir, {
+      openshell: { text: '#!/bin/sh\necho "openshell 6.6.6"\n', mode: 0o755 },
     });
-    expect(given.stderr).toContain(`OpenShell: openshell ${VERSION}`);
-    expect(given.status).toBe(0);
+    routes.set(`/tampered/${SUMS}`, Buffer.from(`${sha256(release)}  ${ASSET}\n`));
+    routes.set(`/tampered/${ASSET}`, tampered);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/tampered`,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`checksum mismatch for ${base}/tampered/${ASSET}`);
+    expect(r.stderr).toContain('Nothing was installed');
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+    expect(existsSync(join(r.home, '.nemoclaw/install-receipt'))).toBe(false);
+  });
+
+  it('refuses when the release checksums file has no line for the asset', async () => {
+    const p = pkg('');
+    routes.set(`/nosum/${SUMS}`, Buffer.from(`${sha256(release)}  something-else.tar.gz\n`));
+    routes.set(`/nosum/${ASSET}`, release);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/nosum`,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${SUMS} of OpenShell ${VERSION} has no line for ${ASSET}`);
+    expect(r.stderr).toContain('Refusing to install an unverified binary');
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+  });
+
+  it('a truncated download fails and installs nothing', async () => {
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} ${ASSET}\n`);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/truncated`,
+    });
+    expect(r.status).toBe(1);
+    // curl notices the short body; a client that did not would still fail the checksum.
+    expect(r.stderr).toMatch(
+      new RegExp(`could not download ${base}/truncated/${ASSET}|checksum mismatch`),
+    );
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+  });
+
+  it('refuses an archive that holds more than the one binary, even with a matching digest', async () => {
+    const extra = await tgz(dir, {
+      openshell: { text: `#!/bin/sh\necho "openshell ${VERSION}"\n`, mode: 0o755 },
+      'lib/evil.so': { text: 'x' },
+    });
+    routes.set(`/extra/${ASSET}`, extra);
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(extra)} ${ASSET}\n`);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/extra`,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/holds \d+ entries, not just the openshell binary/);
+    expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
+  });
+
+  it('runs gh attestation verify when gh is there, and refuses what it rejects', async () => {
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} ${ASSET}\n`);
+    const bin = mkdtempSync(join(dir, 'gh-'));
+    const calls = join(bin, 'calls');
+    // A gh that records its arguments; its verdict comes from the environment of the test.
+    writeFileSync(
+      join(bin, 'gh'),
+      `#!/bin/sh\necho "$*" >> '${calls}'\n[ "$1" = auth ] && exit 0\n[ "$GH_VERDICT" = ok ] && exit 0\necho "verification failed: no matching attestation" >&2\nexit 1\n`,
+    );
+    chmodSync(join(bin, 'gh'), 0o755);
+    const ok = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_GH: join(bin, 'gh'),
+      GH_VERDICT: 'ok',
+    });
+    expect(ok.stderr).toContain('Attestation: verified');
+    expect(ok.status).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toMatch(
+      new RegExp(`attestation verify \\S+/${ASSET} --repo NVIDIA/OpenShell`),
+    );
+    const bad = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_GH: join(bin, 'gh'),
+      GH_VERDICT: 'no',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('verification failed: no matching attestation');
+    expect(bad.stderr).toContain(`gh attestation verify refused ${ASSET}`);
+    expect(existsSync(join(bad.prefix, 'bin/openshell'))).toBe(false);
   });
 
   it('a missing asset fails with the URL it tried', async () => {
-    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} not-there.tar.gz\n`);
-    const r = await run(`install_openshell '${p}'`);
+    const p = pkg(`${VERSION} ${PLATFORM} ${sha256(release)} ${ASSET}\n`);
+    const r = await run(`install_openshell '${p}'`, {
+      NEMOCLAW_OPENSHELL_RELEASE_URL: `${base}/empty`,
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`could not download ${base}/v${VERSION}/not-there.tar.gz`);
+    expect(r.stderr).toContain(`could not download ${base}/empty/${ASSET}`);
     expect(existsSync(join(r.prefix, 'bin/openshell'))).toBe(false);
   });
 

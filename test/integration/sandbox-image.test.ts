@@ -49,13 +49,29 @@ describe.skipIf(skip)('sandbox image', () => {
     try {
       const env = { ...process.env, NEMOCLAW_SANDBOX_BASE_IMAGE: base, NVIDIA_API_KEY: CANARY };
       const progress: string[] = [];
+      const log: string[] = [];
+      const status: { n?: number; of?: number; bytes: number }[] = [];
       const r = await buildSandboxImage(
-        { engine, env, onProgress: (l) => progress.push(l) },
+        {
+          engine,
+          env,
+          onProgress: (l) => progress.push(l),
+          onBuildLog: (l) => log.push(l),
+          onStatus: (st) => status.push({ n: st.step?.n, of: st.step?.of, bytes: st.contextBytes }),
+        },
         { blueprint: bp, blueprintDigest: digest, agent: 'openclaw', extraLabels: labels },
       );
       expect(r.built).toBe(true);
       expect(r.tag).toMatch(/^nemoclaw-sandbox-openclaw:0\.1\.0-[0-9a-f]{12}$/);
-      expect(progress.some((l) => /^Step \d+\/\d+ : COPY nemoclaw-start/.test(l))).toBe(true);
+      // The build log goes to its own sink (the log file); progress gets only nemoclaw's lines.
+      expect(log.some((l) => /^Step \d+\/\d+ : COPY nemoclaw-start/.test(l))).toBe(true);
+      expect(progress.some((l) => /^Step /.test(l))).toBe(false);
+      // The one-line status: the context bytes grow to the whole context, then every step in order.
+      const sent = status.at(-1)!.bytes;
+      expect(sent).toBeGreaterThan(0);
+      const steps = status.filter((x) => x.n !== undefined);
+      expect(steps.map((x) => x.n)).toEqual(Array.from({ length: steps[0]!.of! }, (_, i) => i + 1));
+      expect(steps.every((x) => x.bytes === sent)).toBe(true);
 
       const img = await docker().getImage(r.tag).inspect();
       expect(img.Config.Labels).toMatchObject({

@@ -115,9 +115,17 @@ export interface BuildOptions {
   dockerfile?: string;
   buildargs: Record<string, string>;
   labels: Record<string, string>;
+  /** Every line of the build log (for the log file; shown on a terminal only with --verbose). */
   onProgress?: (line: string) => void;
+  /** Where the build is, for a one-line progress display: the step and the context bytes sent. */
+  onStatus?: (s: BuildStatus) => void;
   /** For the failure message's next step. */
   hint: string;
+}
+
+export interface BuildStatus {
+  step?: { n: number; of: number; instruction: string };
+  contextBytes: number;
 }
 
 /** Builds from a tar stream of the context; a failing step becomes an error with its output. */
@@ -126,9 +134,22 @@ export async function buildImage(
   context: NodeJS.ReadableStream,
   o: BuildOptions,
 ): Promise<{ imageId: string | undefined }> {
+  const tracker = new BuildTracker();
+  let contextBytes = 0;
+  const { Transform } = await import('node:stream');
+  // Counts the context on its way to the engine (the engine reports nothing until it has it all).
+  const counted = context.pipe(
+    new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        contextBytes += chunk.length;
+        o.onStatus?.({ step: tracker.step, contextBytes });
+        cb(null, chunk);
+      },
+    }),
+  );
   const stream = (await engineCall(e, () =>
     e.docker.buildImage(
-      context as never,
+      counted as never,
       {
         t: o.tag,
         dockerfile: o.dockerfile ?? 'Dockerfile',
@@ -141,9 +162,10 @@ export async function buildImage(
       } as Dockerode.ImageBuildOptions,
     ),
   )) as NodeJS.ReadableStream;
-  const tracker = new BuildTracker();
   await readJsonLines(stream, (ev) => {
+    const before = tracker.step;
     for (const line of tracker.feed(ev)) o.onProgress?.(line);
+    if (tracker.step !== before) o.onStatus?.({ step: tracker.step, contextBytes });
   });
   if (tracker.error) throw tracker.failure(o.tag, o.hint);
   return { imageId: tracker.imageId };

@@ -60,10 +60,16 @@ export async function probeProvider(r: ProbeRequest): Promise<ProbeOutcome> {
 /** `GET <base>/models` of an OpenAI-style server: the ids it serves, or the failure. */
 export async function listModels(
   baseUrl: string,
-  o: { timeoutMs?: number; fetchImpl?: typeof fetch } = {},
+  o: { timeoutMs?: number; fetchImpl?: typeof fetch; apiKey?: string } = {},
 ): Promise<{ ids: string[] } | { failure: ProbeOutcome }> {
   const url = joinUrl(baseUrl, 'models');
-  const out = await send(url, { method: 'GET' }, o.timeoutMs ?? 5000, o.fetchImpl ?? fetch);
+  const headers: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
+  const out = await send(
+    url,
+    { method: 'GET', headers },
+    o.timeoutMs ?? 5000,
+    o.fetchImpl ?? fetch,
+  );
   if (out.kind !== 'http' || out.status !== 200) return { failure: out };
   try {
     const doc = JSON.parse(out.body) as {

@@ -1,12 +1,16 @@
 /**
  * Step progress on stderr: `[n/N] Title` with a spinner on a terminal, plain lines otherwise
- * (CI logs stay readable). Sub-lines report what a step did.
+ * (CI logs stay readable). Sub-lines report what a step did; `status` is a transient text shown on
+ * the spinner's own line (an image build's step and bytes), never a new line. Each finished step
+ * says how long it took.
  */
 import type { Ui } from './ui.ts';
 
 export interface Progress {
   start(n: number, total: number, title: string): void;
   detail(text: string): void;
+  /** Replaces the spinner line's trailing text (terminal only; nothing is printed otherwise). */
+  status(text: string): void;
   done(text?: string): void;
   skip(text: string): void;
   fail(text: string): void;
@@ -16,13 +20,30 @@ export interface Progress {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+/** "0.4s", "12s", "2m 05s". */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
 export function createProgress(
   ui: Ui,
-  stderr: { write(s: string): unknown; isTTY?: boolean },
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number },
+  now: () => number = () => Date.now(),
 ): Progress {
   const tty = Boolean(stderr.isTTY);
   let timer: ReturnType<typeof setInterval> | undefined;
   let label = '';
+  let extra = '';
+  let frame = 0;
+  let startedAt = 0;
+  const line = () => {
+    const width = (stderr.columns ?? 100) - 1;
+    const text = `${FRAMES[frame % FRAMES.length]} ${label}${extra ? ` — ${extra}` : ''}`;
+    return `\r\u001b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`;
+  };
   const stop = () => {
     if (timer) {
       clearInterval(timer);
@@ -30,14 +51,20 @@ export function createProgress(
       stderr.write('\r\u001b[2K');
     }
   };
+  const took = () => formatDuration(now() - startedAt);
   return {
     start(n, total, title) {
       stop();
       label = `[${n}/${total}] ${title}`;
+      extra = '';
+      startedAt = now();
       if (tty) {
-        let i = 0;
-        stderr.write(`${FRAMES[0]} ${label}`);
-        timer = setInterval(() => stderr.write(`\r${FRAMES[++i % FRAMES.length]} ${label}`), 100);
+        frame = 0;
+        stderr.write(line());
+        timer = setInterval(() => {
+          frame++;
+          stderr.write(line());
+        }, 100);
         timer.unref?.();
       } else {
         ui.info(label);
@@ -47,15 +74,23 @@ export function createProgress(
       if (tty && timer) {
         stderr.write('\r\u001b[2K');
         ui.info(`  ${text}`);
-        stderr.write(`${FRAMES[0]} ${label}`);
+        stderr.write(line());
       } else {
         ui.info(`  ${text}`);
       }
     },
+    status(text) {
+      extra = text;
+      if (tty && timer) stderr.write(line());
+    },
     done(text) {
       stop();
-      if (tty) ui.info(`${ui.style.green('✓')} ${label}${text ? ui.style.dim(` — ${text}`) : ''}`);
-      else if (text) ui.info(`  ✓ ${text}`);
+      const t = took();
+      if (tty)
+        ui.info(
+          `${ui.style.green('✓')} ${label}${text ? ui.style.dim(` — ${text}`) : ''} ${ui.style.dim(`(${t})`)}`,
+        );
+      else ui.info(`  ✓ ${text ? `${text} ` : ''}(${t})`);
     },
     skip(text) {
       stop();
@@ -67,7 +102,7 @@ export function createProgress(
     },
     fail(text) {
       stop();
-      if (tty) ui.info(`${ui.style.red('✗')} ${label}`);
+      if (tty) ui.info(`${ui.style.red('✗')} ${label} ${ui.style.dim(`(${took()})`)}`);
       ui.error(`  ✗ ${text}`);
     },
   };

@@ -23,6 +23,32 @@ export interface Prompter {
     message: string,
     choices: (Choice<T> & { checked?: boolean })[],
   ): Promise<T[]>;
+  /**
+   * A list filtered as you type that also takes free text (the model an endpoint serves). Optional:
+   * a prompter without it gets an input prompt instead (see `searchOrInput`).
+   */
+  search?(
+    message: string,
+    o: {
+      source: (term: string | undefined) => Choice<string>[];
+      default?: string;
+      validate?: (v: string) => string | true;
+    },
+  ): Promise<string>;
+}
+
+/** The searchable prompt where the prompter has one, otherwise the plain input prompt. */
+export function searchOrInput(
+  p: Prompter,
+  message: string,
+  o: {
+    source: (term: string | undefined) => Choice<string>[];
+    default?: string;
+    validate?: (v: string) => string | true;
+  },
+): Promise<string> {
+  if (p.search) return p.search(message, o);
+  return p.input(message, { default: o.default, validate: o.validate });
 }
 
 /** Ctrl-C at a prompt: a `canceled` error, so the composition root exits 130. */
@@ -64,6 +90,17 @@ export function inquirerPrompter(): Prompter {
     async checkbox(message, choices) {
       const { checkbox } = await load();
       return guard(checkbox({ message, choices, pageSize: 15 }));
+    },
+    async search(message, o) {
+      const { search } = await load();
+      return guard(
+        search<string>({
+          message,
+          pageSize: 12,
+          source: (term) => o.source(term),
+          validate: o.validate,
+        }),
+      );
     },
   };
 }

@@ -79,6 +79,35 @@ export async function decideIntent(
     defaultAgent: ctx.defaultAgent,
     info: (t) => ctx.ui.info(t),
     onKey,
+    listModels: async (base, apiKey) => {
+      const { listModels } = await import('../../adapters/http/probe.ts');
+      const { hostView } = await import('./provider.ts');
+      const r = await listModels(hostView(base), { apiKey, fetchImpl: deps.fetchImpl });
+      return 'ids' in r ? r.ids : [];
+    },
+    checkKey: async (c) => {
+      const { probeProvider } = await import('../../adapters/http/probe.ts');
+      const { judgeProbe } = await import('../../core/onboard/probe-result.ts');
+      const { findProvider } = await import('../../core/providers.ts');
+      const { hostView } = await import('./provider.ts');
+      const spec = findProvider(c.provider)!;
+      const base = c.endpointUrl || spec.hostBaseUrl || spec.baseUrl;
+      if (!base) return undefined;
+      const outcome = await probeProvider({
+        api: spec.api,
+        baseUrl: hostView(base),
+        model: c.model,
+        apiKey: c.key,
+        fetchImpl: deps.fetchImpl,
+      });
+      const v = judgeProbe(outcome, {
+        provider: spec.label,
+        model: c.model,
+        keyEnv: spec.userEnv,
+        url: hostView(base),
+      });
+      return !v.ok && v.next === 'key' ? { reason: v.reason, fix: v.fix } : undefined;
+    },
   });
 }
 

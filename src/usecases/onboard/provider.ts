@@ -63,11 +63,14 @@ async function chooseLocalModel(s: StepEnv, spec: ProviderSpec, hostBase: string
     });
   }
   if (s.deps.prompter && r.ids.length > 1) {
-    return s.deps.prompter.select(
-      'Model',
-      r.ids.map((id) => ({ value: id, name: id })),
-      r.ids[0],
-    );
+    const { searchOrInput } = await import('../../adapters/terminal/prompt.ts');
+    const { modelChoices } = await import('../../core/onboard/model-choices.ts');
+    const valid = (v: string) => MODEL_RE.test(v.trim());
+    return searchOrInput(s.deps.prompter, 'Model (type to search)', {
+      source: (t) => modelChoices(r.ids, t, { default: r.ids[0], valid }),
+      default: r.ids[0],
+      validate: (v) => (valid(v) ? true : 'Letters, digits and . _ : / - only.'),
+    });
   }
   return r.ids[0]!;
 }

@@ -83,6 +83,7 @@ function pausing(p: Prompter, progress: Progress): Prompter {
     password: (...a) => (progress.pause(), p.password(...a)),
     confirm: (...a) => (progress.pause(), p.confirm(...a)),
     checkbox: (...a) => (progress.pause(), p.checkbox(...a)),
+    ...(p.search ? { search: (...a) => (progress.pause(), p.search!(...a)) } : {}),
   };
 }
 
@@ -157,6 +158,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       apiKey,
     };
     const total = ONBOARD_STEPS.length;
+    const began = Date.now();
     for (const [i, step] of ONBOARD_STEPS.entries()) {
       const state = session.steps[step.id]!;
       if (state.status === 'complete' && step.id !== 'blueprint') {
@@ -196,7 +198,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     }
     session.completedAt = ctx.now().toISOString();
     await rm(ctx.paths.onboardSession, { force: true });
-    ctx.ui.out(renderSummary(ctx, session));
+    ctx.ui.out(await renderSummary(ctx, session, { tookMs: Date.now() - began }));
     return 0;
   } finally {
     await lock?.release();

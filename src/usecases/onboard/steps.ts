@@ -105,11 +105,17 @@ export async function gatewayStep(s: StepEnv): Promise<string> {
 
 export async function imageStep(s: StepEnv): Promise<string> {
   const { buildSandboxImage, buildCustomSandboxImage } = await import('../sandbox-image.ts');
+  const { formatBuildStatus } = await import('../../core/build-stream.ts');
+  const width = Math.max(40, (s.deps.progressStream?.columns ?? 100) - 40);
   const deps = {
     engine: await s.deps.engine(),
     env: s.ctx.env,
     onProgress: (l: string) => s.progress.detail(l),
     onWarning: (w: string) => s.ctx.ui.warn(w),
+    // The build log goes to the log file (and stderr with --verbose); the terminal gets one line.
+    onBuildLog: (line: string) => s.ctx.log.info({ image: true, line }, 'image build'),
+    onStatus: (st: Parameters<typeof formatBuildStatus>[0]) =>
+      s.progress.status(formatBuildStatus(st, width)),
   };
   const r = s.intent.fromDockerfile
     ? await buildCustomSandboxImage(deps, {

@@ -18,7 +18,7 @@ export interface OnboardDeps {
   /** Takes a snapshot before a recreate; returns its id. */
   snapshot?(sandbox: string): Promise<string>;
   /** Where the spinner draws (stderr on a terminal); without it progress is plain lines. */
-  progressStream?: { write(s: string): unknown; isTTY?: boolean };
+  progressStream?: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   /** Extra labels for everything created (tests add their run id). */
   extraLabels?: Record<string, string>;
 }

@@ -2,7 +2,8 @@
  * The interactive wizard: asks only what flags and environment did not answer, validates as you
  * type, and fills a secret-free intent. Nothing runs until the answers are complete.
  */
-import type { Prompter } from '../../adapters/terminal/prompt.ts';
+import { searchOrInput, type Prompter } from '../../adapters/terminal/prompt.ts';
+import { modelChoices } from '../../core/onboard/model-choices.ts';
 import { UserError } from '../../core/errors.ts';
 import {
   DEFAULT_SANDBOX_NAME,
@@ -30,7 +31,22 @@ export interface WizardContext {
   info(text: string): void;
   /** Receives the API key typed at the prompt: it stays in memory, never in the intent. */
   onKey?(key: string): void;
+  /** The model ids an OpenAI-style endpoint lists (`GET <base>/models`); [] when it lists none. */
+  listModels?(baseUrl: string, apiKey: string | undefined): Promise<string[]>;
+  /**
+   * One real request with the key just typed: why the provider rejected the key, or undefined when
+   * it did not (any other failure is left to the provider step, which explains it).
+   */
+  checkKey?(c: {
+    provider: ProviderKey;
+    endpointUrl: string | undefined;
+    model: string;
+    key: string;
+  }): Promise<{ reason: string; fix?: string } | undefined>;
 }
+
+const validateModel = (v: string): string | true =>
+  MODEL_RE.test(v.trim()) ? true : 'Letters, digits and . _ : / - only.';
 
 export function validateKey(v: string): string | true {
   return v.trim().length >= 8 ? true : 'That is too short to be an API key.';
@@ -45,6 +61,55 @@ export function validateName(v: string): string | true {
   if (!problem) return true;
   const s = suggestSandboxName(v);
   return `Invalid name: ${problem}.${s ? ` Try: ${s}` : ''}`;
+}
+
+/**
+ * The key prompt, and right after it one real request with it: a rejected key gets the retry menu
+ * of the provider step (re-enter it, retry, go on anyway, quit) before any other question.
+ */
+async function askKey(
+  p: Prompter,
+  w: WizardContext,
+  spec: NonNullable<ReturnType<typeof findProvider>>,
+  endpointUrl: string | undefined,
+  modelGiven: string | undefined,
+): Promise<string> {
+  const message = `${spec.label} API key (${spec.userEnv})`;
+  const ask = async () => {
+    const k = (await p.password(message, { validate: validateKey })).trim().replace(/\r/g, '');
+    w.onKey?.(k); // registered as a secret before it goes anywhere
+    return k;
+  };
+  let key = await ask();
+  for (;;) {
+    const model = modelGiven?.trim() || spec.defaultModel;
+    const rejected =
+      w.checkKey && model
+        ? await w
+            .checkKey({ provider: spec.key, endpointUrl: endpointUrl?.trim(), model, key })
+            .catch(() => undefined)
+        : undefined;
+    if (!rejected) return key;
+    w.info(`✗ ${rejected.reason}`);
+    if (rejected.fix) w.info(`  ${rejected.fix}`);
+    const move = await p.select(
+      'What would you like to do?',
+      [
+        { value: 'key', name: 'Re-enter the API key' },
+        { value: 'retry', name: 'Retry' },
+        { value: 'continue', name: 'Continue anyway (the provider step checks it again)' },
+        { value: 'quit', name: 'Quit' },
+      ],
+      'key',
+    );
+    if (move === 'continue') return key;
+    if (move === 'quit')
+      throw new UserError('Onboarding stopped: the API key was rejected.', {
+        kind: 'canceled',
+        hint: `Run nemoclaw onboard again with a valid key (or set ${spec.userEnv}).`,
+      });
+    if (move === 'key') key = await ask();
+  }
 }
 
 export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<OnboardIntent> {
@@ -98,19 +163,32 @@ export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<
   }
 
   // Asked with the other answers so that nothing runs before they are complete; hidden as typed.
-  if (spec.userEnv && !env[spec.userEnv]?.trim() && w.onKey) {
-    const key = await p.password(`${spec.label} API key (${spec.userEnv})`, {
-      validate: validateKey,
-    });
-    w.onKey(key.trim().replace(/\r/g, ''));
+  let key = spec.userEnv ? env[spec.userEnv]?.trim() || undefined : undefined;
+  if (spec.userEnv && !key && w.onKey) {
+    key = await askKey(p, w, spec, endpointUrl, pick(flags.model, 'NEMOCLAW_MODEL'));
+    w.onKey(key);
   }
 
   let model = pick(flags.model, 'NEMOCLAW_MODEL') ?? '';
   if (!model && !spec.local) {
-    model = await p.input('Model', {
-      default: spec.defaultModel,
-      validate: (v) => (MODEL_RE.test(v.trim()) ? true : 'Letters, digits and . _ : / - only.'),
-    });
+    // An endpoint that lists its models gets a list to search, still taking any typed name.
+    const base = endpointUrl?.trim() || spec.baseUrl;
+    const served =
+      base && spec.api === 'openai' && w.listModels
+        ? await w.listModels(base, key).catch(() => [])
+        : [];
+    model =
+      served.length > 0
+        ? await searchOrInput(p, 'Model (type to search)', {
+            source: (t) =>
+              modelChoices(served, t, {
+                default: spec.defaultModel,
+                valid: (v) => validateModel(v) === true,
+              }),
+            default: spec.defaultModel,
+            validate: validateModel,
+          })
+        : await p.input('Model', { default: spec.defaultModel, validate: validateModel });
   }
 
   const nameGiven = pick(flags.name, 'NEMOCLAW_SANDBOX_NAME');
