@@ -103,6 +103,15 @@ network_policies:
     endpoints:
       - { host: api.curl.test, port: 80 }
     binaries: [{ path: /usr/bin/curl }]
+  tls_rest:
+    endpoints:
+      - host: api.tls.test
+        port: 443
+        protocol: rest
+        enforcement: enforce
+        rules:
+          - allow: { method: GET, path: "/v1/**" }
+    binaries: [{ path: /usr/local/bin/node }]
   tg:
     endpoints:
       - { host: api.tg.test, port: 80 }
@@ -133,6 +142,7 @@ describe.skipIf(skip)('simulated OpenShell data plane', () => {
       'api.curl.test:80',
       'api.tg.test:80',
       'later.test:80',
+      'api.tls.test:443',
     ]
       .map((h) => `${h}=${up.url}`)
       .join(',');
@@ -305,6 +315,38 @@ describe.skipIf(skip)('simulated OpenShell data plane', () => {
     expect(hunt.stdout).not.toContain(TG);
     expect(await logs()).toContain(
       'API:INFERENCE [INFO] SUCCESS [model:route-model] [provider:llm]',
+    );
+  });
+
+  it('terminates TLS on an allowed CONNECT: REST rules and placeholders apply inside HTTPS', async () => {
+    const script = `
+      const get = await fetch('https://api.tls.test/v1/ok', { headers: { 'x-token': process.env.TELEGRAM_BOT_TOKEN } });
+      const post = await fetch('https://api.tls.test/v1/ok', { method: 'POST', body: 'x' });
+      process.stdout.write(JSON.stringify({ get: [get.status, await get.text()], post: [post.status, await post.json()] }));`;
+    writeFileSync(join(work, 'tls.mjs'), script);
+    await client.sandboxUpload(name, join(work, 'tls.mjs'), '/sandbox');
+    const r = await client.sandboxExec(name, ['node', '/sandbox/tls.mjs']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as {
+      get: [number, string];
+      post: [number, Record<string, unknown>];
+    };
+    expect(out.get).toEqual([200, 'upstream saw GET /v1/ok\n']);
+    expect(up.seen.find((s) => s.url === '/v1/ok')?.headers['x-token']).toBe(TG);
+    expect(out.post[0]).toBe(403);
+    expect(out.post[1]).toMatchObject({
+      error: 'policy_denied',
+      policy: 'tls_rest',
+      method: 'POST',
+      port: 443,
+      binary: '/usr/local/bin/node',
+    });
+    const text = await logs();
+    expect(text).toMatch(
+      /NET:OPEN \[INFO\] ALLOWED \/usr\/local\/bin\/node\(\d+\) -> api\.tls\.test:443 \[policy:tls_rest engine:opa\]/,
+    );
+    expect(text).toContain(
+      'HTTP:POST [MED] DENIED POST http://api.tls.test:443/v1/ok [policy:tls_rest engine:l7]',
     );
   });
 
