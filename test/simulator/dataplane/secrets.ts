@@ -1,18 +1,22 @@
 /**
- * Provider credential values, host side only: `$OPENSHELL_SIM_STATE/credentials.json`, mode 0600,
- * apart from state.json (which keeps fingerprints). The gateway holds them in the real system
+ * Provider credential values, host side only: `credentials.json` (mode 0600) in
+ * `$OPENSHELL_SIM_SECRETS` — the simulated gateway's database, a folder of its own so that scans of
+ * the CLI-visible state find no secret — or else in the state folder, apart from state.json (which
+ * keeps fingerprints). The gateway holds them in the real system
  * (openshell-contract.md §4 "Where credentials live"); the router injects inference keys
  * (crates/openshell-router/src/backend.rs `prepare_backend_request`) and the proxy resolves
  * placeholders `openshell:resolve:env:KEY` on egress
  * (crates/openshell-core/src/provider_credentials.rs `resolve_placeholder`). Nothing here is ever
  * written into a container: sandboxes get only the placeholders.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Store = Record<string, Record<string, Record<string, string>>>;
 
-const file = (stateDir: string) => join(stateDir, 'credentials.json');
+/** The gateway's credential store: OPENSHELL_SIM_SECRETS (a folder) or the state folder. */
+const file = (stateDir: string) =>
+  join(process.env.OPENSHELL_SIM_SECRETS || stateDir, 'credentials.json');
 
 function read(stateDir: string): Store {
   const f = file(stateDir);
@@ -20,6 +24,9 @@ function read(stateDir: string): Store {
 }
 
 function write(stateDir: string, s: Store): void {
+  if (process.env.OPENSHELL_SIM_SECRETS) {
+    mkdirSync(process.env.OPENSHELL_SIM_SECRETS, { recursive: true, mode: 0o700 });
+  }
   const tmp = `${file(stateDir)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(s), { mode: 0o600 });
   chmodSync(tmp, 0o600);

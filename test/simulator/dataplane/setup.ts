@@ -122,7 +122,14 @@ async function ensureProxy(stateDir: string, network: string, ip: string): Promi
     const log = openSync(join(dir, 'proxy.log'), 'a');
     // Only what the proxy needs: never the caller's secret-bearing environment.
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    for (const k of ['OPENSHELL_SIM_HOSTS', 'NEMOCLAW_TEST_RUN_ID', 'DOCKER_HOST', 'HOME']) {
+    const pass = [
+      'OPENSHELL_SIM_HOSTS',
+      'OPENSHELL_SIM_SECRETS',
+      'NEMOCLAW_TEST_RUN_ID',
+      'DOCKER_HOST',
+      'HOME',
+    ];
+    for (const k of pass) {
       if (process.env[k]) env[k] = process.env[k];
     }
     const child = spawn(
