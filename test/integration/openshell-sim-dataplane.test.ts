@@ -350,6 +350,27 @@ describe.skipIf(skip)('simulated OpenShell data plane', () => {
     );
   });
 
+  it('a restarted sandbox gets a proxy again after the old one went away', async () => {
+    const info = JSON.parse(readFileSync(join(sim.stateDir, 'dataplane', 'proxy.json'), 'utf8'));
+    process.kill(info.pid as number, 'SIGTERM');
+    const alive = () => {
+      try {
+        process.kill(info.pid as number, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (alive()) await new Promise((r) => setTimeout(r, 50));
+    await client.sandboxStop(name);
+    await client.sandboxStart(name);
+    expect((await sh('wget -q -O- http://api.allowed.test/again')).stdout).toBe(
+      'upstream saw GET /again\n',
+    );
+    const now = JSON.parse(readFileSync(join(sim.stateDir, 'dataplane', 'proxy.json'), 'utf8'));
+    expect(now.pid).not.toBe(info.pid);
+  });
+
   it('refuses an https URL sent as a plain forward request', async () => {
     const r = await sh('wget -q -O- https://api.allowed.test/ 2>&1; true');
     expect(r.stdout).toContain('400');

@@ -160,6 +160,10 @@ export async function stopContainer(id: string): Promise<void> {
 
 export async function startContainer(id: string): Promise<void> {
   const d = await docker();
+  if (process.env.OPENSHELL_SIM_STATE && process.env.OPENSHELL_SIM_DATAPLANE !== '0') {
+    const net = (await d.getContainer(id).inspect()).HostConfig?.NetworkMode ?? 'none';
+    if (net !== 'none') await (await import('./dataplane/setup.ts')).ensurePlane(d);
+  }
   await d
     .getContainer(id)
     .start()

@@ -40,6 +40,8 @@ async function stop(): Promise<void> {
   if (existsSync(stateDir)) rmSync(join(dataplaneDir(stateDir), 'proxy.json'), { force: true });
   // Containers of this network are removed by their owners; wait a little for them to go.
   for (let i = 0; i < 20; i++) {
+    // A sandbox created meanwhile keeps the network (its create starts a new proxy).
+    if (existsSync(stateDir) && sandboxesExist()) break;
     try {
       await docker.getNetwork(network).remove();
       break;
@@ -51,15 +53,17 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
+function sandboxesExist(): boolean {
+  try {
+    return Object.values(readState().servers).some((s) => Object.keys(s.sandboxes).length > 0);
+  } catch {
+    return true; // a half-written state is not idleness
+  }
+}
+
 setInterval(() => {
   if (!existsSync(stateDir)) return void stop();
-  let any: boolean;
-  try {
-    any = Object.values(readState().servers).some((s) => Object.keys(s.sandboxes).length > 0);
-  } catch {
-    any = true; // a half-written state is not idleness
-  }
-  if (any) idleSince = Date.now();
+  if (sandboxesExist()) idleSince = Date.now();
   else if (Date.now() - idleSince > 30_000) void stop();
 }, 1000).unref();
 process.on('SIGTERM', () => void stop());

@@ -171,12 +171,18 @@ function attachedKeys(rec: SandboxRec): string[] {
   return [];
 }
 
-/** Network, environment and CA files for a new sandbox container. */
-export async function sandboxNetworking(d: Docker, rec: SandboxRec): Promise<SandboxNetworking> {
+/** The network, the CA and a running proxy (again, if it went away while a sandbox was stopped). */
+export async function ensurePlane(d: Docker): Promise<ProxyInfo> {
   const stateDir = stateDirOf();
   const { name, ip } = await ensureNetwork(d, stateDir);
   await ensureCa(stateDir);
-  const info = await ensureProxy(stateDir, name, ip);
+  return ensureProxy(stateDir, name, ip);
+}
+
+/** Network, environment and CA files for a new sandbox container. */
+export async function sandboxNetworking(d: Docker, rec: SandboxRec): Promise<SandboxNetworking> {
+  const stateDir = stateDirOf();
+  const info = await ensurePlane(d);
   const url = `http://${info.ip}:${info.port}`;
   const local = '127.0.0.1,localhost,::1';
   const env: Record<string, string> = {
@@ -203,7 +209,7 @@ export async function sandboxNetworking(d: Docker, rec: SandboxRec): Promise<San
   );
   const bundle = `${system ? readFileSync(system, 'utf8') : ''}\n${ca}`;
   return {
-    networkMode: name,
+    networkMode: info.network,
     env,
     files: { [SANDBOX_CA_PATH]: ca, [SANDBOX_BUNDLE_PATH]: bundle },
   };
