@@ -142,6 +142,24 @@ describe('what would allow a denial', () => {
     expect(remedyFor({ ...l7, binary: '/usr/bin/node' }, [], file.network_policies)).toEqual({
       kind: 'live',
     });
+    // An L7 line names no process; the matched policy's binaries are the ones that got there.
+    const live: NetworkPolicies = {
+      ex: {
+        endpoints: [
+          {
+            host: 'api.example.com',
+            port: 443,
+            protocol: 'rest',
+            enforcement: 'enforce',
+            access: 'read-only',
+          },
+        ],
+        binaries: [{ path: '/usr/bin/node' }],
+      },
+    };
+    const withLive = remedyFor(l7, presets, live);
+    expect(withLive.kind === 'custom' && withLive.yaml).toContain('- path: /usr/bin/node');
+    expect(describeRemedy('sb', l7, withLive).join('\n')).not.toContain('did not name');
     const lines = describeRemedy('sb', l7, remedyFor(l7, presets));
     expect(lines[0]).toContain('policy-add --from-file allow.yaml');
     expect(lines.at(-1)).toContain('did not name the calling binary');

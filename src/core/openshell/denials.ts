@@ -99,8 +99,12 @@ export function allows(entries: NetworkPolicies, d: Denial): boolean {
 export type Remedy =
   { kind: 'live' } | { kind: 'preset'; presets: string[] } | { kind: 'custom'; yaml: string };
 
-/** A custom policy that allows exactly this request (`policy-add --from-file`). */
-export function customPolicyFor(d: Denial): string {
+/**
+ * A custom policy that allows exactly this request (`policy-add --from-file`). OpenShell's L7 log
+ * line names no process, but it names the policy whose endpoint matched: its binaries are the ones
+ * that got that far, so the new policy takes them.
+ */
+export function customPolicyFor(d: Denial, live?: NetworkPolicies): string {
   const key = `allow_${d.host.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}_${d.port}`;
   const endpoint: Record<string, unknown> = { host: d.host, port: d.port };
   if (d.engine === 'l7' && d.method && d.path) {
@@ -111,7 +115,9 @@ export function customPolicyFor(d: Denial): string {
     });
   }
   const entry: Record<string, unknown> = { endpoints: [endpoint] };
+  const matched = d.policy !== '-' ? live?.[d.policy]?.binaries : undefined;
   if (d.binary) entry.binaries = [{ path: d.binary }];
+  else if (matched && matched.length > 0) entry.binaries = matched.map((b) => ({ path: b.path }));
   return stringify({ network_policies: { [key]: entry } });
 }
 
@@ -127,7 +133,7 @@ export function remedyFor(
   if (live && allows(live, d)) return { kind: 'live' };
   const names = presets.filter((p) => allows(p.entries, d)).map((p) => p.name);
   if (names.length > 0) return { kind: 'preset', presets: names };
-  return { kind: 'custom', yaml: customPolicyFor(d) };
+  return { kind: 'custom', yaml: customPolicyFor(d, live) };
 }
 
 /** The lines printed under a denial in `nemoclaw <name> logs`. */
@@ -146,7 +152,8 @@ export function describeRemedy(sandbox: string, d: Denial, r: Remedy): string[] 
       .split('\n')
       .map((l) => `      ${l}`),
   ];
-  if (!d.binary)
+  if (!r.yaml.includes('binaries:')) {
     lines.push('    (OpenShell did not name the calling binary: add a binaries list.)');
+  }
   return lines;
 }

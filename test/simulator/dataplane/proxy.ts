@@ -86,7 +86,8 @@ export function createProxy(stateDir: string, sandboxes: Sandboxes, proxyPort: n
     if (!c.endpoint || !isL7Rest(c.endpoint)) return true;
     const method = req.method ?? 'GET';
     const reason = decideRest(c.endpoint, method, path);
-    const audit = c.endpoint.enforcement === 'audit';
+    // Anything but `enforce` audits (l7/mod.rs: EnforcementMode defaults to Audit).
+    const audit = c.endpoint.enforcement !== 'enforce';
     const decision = reason === null ? 'allow' : audit ? 'audit' : 'deny';
     const line = { method, host: c.host, port: c.port, path, policy: c.policy };
     appendOcsf(stateDir, c.sb.rec.id, httpL7({ ...line, decision, reason: reason ?? 'allowed' }));

@@ -141,7 +141,7 @@ export function isL7Rest(e: Endpoint): boolean {
 
 /**
  * rego `request_deny_reason` for REST: deny rules first, then `access` or `rules`. Returns null
- * when allowed. `enforcement: audit` logs but lets the request through (the caller checks).
+ * when allowed. Unless `enforcement: enforce`, a denial is only logged (the caller checks).
  */
 export function decideRest(e: Endpoint, method: string, rawPath: string): string | null {
   const path = rawPath.split('?')[0] || '/';
