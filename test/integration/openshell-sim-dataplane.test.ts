@@ -313,8 +313,8 @@ describe.skipIf(skip)('simulated OpenShell data plane', () => {
     );
     expect(hunt.stdout).not.toContain(KEY);
     expect(hunt.stdout).not.toContain(TG);
-    expect(await logs()).toContain(
-      'API:INFERENCE [INFO] SUCCESS [model:route-model] [provider:llm]',
+    expect(await logs()).toMatch(
+      /API:INFERENCE \[INFO\] Success route-model via llm \d+ms \[POST\\u\{20\}\/v1\/chat\/completions\]/,
     );
   });
 

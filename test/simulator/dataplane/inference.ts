@@ -110,12 +110,20 @@ export function handleInference(
     headers['content-length'] = String(body.length);
     const url = new URL(backendUrl(base, req.url ?? path));
     const send = url.protocol === 'https:' ? httpsRequest : request;
+    const started = Date.now();
     const timeoutMs = (route.timeout_secs || 60) * 1000;
     const up = send(url, { method: req.method, headers, timeout: timeoutMs }, (r) => {
       appendOcsf(
         stateDir,
         sb.rec.id,
-        apiInference({ status: r.statusCode ?? 502, model: route.model, provider: provider.name }),
+        apiInference({
+          ok: (r.statusCode ?? 502) < 400,
+          model: route.model,
+          provider: provider.name,
+          latencyMs: Date.now() - started,
+          method: req.method ?? 'POST',
+          path,
+        }),
       );
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) out[k] = v;

@@ -103,10 +103,23 @@ export function httpL7(o: {
   return `HTTP:${o.method} ${sev} ${o.method} ${url} [policy:${o.policy} engine:l7]${tail}`;
 }
 
-/** proxy.rs inference.local interception (API Activity, simplified to its shorthand head). */
-export function apiInference(o: { status: number; model: string; provider: string }): string {
-  const sev = o.status < 400 ? '[INFO]' : '[MED]';
-  return `API:INFERENCE ${sev} ${o.status < 400 ? 'SUCCESS' : 'FAILURE'} [model:${o.model}] [provider:${o.provider}]`;
+/** Context fields escape whitespace as `\u{20}` (shorthand.rs `escape_context_field`). */
+const escapeContext = (t: string) =>
+  t
+    .replace(/[\\[\]]/g, (c) => `\\${c}`)
+    .replace(/\s/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+
+/** proxy.rs `emit_ai_inference`: API Activity, informational, Success or Failure, `{method} {path}`. */
+export function apiInference(o: {
+  ok: boolean;
+  model: string;
+  provider: string;
+  latencyMs: number;
+  method: string;
+  path: string;
+}): string {
+  const status = o.ok ? 'Success' : 'Failure';
+  return `API:INFERENCE [INFO] ${status} ${escapeContext(o.model)} via ${escapeContext(o.provider)} ${o.latencyMs}ms [${escapeContext(`${o.method} ${o.path}`)}]`;
 }
 
 export function appendOcsf(stateDir: string, sandboxId: string, message: string): void {
