@@ -350,6 +350,30 @@ describe.skipIf(skip)('simulated OpenShell data plane', () => {
     );
   });
 
+  it('inference.local follows the route: Anthropic gets x-api-key; other paths are refused', async () => {
+    for (const args of [
+      ['provider', 'create', '--name', 'anth', '--type', 'anthropic', '--credential', `ANTHROPIC_API_KEY=${KEY}-a`, '--config', `ANTHROPIC_BASE_URL=${up.url}`],
+      ['inference', 'set', '--provider', 'anth', '--model', 'claude-route'],
+    ]) {
+      const r = await sim.run(['-g', 'nemoclaw', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+    } // prettier-ignore
+    const script = `
+      const m = await fetch('https://inference.local/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sandbox' }, body: '{"model":"x","max_tokens":1}' });
+      const other = await fetch('https://inference.local/admin', { method: 'POST', body: '{}' });
+      process.stdout.write(JSON.stringify([m.status, other.status, await other.json()]));`;
+    writeFileSync(join(work, 'anth.mjs'), script);
+    await client.sandboxUpload(name, join(work, 'anth.mjs'), '/sandbox');
+    const r = await client.sandboxExec(name, ['node', '/sandbox/anth.mjs']);
+    expect(JSON.parse(r.stdout)).toEqual([200, 403, { error: 'connection not allowed by policy' }]);
+    const seen = up.seen.find((x) => x.url === '/v1/messages')!;
+    expect(seen.headers['x-api-key']).toBe(`${KEY}-a`);
+    expect(seen.headers['anthropic-version']).toBe('2023-06-01');
+    expect(seen.headers.authorization).toBeUndefined();
+    expect(JSON.parse(seen.body)).toEqual({ model: 'claude-route', max_tokens: 1 });
+    expect(up.seen.some((x) => x.url === '/admin')).toBe(false);
+  });
+
   it('a restarted sandbox gets a proxy again after the old one went away', async () => {
     const info = JSON.parse(readFileSync(join(sim.stateDir, 'dataplane', 'proxy.json'), 'utf8'));
     process.kill(info.pid as number, 'SIGTERM');
