@@ -5,10 +5,7 @@
  * returns, serves https://inference.local with the route's key (which never enters the
  * sandbox), and resolves attached providers' placeholders on egress.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,62 +21,9 @@ import {
 } from '../helpers/docker.ts';
 import type { Simulator } from '../helpers/simulator.ts';
 import { createSimulator, startHealthServer } from '../helpers/simulator.ts';
+import { nodeFiles, startUpstream } from '../helpers/upstream.ts';
 
 const skip = await skipWithoutDocker('openshell simulator data plane');
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A loopback server standing for every outside host; inference answers stream as SSE. */
-async function startUpstream() {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      if (req.url === '/v1/chat/completions') {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const model = (JSON.parse(body) as { model: string }).model;
-        res.write(`data: {"model":"${model}","choices":[{"delta":{"content":"hel"}}]}\n\n`);
-        res.write('data: {"choices":[{"delta":{"content":"lo"}}]}\n\n');
-        res.end('data: [DONE]\n\n');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(`upstream saw ${req.method} ${req.url}\n`);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
-  };
-}
-
-/** busybox plus this host's node binary and the libraries it links. */
-function nodeFiles() {
-  const node = realpathSync(process.execPath);
-  const libs = [
-    '/lib/x86_64-linux-gnu/libdl.so.2',
-    '/lib/x86_64-linux-gnu/libstdc++.so.6',
-    '/lib/x86_64-linux-gnu/libm.so.6',
-    '/lib/x86_64-linux-gnu/libgcc_s.so.1',
-    '/lib/x86_64-linux-gnu/libpthread.so.0',
-    '/lib/x86_64-linux-gnu/libc.so.6',
-    '/lib64/ld-linux-x86-64.so.2',
-  ];
-  return [
-    { path: '/usr/local/bin/node', content: readFileSync(node), mode: 0o755 },
-    ...libs.map((l) => ({ path: l, content: readFileSync(realpathSync(l)), mode: 0o755 })),
-  ];
-}
 
 const KEY = `sk-canary-${RUN_ID}-inference`;
 const TG = `tg-canary-${RUN_ID}-token`;
