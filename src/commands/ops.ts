@@ -10,7 +10,7 @@ export const OPS_VERBS = [
     summary: 'phase, uptime, restarts, CPU/memory, GPU, route, presets',
   },
   {
-    usage: 'logs [--follow] [--tail N] [--since D]',
+    usage: 'logs [--follow] [--tail N] [--since D] [--denied]',
     summary: 'gateway and sandbox logs, denials included',
   },
   { usage: 'connect', summary: 'wait for Ready, ensure the dashboard forward, open a shell' },
@@ -46,12 +46,16 @@ export function registerOps(program: Command, env: CommandEnv): void {
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('-n, --tail <n>', 'only the last N lines')
     .option('--since <duration>', 'only lines newer than this, e.g. 5m, 2h')
+    .option('--denied', 'only denied requests, each with the preset or policy that would allow it')
     .action(
-      action(env, async (o: { follow?: boolean; tail?: string; since?: string }) => {
-        const ctx = env.ctx();
-        const { sandboxLogs } = await import('../usecases/sandbox-session.ts');
-        return sandboxLogs(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-      }),
+      action(
+        env,
+        async (o: { follow?: boolean; tail?: string; since?: string; denied?: boolean }) => {
+          const ctx = env.ctx();
+          const { sandboxLogs } = await import('../usecases/sandbox-session.ts');
+          return sandboxLogs(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        },
+      ),
     );
   program
     .command('connect')

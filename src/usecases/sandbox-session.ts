@@ -6,7 +6,8 @@
 import { waitReady as waitUntilReady } from './sandbox-create.ts';
 import type { Context } from '../context.ts';
 import { UsageError } from '../core/errors.ts';
-import { parseLogLine } from '../core/openshell/parse.ts';
+import { parseDenialLine } from '../core/openshell/denials.ts';
+import { denialExplainer } from './log-denials.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
@@ -16,7 +17,7 @@ const DURATION_RE = /^\d+[smhd]$/;
 export async function sandboxLogs(
   ctx: Context,
   deps: OpsDeps,
-  o: { sandbox: string; follow?: boolean; tail?: string; since?: string },
+  o: { sandbox: string; follow?: boolean; tail?: string; since?: string; denied?: boolean },
 ): Promise<number> {
   const tail = o.tail === undefined ? undefined : Number(o.tail);
   if (tail !== undefined && (!Number.isInteger(tail) || tail < 1)) {
@@ -27,20 +28,25 @@ export async function sandboxLogs(
   }
   const entry = await requireEntry(ctx, o.sandbox);
   const client = await deps.openshell(entry.gatewayName);
+  const explain = denialExplainer(ctx, client, o.sandbox);
   let denied = 0;
-  const print = (line: string) => {
-    const p = parseLogLine(line);
-    if (p && /\bDENIED\b/.test(p.message)) denied++;
+  const print = async (line: string) => {
+    const d = parseDenialLine(line);
+    if (d) denied++;
+    if (o.denied && !d) return;
     ctx.ui.out(line);
+    if (d) for (const l of await explain(d)) ctx.ui.out(l);
   };
   if (!o.follow) {
     const lines = await client.logs(o.sandbox, { tail, since: o.since, source: 'all' });
-    for (const l of lines) print(l);
+    for (const l of lines) await print(l);
   } else {
     const { onInterrupt } = await import('../adapters/terminal/interrupt.ts');
     const ac = new AbortController();
     // Ctrl-C is how a user ends following: stop the child, print nothing more, exit 0.
     const off = onInterrupt(() => ac.abort());
+    // Lines print in order even though explaining one may wait for the presets.
+    let queue = Promise.resolve();
     try {
       ctx.ui.info(`Following the logs of ${o.sandbox} (Ctrl-C to stop)…`);
       await client.logs(o.sandbox, {
@@ -49,17 +55,18 @@ export async function sandboxLogs(
         source: 'all',
         follow: true,
         signal: ac.signal,
-        onLine: print,
+        onLine: (line) => void (queue = queue.then(() => print(line))),
       });
+      await queue;
     } finally {
       off();
     }
   }
   if (denied > 0) {
     ctx.ui.info(
-      `${denied} denied request${denied === 1 ? '' : 's'} above. Explain one with: nemoclaw ${o.sandbox} policy-check <url>`,
+      `${denied} denied request${denied === 1 ? '' : 's'}${o.denied ? '' : ' above'}. Explain one with: nemoclaw ${o.sandbox} policy-check <url>`,
     );
-  }
+  } else if (o.denied) ctx.ui.info('No denied requests in these logs.');
   return 0;
 }
 

@@ -210,6 +210,13 @@ export async function cleanupRun(runId = RUN_ID): Promise<void> {
       .remove({ force: true, v: true })
       .catch(() => {});
   }
+  // The simulator's data-plane networks (its proxy also removes them when its state goes).
+  for (const n of await d.listNetworks({ filters })) {
+    await d
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => {});
+  }
   for (const v of (await d.listVolumes({ filters })).Volumes ?? []) {
     await d
       .getVolume(v.Name)

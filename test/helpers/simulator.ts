@@ -59,11 +59,14 @@ export interface SimulatorOptions {
 export function createSimulator(o: SimulatorOptions = {}): Simulator {
   const stateDir = mkdtempSync(join(tmpdir(), 'openshell-sim-'));
   const logFile = join(stateDir, 'invocations.jsonl');
+  // The simulated gateway's credential store, apart from the state a CLI could see.
+  const secretsDir = mkdtempSync(join(tmpdir(), 'openshell-sim-secrets-'));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   Object.assign(env, {
     OPENSHELL_SIM_STATE: stateDir,
     OPENSHELL_SIM_LOG: logFile,
+    OPENSHELL_SIM_SECRETS: secretsDir,
     OPENSHELL_SIM_READY_DELAY_MS: String(o.readyDelayMs ?? 100),
     NEMOCLAW_OPENSHELL_BIN: SIMULATOR_BIN,
     NEMOCLAW_TEST_RUN_ID: RUN_ID,
@@ -103,6 +106,7 @@ export function createSimulator(o: SimulatorOptions = {}): Simulator {
     },
     cleanup() {
       rmSync(stateDir, { recursive: true, force: true });
+      rmSync(secretsDir, { recursive: true, force: true });
     },
   };
 }

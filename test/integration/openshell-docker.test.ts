@@ -52,7 +52,7 @@ describe.skipIf(skip)('simulator sandboxes are real containers', () => {
     await cleanupRun();
   });
 
-  it('runs the --from image with no network and the OpenShell labels', async () => {
+  it('runs the --from image on the internal data-plane network with the OpenShell labels', async () => {
     const list = await docker().listContainers({
       filters: JSON.stringify({
         label: [`openshell.ai/sandbox-name=${name}`, `nemoclaw.test=${RUN_ID}`],
@@ -62,7 +62,9 @@ describe.skipIf(skip)('simulator sandboxes are real containers', () => {
     const c = list[0]!;
     expect(c.Image).toBe(image);
     expect(c.Labels['openshell.ai/managed-by']).toBe('openshell');
-    expect(c.HostConfig?.NetworkMode).toBe('none');
+    // No route out: the simulator's internal network, whose only exit is the proxy.
+    const net = await docker().getNetwork(c.HostConfig!.NetworkMode!).inspect();
+    expect(net.Internal).toBe(true);
     expect((await client.sandboxGet(name))?.phase).toBe('Ready');
   });
 

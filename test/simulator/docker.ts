@@ -88,13 +88,19 @@ export async function createContainer(
   // Lets a test remove exactly the containers of one simulator instance.
   if (process.env.OPENSHELL_SIM_STATE)
     labels['openshell.sim/state'] = process.env.OPENSHELL_SIM_STATE;
+  // The simulated data plane (dataplane/setup.ts): no route out, egress through the proxy.
+  const plane =
+    process.env.OPENSHELL_SIM_STATE && process.env.OPENSHELL_SIM_DATAPLANE !== '0'
+      ? await (await import('./dataplane/setup.ts')).sandboxNetworking(d, rec)
+      : undefined;
+  const env = { ...rec.env, ...plane?.env };
   const c = await d.createContainer({
     name: `openshell-sim-${rec.name}-${rec.id.slice(0, 8)}`,
     Image: rec.image,
     // The trailing `-- CMD` is the canonical main process; it replaces the image entrypoint.
     Entrypoint: rec.command.slice(0, 1),
     Cmd: rec.command.slice(1),
-    Env: Object.entries(rec.env).map(([k, v]) => `${k}=${v}`),
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     WorkingDir: '/sandbox',
     Labels: labels,
     // An open stdin keeps a shell main process (`/bin/sh -l`) alive, as an attached session would.
@@ -102,11 +108,12 @@ export async function createContainer(
     StdinOnce: false,
     Tty: false,
     HostConfig: {
-      NetworkMode: 'none',
+      NetworkMode: plane?.networkMode ?? 'none',
       Memory: limits.memory ? memoryBytes(limits.memory) : undefined,
       NanoCpus: limits.cpu ? nanoCpus(limits.cpu) : undefined,
     },
   });
+  if (plane) await (await import('./dataplane/setup.ts')).putFiles(d, c.id, plane.files);
   await c.start();
   return c.id;
 }
@@ -153,6 +160,10 @@ export async function stopContainer(id: string): Promise<void> {
 
 export async function startContainer(id: string): Promise<void> {
   const d = await docker();
+  if (process.env.OPENSHELL_SIM_STATE && process.env.OPENSHELL_SIM_DATAPLANE !== '0') {
+    const net = (await d.getContainer(id).inspect()).HostConfig?.NetworkMode ?? 'none';
+    if (net !== 'none') await (await import('./dataplane/setup.ts')).ensurePlane(d);
+  }
   await d
     .getContainer(id)
     .start()

@@ -3,7 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Parsed } from '../args.ts';
 import { SimError, formatEpochMs, grpcError, json, out, pad } from '../io.ts';
 import type { ProviderRec } from '../state.ts';
-import { readState, server, update } from '../state.ts';
+import { readState, server, stateDir, update } from '../state.ts';
+import { deleteCredentials, storeCredentials } from '../dataplane/secrets.ts';
 import { requireReachable, resolveGateway } from './gateway.ts';
 
 /** Provider types v0.0.111 knows, with the env key `--from-existing` reads. */
@@ -113,6 +114,8 @@ export async function create(p: Parsed): Promise<void> {
       created_at_ms: Date.now(),
       resource_version: 1,
     };
+    // Values stay host side, apart from state.json, for the data plane to inject.
+    storeCredentials(stateDir(), ctx.endpoint, name, creds, true);
   });
   out(`✓ Created provider ${name}`);
 }
@@ -139,6 +142,7 @@ export async function updateProvider(p: Parsed): Promise<void> {
     rec.credential_keys = Object.keys(rec.credential_fingerprints).sort();
     Object.assign(rec.config, config);
     rec.resource_version++;
+    storeCredentials(stateDir(), ctx.endpoint, name, creds, false);
   });
   out(`✓ Updated provider ${name}`);
 }
@@ -205,6 +209,7 @@ export async function remove(p: Parsed): Promise<void> {
       const srv = server(s, ctx.endpoint);
       const had = Boolean(srv.providers[name]);
       delete srv.providers[name];
+      deleteCredentials(stateDir(), ctx.endpoint, name);
       return had;
     });
     out(existed ? `✓ Deleted provider ${name}` : `! Provider ${name} not found`);

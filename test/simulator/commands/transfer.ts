@@ -21,6 +21,7 @@ import { putTree, getTree } from '../container-io.ts';
 import { dockerEnabled } from '../docker.ts';
 import { SimError, SimExit, err, out } from '../io.ts';
 import type { SandboxRec } from '../state.ts';
+import { stateDir } from '../state.ts';
 import { findSandbox, phases, sandboxName, serverContext } from './common.ts';
 
 const WORKDIR = '/sandbox';
@@ -195,6 +196,14 @@ export async function logs(p: Parsed): Promise<void> {
           line: logLine(e.ts, 'gateway', e.level, e.target, e.message, e.fields),
         });
       }
+    }
+  }
+  if (want('sandbox') && levelOk('OCSF')) {
+    // Data-plane decisions (dataplane/ocsf.ts), level OCSF, target ocsf (docs/observability/logging.mdx).
+    const { readOcsf } = await import('../dataplane/ocsf.ts');
+    for (const o of readOcsf(stateDir(), rec.id)) {
+      if (o.ts >= since)
+        entries.push({ ts: o.ts, line: logLine(o.ts, 'sandbox', 'OCSF', 'ocsf', o.message) });
     }
   }
   const useContainer = want('sandbox') && rec.container_id && (await dockerEnabled());
