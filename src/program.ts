@@ -16,6 +16,7 @@ import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
 import { registerBackupAll } from './commands/snapshot.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { registerLifecycleGlobal } from './commands/lifecycle.ts';
 import {
   registerDebug,
   registerDoctor,
@@ -41,6 +42,7 @@ const GLOBAL_REGISTRARS = [
   registerGc,
   registerUninstall,
   registerCompletion,
+  registerLifecycleGlobal,
 ];
 
 const SANDBOX_HELP = `

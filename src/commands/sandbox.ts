@@ -9,6 +9,7 @@ import { POLICY_VERBS, registerPolicy } from './policy.ts';
 import type { CommandEnv, Register } from './types.ts';
 import { registerSnapshot } from './snapshot.ts';
 import { REBUILD_VERBS, registerRebuild } from './rebuild.ts';
+import { LIFECYCLE_VERBS, registerLifecycle } from './lifecycle.ts';
 
 export interface VerbSummary {
   usage: string;
@@ -23,6 +24,7 @@ export const SANDBOX_VERBS: VerbSummary[] = [
     summary: "save, verify and restore the agent's memory",
   },
   ...REBUILD_VERBS,
+  ...LIFECYCLE_VERBS,
   ...EXTEND_VERBS,
 ];
 
@@ -31,6 +33,7 @@ const SANDBOX_REGISTRARS: Register[] = [
   registerPolicy,
   registerSnapshot,
   registerRebuild,
+  registerLifecycle,
   registerExtend,
 ];
 

@@ -28,6 +28,8 @@ export const RESERVED_NAMES = new Set([
   'update',
   'version',
   'recover',
+  'upgrade-sandboxes',
+  'profiles',
 ]);
 
 /** Returns why `name` is not a valid sandbox name, or undefined when it is. */

@@ -84,6 +84,7 @@ export async function sandboxStatusReport(
     : 'ok' in sb
       ? phasePart(phase, name)
       : unreachable('the sandbox phase', sb.error);
+  if (phase === 'Stopped' && gatewayUp) parts.sandbox = stoppedPart(entry);
   parts.container = remote
     ? { state: 'warn', summary: 'not observable here: the sandbox runs on a remote gateway' }
     : container && 'ok' in container
@@ -127,6 +128,20 @@ export async function sandboxStatusReport(
     isDefault: reg.defaultSandbox === name,
     healthy: statusExitCode(all) === 0,
     parts,
+  };
+}
+
+/** Stopped is a state the user chose, not a failure (issue 15): neither unhealthy nor recovered. */
+function stoppedPart(entry: SandboxEntry): Part {
+  const onPurpose = entry.desiredState === 'stopped';
+  return {
+    state: 'warn',
+    summary: onPurpose
+      ? `Stopped (by nemoclaw ${entry.name} stop; its state is kept)`
+      : 'Stopped (its state is kept)',
+    phase: 'Stopped',
+    desiredState: entry.desiredState ?? 'running',
+    hint: `Start it with: nemoclaw ${entry.name} start`,
   };
 }
 

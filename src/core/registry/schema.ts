@@ -39,6 +39,16 @@ export const SandboxEntrySchema = z.strictObject({
   gatewayName: z.string(),
   gatewayUrl: z.optional(z.string()),
   channels: z._default(z.array(z.string()), []),
+  /** What it was made from, so a rebuild keeps it: the --blueprint given, its pin, a --from. */
+  blueprintSource: z.optional(z.string()),
+  blueprintSha256: z.optional(z.string()),
+  fromDockerfile: z.optional(z.string()),
+  /** OpenShell providers attached at create (a rebuild attaches them again). */
+  providers: z.optional(z.array(z.string())),
+  /** The blueprint profile chosen at onboard (`profiles list`). */
+  profile: z.optional(z.string()),
+  /** `stopped` after `<name> stop`: recover leaves it so, status does not call it unhealthy. */
+  desiredState: z.optional(z.enum(['running', 'stopped'])),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -4,6 +4,7 @@
  */
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
+import { resolve as resolvePath } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
@@ -215,6 +216,24 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
   return `sandbox ${name} is Ready${note}`;
 }
 
+/** What a rebuild needs to make the sandbox again from the same sources (issue 15). */
+function sourceFields(s: StepEnv, prev: SandboxEntry | undefined): Partial<SandboxEntry> {
+  const i = s.intent;
+  const from = i.fromDockerfile ? resolvePath(i.fromDockerfile) : undefined;
+  const spec = i.blueprint && /^[a-z]+:\/\//i.test(i.blueprint) ? i.blueprint : undefined;
+  const local =
+    i.blueprint && !spec && i.blueprint.includes('/') ? resolvePath(i.blueprint) : undefined;
+  const pick = <T>(v: T | undefined, old: T | undefined) => (v !== undefined ? v : old);
+  return {
+    blueprintSource: pick(spec ?? local ?? i.blueprint, prev?.blueprintSource),
+    blueprintSha256: pick(i.blueprintSha256, prev?.blueprintSha256),
+    fromDockerfile: pick(from, prev?.fromDockerfile),
+    providers: s.session.outputs.providerName ? [s.session.outputs.providerName] : prev?.providers,
+    profile: pick(i.profile, prev?.profile),
+    desiredState: 'running',
+  };
+}
+
 /** Records the sandbox once OpenShell reports it Ready (never before). */
 async function register(s: StepEnv, presets?: string[]): Promise<void> {
   const o = s.session.outputs;
@@ -239,6 +258,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       gatewayName: o.gatewayName ?? GATEWAY_NAME,
       gatewayUrl: o.gatewayUrl,
       channels: prev?.channels ?? [],
+      ...sourceFields(s, prev),
       createdAt: prev?.createdAt ?? now,
       updatedAt: now,
     };
