@@ -16,7 +16,7 @@ import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
 import { registerBackupAll } from './commands/snapshot.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerCompletion } from './commands/completion.ts';
-import { registerLifecycleGlobal } from './commands/lifecycle.ts';
+import { registerLifecycleGlobal, registerUpgradeAndProfiles } from './commands/lifecycle.ts';
 import {
   registerDebug,
   registerDoctor,
@@ -43,6 +43,7 @@ const GLOBAL_REGISTRARS = [
   registerUninstall,
   registerCompletion,
   registerLifecycleGlobal,
+  registerUpgradeAndProfiles,
 ];
 
 const SANDBOX_HELP = `

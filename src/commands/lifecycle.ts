@@ -58,3 +58,34 @@ export function registerLifecycleGlobal(program: Command, env: CommandEnv): void
       );
   }
 }
+
+export function registerUpgradeAndProfiles(program: Command, env: CommandEnv): void {
+  program
+    .command('upgrade-sandboxes')
+    .description('list sandboxes behind the newest blueprint and why; rebuild each onto it')
+    .option('--check', 'only list them; change nothing')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--dry-run', 'print each rebuild plan with its blueprint diff; change nothing')
+    .action(
+      action(env, async (o: { check?: boolean; yes?: boolean; dryRun?: boolean }) => {
+        const ctx = env.ctx();
+        const { upgradeSandboxes } = await import('../usecases/upgrade.ts');
+        return upgradeSandboxes(ctx, await opsDeps(ctx), o);
+      }),
+    );
+  const profiles = program
+    .command('profiles')
+    .description('blueprint profiles: an inference profile and the sandbox resources');
+  profiles
+    .command('list')
+    .description('the profiles of the newest packaged blueprint (or --blueprint)')
+    .option('--json', 'print JSON')
+    .option('--blueprint <ref>', 'a blueprint version, folder or https URL')
+    .option('--blueprint-sha256 <digest>', 'sha256:<hex> pin of a blueprint archive URL')
+    .action(
+      action(env, async (o: { json?: boolean; blueprint?: string; blueprintSha256?: string }) => {
+        const { profilesList } = await import('../usecases/profiles.ts');
+        return profilesList(env.ctx(), o);
+      }),
+    );
+}

@@ -5,6 +5,7 @@
  */
 import type { Context } from '../context.ts';
 import { findProvider } from '../core/providers.ts';
+import { hardeningPart, parsePrivilegeProbe, privilegeProbeArgv } from '../core/ops/hardening.ts';
 import {
   STATUS_SCHEMA_VERSION,
   containerPart,
@@ -51,20 +52,26 @@ export async function sandboxStatusReport(
   const client = await deps.openshell(entry.gatewayName);
   const remote = isRemoteEntry(entry);
 
-  const [gw, sb, container, gpu, route, blueprint, snapshot, journal] = await Promise.all([
-    settle(() => client.status()),
-    settle(() => client.sandboxGet(name)),
-    remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
-    entry.gpu.enabled
-      ? settle(() =>
-          client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
-        )
-      : Promise.resolve(undefined),
-    settle(() => client.inferenceGet()),
-    blueprintPart(ctx, entry),
-    snapshotPart(ctx, name),
-    rebuildPart(ctx, name),
-  ]);
+  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, privileges] =
+    await Promise.all([
+      settle(() => client.status()),
+      settle(() => client.sandboxGet(name)),
+      remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
+      entry.gpu.enabled
+        ? settle(() =>
+            client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
+          )
+        : Promise.resolve(undefined),
+      settle(() => client.inferenceGet()),
+      blueprintPart(ctx, entry),
+      snapshotPart(ctx, name),
+      rebuildPart(ctx, name),
+      settle(() =>
+        client.sandboxExec(name, privilegeProbeArgv(entry.agent), {
+          timeoutSecs: GPU_PROBE_TIMEOUT_SECS,
+        }),
+      ),
+    ]);
 
   const parts: Record<string, Part> = {};
   parts.gateway =
@@ -116,6 +123,13 @@ export async function sandboxStatusReport(
     presets: entry.presets,
     custom: entry.customPolicies.map((c) => c.name),
   };
+  parts.hardening =
+    'ok' in privileges && privileges.ok.exitCode === 0
+      ? hardeningPart(parsePrivilegeProbe(privileges.ok.stdout))
+      : hardeningPart(
+          undefined,
+          'ok' in privileges ? 'no agent process found' : (privileges.error as Error)?.message,
+        );
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
@@ -175,14 +189,21 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
       };
     }
     const same = v.actual === entry.blueprintDigest;
+    const available = await newerBlueprint(ctx, entry);
     return {
-      state: same ? 'ok' : 'warn',
-      summary: same
-        ? `${entry.blueprintVersion} verified`
-        : `${entry.blueprintVersion} verifies, but its digest differs from the one this sandbox was built with`,
+      state: same && !available ? 'ok' : 'warn',
+      summary:
+        (same
+          ? `${entry.blueprintVersion} verified`
+          : `${entry.blueprintVersion} verifies, but its digest differs from the one this sandbox was built with`) +
+        (available ? `; blueprint ${available} available` : ''),
       version: entry.blueprintVersion,
       verified: true,
       digest: v.actual,
+      available: available ?? null,
+      hint: available
+        ? `Upgrade with: nemoclaw upgrade-sandboxes (or nemoclaw ${entry.name} rebuild --blueprint ${available})`
+        : undefined,
     };
   } catch (e) {
     return {
@@ -192,6 +213,16 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
       verified: false,
     };
   }
+}
+
+/** The newest packaged blueprint when it is newer than the sandbox's (a packaged one). */
+async function newerBlueprint(ctx: Context, entry: SandboxEntry): Promise<string | undefined> {
+  if (entry.blueprintSource) return undefined; // made from a folder or URL: the user upgrades it
+  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { compareVersions, parseVersion } = await import('../core/version.ts');
+  const newest = (await listPackagedVersions(ctx.packageRoot).catch(() => [])).at(-1);
+  const [a, b] = [parseVersion(entry.blueprintVersion), newest && parseVersion(newest)];
+  return a && b && compareVersions(a, b) < 0 ? newest : undefined;
 }
 
 async function snapshotPart(ctx: Context, name: string): Promise<Part> {

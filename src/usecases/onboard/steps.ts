@@ -5,6 +5,7 @@
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
 import { resolve as resolvePath } from 'node:path';
+import { profileResources } from '../../core/blueprint/profiles.ts';
 import { UserError } from '../../core/errors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
@@ -209,6 +210,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     customPolicies: registered?.customPolicies ?? [],
     providers: [s.session.outputs.providerName!],
     gpu: s.session.outputs.gpu,
+    resources: profileResources(bp.blueprint, s.intent.profile),
   });
   await waitReady(s, name);
   s.session.outputs.presets = presets;
@@ -222,10 +224,13 @@ function sourceFields(s: StepEnv, prev: SandboxEntry | undefined): Partial<Sandb
   const from = i.fromDockerfile ? resolvePath(i.fromDockerfile) : undefined;
   const spec = i.blueprint && /^[a-z]+:\/\//i.test(i.blueprint) ? i.blueprint : undefined;
   const local =
-    i.blueprint && !spec && i.blueprint.includes('/') ? resolvePath(i.blueprint) : undefined;
+    i.blueprint && !spec && (i.blueprint.includes('/') || i.blueprint.startsWith('.'))
+      ? resolvePath(i.blueprint)
+      : undefined;
   const pick = <T>(v: T | undefined, old: T | undefined) => (v !== undefined ? v : old);
   return {
-    blueprintSource: pick(spec ?? local ?? i.blueprint, prev?.blueprintSource),
+    // A packaged version is recorded as blueprintVersion; a folder or URL is the source.
+    blueprintSource: pick(spec ?? local, i.blueprint ? undefined : prev?.blueprintSource),
     blueprintSha256: pick(i.blueprintSha256, prev?.blueprintSha256),
     fromDockerfile: pick(from, prev?.fromDockerfile),
     providers: s.session.outputs.providerName ? [s.session.outputs.providerName] : prev?.providers,
