@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithoutDocker } from '../helpers/docker.ts';
+import { freePort } from '../helpers/net.ts';
 import {
   buildStandinImages,
   cleanupImages,
@@ -100,4 +101,40 @@ describe.skipIf(skip)('stop and start keep the state', () => {
     expect(await phase()).toBe('Ready');
     expect(await forwarded()).toBe(true);
   }, 120_000);
+
+  it('profiles list; onboard --profile: the dry run shows what the runners resolve, then it applies', async () => {
+    const l = await w.cli(['profiles', 'list', '--json']);
+    expect(l.code, l.stderr).toBe(0);
+    const doc = JSON.parse(l.stdout);
+    expect(doc.blueprint).toBe('0.2.0');
+    expect(doc.profiles).toContainEqual(
+      expect.objectContaining({ name: 'small', cpu: '1', memory: '2Gi', inference: 'default' }),
+    );
+    const bad = await w.cli(['onboard', '--name', 'lc-prof', '--profile', 'nope', '--dry-run']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no profile "nope"');
+
+    const port = { NEMOCLAW_DASHBOARD_PORT: String(await freePort()) };
+    const before = w.sim.invocations().length;
+    const dry = await w.cli(['onboard', '--name', 'lc-prof', '--profile', 'small', '--dry-run'], {
+      env: port,
+    });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/blueprint\.verify 0\.2\.0 \(sha256:/);
+    expect(dry.stdout).toMatch(
+      /docker\.image\.build nemoclaw-sandbox-openclaw:0\.2\.0-[0-9a-f]{12}/,
+    );
+    expect(dry.stdout).toContain('resources: {"cpu":"1","memory":"2Gi"}');
+    expect(dry.stdout).toContain('command: nemoclaw-harden nemoclaw-start');
+    expect(w.sim.invocations().length).toBe(before);
+
+    const r = await w.cli(['onboard', '--name', 'lc-prof', '--profile', 'small'], { env: port });
+    expect(r.code, r.stderr).toBe(0);
+    expect(registry().sandboxes['lc-prof'].profile).toBe('small');
+    const create = w.sim
+      .invocations()
+      .filter((c) => c.command === 'sandbox create')
+      .at(-1)!;
+    expect(create.argv.join(' ')).toContain('--cpu 1 --memory 2Gi');
+  }, 180_000);
 });

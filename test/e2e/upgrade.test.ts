@@ -113,6 +113,12 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect((await sh(`cat ${MARKER}`)).stdout).toBe('0.2.0\n');
     expect(entry()).toMatchObject({ blueprintVersion: '0.2.0' });
     expect(existsSync(journalFile())).toBe(false);
+    // The new sandbox got the providers recorded at onboard, not a guess.
+    const create = w.sim
+      .invocations()
+      .filter((c) => c.command === 'sandbox create')
+      .at(-1)!;
+    for (const p of entry().providers) expect(create.argv).toContain(p);
     const again = await w.cli(['upgrade-sandboxes', '--check']);
     expect(again.stdout).toContain('Every sandbox is up to date.');
   }, 600_000);
