@@ -24,6 +24,7 @@ import { MIGRATE_STEPS } from './rebuild-migrate.ts';
 import {
   STEPS as FIRST_STEPS,
   entryBlueprintSpec,
+  entryProviders,
   verifiedBlueprint,
   verifiedBlueprintOf,
   type RebuildDeps,
@@ -247,6 +248,8 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
             // A packaged version is its own source; a folder or URL is kept, with its pin.
             blueprintSource: bp.source === 'packaged' ? undefined : journal.target?.spec,
             blueprintSha256: bp.source === 'url' ? journal.target?.sha256 : undefined,
+            // Entries from before issue 15 did not record them: they are recorded now.
+            providers: cur.providers ?? entryProviders(cur),
             updatedAt: ctx.now().toISOString(),
           },
         },
