@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REBUILD_STEPS } from '../../src/core/rebuild/journal.ts';
 import { skipWithoutDocker } from '../helpers/docker.ts';
+import { freePort } from '../helpers/net.ts';
 import {
   buildStandinImages,
   cleanupImages,
@@ -160,4 +161,36 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect(entry()).toMatchObject({ blueprintVersion: '0.1.0' });
     expect(await checksum()).toBe(before);
   }, 360_000);
+
+  it('rebuild keeps a --from image: it is rebuilt from its own Dockerfile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-from-'));
+    dirs.push(dir);
+    for (const f of ['nemoclaw-start', 'nemoclaw-harden'])
+      cpSync(join(ROOT, 'blueprints/0.2.0', f), join(dir, f));
+    const dockerfile = (v: string) =>
+      `FROM ${images.base}\nCOPY nemoclaw-start nemoclaw-harden /usr/local/bin/\nRUN chmod 0755 /usr/local/bin/nemoclaw-start /usr/local/bin/nemoclaw-harden && printf ${v} > /custom-marker\n`;
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile('v1'));
+    const port = { NEMOCLAW_DASHBOARD_PORT: String(await freePort()) };
+    const name = 'up-from';
+    const r = await w.cli(['onboard', '--name', name, '--from', join(dir, 'Dockerfile')], {
+      env: port,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const marker = () =>
+      w.sim.run(['sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/custom-marker']);
+    expect((await marker()).stdout).toBe('v1');
+    const seed = await w.sim.run([
+      'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--',
+      'sh', '-c', 'mkdir -p /sandbox/.openclaw/memory && echo from > /sandbox/.openclaw/memory/m.md',
+    ]); // prettier-ignore
+    expect(seed.code, seed.stderr).toBe(0);
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile('v2'));
+    const rb = await w.cli([name, 'rebuild', '--yes'], { env: port });
+    expect(rb.code, rb.stderr).toBe(0);
+    expect((await marker()).stdout).toBe('v2');
+    const kept = await w.sim.run([
+      'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/sandbox/.openclaw/memory/m.md',
+    ]); // prettier-ignore
+    expect(kept.stdout).toBe('from\n');
+  }, 300_000);
 });
