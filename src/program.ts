@@ -18,6 +18,7 @@ import { registerSettings } from './commands/settings.ts';
 import { registerCompletion } from './commands/completion.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerLifecycleGlobal, registerUpgradeAndProfiles } from './commands/lifecycle.ts';
 import {
   registerDebug,
   registerDoctor,
@@ -45,6 +46,8 @@ const GLOBAL_REGISTRARS = [
   registerCompletion,
   registerAudit,
   registerFleet,
+  registerLifecycleGlobal,
+  registerUpgradeAndProfiles,
 ];
 
 const SANDBOX_HELP = `

@@ -49,6 +49,10 @@ export function registerOnboard(program: Command, env: CommandEnv): void {
     .option('--blueprint <ref>', 'a blueprint version, folder or https URL (NEMOCLAW_BLUEPRINT)')
     .option('--blueprint-sha256 <digest>', 'sha256:<hex> pin of a blueprint archive URL')
     .option('--from <Dockerfile>', 'build the sandbox image from your own Dockerfile')
+    .option(
+      '--profile <name>',
+      'a blueprint profile: resources and inference (nemoclaw profiles list)',
+    )
     .action(
       action(env, async (o: Record<string, unknown>) => {
         const ctx = env.ctx();

@@ -3,19 +3,35 @@ import { action, type CommandEnv } from './types.ts';
 import type { VerbSummary } from './sandbox.ts';
 
 export const REBUILD_VERBS: VerbSummary[] = [
-  { usage: 'rebuild [--yes] [--resume]', summary: 'recreate the sandbox without losing its state' },
+  {
+    usage: 'rebuild [--yes] [--resume] [--blueprint V] [--rollback] [--dry-run]',
+    summary: 'recreate (or upgrade) the sandbox without losing its state',
+  },
 ];
+
+interface RebuildFlags {
+  yes?: boolean;
+  resume?: boolean;
+  blueprint?: string;
+  blueprintSha256?: string;
+  rollback?: boolean;
+  dryRun?: boolean;
+}
 
 export function registerRebuild(program: Command, env: CommandEnv): void {
   program
     .command('rebuild')
     .description(
-      'snapshot, recreate from the current blueprint, restore and re-apply policies (journaled)',
+      'snapshot, recreate from its blueprint (or --blueprint), restore, migrate, re-apply policies (journaled)',
     )
     .option('--yes', 'do not ask for confirmation')
     .option('--resume', 'continue an interrupted rebuild from where it stopped')
+    .option('--blueprint <ref>', 'rebuild onto this blueprint: a version, folder or https URL')
+    .option('--blueprint-sha256 <digest>', 'sha256:<hex> pin of a blueprint archive URL')
+    .option('--rollback', 'go back to the blueprint and state before the last upgrade')
+    .option('--dry-run', 'print the plan and the blueprint diff; change nothing')
     .action(
-      action(env, async (o: { yes?: boolean; resume?: boolean }) => {
+      action(env, async (o: RebuildFlags) => {
         const ctx = env.ctx();
         const { rebuild } = await import('../usecases/rebuild.ts');
         const { promptConfirm } = await import('../adapters/terminal/confirm.ts');
@@ -28,7 +44,7 @@ export function registerRebuild(program: Command, env: CommandEnv): void {
             confirm: (m) => promptConfirm(m),
             extraLabels: run ? { 'nemoclaw.test': run } : undefined,
           },
-          { sandbox: env.sandboxName!, yes: o.yes, resume: o.resume },
+          { sandbox: env.sandboxName!, ...o },
         );
       }),
     );

@@ -11,6 +11,7 @@ import type { CommandEnv, Register } from './types.ts';
 import { registerSnapshot } from './snapshot.ts';
 import { registerSessions, SESSIONS_VERBS } from './sessions.ts';
 import { REBUILD_VERBS, registerRebuild } from './rebuild.ts';
+import { LIFECYCLE_VERBS, registerLifecycle } from './lifecycle.ts';
 
 export interface VerbSummary {
   usage: string;
@@ -27,6 +28,7 @@ export const SANDBOX_VERBS: VerbSummary[] = [
   },
   ...REBUILD_VERBS,
   ...SESSIONS_VERBS,
+  ...LIFECYCLE_VERBS,
   ...EXTEND_VERBS,
 ];
 
@@ -37,6 +39,7 @@ const SANDBOX_REGISTRARS: Register[] = [
   registerSnapshot,
   registerSessions,
   registerRebuild,
+  registerLifecycle,
   registerExtend,
 ];
 

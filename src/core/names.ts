@@ -32,6 +32,8 @@ export const RESERVED_NAMES = new Set([
   'audit',
   'config',
   'apply',
+  'upgrade-sandboxes',
+  'profiles',
 ]);
 
 /** Returns why `name` is not a valid sandbox name, or undefined when it is. */

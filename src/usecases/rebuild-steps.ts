@@ -3,9 +3,11 @@
  * the step it was killed in again: a snapshot is retaken, a delete finds nothing, a create finds
  * the sandbox already there, a restore swaps the same content in again.
  */
+import type { ResolvedBlueprint } from '../adapters/blueprint/resolve.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
 import { NemoclawError, UserError } from '../core/errors.ts';
+import { CHANNELS } from '../core/ops/channels.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
@@ -22,6 +24,8 @@ export interface Run {
   deps: RebuildDeps;
   journal: Journal;
   entry: SandboxEntry;
+  /** Writes the journal (atomically); steps that journal sub-steps call it. */
+  save(): Promise<void>;
 }
 
 async function snapshotRecord(r: Run) {
@@ -29,14 +33,62 @@ async function snapshotRecord(r: Run) {
   return resolveSnapshot(r.ctx.paths.snapshotsDir, r.entry.name, r.journal.snapshotId);
 }
 
-export async function verifiedBlueprint(r: Run) {
-  const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
-  const bp = await resolveBlueprint({ packageRoot: r.ctx.packageRoot, home: r.ctx.paths.home });
-  const v = await verifyOrThrow(bp);
-  return { ...bp, digest: v.actual };
+/** Where a sandbox's blueprint comes from: what it was made from, never silently the newest. */
+export function entryBlueprintSpec(entry: SandboxEntry): { spec: string; sha256?: string } {
+  return {
+    spec: entry.blueprintSource ?? entry.blueprintVersion,
+    sha256: entry.blueprintSha256,
+  };
 }
 
-export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
+type VerifiedBlueprint = ResolvedBlueprint & { digest: string };
+
+const resolved = new Map<string, Promise<VerifiedBlueprint>>();
+
+/** Resolves and verifies a blueprint (once per process and spec: a URL is fetched once). */
+export function verifiedBlueprintOf(
+  ctx: Context,
+  t: { spec: string; sha256?: string },
+): Promise<VerifiedBlueprint> {
+  const key = `${t.spec}\0${t.sha256 ?? ''}`;
+  let p = resolved.get(key);
+  if (!p) {
+    p = (async () => {
+      const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
+      const bp = await resolveBlueprint({
+        packageRoot: ctx.packageRoot,
+        home: ctx.paths.home,
+        spec: t.spec,
+        sha256: t.sha256,
+      });
+      const v = await verifyOrThrow(bp);
+      return { ...bp, digest: v.actual };
+    })();
+    p.catch(() => resolved.delete(key));
+    resolved.set(key, p);
+  }
+  return p;
+}
+
+/** The blueprint the rebuild goes onto (fixed in the journal when it starts). */
+export function verifiedBlueprint(r: Run) {
+  return verifiedBlueprintOf(r.ctx, r.journal.target ?? entryBlueprintSpec(r.entry));
+}
+
+/** Providers to attach again: those recorded at create, else the inference one, plus channels'. */
+export function entryProviders(entry: SandboxEntry): string[] {
+  const base = entry.providers ?? [findProvider(entry.provider)?.openshellName ?? ''];
+  const channels = entry.channels
+    .map((c) => CHANNELS.find((x) => x.name === c)?.provider)
+    .filter((p): p is string => Boolean(p));
+  return [...new Set([...base, ...channels].filter(Boolean))];
+}
+
+/** The steps up to the verified restore; rebuild-migrate.ts holds the last two. */
+export const STEPS: Record<
+  Exclude<RebuildStepId, 'migrate' | 'healthy'>,
+  (r: Run) => Promise<string>
+> = {
   async snapshot(r) {
     const { agentStatePaths } = await import('./snapshot.ts');
     const { createSnapshot } = await import('../adapters/snapshot/create.ts');
@@ -88,23 +140,33 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
   async image(r) {
     const { buildSandboxImage } = await import('./sandbox-image.ts');
     const { connectEngine } = await import('../adapters/docker/engine.ts');
-    const bp = await verifiedBlueprint(r);
-    const res = await buildSandboxImage(
-      {
-        engine: await connectEngine(r.ctx.env),
-        env: r.ctx.env,
-        onProgress: (l) => r.ctx.ui.info(`  ${l}`),
-        onWarning: (w) => r.ctx.ui.warn(w),
-        // The build log goes to the log file (stderr with --verbose), as in onboarding.
-        onBuildLog: (line) => r.ctx.log.info({ image: true, line }, 'image build'),
-      },
-      {
+    const deps = {
+      engine: await connectEngine(r.ctx.env),
+      env: r.ctx.env,
+      onProgress: (l: string) => r.ctx.ui.info(`  ${l}`),
+      onWarning: (w: string) => r.ctx.ui.warn(w),
+      // The build log goes to the log file (stderr with --verbose), as in onboarding.
+      onBuildLog: (line: string) => r.ctx.log.info({ image: true, line }, 'image build'),
+    };
+    const labels = r.deps.extraLabels;
+    let res;
+    if (r.entry.fromDockerfile) {
+      // A `--from` image is rebuilt from its own Dockerfile, not replaced by the blueprint's.
+      const { buildCustomSandboxImage } = await import('./sandbox-image.ts');
+      res = await buildCustomSandboxImage(deps, {
+        dockerfile: r.entry.fromDockerfile,
+        agent: r.entry.agent,
+        extraLabels: labels,
+      });
+    } else {
+      const bp = await verifiedBlueprint(r);
+      res = await buildSandboxImage(deps, {
         blueprint: bp,
         blueprintDigest: bp.digest,
         agent: r.entry.agent,
-        extraLabels: r.deps.extraLabels,
-      },
-    );
+        extraLabels: labels,
+      });
+    }
     r.journal.image = res.tag;
     return res.built ? `built ${res.tag}` : `${res.tag} (cached)`;
   },
@@ -114,7 +176,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
       return 'already created';
     if (live) await r.deps.openshell.sandboxDelete(r.entry.name); // a failed half-create holds nothing of the user's
     const bp = await verifiedBlueprint(r);
-    const spec = findProvider(r.entry.provider);
+    const { profileResources } = await import('../core/blueprint/profiles.ts');
     await createSandbox(r.ctx, r.deps.openshell, {
       name: r.entry.name,
       image: r.journal.image ?? r.entry.image,
@@ -122,8 +184,9 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
       blueprint: bp.blueprint,
       presets: r.entry.presets,
       customPolicies: r.entry.customPolicies,
-      providers: spec ? [spec.openshellName] : [],
+      providers: entryProviders(r.entry),
       gpu: r.entry.gpu,
+      resources: profileResources(bp.blueprint, r.entry.profile),
     });
     return `created ${r.entry.name}`;
   },

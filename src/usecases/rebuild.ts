@@ -19,23 +19,51 @@ import {
   type Journal,
   type RebuildStepId,
 } from '../core/rebuild/journal.ts';
-import { STEPS, verifiedBlueprint, type RebuildDeps, type Run } from './rebuild-steps.ts';
+import type { SandboxEntry } from '../core/registry/schema.ts';
+import { MIGRATE_STEPS } from './rebuild-migrate.ts';
+import {
+  STEPS as FIRST_STEPS,
+  entryBlueprintSpec,
+  entryProviders,
+  verifiedBlueprint,
+  verifiedBlueprintOf,
+  type RebuildDeps,
+  type Run,
+} from './rebuild-steps.ts';
 
 export type { RebuildDeps } from './rebuild-steps.ts';
+
+const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
+  ...FIRST_STEPS,
+  ...MIGRATE_STEPS,
+};
 
 export interface RebuildOptions {
   sandbox: string;
   yes?: boolean;
   resume?: boolean;
+  /** The blueprint to rebuild onto (version, folder or URL); default: what it was made from. */
+  blueprint?: string;
+  blueprintSha256?: string;
+  /** Back to the blueprint and state before the last upgrade, from its kept snapshot. */
+  rollback?: boolean;
+  dryRun?: boolean;
+  /** Set by upgrade-sandboxes: the consent was given once for all. */
+  consented?: boolean;
+}
+
+/** The record of the last finished rebuild, kept for `rebuild --rollback`. */
+export function doneJournalPath(ctx: Context, sandbox: string): string {
+  return join(ctx.paths.journalDir, `${sandbox}.done.json`);
 }
 
 export function journalPath(ctx: Context, sandbox: string): string {
   return join(ctx.paths.journalDir, `${sandbox}.json`);
 }
 
-function journalSpec(ctx: Context, sandbox: string) {
+function journalSpec(ctx: Context, sandbox: string, path = journalPath(ctx, sandbox)) {
   return {
-    path: journalPath(ctx, sandbox),
+    path,
     what: `the rebuild journal of ${sandbox}`,
     schema: JournalSchema as never,
     schemaVersion: JOURNAL_SCHEMA_VERSION,
@@ -48,10 +76,45 @@ export async function readJournal(ctx: Context, sandbox: string): Promise<Journa
   return (await readJsonFile<Journal>(journalSpec(ctx, sandbox))) ?? undefined;
 }
 
-async function writeJournal(ctx: Context, j: Journal): Promise<void> {
+async function writeJournal(ctx: Context, j: Journal, path?: string): Promise<void> {
   const { writeJsonFile } = await import('../adapters/state/json-file.ts');
   j.updatedAt = ctx.now().toISOString();
-  await writeJsonFile<Journal>(journalSpec(ctx, j.sandbox), j);
+  await writeJsonFile<Journal>(journalSpec(ctx, j.sandbox, path), j);
+}
+
+async function readDoneJournal(ctx: Context, sandbox: string): Promise<Journal | undefined> {
+  const { readJsonFile } = await import('../adapters/state/json-file.ts');
+  const spec = journalSpec(ctx, sandbox, doneJournalPath(ctx, sandbox));
+  return (await readJsonFile<Journal>(spec).catch(() => undefined)) ?? undefined;
+}
+
+function fromOf(e: SandboxEntry): NonNullable<Journal['from']> {
+  return {
+    blueprintVersion: e.blueprintVersion,
+    blueprintDigest: e.blueprintDigest,
+    blueprintSource: e.blueprintSource,
+    blueprintSha256: e.blueprintSha256,
+    image: e.image,
+  };
+}
+
+/** A new rollback transaction: onto the blueprint before the upgrade, from its kept snapshot. */
+function rollbackJournal(ctx: Context, name: string, last: Journal | undefined): Journal {
+  if (!last?.from || !last.snapshotId) {
+    throw new UsageError(`There is no upgrade of ${name} to roll back.`, {
+      hint: `See its snapshots with: nemoclaw ${name} snapshot list`,
+    });
+  }
+  const j = newJournal(name, ctx.now());
+  j.mode = 'rollback';
+  j.snapshotId = last.snapshotId;
+  j.from = last.from;
+  j.target = {
+    spec: last.from.blueprintSource ?? last.from.blueprintVersion,
+    sha256: last.from.blueprintSha256,
+  };
+  j.steps.snapshot = { status: 'complete', at: ctx.now().toISOString() };
+  return j;
 }
 
 /** Test hook: pause at the start of a step so a test can kill the process there. */
@@ -70,6 +133,12 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       kind: 'not-found',
       hint: 'See: nemoclaw list',
     });
+  if (o.rollback && o.blueprint)
+    throw new UsageError(
+      '--rollback goes back to the blueprint before the upgrade; drop --blueprint.',
+    );
+  const asked = o.blueprint ? { spec: o.blueprint, sha256: o.blueprintSha256 } : undefined;
+  if (o.dryRun) return printPlan(ctx, entry, o, asked);
   const { acquireLock } = await import('../adapters/state/lock.ts');
   const lock = await acquireLock(`${journalPath(ctx, o.sandbox)}.run.lock`, {
     timeoutMs: 0,
@@ -77,8 +146,22 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
   });
   try {
     let journal = await readJournal(ctx, o.sandbox);
-    if (journal && !journal.completedAt) {
-      if (!o.resume) {
+    if (o.rollback && !(journal?.mode === 'rollback' && !journal.completedAt)) {
+      const last =
+        journal && !journal.completedAt ? journal : await readDoneJournal(ctx, o.sandbox);
+      if (
+        !(await consent(
+          ctx,
+          deps,
+          o,
+          `Roll ${o.sandbox} back to blueprint ${last?.from?.blueprintVersion ?? '?'} from snapshot ${last?.snapshotId ?? '?'}?`,
+        ))
+      )
+        return 1;
+      journal = rollbackJournal(ctx, o.sandbox, last);
+      await writeJournal(ctx, journal);
+    } else if (journal && !journal.completedAt) {
+      if (!o.resume && !o.rollback) {
         throw new UsageError(
           `A rebuild of ${o.sandbox} was interrupted at "${pendingStep(journal)}".`,
           {
@@ -91,25 +174,25 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
         throw new UsageError(`There is no interrupted rebuild of ${o.sandbox} to resume.`, {
           hint: `Start one with: nemoclaw ${o.sandbox} rebuild`,
         });
-      const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-      if (mode === 'refuse')
-        throw new UsageError(
-          `Rebuilding ${o.sandbox} replaces its container; confirm with --yes.`,
-          { hint: `Run: nemoclaw ${o.sandbox} rebuild --yes` },
-        );
+      const target = asked ?? entryBlueprintSpec(entry);
+      const to = await verifiedBlueprintOf(ctx, target); // refuses a bad blueprint, nothing changed
+      const onto = to.version === entry.blueprintVersion ? '' : ` onto blueprint ${to.version}`;
       if (
-        mode === 'ask' &&
-        !(await deps.confirm(
-          `Rebuild ${o.sandbox}? Its state is saved in a snapshot first and restored after.`,
+        !(await consent(
+          ctx,
+          deps,
+          o,
+          `Rebuild ${o.sandbox}${onto}? Its state is saved in a snapshot first and restored after.`,
         ))
-      ) {
-        ctx.ui.info('Nothing was changed.');
+      )
         return 1;
-      }
       journal = newJournal(o.sandbox, ctx.now());
+      journal.target = target;
+      journal.from = fromOf(entry);
       await writeJournal(ctx, journal);
     }
-    const run: Run = { ctx, deps, journal, entry };
+    const j = journal;
+    const run: Run = { ctx, deps, journal: j, entry, save: () => writeJournal(ctx, j) };
     const total = REBUILD_STEPS.length;
     for (const [i, step] of REBUILD_STEPS.entries()) {
       if (journal.steps[step.id]?.status === 'complete') continue;
@@ -135,9 +218,10 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
         };
         journal.failure = { step: step.id, message: err.message };
         await writeJournal(ctx, journal).catch(() => {});
-        const kept = journal.snapshotId
-          ? ` The snapshot ${journal.snapshotId} holds the agent's state and is kept.`
-          : '';
+        const kept =
+          journal.snapshotId && !err.hint?.includes(journal.snapshotId)
+            ? ` The snapshot ${journal.snapshotId} holds the agent's state and is kept.`
+            : '';
         throw new NemoclawError(
           err.kind,
           `Rebuild of ${o.sandbox} failed at step ${i + 1}/${total} (${step.title}): ${err.message}.${kept}`,
@@ -161,6 +245,11 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
             image: journal.image ?? cur.image,
             blueprintVersion: bp.version,
             blueprintDigest: bp.digest,
+            // A packaged version is its own source; a folder or URL is kept, with its pin.
+            blueprintSource: bp.source === 'packaged' ? undefined : journal.target?.spec,
+            blueprintSha256: bp.source === 'url' ? journal.target?.sha256 : undefined,
+            // Entries from before issue 15 did not record them: they are recorded now.
+            providers: cur.providers ?? entryProviders(cur),
             updatedAt: ctx.now().toISOString(),
           },
         },
@@ -168,12 +257,61 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     });
     journal.completedAt = ctx.now().toISOString();
     await writeJournal(ctx, journal);
+    // Kept for `rebuild --rollback` (a rollback's own record is not rolled back again).
+    if (journal.mode !== 'rollback')
+      await writeJournal(ctx, journal, doneJournalPath(ctx, o.sandbox));
+    else await rm(doneJournalPath(ctx, o.sandbox), { force: true });
     await rm(journalPath(ctx, o.sandbox), { force: true });
     ctx.ui.out(
-      `Rebuilt ${o.sandbox}. The pre-rebuild snapshot ${journal.snapshotId} is kept (nemoclaw ${o.sandbox} snapshot list).`,
+      journal.mode === 'rollback'
+        ? `Rolled ${o.sandbox} back to blueprint ${bp.version} from snapshot ${journal.snapshotId}.`
+        : `Rebuilt ${o.sandbox} on blueprint ${bp.version}. The pre-rebuild snapshot ${journal.snapshotId} is kept (nemoclaw ${o.sandbox} snapshot list; undo with: nemoclaw ${o.sandbox} rebuild --rollback).`,
     );
     return 0;
   } finally {
     await lock.release();
   }
+}
+
+async function consent(
+  ctx: Context,
+  deps: RebuildDeps,
+  o: RebuildOptions,
+  question: string,
+): Promise<boolean> {
+  if (o.consented) return true;
+  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
+  const verb = o.rollback ? 'rebuild --rollback' : 'rebuild';
+  if (mode === 'refuse')
+    throw new UsageError(`Rebuilding ${o.sandbox} replaces its container; confirm with --yes.`, {
+      hint: `Run: nemoclaw ${o.sandbox} ${verb} --yes`,
+    });
+  if (mode === 'ask' && !(await deps.confirm(question))) {
+    ctx.ui.info('Nothing was changed.');
+    return false;
+  }
+  return true;
+}
+
+async function printPlan(
+  ctx: Context,
+  entry: SandboxEntry,
+  o: RebuildOptions,
+  asked: { spec: string; sha256?: string } | undefined,
+): Promise<number> {
+  const { planRebuild, formatRebuildPlan } = await import('./rebuild-plan.ts');
+  const pending = await readJournal(ctx, entry.name);
+  if (o.rollback) {
+    const last = pending && !pending.completedAt ? pending : await readDoneJournal(ctx, entry.name);
+    const j = rollbackJournal(ctx, entry.name, last);
+    const p = await planRebuild(ctx, entry, j.target!, 'rollback', j.snapshotId);
+    ctx.ui.out(formatRebuildPlan(p));
+    return 0;
+  }
+  if (pending && !pending.completedAt) {
+    ctx.ui.out(`A rebuild of ${entry.name} is interrupted; --resume continues it:`);
+  }
+  const target = pending?.target ?? asked ?? entryBlueprintSpec(entry);
+  ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, entry, target)));
+  return 0;
 }

@@ -21,6 +21,13 @@ export async function recoverSandbox(
 ): Promise<number> {
   const name = o.sandbox;
   const entry = await requireEntry(ctx, name);
+  if (entry.desiredState === 'stopped') {
+    // Stopped on purpose (`<name> stop`): a reboot must not start it again (issue 15).
+    ctx.ui.out(
+      `${name} was stopped on purpose; recover leaves it so. Start it with: nemoclaw ${name} start`,
+    );
+    return 0;
+  }
   const client = await deps.openshell(entry.gatewayName);
   const done: string[] = [];
 

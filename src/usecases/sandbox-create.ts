@@ -86,6 +86,8 @@ export interface CreateSandboxInput {
   customPolicies: SandboxEntry['customPolicies'];
   providers: string[];
   gpu?: { enabled: boolean; count?: number };
+  /** CPU and memory limits (a blueprint profile's); undefined: OpenShell's defaults. */
+  resources?: { cpu?: string; memory?: string };
 }
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
@@ -113,6 +115,8 @@ export async function createSandbox(
       env: { NEMOCLAW_AGENT: i.agent, NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port) },
       labels: { 'ai.nvidia.nemoclaw.managed-by': 'nemoclaw', 'ai.nvidia.nemoclaw.agent': i.agent },
       command: agentSpec.start_command,
+      cpu: i.resources?.cpu,
+      memory: i.resources?.memory,
     }),
   );
 }

@@ -43,6 +43,22 @@ export interface SandboxImageResult {
   baseImage?: string;
 }
 
+/** The base image, build key and tag a build uses (and a dry run shows). Pure. */
+export function sandboxImageRef(
+  env: Record<string, string | undefined>,
+  o: {
+    blueprint: { version: string; blueprint: Blueprint };
+    blueprintDigest: string;
+    agent: Agent;
+  },
+): { baseImage: string; key: string; tag: string } {
+  const baseImage =
+    env.NEMOCLAW_SANDBOX_BASE_IMAGE?.trim() || o.blueprint.blueprint.agents[o.agent].base_image;
+  const key = buildKey({ blueprintDigest: o.blueprintDigest, agent: o.agent, baseImage });
+  const tag = sandboxImageTag({ agent: o.agent, blueprintVersion: o.blueprint.version, key });
+  return { baseImage, key, tag };
+}
+
 export async function buildSandboxImage(
   deps: SandboxImageDeps,
   o: {
@@ -54,11 +70,7 @@ export async function buildSandboxImage(
     extraLabels?: Record<string, string>;
   },
 ): Promise<SandboxImageResult> {
-  const baseImage =
-    deps.env.NEMOCLAW_SANDBOX_BASE_IMAGE?.trim() ||
-    o.blueprint.blueprint.agents[o.agent].base_image;
-  const key = buildKey({ blueprintDigest: o.blueprintDigest, agent: o.agent, baseImage });
-  const tag = sandboxImageTag({ agent: o.agent, blueprintVersion: o.blueprint.version, key });
+  const { baseImage, key, tag } = sandboxImageRef(deps.env, o);
   if (await inspectImage(deps.engine, tag)) {
     deps.onProgress?.(`Image ${tag} exists; skipping the build.`);
     return { tag, built: false, baseImage };

@@ -6,6 +6,7 @@
 import type { Context } from '../context.ts';
 import type { AuditFinding } from '../core/agent-audit.ts';
 import { findProvider } from '../core/providers.ts';
+import { hardeningPart, parsePrivilegeProbe, privilegeProbeArgv } from '../core/ops/hardening.ts';
 import {
   STATUS_SCHEMA_VERSION,
   containerPart,
@@ -56,20 +57,26 @@ export async function sandboxStatusReport(
 
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
-  const [gw, sb, container, gpu, route, blueprint, snapshot, journal] = await Promise.all([
-    settle(() => client.status()),
-    settle(() => client.sandboxGet(name)),
-    remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
-    entry.gpu.enabled
-      ? settle(() =>
-          client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
-        )
-      : Promise.resolve(undefined),
-    settle(() => client.inferenceGet()),
-    blueprintPart(ctx, entry),
-    snapshotPart(ctx, name),
-    rebuildPart(ctx, name),
-  ]);
+  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, privileges] =
+    await Promise.all([
+      settle(() => client.status()),
+      settle(() => client.sandboxGet(name)),
+      remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
+      entry.gpu.enabled
+        ? settle(() =>
+            client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
+          )
+        : Promise.resolve(undefined),
+      settle(() => client.inferenceGet()),
+      blueprintPart(ctx, entry),
+      snapshotPart(ctx, name),
+      rebuildPart(ctx, name),
+      settle(() =>
+        client.sandboxExec(name, privilegeProbeArgv(entry.agent), {
+          timeoutSecs: GPU_PROBE_TIMEOUT_SECS,
+        }),
+      ),
+    ]);
 
   const parts: Record<string, Part> = {};
   parts.gateway =
@@ -89,6 +96,7 @@ export async function sandboxStatusReport(
     : 'ok' in sb
       ? phasePart(phase, name)
       : unreachable('the sandbox phase', sb.error);
+  if (phase === 'Stopped' && gatewayUp) parts.sandbox = stoppedPart(entry);
   parts.container = remote
     ? { state: 'warn', summary: 'not observable here: the sandbox runs on a remote gateway' }
     : container && 'ok' in container
@@ -120,6 +128,13 @@ export async function sandboxStatusReport(
     presets: entry.presets,
     custom: entry.customPolicies.map((c) => c.name),
   };
+  parts.hardening =
+    'ok' in privileges && privileges.ok.exitCode === 0
+      ? hardeningPart(parsePrivilegeProbe(privileges.ok.stdout))
+      : hardeningPart(
+          undefined,
+          'ok' in privileges ? 'no agent process found' : (privileges.error as Error)?.message,
+        );
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
@@ -134,6 +149,20 @@ export async function sandboxStatusReport(
     isDefault: reg.defaultSandbox === name,
     healthy: statusExitCode(all) === 0,
     parts,
+  };
+}
+
+/** Stopped is a state the user chose, not a failure (issue 15): neither unhealthy nor recovered. */
+function stoppedPart(entry: SandboxEntry): Part {
+  const onPurpose = entry.desiredState === 'stopped';
+  return {
+    state: 'warn',
+    summary: onPurpose
+      ? `Stopped (by nemoclaw ${entry.name} stop; its state is kept)`
+      : 'Stopped (its state is kept)',
+    phase: 'Stopped',
+    desiredState: entry.desiredState ?? 'running',
+    hint: `Start it with: nemoclaw ${entry.name} start`,
   };
 }
 
@@ -167,14 +196,21 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
       };
     }
     const same = v.actual === entry.blueprintDigest;
+    const available = await newerBlueprint(ctx, entry);
     return {
-      state: same ? 'ok' : 'warn',
-      summary: same
-        ? `${entry.blueprintVersion} verified`
-        : `${entry.blueprintVersion} verifies, but its digest differs from the one this sandbox was built with`,
+      state: same && !available ? 'ok' : 'warn',
+      summary:
+        (same
+          ? `${entry.blueprintVersion} verified`
+          : `${entry.blueprintVersion} verifies, but its digest differs from the one this sandbox was built with`) +
+        (available ? `; blueprint ${available} available` : ''),
       version: entry.blueprintVersion,
       verified: true,
       digest: v.actual,
+      available: available ?? null,
+      hint: available
+        ? `Upgrade with: nemoclaw upgrade-sandboxes (or nemoclaw ${entry.name} rebuild --blueprint ${available})`
+        : undefined,
     };
   } catch (e) {
     return {
@@ -184,6 +220,16 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
       verified: false,
     };
   }
+}
+
+/** The newest packaged blueprint when it is newer than the sandbox's (a packaged one). */
+async function newerBlueprint(ctx: Context, entry: SandboxEntry): Promise<string | undefined> {
+  if (entry.blueprintSource) return undefined; // made from a folder or URL: the user upgrades it
+  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { compareVersions, parseVersion } = await import('../core/version.ts');
+  const newest = (await listPackagedVersions(ctx.packageRoot).catch(() => [])).at(-1);
+  const [a, b] = [parseVersion(entry.blueprintVersion), newest && parseVersion(newest)];
+  return a && b && compareVersions(a, b) < 0 ? newest : undefined;
 }
 
 async function snapshotPart(ctx: Context, name: string): Promise<Part> {

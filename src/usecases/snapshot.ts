@@ -38,7 +38,8 @@ export async function agentStatePaths(ctx: Context, entry: SandboxEntry): Promis
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,
-    spec: entry.blueprintVersion,
+    spec: entry.blueprintSource ?? entry.blueprintVersion,
+    sha256: entry.blueprintSha256,
   });
   await verifyOrThrow(bp);
   return bp.blueprint.agents[entry.agent].state_paths;

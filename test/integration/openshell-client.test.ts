@@ -194,8 +194,19 @@ describe('OpenshellClient against the simulator', () => {
     ]);
     await client.sandboxStop('my-sb');
     expect((await client.sandboxGet('my-sb'))?.phase).toBe('Stopped');
+    await client.sandboxStop('my-sb'); // compute/mod.rs stop_sandbox: Stopped is a no-op
     await client.sandboxStart('my-sb');
     expect((await client.sandboxGet('my-sb'))?.phase).toBe('Ready');
+    await client.sandboxStart('my-sb'); // start_sandbox: Ready is a no-op
+    // A sandbox still provisioning cannot be stopped (FailedPrecondition, as the gateway says).
+    await sim.run(['sandbox', 'create', '--name', 'slow-sb', '--from', 'x:1', '-g', 'nemoclaw'], {
+      env: { OPENSHELL_SIM_READY_DELAY_MS: '60000', OPENSHELL_PROVISION_TIMEOUT: '1' },
+    }); // times out waiting; the sandbox stays Provisioning
+    const early = await rejection(client.sandboxStop('slow-sb'));
+    expect(early.detail?.stderr).toContain(
+      'sandbox must be Ready to stop (current phase: Provisioning)',
+    );
+    await client.sandboxDelete('slow-sb');
     const dup = await rejection(client.sandboxCreate({ name: 'my-sb', from: 'x:1' }));
     expect(dup.kind).toBe('conflict');
     expect(dup.detail?.stderr).toContain('AlreadyExists');

@@ -33,7 +33,7 @@ describe.skipIf(skip)('sandbox image', () => {
 
   beforeAll(async () => {
     engine = await connectEngine(process.env);
-    bp = await resolveBlueprint({ packageRoot: process.cwd(), home: tmpdir() });
+    bp = await resolveBlueprint({ packageRoot: process.cwd(), home: tmpdir(), spec: '0.1.0' });
     digest = (await verifyOrThrow(bp)).actual;
     base = `${uniqueName('nc-test-base')}:1`;
     await importBusyboxImage(base);

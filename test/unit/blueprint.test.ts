@@ -109,7 +109,7 @@ describe('changing one byte of any covered file', () => {
       changed[changed.length - 1] ^= 0x01;
       writeFileSync(path, changed);
       try {
-        const res = await runCli(['blueprint', 'verify'], {
+        const res = await runCli(['blueprint', 'verify', '0.1.0'], {
           NEMOCLAW_PACKAGE_ROOT: pkg,
           NEMOCLAW_HOME: join(pkg, 'home'),
         });

@@ -124,3 +124,21 @@ export async function hashBlueprintTree(
   }
   return out;
 }
+
+/** The policy files of a blueprint by key (baseline, tiers, preset:<name>), for a plan's diff. */
+export async function readPolicyTexts(
+  bp: Blueprint,
+  assetsRoot: string,
+  agent: 'openclaw' | 'hermes',
+): Promise<Record<string, string>> {
+  const refs: Record<string, string> = {
+    baseline: bp.policy.baseline[agent],
+    tiers: bp.policy.tiers,
+    ...Object.fromEntries(Object.entries(bp.policy.presets).map(([k, v]) => [`preset:${k}`, v])),
+  };
+  const out: Record<string, string> = {};
+  for (const [k, rel] of Object.entries(refs)) {
+    out[k] = await readFile(join(assetsRoot, rel), 'utf8').catch(() => '');
+  }
+  return out;
+}

@@ -36,6 +36,33 @@ export const InferenceProfileSchema = z.strictObject({
   timeout_secs: z.number().int().positive().optional(),
 });
 
+/**
+ * A step that brings the agent's restored state to this blueprint's layout (issue 15). It runs in
+ * the new sandbox, after the restore and before the sandbox is declared healthy, when the sandbox
+ * comes from a blueprint older than `since` (default: this blueprint's version). `run` is an argv,
+ * or the path of a script inside the blueprint folder that runs with `sh`. Steps must be
+ * idempotent: a killed upgrade runs the interrupted one again on resume.
+ */
+export const MigrationSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, . _ -'),
+  description: z.string().min(1),
+  since: Version.optional(),
+  agents: z
+    .array(z.enum(['openclaw', 'hermes']))
+    .min(1)
+    .optional(),
+  run: z.union([z.array(z.string()).min(1), RelPath]),
+});
+export type Migration = z.infer<typeof MigrationSchema>;
+
+/** A named choice at onboard (`profiles list`): an inference profile and the resources to use. */
+export const ProfileSchema = z.strictObject({
+  description: z.string().optional(),
+  inference: z.string(),
+  resources: z.strictObject({ cpu: z.string(), memory: z.string() }).partial().optional(),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
 export const BlueprintSchema = z.strictObject({
   version: Version,
   description: z.string().optional(),
@@ -62,6 +89,8 @@ export const BlueprintSchema = z.strictObject({
     min_disk_mb: z.number().int().positive(),
     min_docker_version: Version,
   }),
+  profiles: z.record(z.string(), ProfileSchema).optional(),
+  migrations: z.array(MigrationSchema).optional(),
 });
 export type Blueprint = z.infer<typeof BlueprintSchema>;
 

@@ -33,6 +33,8 @@ export interface OnboardIntent {
   blueprintSha256?: string;
   /** A user's own Dockerfile for the sandbox image. */
   fromDockerfile?: string;
+  /** A blueprint profile (`nemoclaw profiles list`): resources and inference profile. */
+  profile?: string;
 }
 
 /** Raw answers as flags give them (already camel-cased by commander). */
@@ -54,6 +56,7 @@ export interface OnboardFlags {
   blueprint?: string;
   blueprintSha256?: string;
   from?: string;
+  profile?: string;
 }
 
 export interface InputProblem {
@@ -308,6 +311,7 @@ export function resolveIntent(
       blueprint: flags.blueprint ?? env.NEMOCLAW_BLUEPRINT,
       blueprintSha256: flags.blueprintSha256 ?? env.NEMOCLAW_BLUEPRINT_SHA256,
       fromDockerfile: flags.from ?? env.NEMOCLAW_FROM_DOCKERFILE,
+      profile: flags.profile ?? env.NEMOCLAW_PROFILE,
     },
   };
 }

@@ -52,6 +52,7 @@ export const IntentSchema = z.strictObject({
   blueprint: z.string().optional(),
   blueprintSha256: z.string().optional(),
   fromDockerfile: z.string().optional(),
+  profile: z.string().optional(),
 });
 
 const StepStateSchema = z.strictObject({

@@ -15,6 +15,8 @@ export const REBUILD_STEPS = [
   { id: 'restore', title: 'Restoring the agent state' },
   { id: 'policies', title: 'Re-applying presets and custom policies' },
   { id: 'verify', title: 'Verifying the rebuilt sandbox' },
+  { id: 'migrate', title: "Running the blueprint's migrations on the restored state" },
+  { id: 'healthy', title: 'Checking the sandbox is healthy' },
 ] as const;
 export type RebuildStepId = (typeof REBUILD_STEPS)[number]['id'];
 
@@ -36,6 +38,22 @@ export const JournalSchema = z.strictObject({
   snapshotId: z.string().optional(),
   image: z.string().optional(),
   steps: z.record(z.string(), StepState),
+  /** rollback: back to `from` from the kept snapshot (issue 15). */
+  mode: z.enum(['rebuild', 'rollback']).optional(),
+  /** The blueprint it rebuilds onto: a version, folder or URL (+ pin), fixed when it starts. */
+  target: z.strictObject({ spec: z.string(), sha256: z.string().optional() }).optional(),
+  /** What the sandbox was before, for the diff and for `rebuild --rollback`. */
+  from: z
+    .strictObject({
+      blueprintVersion: z.string(),
+      blueprintDigest: z.string(),
+      blueprintSource: z.string().optional(),
+      blueprintSha256: z.string().optional(),
+      image: z.string(),
+    })
+    .optional(),
+  /** Each migration by id: journaled like the steps. */
+  migrations: z.record(z.string(), StepState).optional(),
   failure: z.strictObject({ step: z.string(), message: z.string() }).optional(),
   completedAt: z.string().optional(),
 });

@@ -43,6 +43,16 @@ export const SandboxEntrySchema = z.strictObject({
   channelTokens: z.optional(
     z.record(z.string(), z.string().check(z.regex(/^hmac-sha256:[0-9a-f]{64}$/))),
   ),
+  /** What it was made from, so a rebuild keeps it: the --blueprint given, its pin, a --from. */
+  blueprintSource: z.optional(z.string()),
+  blueprintSha256: z.optional(z.string()),
+  fromDockerfile: z.optional(z.string()),
+  /** OpenShell providers attached at create (a rebuild attaches them again). */
+  providers: z.optional(z.array(z.string())),
+  /** The blueprint profile chosen at onboard (`profiles list`). */
+  profile: z.optional(z.string()),
+  /** `stopped` after `<name> stop`: recover leaves it so, status does not call it unhealthy. */
+  desiredState: z.optional(z.enum(['running', 'stopped'])),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

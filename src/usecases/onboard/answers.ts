@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.ts';
 import { formatProblems, resolveIntent, type OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
 import type { OnboardOptions } from './run.ts';
+import type { Blueprint } from '../../core/blueprint/schema.ts';
 import type { OnboardDeps } from './types.ts';
 
 async function knownPresets(ctx: Context): Promise<{ name: string; description: string }[]> {
@@ -31,6 +32,7 @@ export async function decideIntent(
     spec: o.blueprint ?? ctx.env.NEMOCLAW_BLUEPRINT,
     sha256: o.blueprintSha256 ?? ctx.env.NEMOCLAW_BLUEPRINT_SHA256,
   });
+  o = await withProfile(ctx, o, bp.blueprint);
   const agentDefault = (o.agent ?? ctx.env.NEMOCLAW_AGENT ?? ctx.defaultAgent) as
     'openclaw' | 'hermes';
   const defaults = {
@@ -212,4 +214,30 @@ export function applyCorrections(ctx: Context, o: OnboardOptions, session: Sessi
   ctx.ui.info(
     `Resuming with ${session.intent.model || '(the first model served)'} via ${session.intent.provider}.`,
   );
+}
+
+/**
+ * `--profile NAME` (NEMOCLAW_PROFILE): must be one of the blueprint's profiles; without a provider
+ * given, its inference profile picks the provider (the first one serving that inference profile).
+ */
+async function withProfile(
+  ctx: Context,
+  o: OnboardOptions,
+  bp: Blueprint,
+): Promise<OnboardOptions> {
+  const name = (o.profile ?? ctx.env.NEMOCLAW_PROFILE)?.trim();
+  if (!name) return o;
+  const { findProfile, listProfiles } = await import('../../core/blueprint/profiles.ts');
+  const p = findProfile(bp, name);
+  if (!p) {
+    throw new UsageError(`Blueprint ${bp.version} has no profile "${name}".`, {
+      hint: `Profiles: ${listProfiles(bp)
+        .map((x) => x.name)
+        .join(', ')}. See: nemoclaw profiles list`,
+    });
+  }
+  if (o.provider ?? ctx.env.NEMOCLAW_PROVIDER) return { ...o, profile: name };
+  const { PROVIDERS } = await import('../../core/providers.ts');
+  const provider = PROVIDERS.find((x) => x.profile === p.inference && !x.experimental)?.key;
+  return { ...o, profile: name, provider };
 }

@@ -2,9 +2,23 @@
 import type { OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Plan, PlanStep } from '../../core/plan.ts';
 import { findProvider } from '../../core/providers.ts';
-import { ONBOARD_STEPS, type Session } from '../../core/onboard/session.ts';
+import { ONBOARD_STEPS, type StepId } from '../../core/onboard/session.ts';
 
-export function onboardPlan(intent: OnboardIntent, session?: Session): Plan {
+/** What the steps resolve before they act, computed by the functions they use. */
+export interface PlanFacts {
+  blueprintVersion: string;
+  blueprintDigest: string;
+  /** The content-addressed tag the image step builds or reuses (none for --from). */
+  image?: string;
+  resources?: { cpu: string; memory: string };
+  command: string[];
+}
+
+export function onboardPlan(
+  intent: OnboardIntent,
+  willRun: (id: StepId) => boolean,
+  facts?: PlanFacts,
+): Plan {
   const spec = findProvider(intent.provider);
   const targets: Record<string, PlanStep> = {
     preflight: {
@@ -14,7 +28,9 @@ export function onboardPlan(intent: OnboardIntent, session?: Session): Plan {
     },
     blueprint: {
       kind: 'blueprint.verify',
-      target: intent.blueprint ?? 'packaged (newest)',
+      target: facts
+        ? `${facts.blueprintVersion} (${facts.blueprintDigest.slice(0, 19)}…)`
+        : (intent.blueprint ?? 'packaged (newest)'),
       cause: 'verify the tree digest and the OpenShell version before use',
     },
     gateway: intent.gatewayUrl
@@ -36,7 +52,7 @@ export function onboardPlan(intent: OnboardIntent, session?: Session): Plan {
     },
     image: {
       kind: 'docker.image.build',
-      target: intent.fromDockerfile ?? `nemoclaw-sandbox-${intent.agent}`,
+      target: intent.fromDockerfile ?? facts?.image ?? `nemoclaw-sandbox-${intent.agent}`,
       cause: 'build the sandbox image, or reuse the content-addressed tag',
     },
     sandbox: {
@@ -45,7 +61,13 @@ export function onboardPlan(intent: OnboardIntent, session?: Session): Plan {
       cause: intent.recreate
         ? 'recreate the sandbox (snapshot first)'
         : 'create the sandbox, or reuse a Ready one',
-      args: { agent: intent.agent, gpu: intent.gpu.mode },
+      args: {
+        agent: intent.agent,
+        gpu: intent.gpu.mode,
+        ...(intent.profile ? { profile: intent.profile } : {}),
+        ...(facts?.resources ? { resources: facts.resources } : {}),
+        ...(facts ? { command: facts.command.join(' ') } : {}),
+      },
     },
     policy: {
       kind: 'openshell.policy.set',
@@ -60,8 +82,6 @@ export function onboardPlan(intent: OnboardIntent, session?: Session): Plan {
   };
   return {
     title: `onboard ${intent.sandboxName}`,
-    steps: ONBOARD_STEPS.filter((s) => session?.steps[s.id]?.status !== 'complete').map(
-      (s) => targets[s.id]!,
-    ),
+    steps: ONBOARD_STEPS.filter((s) => willRun(s.id)).map((s) => targets[s.id]!),
   };
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Context } from '../../context.ts';
 import { UsageError } from '../../core/errors.ts';
-import type { OnboardFlags } from '../../core/onboard/intent.ts';
+import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
 import { formatPlan } from '../../core/plan.ts';
 import { registerSecret } from '../../core/redact.ts';
 import {
@@ -22,7 +22,7 @@ import { createProgress, type Progress } from '../../adapters/terminal/progress.
 import type { Prompter } from '../../adapters/terminal/prompt.ts';
 import { applyCorrections, decideIntent, settleDashboardPort } from './answers.ts';
 import { stepFailure } from './failure.ts';
-import { onboardPlan } from './plan.ts';
+import { onboardPlan, type PlanFacts } from './plan.ts';
 import { providerStep } from './provider.ts';
 import {
   blueprintStep,
@@ -53,6 +53,36 @@ const RUNNERS: Record<StepId, (s: StepEnv) => Promise<string>> = {
   policy: policyStep,
   forward: forwardStep,
 };
+
+/** Whether a step runs: those not done yet, and the blueprint always (verified before every use).
+ * The runner and `--dry-run` both ask this. */
+export function willRun(session: Session | undefined, id: StepId): boolean {
+  return id === 'blueprint' || session?.steps[id]?.status !== 'complete';
+}
+
+/** What the steps would resolve, computed as they do (a URL blueprint is not fetched by a dry run). */
+async function planFacts(ctx: Context, intent: OnboardIntent): Promise<PlanFacts | undefined> {
+  if (intent.blueprint && /^[a-z]+:\/\//i.test(intent.blueprint)) return undefined;
+  const { resolveBlueprint, verifyOrThrow } = await import('../../adapters/blueprint/resolve.ts');
+  const { sandboxImageRef } = await import('../sandbox-image.ts');
+  const { profileResources } = await import('../../core/blueprint/profiles.ts');
+  const bp = await resolveBlueprint({
+    packageRoot: ctx.packageRoot,
+    home: ctx.paths.home,
+    spec: intent.blueprint,
+  });
+  const digest = (await verifyOrThrow(bp)).actual;
+  return {
+    blueprintVersion: bp.version,
+    blueprintDigest: digest,
+    image: intent.fromDockerfile
+      ? undefined
+      : sandboxImageRef(ctx.env, { blueprint: bp, blueprintDigest: digest, agent: intent.agent })
+          .tag,
+    resources: profileResources(bp.blueprint, intent.profile),
+    command: bp.blueprint.agents[intent.agent].start_command,
+  };
+}
 
 function sessionSpec(ctx: Context) {
   return {
@@ -142,7 +172,8 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           }),
         );
     if (o.dryRun) {
-      ctx.ui.out(formatPlan(onboardPlan(intent, session)));
+      const facts = await planFacts(ctx, intent);
+      ctx.ui.out(formatPlan(onboardPlan(intent, (id) => willRun(session, id), facts)));
       return 0;
     }
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
@@ -160,8 +191,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     const total = ONBOARD_STEPS.length;
     const began = Date.now();
     for (const [i, step] of ONBOARD_STEPS.entries()) {
-      const state = session.steps[step.id]!;
-      if (state.status === 'complete' && step.id !== 'blueprint') {
+      if (!willRun(session, step.id)) {
         progress.start(i + 1, total, step.title);
         progress.skip('done in an earlier run');
         continue;

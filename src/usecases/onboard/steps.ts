@@ -4,6 +4,8 @@
  */
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
+import { resolve as resolvePath } from 'node:path';
+import { profileResources } from '../../core/blueprint/profiles.ts';
 import { UserError } from '../../core/errors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
@@ -214,11 +216,33 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     customPolicies: registered?.customPolicies ?? [],
     providers: [s.session.outputs.providerName!],
     gpu: s.session.outputs.gpu,
+    resources: profileResources(bp.blueprint, s.intent.profile),
   });
   await waitReady(s, name);
   s.session.outputs.presets = presets;
   await register(s, presets);
   return `sandbox ${name} is Ready${note}`;
+}
+
+/** What a rebuild needs to make the sandbox again from the same sources (issue 15). */
+function sourceFields(s: StepEnv, prev: SandboxEntry | undefined): Partial<SandboxEntry> {
+  const i = s.intent;
+  const from = i.fromDockerfile ? resolvePath(i.fromDockerfile) : undefined;
+  const spec = i.blueprint && /^[a-z]+:\/\//i.test(i.blueprint) ? i.blueprint : undefined;
+  const local =
+    i.blueprint && !spec && (i.blueprint.includes('/') || i.blueprint.startsWith('.'))
+      ? resolvePath(i.blueprint)
+      : undefined;
+  const pick = <T>(v: T | undefined, old: T | undefined) => (v !== undefined ? v : old);
+  return {
+    // A packaged version is recorded as blueprintVersion; a folder or URL is the source.
+    blueprintSource: pick(spec ?? local, i.blueprint ? undefined : prev?.blueprintSource),
+    blueprintSha256: pick(i.blueprintSha256, prev?.blueprintSha256),
+    fromDockerfile: pick(from, prev?.fromDockerfile),
+    providers: s.session.outputs.providerName ? [s.session.outputs.providerName] : prev?.providers,
+    profile: pick(i.profile, prev?.profile),
+    desiredState: 'running',
+  };
 }
 
 /** Records the sandbox once OpenShell reports it Ready (never before). */
@@ -245,6 +269,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       gatewayName: o.gatewayName ?? GATEWAY_NAME,
       gatewayUrl: o.gatewayUrl,
       channels: prev?.channels ?? [],
+      ...sourceFields(s, prev),
       createdAt: prev?.createdAt ?? now,
       updatedAt: now,
     };

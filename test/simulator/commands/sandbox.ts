@@ -287,7 +287,15 @@ export async function stop(p: Parsed): Promise<void> {
   const { ctx, state, srv } = await serverContext(p);
   const name = sandboxName(p.positionals.name as string | undefined, state, ctx);
   const rec = findSandbox(srv, name);
-  stopForwards(name);
+  stopForwards(name); // run.rs sandbox_stop drops the forwards before it asks the gateway
+  // compute/mod.rs stop_sandbox: Stopped is a no-op; anything but Ready/Stopping is refused.
+  const phase = (await phases([rec])).get(name)!.phase;
+  if (phase === 'Stopped') return out(`✓ Stopped sandbox ${name}`);
+  if (phase !== 'Ready' && phase !== 'Stopping')
+    throw grpcError(
+      'FailedPrecondition',
+      `sandbox must be Ready to stop (current phase: ${phase})`,
+    );
   if (rec.container_id && (await dockerEnabled())) await stopContainer(rec.container_id);
   update((s) => {
     const r = server(s, ctx.endpoint).sandboxes[name];
@@ -300,6 +308,17 @@ export async function start(p: Parsed): Promise<void> {
   const { ctx, state, srv } = await serverContext(p);
   const name = sandboxName(p.positionals.name as string | undefined, state, ctx);
   const rec = findSandbox(srv, name);
+  // compute/mod.rs start_sandbox: Ready is a no-op; anything but Stopped/Starting is refused.
+  // Simplified: Error is still started here, because the simulator reports a dead container as
+  // Error where the docker driver (driver-docker/src/lib.rs container_state_needs_start)
+  // restarts an exited container; `recover` relies on that path.
+  const phase = (await phases([rec])).get(name)!.phase;
+  if (phase === 'Ready') return out(`✓ Started sandbox ${name}`);
+  if (!['Stopped', 'Starting', 'Error'].includes(phase))
+    throw grpcError(
+      'FailedPrecondition',
+      `sandbox must be Stopped to start (current phase: ${phase})`,
+    );
   if (rec.container_id && (await dockerEnabled())) await startContainer(rec.container_id);
   update((s) => {
     const r = server(s, ctx.endpoint).sandboxes[name];

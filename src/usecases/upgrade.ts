@@ -1,0 +1,131 @@
+/**
+ * `upgrade-sandboxes [--check] [--yes] [--dry-run]` (issue 15): every registered sandbox whose
+ * blueprint, base image or agent version is behind the newest packaged blueprint, and why. Each is
+ * rebuilt onto it in turn, as the journaled rebuild transaction (an interrupted one is resumed).
+ * Sandboxes made from a blueprint folder or URL are listed but left to `rebuild --blueprint`.
+ */
+import type { Context } from '../context.ts';
+import { stalenessReasons } from '../core/blueprint/diff.ts';
+import { consentMode } from '../core/consent.ts';
+import { NemoclawError, UsageError } from '../core/errors.ts';
+import type { SandboxEntry } from '../core/registry/schema.ts';
+import type { OpsDeps } from './ops-deps.ts';
+
+export interface UpgradeCandidate {
+  name: string;
+  from: string;
+  reasons: string[];
+  /** An interrupted rebuild: it is resumed rather than started. */
+  resume: boolean;
+  /** Why it is not upgraded here, when it is not. */
+  skip?: string;
+}
+
+export async function upgradeCandidates(
+  ctx: Context,
+): Promise<{ newest: string; list: UpgradeCandidate[] }> {
+  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { verifiedBlueprintOf, entryBlueprintSpec } = await import('./rebuild-steps.ts');
+  const { readJournal } = await import('./rebuild.ts');
+  const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
+  const nbp = await verifiedBlueprintOf(ctx, { spec: newest });
+  const reg = await ctx.registry().read();
+  const list: UpgradeCandidate[] = [];
+  for (const e of Object.values(reg.sandboxes).sort((a, b) => a.name.localeCompare(b.name))) {
+    const j = await readJournal(ctx, e.name).catch(() => undefined);
+    const resume = Boolean(j && !j.completedAt);
+    if (e.blueprintSource) {
+      list.push({
+        name: e.name,
+        from: e.blueprintVersion,
+        reasons: [],
+        resume: false,
+        skip: `made from ${e.blueprintSource}; upgrade it with: nemoclaw ${e.name} rebuild --blueprint <ref>`,
+      });
+      continue;
+    }
+    const cur = await verifiedBlueprintOf(ctx, entryBlueprintSpec(e)).catch(() => undefined);
+    const reasons = stalenessReasons(e, cur?.blueprint, nbp);
+    if (resume) reasons.unshift('an interrupted rebuild is resumed');
+    list.push({ name: e.name, from: e.blueprintVersion, reasons, resume });
+  }
+  return { newest, list };
+}
+
+export async function upgradeSandboxes(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { check?: boolean; yes?: boolean; dryRun?: boolean },
+): Promise<number> {
+  const { newest, list } = await upgradeCandidates(ctx);
+  const todo = list.filter((c) => !c.skip && c.reasons.length > 0);
+  if (list.length === 0) {
+    ctx.ui.out('No sandboxes are registered.');
+    return 0;
+  }
+  ctx.ui.out(`Newest packaged blueprint: ${newest}`);
+  for (const c of list) {
+    const why = c.skip ?? (c.reasons.length ? c.reasons.join('; ') : 'up to date');
+    ctx.ui.out(`  ${c.name.padEnd(20)} ${c.from.padEnd(8)} ${why}`);
+  }
+  if (o.check || todo.length === 0) {
+    if (todo.length === 0) ctx.ui.out('Every sandbox is up to date.');
+    return 0;
+  }
+  const reg = await ctx.registry().read();
+  const entryOf = (n: string): SandboxEntry => reg.sandboxes[n]!;
+  if (o.dryRun) {
+    const { planRebuild, formatRebuildPlan } = await import('./rebuild-plan.ts');
+    for (const c of todo) {
+      ctx.ui.out('');
+      ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, entryOf(c.name), { spec: newest })));
+    }
+    return 0;
+  }
+  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
+  const names = todo.map((c) => c.name).join(', ');
+  if (mode === 'refuse')
+    throw new UsageError(`Upgrading ${names} replaces their containers; confirm with --yes.`, {
+      hint: 'Run: nemoclaw upgrade-sandboxes --yes (see the plans first with --dry-run)',
+    });
+  if (
+    mode === 'ask' &&
+    !(await deps.confirm(
+      `Upgrade ${names} to blueprint ${newest}? Each is snapshotted first and restored after.`,
+    ))
+  ) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
+  }
+  const { rebuild } = await import('./rebuild.ts');
+  const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
+  const failed: string[] = [];
+  for (const c of todo) {
+    ctx.ui.info(`== ${c.name}`);
+    try {
+      const e = entryOf(c.name);
+      await rebuild(
+        ctx,
+        {
+          openshell: await deps.openshell(e.gatewayName),
+          confirm: (m) => deps.confirm(m),
+          extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+        },
+        c.resume
+          ? { sandbox: c.name, resume: true, consented: true }
+          : { sandbox: c.name, blueprint: newest, consented: true },
+      );
+    } catch (e) {
+      failed.push(c.name);
+      ctx.ui.error(`  ${c.name}: ${(e as Error).message}`);
+      if (e instanceof NemoclawError && e.hint) ctx.ui.error(`  ${e.hint}`);
+    }
+  }
+  if (failed.length > 0) {
+    ctx.ui.error(
+      `Not upgraded: ${failed.join(', ')}. Run nemoclaw upgrade-sandboxes again to resume them.`,
+    );
+    return 1;
+  }
+  return 0;
+}
