@@ -66,6 +66,11 @@ export async function startContainer(e: DockerEngine, id: string): Promise<void>
   }
 }
 
+/** Changes the restart policy of an existing (running) container in place. */
+export async function setRestartPolicy(e: DockerEngine, id: string, name: string): Promise<void> {
+  await engineCall(e, () => e.docker.getContainer(id).update({ RestartPolicy: { Name: name } }));
+}
+
 export async function restartContainer(
   e: DockerEngine,
   id: string,
