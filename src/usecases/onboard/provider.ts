@@ -12,6 +12,7 @@ import {
   availableProviders,
   type ProviderSpec,
 } from '../../core/providers.ts';
+import { dialectOf } from '../../core/probe-shape.ts';
 import { registerSecret } from '../../core/redact.ts';
 import type { StepEnv } from './types.ts';
 import { validateKey } from './wizard.ts';
@@ -113,6 +114,7 @@ async function validate(s: StepEnv): Promise<{
     s.progress.detail(`Checking ${spec.label} with model ${model}…`);
     const outcome = await probeProvider({
       api: spec.api,
+      dialect: dialectOf(spec.key, spec.api),
       baseUrl: hostBase,
       model,
       apiKey: key,
