@@ -123,20 +123,55 @@ async function waitHealthy(
   timeoutMs: number,
   pollMs: number,
 ): Promise<void> {
-  const fetchImpl = deps.fetchImpl ?? fetch;
   let exited: { exitCode: number } | undefined;
   // The container restarts on nothing while it loads, so once it stops it stays stopped: the
   // Engine's answer (and the inspect below) give the code of the one exit, never a later restart's.
-  const exit = waitForExit(deps.engine, id).then(
+  const stopWaiting = new AbortController();
+  const exit = waitForExit(deps.engine, id, stopWaiting.signal).then(
     (r) => (exited = r),
     () => undefined,
   );
+  try {
+    await pollHealthy(deps, spec, id, url, timeoutMs, pollMs, exit, () => exited);
+  } finally {
+    stopWaiting.abort();
+  }
+  if (!exited) return;
+  const state = await inspectContainer(deps.engine, id);
+  const logs = await containerLogTail(deps.engine, id, 20);
+  const code = state && !state.running ? state.exitCode : exited?.exitCode;
+  const oom =
+    state?.oomKilled || code === 137
+      ? ' Exit code 137: the kernel OOM killer stopped it; the model needs more memory.'
+      : '';
+  throw new NemoclawError(
+    'failed',
+    `${spec.containerName} exited with code ${code} before it became healthy.${oom}${showLogs(spec, logs)}`,
+    {
+      hint: `Fix the cause in the log lines above (docker logs ${spec.containerName} shows more), then run the command again.`,
+      detail: { container: spec.containerName, exitCode: code, logs },
+    },
+  );
+}
+
+/** Returns when the server answers or the container has exited; throws at the bound. */
+async function pollHealthy(
+  deps: LocalInferenceDeps,
+  spec: LocalInferenceSpec,
+  id: string,
+  url: string,
+  timeoutMs: number,
+  pollMs: number,
+  exit: Promise<unknown>,
+  exited: () => unknown,
+): Promise<void> {
+  const fetchImpl = deps.fetchImpl ?? fetch;
   const started = Date.now();
   let lastProgress = started;
   let stopTimer: (() => void) | undefined;
-  while (!exited) {
+  while (!exited()) {
     if (await answers(fetchImpl, url)) return;
-    if (exited) break;
+    if (exited()) break;
     const now = Date.now();
     if (now - started >= timeoutMs) {
       const logs = await containerLogTail(deps.engine, id, 20);
@@ -165,21 +200,6 @@ async function waitHealthy(
     ]);
     stopTimer?.();
   }
-  const state = await inspectContainer(deps.engine, id);
-  const logs = await containerLogTail(deps.engine, id, 20);
-  const code = state && !state.running ? state.exitCode : exited?.exitCode;
-  const oom =
-    state?.oomKilled || code === 137
-      ? ' Exit code 137: the kernel OOM killer stopped it; the model needs more memory.'
-      : '';
-  throw new NemoclawError(
-    'failed',
-    `${spec.containerName} exited with code ${code} before it became healthy.${oom}${showLogs(spec, logs)}`,
-    {
-      hint: `Fix the cause in the log lines above (docker logs ${spec.containerName} shows more), then run the command again.`,
-      detail: { container: spec.containerName, exitCode: code, logs },
-    },
-  );
 }
 
 function showLogs(spec: LocalInferenceSpec, logs: string[]): string {
