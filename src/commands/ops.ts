@@ -29,8 +29,9 @@ export function registerOps(program: Command, env: CommandEnv): void {
     .command('status')
     .description('the sandbox’s health; exit 1 unless it could be verified healthy')
     .option('--json', 'print JSON')
+    .option('--probe', 'also send one request through the inference route, from inside the sandbox')
     .action(
-      action(env, async (o: { json?: boolean }) => {
+      action(env, async (o: { json?: boolean; probe?: boolean }) => {
         const ctx = env.ctx();
         const { sandboxStatus } = await import('../usecases/sandbox-status.ts');
         return sandboxStatus(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipWithoutDocker } from '../helpers/docker.ts';
+import { docker, skipWithoutDocker } from '../helpers/docker.ts';
 import {
   buildStandinImages,
   cleanupImages,
@@ -155,5 +155,41 @@ describe.skipIf(skip)('inference set and credentials add', () => {
       provider: 'compatible-anthropic-endpoint',
       model: 'claude-sonnet-4-6',
     });
+  });
+
+  it('status shows the last inference from the logs, and probes the route only with --probe', async () => {
+    const plain = JSON.parse((await w.cli([A, 'status', '--json'])).stdout);
+    expect(plain.parts.inference.lastInference).toBeNull();
+    expect(plain.parts.inference.summary).toContain('no inference request in the recent logs');
+    expect(plain.parts.probe).toBeUndefined();
+    // The supervisor's OCSF event after a routed call, written where the simulator reads the
+    // sandbox's log (its container's output).
+    const [c] = await docker().listContainers({
+      filters: JSON.stringify({
+        label: [`openshell.sim/state=${w.sim.stateDir}`, `openshell.ai/sandbox-name=${A}`],
+      }),
+    });
+    const line =
+      'API:INFERENCE [INFO] Success claude-sonnet-4-6 via compatible-anthropic-endpoint 640ms [POST /v1/messages]';
+    const exec = await docker()
+      .getContainer(c!.Id)
+      .exec({ User: 'root', Cmd: ['sh', '-c', `echo '${line}' > /proc/1/fd/1`] });
+    await exec.start({ Detach: true });
+    await expect
+      .poll(
+        async () =>
+          JSON.parse((await w.cli([A, 'status', '--json'])).stdout).parts.inference.lastInference,
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toMatchObject({
+        model: 'claude-sonnet-4-6',
+        provider: 'compatible-anthropic-endpoint',
+        outcome: 'Success',
+        latencyMs: 640,
+      });
+    const probed = await w.cli([A, 'status', '--json', '--probe']);
+    // The stand-in sandbox cannot resolve inference.local: the probe says so, and only when asked.
+    expect(JSON.parse(probed.stdout).parts.probe).toMatchObject({ state: 'fail' });
+    expect(probed.code).toBe(1);
   });
 });
