@@ -100,11 +100,23 @@ export function registerExtend(program: Command, env: CommandEnv): void {
     .command('set')
     .requiredOption('--provider <provider>', 'a provider key (build, openai, …) or OpenShell name')
     .requiredOption('--model <model>', 'the model id')
+    .option('--endpoint-url <url>', 'the base URL (compatible endpoints)')
+    .option('--no-verify', 'skip the validation request')
+    .option('--rebuild', 'rebuild the affected sandboxes so their agent config names the model')
     .action(
-      action(env, async (o: { provider: string; model: string }) => {
-        const ctx = env.ctx();
-        const { inferenceSet } = await import('../usecases/settings.ts');
-        return inferenceSet(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-      }),
+      action(
+        env,
+        async (o: {
+          provider: string;
+          model: string;
+          endpointUrl?: string;
+          verify?: boolean;
+          rebuild?: boolean;
+        }) => {
+          const ctx = env.ctx();
+          const { inferenceSet } = await import('../usecases/settings.ts');
+          return inferenceSet(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        },
+      ),
     );
 }

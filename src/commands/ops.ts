@@ -6,7 +6,7 @@ import { action, type CommandEnv } from './types.ts';
 
 export const OPS_VERBS = [
   {
-    usage: 'status [--json] [--audit]',
+    usage: 'status [--json] [--audit] [--probe]',
     summary: 'phase, uptime, restarts, CPU/memory, GPU, route, presets',
   },
   {
@@ -33,8 +33,9 @@ export function registerOps(program: Command, env: CommandEnv): void {
     .description('the sandbox’s health; exit 1 unless it could be verified healthy')
     .option('--json', 'print JSON')
     .option('--audit', "also run the agent's own security audit inside the sandbox")
+    .option('--probe', 'also send one request through the inference route, from inside the sandbox')
     .action(
-      action(env, async (o: { json?: boolean; audit?: boolean }) => {
+      action(env, async (o: { json?: boolean; audit?: boolean; probe?: boolean }) => {
         const ctx = env.ctx();
         const { sandboxStatus } = await import('../usecases/sandbox-status.ts');
         return sandboxStatus(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });

@@ -1,7 +1,16 @@
-/** Global: `status`, `use <name>`, `inference get|set`, `credentials list|reset`. */
+/** Global: `status`, `use <name>`, `inference get|set`, `credentials list|add|reset`. */
 import type { Command } from 'commander';
 import { action, type CommandEnv } from './types.ts';
 import { opsDeps } from './ops.ts';
+
+interface SetFlags {
+  provider: string;
+  model: string;
+  sandbox?: string;
+  endpointUrl?: string;
+  verify?: boolean;
+  rebuild?: boolean;
+}
 
 export function registerSettings(program: Command, env: CommandEnv): void {
   program
@@ -52,12 +61,17 @@ export function registerSettings(program: Command, env: CommandEnv): void {
     );
   inference
     .command('set')
-    .description('point the route at another provider/model (affects every sandbox on the gateway)')
+    .description(
+      'point the route at a provider/model, registering the provider if needed (affects every sandbox on the gateway)',
+    )
     .requiredOption('--provider <provider>', 'a provider key (build, openai, …) or OpenShell name')
     .requiredOption('--model <model>', 'the model id')
-    .option('--sandbox <name>', 'record the change for this sandbox only')
+    .option('--sandbox <name>', 'the gateway of this sandbox (default: the default sandbox’s)')
+    .option('--endpoint-url <url>', 'the base URL (compatible endpoints)')
+    .option('--no-verify', 'skip the validation request')
+    .option('--rebuild', 'rebuild the affected sandboxes so their agent config names the model')
     .action(
-      action(env, async (o: { provider: string; model: string; sandbox?: string }) => {
+      action(env, async (o: SetFlags) => {
         const ctx = env.ctx();
         const { inferenceSet } = await import('../usecases/settings.ts');
         return inferenceSet(ctx, await opsDeps(ctx), o);
@@ -76,6 +90,25 @@ export function registerSettings(program: Command, env: CommandEnv): void {
         const { credentialsList } = await import('../usecases/settings.ts');
         return credentialsList(ctx, await opsDeps(ctx), o);
       }),
+    );
+  credentials
+    .command('add')
+    .description(
+      'register a provider in the gateway without onboarding (key from its env variable)',
+    )
+    .argument('<provider>', 'a provider key (build, openai, anthropic, gemini, custom, …)')
+    .option('--model <model>', 'the model the validation request asks (default: the provider’s)')
+    .option('--endpoint-url <url>', 'the base URL (compatible endpoints)')
+    .option('--no-verify', 'skip the validation request')
+    .action(
+      action(
+        env,
+        async (provider: string, o: { model?: string; endpointUrl?: string; verify?: boolean }) => {
+          const ctx = env.ctx();
+          const { credentialsAdd } = await import('../usecases/inference-switch.ts');
+          return credentialsAdd(ctx, await opsDeps(ctx), { provider, ...o });
+        },
+      ),
     );
   credentials
     .command('reset')

@@ -69,8 +69,9 @@ export function localInferenceContainerSpec(s: LocalInferenceSpec) {
     },
     ExposedPorts: { [cport]: {} },
     HostConfig: {
-      // Survives reboots and Engine restarts, like the gateway.
-      RestartPolicy: { Name: 'unless-stopped' },
+      // No restart while it loads: a crash must stay a crash, with its exit code and logs, instead of
+      // a restart loop that resets both. The usecase sets SERVING_RESTART_POLICY once it answers.
+      RestartPolicy: { Name: 'no' },
       PortBindings: { [cport]: [{ HostIp: s.bindAddress, HostPort: String(s.hostPort) }] },
       Binds: (s.volumes ?? []).map((v) => `${v.name}:${v.mountPath}`),
       ...(s.shmSizeBytes ? { ShmSize: s.shmSizeBytes } : {}),
@@ -78,6 +79,9 @@ export function localInferenceContainerSpec(s: LocalInferenceSpec) {
     },
   };
 }
+
+/** Once healthy it survives reboots and Engine restarts, like the gateway. */
+export const SERVING_RESTART_POLICY = 'unless-stopped';
 
 /** Where the host itself probes the server. */
 export function healthUrl(s: LocalInferenceSpec): string {

@@ -8,8 +8,8 @@ import {
   createContainer,
   inspectContainer,
   removeContainer,
+  setRestartPolicy,
   startContainer,
-  stopContainer,
   waitForExit,
 } from '../adapters/docker/containers.ts';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
@@ -19,6 +19,7 @@ import { isGpuRefusal, toolkitMissingError } from '../core/gpu.ts';
 import {
   healthUrl,
   localInferenceContainerSpec,
+  SERVING_RESTART_POLICY,
   type LocalInferenceSpec,
 } from '../core/local-inference.ts';
 
@@ -35,6 +36,10 @@ export interface LocalInferenceResult {
   reused: boolean;
 }
 
+/** A 70B model from a cold cache can take this long to download and load. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 45 * 60_000;
+const PROGRESS_EVERY_MS = 15_000;
+
 export async function startLocalInference(
   deps: LocalInferenceDeps,
   spec: LocalInferenceSpec,
@@ -44,6 +49,8 @@ export async function startLocalInference(
   const fetchImpl = deps.fetchImpl ?? fetch;
   const existing = await inspectContainer(deps.engine, spec.containerName);
   if (existing?.running && (await answers(fetchImpl, url))) {
+    if (existing.restartPolicy !== SERVING_RESTART_POLICY)
+      await setRestartPolicy(deps.engine, existing.id, SERVING_RESTART_POLICY);
     return { containerId: existing.id, url, reused: true };
   }
   let id = existing?.id;
@@ -57,6 +64,9 @@ export async function startLocalInference(
       onProgress: deps.onProgress,
     });
     id = await createGpuAware(deps.engine, spec);
+  } else if (existing?.restartPolicy !== 'no') {
+    // A container kept from an earlier run: no restarts until it answers (see waitHealthy).
+    await setRestartPolicy(deps.engine, id, 'no');
   }
   deps.onProgress?.(
     `Starting ${spec.containerName} (${spec.image})${spec.gpu ? ' with all GPUs' : ''} …`,
@@ -69,7 +79,8 @@ export async function startLocalInference(
     if (mapped !== e) await removeContainer(deps.engine, id);
     throw mapped;
   }
-  await waitHealthy(deps, spec, id, url, o.timeoutMs ?? 300_000, o.pollMs ?? 1000);
+  await waitHealthy(deps, spec, id, url, o.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, o.pollMs ?? 1000);
+  await setRestartPolicy(deps.engine, id, SERVING_RESTART_POLICY);
   return { containerId: id, url, reused: false };
 }
 
@@ -112,43 +123,23 @@ async function waitHealthy(
   timeoutMs: number,
   pollMs: number,
 ): Promise<void> {
-  const fetchImpl = deps.fetchImpl ?? fetch;
   let exited: { exitCode: number } | undefined;
-  // The Engine tells us the moment the container stops; no polling of its state needed.
-  const exit = waitForExit(deps.engine, id).then(
+  // The container restarts on nothing while it loads, so once it stops it stays stopped: the
+  // Engine's answer (and the inspect below) give the code of the one exit, never a later restart's.
+  const stopWaiting = new AbortController();
+  const exit = waitForExit(deps.engine, id, stopWaiting.signal).then(
     (r) => (exited = r),
     () => undefined,
   );
-  const started = Date.now();
-  let stopTimer: (() => void) | undefined;
-  while (!exited) {
-    if (await answers(fetchImpl, url)) return;
-    if (exited) break;
-    if (Date.now() - started >= timeoutMs) {
-      const logs = await containerLogTail(deps.engine, id, 20);
-      throw new NemoclawError(
-        'timeout',
-        `${spec.containerName} did not answer ${url} within ${Math.round(timeoutMs / 1000)} s.${showLogs(spec, logs)}`,
-        {
-          hint: `A large model can take long to load; check the container (docker logs ${spec.containerName}) and retry.`,
-          detail: { container: spec.containerName, url, logs },
-        },
-      );
-    }
-    await Promise.race([
-      new Promise<void>((r) => {
-        const t = setTimeout(r, pollMs);
-        stopTimer = () => clearTimeout(t);
-      }),
-      exit,
-    ]);
-    stopTimer?.();
+  try {
+    await pollHealthy(deps, spec, id, url, timeoutMs, pollMs, exit, () => exited);
+  } finally {
+    stopWaiting.abort();
   }
+  if (!exited) return;
   const state = await inspectContainer(deps.engine, id);
   const logs = await containerLogTail(deps.engine, id, 20);
-  const code = exited?.exitCode ?? state?.exitCode;
-  // Its restart policy would otherwise bring it back in a crash loop.
-  await stopContainer(deps.engine, id, 1);
+  const code = state && !state.running ? state.exitCode : exited?.exitCode;
   const oom =
     state?.oomKilled || code === 137
       ? ' Exit code 137: the kernel OOM killer stopped it; the model needs more memory.'
@@ -161,6 +152,54 @@ async function waitHealthy(
       detail: { container: spec.containerName, exitCode: code, logs },
     },
   );
+}
+
+/** Returns when the server answers or the container has exited; throws at the bound. */
+async function pollHealthy(
+  deps: LocalInferenceDeps,
+  spec: LocalInferenceSpec,
+  id: string,
+  url: string,
+  timeoutMs: number,
+  pollMs: number,
+  exit: Promise<unknown>,
+  exited: () => unknown,
+): Promise<void> {
+  const fetchImpl = deps.fetchImpl ?? fetch;
+  const started = Date.now();
+  let lastProgress = started;
+  let stopTimer: (() => void) | undefined;
+  while (!exited()) {
+    if (await answers(fetchImpl, url)) return;
+    if (exited()) break;
+    const now = Date.now();
+    if (now - started >= timeoutMs) {
+      const logs = await containerLogTail(deps.engine, id, 20);
+      throw new NemoclawError(
+        'timeout',
+        `${spec.containerName} did not answer ${url} within ${Math.round(timeoutMs / 1000)} s.${showLogs(spec, logs)}`,
+        {
+          hint: `A large model can take long to load; check the container (docker logs ${spec.containerName}) and retry.`,
+          detail: { container: spec.containerName, url, logs },
+        },
+      );
+    }
+    if (now - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = now;
+      const last = (await containerLogTail(deps.engine, id, 1))[0];
+      deps.onProgress?.(
+        `Waiting for ${spec.containerName} to load its model (${Math.round((now - started) / 1000)} s)${last ? `: ${last.slice(0, 120)}` : ''}`,
+      );
+    }
+    await Promise.race([
+      new Promise<void>((r) => {
+        const t = setTimeout(r, pollMs);
+        stopTimer = () => clearTimeout(t);
+      }),
+      exit,
+    ]);
+    stopTimer?.();
+  }
 }
 
 function showLogs(spec: LocalInferenceSpec, logs: string[]): string {

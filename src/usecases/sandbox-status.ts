@@ -21,11 +21,45 @@ import {
   type Part,
 } from '../core/ops/status.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import {
+  describeLastInference,
+  lastInference,
+  type LastInference,
+} from '../core/ops/last-inference.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 import { agentAuditPart, enforcementPart } from './posture.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
+const LOG_LINES = 500;
+/** One request through inference.local with whichever client the image has; prints the HTTP code. */
+const ROUTE_PROBE =
+  'u=https://inference.local/v1/models; if command -v curl >/dev/null; then curl -sS -o /dev/null -w "%{http_code}" --max-time 20 "$u"; else wget -q -T 20 -O /dev/null "$u" && echo 200; fi';
+
+function withLastInference(part: Part, last: LastInference | undefined): Part {
+  return {
+    ...part,
+    summary: `${part.summary}; last request: ${describeLastInference(last)}`,
+    lastInference: last ?? null,
+  };
+}
+
+function probePart(
+  r: { ok: { exitCode: number; stdout: string; stderr: string } } | { error: unknown },
+): Part {
+  if ('error' in r) return unreachable('the route probe', r.error);
+  const code = r.ok.stdout.trim().slice(-3);
+  if (r.ok.exitCode === 0 && /^2\d\d$/.test(code))
+    return {
+      state: 'ok',
+      summary: `inference.local answered HTTP ${code} from inside the sandbox`,
+    };
+  return {
+    state: 'fail',
+    summary: `inference.local did not answer from inside the sandbox (${code || `exit ${r.ok.exitCode}`}${r.ok.stderr.trim() ? `: ${r.ok.stderr.trim().slice(0, 160)}` : ''})`,
+    hint: 'Check the route with: nemoclaw inference get, and the provider with: nemoclaw credentials list',
+  };
+}
 
 const settle = async <T>(f: () => Promise<T>): Promise<{ ok: T } | { error: unknown }> => {
   try {
@@ -48,7 +82,7 @@ export async function sandboxStatusReport(
   ctx: Context,
   deps: OpsDeps,
   name: string,
-  o: { audit?: boolean } = {},
+  o: { audit?: boolean; probe?: boolean } = {},
 ): Promise<SandboxStatusReport> {
   const reg = await ctx.registry().read();
   const entry = await requireEntry(ctx, name);
@@ -57,7 +91,7 @@ export async function sandboxStatusReport(
 
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
-  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, privileges] =
+  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, privileges, recent, probe] =
     await Promise.all([
       settle(() => client.status()),
       settle(() => client.sandboxGet(name)),
@@ -76,6 +110,11 @@ export async function sandboxStatusReport(
           timeoutSecs: GPU_PROBE_TIMEOUT_SECS,
         }),
       ),
+      // The supervisor logs every routed call (core/ops/last-inference.ts); reading it sends nothing.
+      settle(() => client.logs(name, { tail: LOG_LINES, source: 'sandbox' })),
+      o.probe
+        ? settle(() => client.sandboxExec(name, ['sh', '-c', ROUTE_PROBE], { timeoutSecs: 30 }))
+        : Promise.resolve(undefined),
     ]);
 
   const parts: Record<string, Part> = {};
@@ -119,8 +158,12 @@ export async function sandboxStatusReport(
         hint: `Try: nemoclaw ${name} recover`,
       }
     : 'ok' in route
-      ? inferencePart(route.ok.route, expected)
+      ? withLastInference(
+          inferencePart(route.ok.route, expected),
+          'ok' in recent ? lastInference(recent.ok) : undefined,
+        )
       : unreachable('the inference route', route.error);
+  if (probe) parts.probe = probePart(probe);
   parts.policy = {
     state: 'ok',
     summary: `tier ${entry.policyTier}; presets: ${entry.presets.join(', ') || 'none'}${entry.customPolicies.length ? `; custom: ${entry.customPolicies.map((c) => c.name).join(', ')}` : ''}`,
@@ -270,9 +313,12 @@ async function rebuildPart(ctx: Context, name: string): Promise<Part> {
 export async function sandboxStatus(
   ctx: Context,
   deps: OpsDeps,
-  o: { sandbox: string; json?: boolean; audit?: boolean },
+  o: { sandbox: string; json?: boolean; audit?: boolean; probe?: boolean },
 ): Promise<number> {
-  const report = await sandboxStatusReport(ctx, deps, o.sandbox, { audit: o.audit });
+  const report = await sandboxStatusReport(ctx, deps, o.sandbox, {
+    audit: o.audit,
+    probe: o.probe,
+  });
   const parts = Object.values(report.parts);
   if (o.json) {
     ctx.ui.json(report);

@@ -6,8 +6,9 @@
 import type { Context } from '../context.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { didYouMean } from '../core/names.ts';
-import { MODEL_RE, PROVIDERS, findProvider } from '../core/providers.ts';
+import { PROVIDERS, findProvider } from '../core/providers.ts';
 import { registerSecret } from '../core/redact.ts';
+import type { SwitchOptions } from './inference-switch.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 
 export async function useSandbox(ctx: Context, o: { name: string }): Promise<number> {
@@ -36,9 +37,6 @@ async function gatewayFor(ctx: Context, sandbox?: string): Promise<string> {
 /** Registry provider key (build) ↔ OpenShell provider name (nvidia-prod). */
 function openshellProviderName(p: string): string {
   return findProvider(p)?.openshellName ?? p;
-}
-function providerKeyOf(openshellName: string): string {
-  return PROVIDERS.find((p) => p.openshellName === openshellName)?.key ?? openshellName;
 }
 
 export async function inferenceGet(
@@ -84,54 +82,10 @@ export async function inferenceGet(
   return 0;
 }
 
-export async function inferenceSet(
-  ctx: Context,
-  deps: OpsDeps,
-  o: { sandbox?: string; provider?: string; model?: string },
-): Promise<number> {
-  if (!o.provider || !o.model) {
-    throw new UsageError('inference set needs both --provider and --model.', {
-      hint: 'For example: nemoclaw inference set --provider build --model nvidia/nemotron-3-super-120b-a12b',
-    });
-  }
-  if (!MODEL_RE.test(o.model)) throw new UsageError(`"${o.model}" is not a valid model name.`);
-  const gateway = await gatewayFor(ctx, o.sandbox);
-  const client = await deps.openshell(gateway);
-  const name = openshellProviderName(o.provider);
-  if (!(await client.providerGet(name))) {
-    const known = (await client.providerList()).map((p) => p.name);
-    throw new NemoclawError('not-found', `The gateway has no provider ${name}.`, {
-      hint: known.length
-        ? `Configured providers: ${known.join(', ')}. Add another with: nemoclaw onboard`
-        : 'Configure one with: nemoclaw onboard',
-    });
-  }
-  await client.inferenceSet({ provider: name, model: o.model, noVerify: true });
-  const key = providerKeyOf(name);
-  const now = ctx.now().toISOString();
-  const reg = await ctx.registry().update((r) => {
-    const targets = Object.values(r.sandboxes).filter((e) =>
-      o.sandbox ? e.name === o.sandbox : e.gatewayName === gateway,
-    );
-    if (targets.length === 0) return undefined;
-    const sandboxes = { ...r.sandboxes };
-    for (const e of targets)
-      sandboxes[e.name] = { ...e, provider: key, model: o.model!, updatedAt: now };
-    return { ...r, sandboxes };
-  });
-  ctx.ui.out(`Inference route of gateway ${gateway}: ${o.model} via ${name}.`);
-  const others = Object.values(reg.sandboxes).filter(
-    (e) => e.gatewayName === gateway && (e.provider !== key || e.model !== o.model),
-  );
-  if (others.length > 0) {
-    ctx.ui.warn(
-      `One route serves every sandbox on the gateway: ${others.map((e) => e.name).join(', ')} now also use${others.length === 1 ? 's' : ''} ${o.model} via ${name}.`,
-    );
-  }
-  ctx.ui.info(
-    'Running agents pick up the change in about 5 s; the agent config keeps pointing at https://inference.local.',
-  );
-  return 0;
+/** Switching the route, possibly to a provider the gateway lacks: see inference-switch.ts. */
+export async function inferenceSet(ctx: Context, deps: OpsDeps, o: SwitchOptions): Promise<number> {
+  const { inferenceSwitch } = await import('./inference-switch.ts');
+  return inferenceSwitch(ctx, deps, o);
 }
 
 export async function credentialsList(

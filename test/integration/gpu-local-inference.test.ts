@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, engineFacts, type DockerEngine } from '../../src/adapters/docker/engine.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
-import type { LocalInferenceSpec } from '../../src/core/local-inference.ts';
+import {
+  localInferenceContainerSpec,
+  type LocalInferenceSpec,
+} from '../../src/core/local-inference.ts';
 import { detectGpu, resolveGpu } from '../../src/usecases/gpu.ts';
 import { startLocalInference } from '../../src/usecases/local-inference.ts';
 import {
@@ -138,26 +141,43 @@ describe.skipIf(skip)('local inference containers on the real engine', () => {
     expect(again).toMatchObject({ reused: true, containerId: r.containerId });
   });
 
-  it('stops waiting at once when the container exits, showing its last log lines', async () => {
-    const s = await spec({
-      cmd: [
-        'sh',
-        '-c',
-        'echo "loading model stand-in"; echo "RuntimeError: CUDA unknown error" >&2; exit 1',
-      ],
-    });
-    const t0 = Date.now();
-    const err = await startLocalInference({ engine }, s, { timeoutMs: 300_000 }).catch(
+  const crashing = (code: number) => [
+    'sh',
+    '-c',
+    `echo "loading model stand-in"; echo "RuntimeError: CUDA unknown error" >&2; exit ${code}`,
+  ];
+
+  it('stops waiting when the container exits, with its exit code and last log lines', async () => {
+    const s = await spec({ cmd: crashing(1) });
+    // The bound is far beyond the test's own timeout: only the exit can end the wait in time.
+    const err = await startLocalInference({ engine }, s, { timeoutMs: 3_600_000 }).catch(
       (e: unknown) => e,
     );
-    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(err).toBeInstanceOf(NemoclawError);
     const msg = (err as NemoclawError).message;
     expect(msg).toContain('exited with code 1 before it became healthy');
     expect(msg).toContain('RuntimeError: CUDA unknown error');
     expect(msg).toContain('loading model stand-in');
-    // Not left in a restart loop.
+    // Not left in a restart loop: it stays stopped with the code of its one exit.
     const st = await docker().getContainer(s.containerName).inspect();
+    expect(st.State.Running).toBe(false);
+    expect(st.State.ExitCode).toBe(1);
+    expect(st.RestartCount).toBe(0);
+  });
+
+  it('reads the exit code of a kept container that an older run left restarting unless stopped', async () => {
+    const s = await spec({ cmd: crashing(3) });
+    const c = localInferenceContainerSpec(s);
+    await docker().createContainer({
+      ...c,
+      HostConfig: { ...c.HostConfig, RestartPolicy: { Name: 'unless-stopped' } },
+    });
+    const err = await startLocalInference({ engine }, s, { timeoutMs: 3_600_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as NemoclawError).message).toContain('exited with code 3 before it became healthy');
+    const st = await docker().getContainer(s.containerName).inspect();
+    expect(st.HostConfig.RestartPolicy?.Name).toBe('no');
     expect(st.State.Running).toBe(false);
   });
 

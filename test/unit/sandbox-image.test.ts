@@ -130,12 +130,12 @@ describe('local inference container', () => {
     gpu: true,
     shmSizeBytes: 16 * 2 ** 30,
   };
-  it('asks for every GPU, restarts unless stopped', () => {
+  it('asks for every GPU, and does not restart while it loads', () => {
     const c = localInferenceContainerSpec(spec);
     expect(c.HostConfig.DeviceRequests).toEqual([
       { Driver: '', Count: -1, Capabilities: [['gpu']] },
     ]);
-    expect(c.HostConfig.RestartPolicy).toEqual({ Name: 'unless-stopped' });
+    expect(c.HostConfig.RestartPolicy).toEqual({ Name: 'no' });
     expect(c.HostConfig.ShmSize).toBe(16 * 2 ** 30);
     expect(
       localInferenceContainerSpec({ ...spec, gpu: false }).HostConfig.DeviceRequests,

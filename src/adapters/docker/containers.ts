@@ -66,6 +66,19 @@ export async function startContainer(e: DockerEngine, id: string): Promise<void>
   }
 }
 
+/** The default bridge's gateway address: what `host-gateway` (host.openshell.internal) means. */
+export async function bridgeGateway(e: DockerEngine): Promise<string | undefined> {
+  const net = (await engineCall(e, () => e.docker.getNetwork('bridge').inspect())) as {
+    IPAM?: { Config?: { Gateway?: string }[] };
+  };
+  return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+}
+
+/** Changes the restart policy of an existing (running) container in place. */
+export async function setRestartPolicy(e: DockerEngine, id: string, name: string): Promise<void> {
+  await engineCall(e, () => e.docker.getContainer(id).update({ RestartPolicy: { Name: name } }));
+}
+
 export async function restartContainer(
   e: DockerEngine,
   id: string,
@@ -127,9 +140,16 @@ function demux(buf: Buffer): string {
 }
 
 /** Resolves with the exit code when the container stops running. */
-export async function waitForExit(e: DockerEngine, id: string): Promise<{ exitCode: number }> {
+/** Abort `signal` once the exit no longer matters: the pending request would keep the process alive. */
+export async function waitForExit(
+  e: DockerEngine,
+  id: string,
+  signal?: AbortSignal,
+): Promise<{ exitCode: number }> {
   const r = (await engineCall(e, () =>
-    e.docker.getContainer(id).wait({ condition: 'not-running' }),
+    e.docker
+      .getContainer(id)
+      .wait({ condition: 'not-running', ...(signal ? { abortSignal: signal } : {}) }),
   )) as { StatusCode: number };
   return { exitCode: r.StatusCode };
 }

@@ -5,9 +5,21 @@
 import type { ApiShape } from '../../core/providers.ts';
 import type { ProbeOutcome } from '../../core/onboard/probe-result.ts';
 import { redact } from '../../core/redact.ts';
+import {
+  dialectOf,
+  firstTokenField,
+  otherTokenField,
+  probeShape,
+  refusesTokenField,
+  type ProbeDialect,
+  type TokenField,
+} from '../../core/probe-shape.ts';
+import { errorText, parseProviderError } from '../../core/provider-errors.ts';
 
 export interface ProbeRequest {
   api: ApiShape;
+  /** The provider's API dialect; without it, a generic OpenAI- or Anthropic-style server. */
+  dialect?: ProbeDialect;
   baseUrl: string;
   model: string;
   /** Sent only in a header of this one request; never logged. */
@@ -22,39 +34,33 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-export function probeUrl(api: ApiShape, baseUrl: string): string {
-  // Anthropic's base URL is the host root; OpenAI-style ones include /v1.
-  return api === 'anthropic'
-    ? joinUrl(baseUrl, 'v1/messages')
-    : joinUrl(baseUrl, 'chat/completions');
-}
-
+/**
+ * One request shaped for the provider's API (core/probe-shape.ts). A server that refuses the
+ * token-limit field sent gets one more request with the other field.
+ */
 export async function probeProvider(r: ProbeRequest): Promise<ProbeOutcome> {
-  const url = probeUrl(r.api, r.baseUrl);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  let body: unknown;
-  if (r.api === 'anthropic') {
-    if (r.apiKey) headers['x-api-key'] = r.apiKey;
-    headers['anthropic-version'] = '2023-06-01';
-    body = {
-      model: r.model,
-      max_tokens: 16,
-      messages: [{ role: 'user', content: 'Reply with exactly: OK' }],
-    };
-  } else {
-    if (r.apiKey) headers.authorization = `Bearer ${r.apiKey}`;
-    body = {
-      model: r.model,
-      max_tokens: 16,
-      messages: [{ role: 'user', content: 'Reply with exactly: OK' }],
-    };
-  }
-  return send(
-    url,
-    { method: 'POST', headers, body: JSON.stringify(body) },
-    r.timeoutMs ?? 15_000,
-    r.fetchImpl ?? fetch,
-  );
+  const dialect = r.dialect ?? dialectOf('', r.api);
+  const timeoutMs = r.timeoutMs ?? 15_000;
+  const fetchImpl = r.fetchImpl ?? fetch;
+  let tokens = firstTokenField(dialect);
+  const once = (t: TokenField) => {
+    const shape = probeShape(dialect, r.baseUrl, r.model, t);
+    const headers = { ...shape.headers };
+    if (r.apiKey) {
+      if (shape.auth === 'x-api-key') headers['x-api-key'] = r.apiKey;
+      else headers.authorization = `Bearer ${r.apiKey}`;
+    }
+    const init = { method: 'POST', headers, body: JSON.stringify(shape.body) };
+    return send(shape.url, init, timeoutMs, fetchImpl);
+  };
+  const first = await once(tokens);
+  if (
+    first.kind !== 'http' ||
+    !refusesTokenField(first.status, errorText(parseProviderError(first.body)), tokens, dialect)
+  )
+    return first;
+  tokens = otherTokenField(tokens);
+  return once(tokens);
 }
 
 /** `GET <base>/models` of an OpenAI-style server: the ids it serves, or the failure. */

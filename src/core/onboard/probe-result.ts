@@ -2,6 +2,7 @@
  * What a provider validation request means (product.md §9): each failure gets its own message,
  * fix and the wizard's next move. Pure: the adapter reports what happened on the wire.
  */
+import { meaningOf, parseProviderError } from '../provider-errors.ts';
 
 export type ProbeOutcome =
   | { kind: 'http'; status: number; body: string }
@@ -68,58 +69,82 @@ function judgeStatus(
   ctx: { provider: string; model: string; url: string },
   keyHint: string,
 ): ProbeVerdict {
-  const mentionsModel = /model/i.test(body);
   if (status >= 200 && status < 300) return { ok: true, reason: 'The provider answered.' };
-  if (status === 401) {
+  const err = parseProviderError(body);
+  const meaning = meaningOf(status, err);
+  // The provider's own words, quoted: they usually name the exact thing to change.
+  const said = err.message ? ` It said: "${err.message.slice(0, 240)}"` : '';
+  if (status === 401 || meaning === 'key') {
     return {
       ok: false,
-      reason: `${ctx.provider} rejected the API key (HTTP 401).`,
+      reason: `${ctx.provider} rejected the API key (HTTP ${status}).${said}`,
       fix: `${keyHint}: it may be mistyped, revoked or for another service.`,
       next: 'key',
     };
   }
-  if (status === 403) {
+  if (meaning === 'billing') {
     return {
       ok: false,
-      reason: `${ctx.provider} refused access (HTTP 403): the key is valid but not allowed to use this API or model.`,
+      reason: `${ctx.provider} accepted the key but the account cannot pay for requests (HTTP ${status}).${said}`,
+      fix: `Add credit or raise the quota in your ${ctx.provider} account's billing settings, or use another key.`,
+      next: 'key',
+    };
+  }
+  if (status === 403 || meaning === 'permission') {
+    return {
+      ok: false,
+      reason: `${ctx.provider} refused access (HTTP ${status}): the key is valid but not allowed to use this API or model.${said}`,
       fix: `${keyHint}'s permissions or plan, or choose another model.`,
       next: 'key',
     };
   }
-  if (status === 404 || ((status === 400 || status === 422) && mentionsModel)) {
-    if (mentionsModel) {
+  if (meaning === 'token-field' || meaning === 'parameter') {
+    return {
+      ok: false,
+      reason: `${ctx.provider} refused the request's parameters for model "${ctx.model}" (HTTP ${status}).${said}`,
+      fix: 'The server accepts neither token-limit field (max_tokens, max_completion_tokens) the way it is asked; check that the endpoint URL points at an OpenAI-compatible API, or choose another model.',
+      next: 'model',
+    };
+  }
+  const mentionsModel = /model/i.test(body);
+  if (
+    meaning === 'model' ||
+    status === 404 ||
+    ((status === 400 || status === 422) && mentionsModel)
+  ) {
+    if (meaning === 'model' || mentionsModel) {
       return {
         ok: false,
-        reason: `${ctx.provider} does not know the model "${ctx.model}" (HTTP ${status}).`,
-        fix: 'Choose a model the provider serves.',
+        reason: `${ctx.provider} does not know the model "${ctx.model}" (HTTP ${status}).${said}`,
+        fix: 'Choose a model the provider serves (check the exact id, including its publisher prefix).',
         next: 'model',
       };
     }
     return {
       ok: false,
-      reason: `${ctx.url} was not found (HTTP 404).`,
+      reason: `${ctx.url} was not found (HTTP 404).${said}`,
       fix: 'Check the endpoint URL: it should end at the API root, usually /v1.',
       next: 'endpoint',
     };
   }
-  if (status === 429) {
+  if (meaning === 'overloaded' || status >= 500) {
+    return {
+      ok: false,
+      reason: `${ctx.provider} failed with HTTP ${status}.${said}`,
+      fix: 'The provider has a problem or is overloaded; retry in a moment.',
+      next: 'retry',
+    };
+  }
+  if (meaning === 'rate-limit') {
     return {
       ok: true,
       reason: 'The provider answered.',
-      warning: `${ctx.provider} is rate-limiting this key (HTTP 429); the key was accepted.`,
-    };
-  }
-  if (status >= 500) {
-    return {
-      ok: false,
-      reason: `${ctx.provider} failed with HTTP ${status}.`,
-      fix: 'The provider has a problem; retry in a moment.',
-      next: 'retry',
+      warning: `${ctx.provider} is rate-limiting this key (HTTP ${status}); the key was accepted.`,
     };
   }
   return {
     ok: false,
-    reason: `${ctx.provider} answered HTTP ${status}: ${body.slice(0, 200)}`,
+    reason: `${ctx.provider} answered HTTP ${status}:${said || ` ${body.slice(0, 200)}`}`,
     fix: 'Check the model and endpoint.',
     next: 'model',
   };

@@ -12,6 +12,7 @@ import {
   availableProviders,
   type ProviderSpec,
 } from '../../core/providers.ts';
+import { dialectOf } from '../../core/probe-shape.ts';
 import { registerSecret } from '../../core/redact.ts';
 import type { StepEnv } from './types.ts';
 import { validateKey } from './wizard.ts';
@@ -105,10 +106,16 @@ async function validate(s: StepEnv): Promise<{
 }> {
   for (;;) {
     const spec = findProvider(s.intent.provider)!;
-    const baseUrl = providerBaseUrl(spec, s.intent.endpointUrl);
-    const hostBase = hostView(
-      spec.hostBaseUrl && !s.intent.endpointUrl ? spec.hostBaseUrl : baseUrl,
-    );
+    let baseUrl = providerBaseUrl(spec, s.intent.endpointUrl);
+    let hostBase = hostView(spec.hostBaseUrl && !s.intent.endpointUrl ? spec.hostBaseUrl : baseUrl);
+    if (spec.local && !s.intent.endpointUrl) {
+      // Found answering, or started here; either way on the port this onboarding uses.
+      const { ensureLocalServer } = await import('./local-server.ts');
+      const server = await ensureLocalServer(s, spec);
+      baseUrl = server.gatewayBase;
+      hostBase = server.hostBase;
+      if (!s.intent.model && server.model) s.intent.model = server.model;
+    }
     let model = s.intent.model;
     if (!model && spec.local) model = await chooseLocalModel(s, spec, hostBase);
     const key = await obtainKey(s, spec);
@@ -116,6 +123,7 @@ async function validate(s: StepEnv): Promise<{
     s.progress.detail(`Checking ${spec.label} with model ${model}…`);
     const outcome = await probeProvider({
       api: spec.api,
+      dialect: dialectOf(spec.key, spec.api),
       baseUrl: hostBase,
       model,
       apiKey: key,

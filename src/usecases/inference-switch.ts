@@ -1,0 +1,270 @@
+/**
+ * `inference set --provider P --model M` and `credentials add P` (product.md §9): switch the route
+ * to any provider, registering it first when the gateway lacks it. The key comes from the
+ * provider's environment variable (or a hidden prompt on a terminal), is validated by one request
+ * unless `--no-verify`, and reaches OpenShell only through the child's environment (the client's
+ * secret-env mechanism). After a switch, the sandboxes whose agent config names the model are
+ * offered the rebuild that bakes the new one in; the rebuild is its own journaled transaction.
+ */
+import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { Context } from '../context.ts';
+import { NemoclawError, UsageError, UserError } from '../core/errors.ts';
+import { judgeProbe } from '../core/onboard/probe-result.ts';
+import { dialectOf } from '../core/probe-shape.ts';
+import {
+  findProvider,
+  LOCAL_PLACEHOLDER_KEY,
+  MODEL_RE,
+  PROVIDERS,
+  type ProviderSpec,
+} from '../core/providers.ts';
+import type { SandboxEntry } from '../core/registry/schema.ts';
+import { registerSecret } from '../core/redact.ts';
+import { requireEntry, type OpsDeps } from './ops-deps.ts';
+
+export interface SwitchOptions {
+  provider?: string;
+  model?: string;
+  sandbox?: string;
+  endpointUrl?: string;
+  /** Commander's `--no-verify` sets verify: false. */
+  verify?: boolean;
+  /** Rebuild the affected sandboxes without asking. */
+  rebuild?: boolean;
+}
+
+/** Both agents bake the model into their config (blueprints/…/agents/*.yaml `model_config.model_key`). */
+export function modelBakedIn(entry: Pick<SandboxEntry, 'agent'>): boolean {
+  return entry.agent === 'openclaw' || entry.agent === 'hermes';
+}
+
+function specOf(input: string): ProviderSpec | undefined {
+  return findProvider(input) ?? PROVIDERS.find((p) => p.openshellName === input);
+}
+
+async function gatewayFor(ctx: Context, sandbox?: string): Promise<string> {
+  if (sandbox) return (await requireEntry(ctx, sandbox)).gatewayName;
+  const reg = await ctx.registry().read();
+  const d = reg.defaultSandbox ? reg.sandboxes[reg.defaultSandbox] : undefined;
+  return d?.gatewayName ?? 'nemoclaw';
+}
+
+async function keyFor(ctx: Context, deps: OpsDeps, spec: ProviderSpec, cmd: string) {
+  if (!spec.userEnv) return undefined;
+  const fromEnv = ctx.env[spec.userEnv]?.trim();
+  if (fromEnv) return fromEnv;
+  if (ctx.nonInteractive || !ctx.ui.stdinIsTTY) {
+    throw new UsageError(`${spec.label} needs an API key in ${spec.userEnv}.`, {
+      hint: `Set it and run again: ${spec.userEnv}=… nemoclaw ${cmd}`,
+    });
+  }
+  const v = (await (await deps.prompter()).password(`${spec.label} API key (${spec.userEnv}):`))
+    .trim()
+    .replace(/\r/g, '');
+  if (!v) throw new UsageError(`The API key for ${spec.label} is empty.`);
+  return v;
+}
+
+/** One validation request; its refusal becomes a UserError that says what to change. */
+async function verify(spec: ProviderSpec, baseUrl: string, model: string, key?: string) {
+  const { probeProvider } = await import('../adapters/http/probe.ts');
+  const hostBase = baseUrl.replace('//host.openshell.internal', '//127.0.0.1');
+  const out = await probeProvider({
+    api: spec.api,
+    dialect: dialectOf(spec.key, spec.api),
+    baseUrl: hostBase,
+    model,
+    apiKey: key,
+  });
+  const v = judgeProbe(out, { provider: spec.label, model, keyEnv: spec.userEnv, url: hostBase });
+  if (!v.ok) {
+    throw new UserError(v.reason, {
+      // A refused key, model or URL is input to fix (2); an outage or timeout is operational (1).
+      kind: v.next === 'retry' ? 'failed' : 'invalid',
+      hint: `${v.fix ?? ''} Nothing was changed; to skip this check pass --no-verify.`.trim(),
+    });
+  }
+  return v.warning;
+}
+
+/**
+ * Makes sure the gateway has the provider: registers it when absent (validated unless told not
+ * to). Returns whether it was created and whether this run validated the model already.
+ */
+export async function ensureProvider(
+  ctx: Context,
+  deps: OpsDeps,
+  client: OpenshellClient,
+  o: { spec: ProviderSpec; endpointUrl?: string; model?: string; verify: boolean; cmd: string },
+): Promise<{ created: boolean; verified: boolean }> {
+  const { spec } = o;
+  const existing = await client.providerGet(spec.openshellName);
+  if (existing && !o.endpointUrl) return { created: false, verified: false };
+  const baseUrl = o.endpointUrl ?? spec.baseUrl;
+  if (!baseUrl) {
+    throw new UsageError(`${spec.label} needs an endpoint URL.`, {
+      hint: `Pass it: nemoclaw ${o.cmd} --endpoint-url https://…/v1`,
+    });
+  }
+  const key = await keyFor(ctx, deps, spec, o.cmd);
+  if (key) registerSecret(key);
+  let verified = false;
+  if (o.verify) {
+    if (!o.model) {
+      throw new UsageError(`Validating ${spec.label} needs a model to ask.`, {
+        hint: `Pass --model <id>, or --no-verify to register it unchecked.`,
+      });
+    }
+    const warning = await verify(spec, baseUrl, o.model, key);
+    if (warning) ctx.ui.warn(warning);
+    verified = true;
+  }
+  const credentialKey = spec.credentialKey ?? 'OPENAI_API_KEY';
+  const options = {
+    name: spec.openshellName,
+    type: spec.openshellType,
+    credentialEnv: [credentialKey],
+    env: { [credentialKey]: key ?? LOCAL_PLACEHOLDER_KEY },
+    config: spec.baseUrlConfigKey ? { [spec.baseUrlConfigKey]: baseUrl } : undefined,
+  };
+  if (existing) await client.providerUpdate(options);
+  else await client.providerCreate(options);
+  return { created: !existing, verified };
+}
+
+export async function credentialsAdd(
+  ctx: Context,
+  deps: OpsDeps,
+  o: { provider: string; model?: string; endpointUrl?: string; verify?: boolean },
+): Promise<number> {
+  const spec = specOf(o.provider);
+  if (!spec) {
+    throw new UsageError(`Unknown provider "${o.provider}".`, {
+      hint: `Known providers: ${PROVIDERS.map((p) => p.key).join(', ')}`,
+    });
+  }
+  const model = o.model ?? spec.defaultModel;
+  if (model && !MODEL_RE.test(model)) throw new UsageError(`"${model}" is not a valid model name.`);
+  const gateway = await gatewayFor(ctx);
+  const client = await deps.openshell(gateway);
+  if ((await client.providerGet(spec.openshellName)) && !o.endpointUrl) {
+    throw new UsageError(`Gateway ${gateway} already has provider ${spec.openshellName}.`, {
+      hint: `Replace its key with: nemoclaw credentials reset ${spec.key}`,
+    });
+  }
+  await ensureProvider(ctx, deps, client, {
+    spec,
+    endpointUrl: o.endpointUrl,
+    model,
+    verify: o.verify !== false && !spec.local,
+    cmd: `credentials add ${spec.key}`,
+  });
+  ctx.ui.out(
+    `Registered provider ${spec.openshellName} (${spec.label}) on gateway ${gateway}. Use it with: nemoclaw inference set --provider ${spec.key} --model <id>`,
+  );
+  return 0;
+}
+
+export async function inferenceSwitch(
+  ctx: Context,
+  deps: OpsDeps,
+  o: SwitchOptions,
+): Promise<number> {
+  if (!o.provider || !o.model) {
+    throw new UsageError('inference set needs both --provider and --model.', {
+      hint: 'For example: nemoclaw inference set --provider build --model nvidia/nemotron-3-super-120b-a12b',
+    });
+  }
+  const model = o.model;
+  if (!MODEL_RE.test(model)) throw new UsageError(`"${model}" is not a valid model name.`);
+  const gateway = await gatewayFor(ctx, o.sandbox);
+  const client = await deps.openshell(gateway);
+  const spec = specOf(o.provider);
+  const wantVerify = o.verify !== false;
+  let name = o.provider;
+  let verifiedHere = false;
+  if (spec) {
+    name = spec.openshellName;
+    const r = await ensureProvider(ctx, deps, client, {
+      spec,
+      endpointUrl: o.endpointUrl,
+      model,
+      verify: wantVerify,
+      cmd: `inference set --provider ${spec.key} --model ${model}`,
+    });
+    verifiedHere = r.verified;
+    if (r.created) ctx.ui.out(`Registered provider ${name} on gateway ${gateway}.`);
+  } else if (!(await client.providerGet(name))) {
+    const known = (await client.providerList()).map((p) => p.name);
+    throw new NemoclawError('not-found', `The gateway has no provider ${name}.`, {
+      hint: `Configured: ${known.join(', ') || 'none'}. Known keys: ${PROVIDERS.map((p) => p.key).join(', ')}`,
+    });
+  }
+  // A provider already registered holds its key in the gateway: OpenShell validates the route
+  // itself unless told not to.
+  await client.inferenceSet({ provider: name, model, noVerify: verifiedHere || !wantVerify });
+  const key = spec?.key ?? name;
+  const now = ctx.now().toISOString();
+  const before = await ctx.registry().read();
+  const served = Object.values(before.sandboxes).filter((e) => e.gatewayName === gateway);
+  await ctx.registry().update((r) => {
+    if (served.length === 0) return undefined;
+    const sandboxes = { ...r.sandboxes };
+    for (const e of served) {
+      const cur = sandboxes[e.name];
+      if (!cur) continue;
+      sandboxes[e.name] = {
+        ...cur,
+        provider: key,
+        model,
+        ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
+        updatedAt: now,
+      };
+    }
+    return { ...r, sandboxes };
+  });
+  ctx.ui.out(`Inference route of gateway ${gateway}: ${model} via ${name}.`);
+  ctx.ui.out(
+    served.length > 0
+      ? `It serves: ${served.map((e) => e.name).join(', ')}.`
+      : 'No registered sandbox uses this gateway yet.',
+  );
+  await offerRebuild(ctx, deps, served, model, o.rebuild === true);
+  return 0;
+}
+
+async function offerRebuild(
+  ctx: Context,
+  deps: OpsDeps,
+  served: SandboxEntry[],
+  model: string,
+  always: boolean,
+): Promise<void> {
+  const stale = served.filter((e) => modelBakedIn(e) && e.model !== model);
+  if (stale.length === 0) return;
+  ctx.ui.info(
+    'Requests already go to the new model; the agent config inside still names the old one until a rebuild.',
+  );
+  const interactive = !ctx.nonInteractive && ctx.ui.stdinIsTTY;
+  for (const e of stale) {
+    const yes =
+      always ||
+      (interactive &&
+        (await deps.confirm(`Rebuild ${e.name} now so its agent config names ${model}?`)));
+    if (!yes) {
+      ctx.ui.out(`  Later: nemoclaw ${e.name} rebuild`);
+      continue;
+    }
+    const { rebuild } = await import('./rebuild.ts');
+    const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
+    await rebuild(
+      ctx,
+      {
+        openshell: await deps.openshell(e.gatewayName),
+        confirm: deps.confirm,
+        extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+      },
+      { sandbox: e.name, yes: true },
+    );
+  }
+}
