@@ -87,6 +87,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
   },
   async image(r) {
     const { buildSandboxImage } = await import('./sandbox-image.ts');
+    const { agentConfigFor } = await import('./agent-config.ts');
     const { connectEngine } = await import('../adapters/docker/engine.ts');
     const bp = await verifiedBlueprint(r);
     const res = await buildSandboxImage(
@@ -101,6 +102,15 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
         blueprintDigest: bp.digest,
         agent: r.entry.agent,
         extraLabels: r.deps.extraLabels,
+        agentConfig: await agentConfigFor({
+          blueprint: bp,
+          agent: r.entry.agent,
+          sandbox: r.entry.name,
+          provider: r.entry.provider,
+          model: r.entry.model,
+          hostPort: r.entry.dashboardPort,
+          channels: r.entry.channels,
+        }),
       },
     );
     r.journal.image = res.tag;
@@ -113,6 +123,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
     if (live) await r.deps.openshell.sandboxDelete(r.entry.name); // a failed half-create holds nothing of the user's
     const bp = await verifiedBlueprint(r);
     const spec = findProvider(r.entry.provider);
+    const { agentEnvFor, sandboxProviders } = await import('./agent-config.ts');
     await createSandbox(r.ctx, r.deps.openshell, {
       name: r.entry.name,
       image: r.journal.image ?? r.entry.image,
@@ -120,8 +131,9 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
       blueprint: bp.blueprint,
       presets: r.entry.presets,
       customPolicies: r.entry.customPolicies,
-      providers: spec ? [spec.openshellName] : [],
+      providers: sandboxProviders(spec?.openshellName, r.entry.channels),
       gpu: r.entry.gpu,
+      agentEnv: await agentEnvFor(bp, r.entry.agent),
     });
     return `created ${r.entry.name}`;
   },

@@ -159,6 +159,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
           [o.sandbox]: {
             ...cur,
             image: journal.image ?? cur.image,
+            agentChannels: entry.channels,
             blueprintVersion: bp.version,
             blueprintDigest: bp.digest,
             updatedAt: ctx.now().toISOString(),

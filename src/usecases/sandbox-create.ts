@@ -86,6 +86,8 @@ export interface CreateSandboxInput {
   customPolicies: SandboxEntry['customPolicies'];
   providers: string[];
   gpu?: { enabled: boolean; count?: number };
+  /** Environment the agent's manifest asks for (where its config and state live). */
+  agentEnv?: Record<string, string>;
 }
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
@@ -110,7 +112,11 @@ export async function createSandbox(
       providers: i.providers,
       gpu: i.gpu?.enabled ? (i.gpu.count ?? true) : undefined,
       autoProviders: false,
-      env: { NEMOCLAW_AGENT: i.agent, NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port) },
+      env: {
+        ...i.agentEnv,
+        NEMOCLAW_AGENT: i.agent,
+        NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port),
+      },
       labels: { 'ai.nvidia.nemoclaw.managed-by': 'nemoclaw', 'ai.nvidia.nemoclaw.agent': i.agent },
       command: agentSpec.start_command,
     }),

@@ -39,6 +39,8 @@ export const SandboxEntrySchema = z.strictObject({
   gatewayName: z.string(),
   gatewayUrl: z.optional(z.string()),
   channels: z._default(z.array(z.string()), []),
+  /** The channels the agent's generated config names (set when its image is built). */
+  agentChannels: z.optional(z.array(z.string())),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -122,9 +122,25 @@ export async function imageStep(s: StepEnv): Promise<string> {
         blueprintDigest: (await blueprintOf(s)).digest,
         agent: s.intent.agent,
         extraLabels: s.deps.extraLabels,
+        agentConfig: await onboardAgentConfig(s),
       });
   s.session.outputs.image = r.tag;
   return r.built ? `built ${r.tag}` : `${r.tag} (cached)`;
+}
+
+/** The agent's configuration from this onboarding's answers (and channels attached before). */
+async function onboardAgentConfig(s: StepEnv) {
+  const { agentConfigFor } = await import('../agent-config.ts');
+  const prev = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName];
+  return agentConfigFor({
+    blueprint: await blueprintOf(s),
+    agent: s.intent.agent,
+    sandbox: s.intent.sandboxName,
+    provider: s.intent.provider,
+    model: s.session.outputs.model ?? s.intent.model,
+    hostPort: s.intent.dashboardPort,
+    channels: prev?.channels ?? [],
+  });
 }
 
 /** Presets the sandbox should have: the tier's, the extras asked for, and any the user added before. */
@@ -199,6 +215,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
   const bp = await blueprintOf(s);
   s.progress.detail(`Creating sandbox ${name} from ${s.session.outputs.image}…`);
   const { createSandbox } = await import('../sandbox-create.ts');
+  const { agentEnvFor, sandboxProviders } = await import('../agent-config.ts');
   await createSandbox(s.ctx, os, {
     name,
     image: s.session.outputs.image!,
@@ -206,13 +223,19 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     blueprint: bp.blueprint,
     presets,
     customPolicies: registered?.customPolicies ?? [],
-    providers: [s.session.outputs.providerName!],
+    providers: sandboxProviders(s.session.outputs.providerName!, registered?.channels ?? []),
     gpu: s.session.outputs.gpu,
+    agentEnv: s.intent.fromDockerfile ? undefined : await agentEnvFor(bp, s.intent.agent),
   });
   await waitReady(s, name);
   s.session.outputs.presets = presets;
   await register(s, presets);
   return `sandbox ${name} is Ready${note}`;
+}
+
+function agentChannelsOf(s: StepEnv, prev: SandboxEntry | undefined, created: boolean) {
+  if (!created) return prev?.agentChannels ? { agentChannels: prev.agentChannels } : {};
+  return s.intent.fromDockerfile ? {} : { agentChannels: prev?.channels ?? [] };
 }
 
 /** Records the sandbox once OpenShell reports it Ready (never before). */
@@ -239,6 +262,8 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       gatewayName: o.gatewayName ?? GATEWAY_NAME,
       gatewayUrl: o.gatewayUrl,
       channels: prev?.channels ?? [],
+      // Created now: the image's config names the channels recorded so far; reused: unchanged.
+      ...agentChannelsOf(s, prev, presets !== undefined),
       createdAt: prev?.createdAt ?? now,
       updatedAt: now,
     };
