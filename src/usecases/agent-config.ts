@@ -5,6 +5,7 @@
  * a sandbox is created with (the inference provider and every attached channel's).
  */
 import { randomUUID } from 'node:crypto';
+import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { AgentConfigBundle } from '../core/agent-config/generate.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { findChannel } from '../core/ops/channels.ts';
@@ -21,6 +22,25 @@ export interface AgentConfigInput {
   /** The host port of the dashboard forward. */
   hostPort: number;
   channels: string[];
+  /** The sandbox's instance id (instanceFor); a new one when absent. */
+  instance?: string;
+}
+
+/** The image label that carries the instance id of the agent config baked into it. */
+export const INSTANCE_LABEL = 'ai.nvidia.nemoclaw.agent-instance';
+
+/**
+ * The instance id of this sandbox's agent config: the one its current image carries, so that
+ * onboarding again or rebuilding with nothing changed reuses the image (and its dashboard token);
+ * a new one for a new sandbox or when that image is gone.
+ */
+export async function instanceFor(engine: DockerEngine, image: string | undefined) {
+  if (image) {
+    const { inspectImage } = await import('../adapters/docker/images.ts');
+    const v = (await inspectImage(engine, image))?.labels[INSTANCE_LABEL];
+    if (v && /^[A-Za-z0-9-]{8,64}$/.test(v)) return v;
+  }
+  return randomUUID();
 }
 
 export async function agentConfigFor(i: AgentConfigInput): Promise<AgentConfigBundle> {
@@ -37,7 +57,7 @@ export async function agentConfigFor(i: AgentConfigInput): Promise<AgentConfigBu
       const c = findChannel(n);
       return c ? [{ name: c.name, credentialEnv: c.credentials.map((x) => x.env) }] : [];
     }),
-    instance: randomUUID(),
+    instance: i.instance ?? randomUUID(),
   });
 }
 

@@ -87,12 +87,14 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
   },
   async image(r) {
     const { buildSandboxImage } = await import('./sandbox-image.ts');
-    const { agentConfigFor } = await import('./agent-config.ts');
+    const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('./agent-config.ts');
     const { connectEngine } = await import('../adapters/docker/engine.ts');
     const bp = await verifiedBlueprint(r);
+    const engine = await connectEngine(r.ctx.env);
+    const instance = await instanceFor(engine, r.entry.image);
     const res = await buildSandboxImage(
       {
-        engine: await connectEngine(r.ctx.env),
+        engine,
         env: r.ctx.env,
         onProgress: (l) => r.ctx.ui.info(`  ${l}`),
         onWarning: (w) => r.ctx.ui.warn(w),
@@ -101,7 +103,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
         blueprint: bp,
         blueprintDigest: bp.digest,
         agent: r.entry.agent,
-        extraLabels: r.deps.extraLabels,
+        extraLabels: { ...r.deps.extraLabels, [INSTANCE_LABEL]: instance },
         agentConfig: await agentConfigFor({
           blueprint: bp,
           agent: r.entry.agent,
@@ -110,6 +112,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
           model: r.entry.model,
           hostPort: r.entry.dashboardPort,
           channels: r.entry.channels,
+          instance,
         }),
       },
     );

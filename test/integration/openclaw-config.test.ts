@@ -162,7 +162,7 @@ describe.skipIf(skip)('the generated OpenClaw config, checked by the real opencl
     );
     expect(r.out).toContain('MODE root:sandbox 440');
     expect(r.out).toContain('MODE root:sandbox 750');
-    expect(r.out).toContain('DATA sandbox 700');
+    expect(r.out).toContain('DATA sandbox 755');
     expect(r.out).toContain('CONFIG-READONLY');
     expect(r.out).toContain('DIR-READONLY');
     expect(r.out).toContain('STATE-WRITABLE');

@@ -15,6 +15,7 @@ import {
   type AgentConfigAnswers,
 } from '../../src/core/agent-config/generate.ts';
 import { AgentManifestSchema, type AgentManifest } from '../../src/core/agent-config/manifest.ts';
+import { channelState, findChannel } from '../../src/core/ops/channels.ts';
 import { sandboxProviders } from '../../src/usecases/agent-config.ts';
 
 const BP_DIR = join(import.meta.dirname, '../../blueprints/0.1.0');
@@ -231,7 +232,7 @@ describe('the install script (runs in the build with only a shell)', () => {
       expect(first.gateway.auth.token).toMatch(/^[0-9a-f]{64}$/);
       expect(readFileSync(m.config_file, 'utf8')).not.toContain(AUTH_TOKEN_MARKER);
       expect(statSync(m.config_file).mode & 0o777).toBe(0o440);
-      expect(statSync(join(root, 'data')).mode & 0o777).toBe(0o700);
+      expect(statSync(join(root, 'data')).mode & 0o777).toBe(0o755);
       expect(statSync(join(root, 'cfg/workspace')).isDirectory()).toBe(true);
       execFileSync('chmod', ['u+w', m.config_file]);
       expect(run().gateway.auth.token).not.toBe(first.gateway.auth.token);
@@ -250,5 +251,20 @@ describe('providers a sandbox is created with', () => {
       'slack-app',
     ]);
     expect(sandboxProviders(undefined, ['discord'])).toEqual(['discord-bot']);
+  });
+});
+
+describe('what channels list calls live', () => {
+  const tg = findChannel('telegram')!;
+  it('a channel the agent config does not name yet is pending a rebuild', () => {
+    const e = { channels: ['telegram'], presets: ['telegram'] };
+    expect(channelState(tg, { ...e, agentChannels: [] })).toBe('pending-rebuild');
+    expect(channelState(tg, { ...e, agentChannels: ['telegram'] })).toBe('running');
+    expect(channelState(tg, { ...e, presets: [], agentChannels: ['telegram'] })).toBe('stopped');
+    // Entries from before the agent's channels were tracked: taken at their word.
+    expect(channelState(tg, e)).toBe('running');
+    expect(channelState(tg, { channels: [], presets: [], agentChannels: [] })).toBe(
+      'not-configured',
+    );
   });
 });

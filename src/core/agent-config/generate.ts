@@ -160,7 +160,7 @@ export function installScript(m: AgentManifest, instance: string): string {
     '[ ${#token} -eq 64 ] || { echo "nemoclaw: could not make a dashboard token" >&2; exit 1; }',
     `sed "s/${AUTH_TOKEN_MARKER}/$token/g" "$here/config" > ${q(m.config_file)}`,
     `chown -R ${c.user}:${c.user} ${q(state)}`,
-    `chmod 0700 ${q(state)}`,
+    `chmod 0755 ${q(state)}`,
     `chown ${c.owner}:${c.group} ${q(m.config_dir)} ${q(m.config_file)}`,
     `chmod 0750 ${q(m.config_dir)}`,
     `chmod ${c.mode} ${q(m.config_file)}`,

@@ -5,6 +5,7 @@
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
 import { UserError } from '../../core/errors.ts';
+import type { DockerEngine } from '../../adapters/docker/engine.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 
@@ -117,30 +118,34 @@ export async function imageStep(s: StepEnv): Promise<string> {
         agent: s.intent.agent,
         extraLabels: s.deps.extraLabels,
       })
-    : await buildSandboxImage(deps, {
-        blueprint: await blueprintOf(s),
-        blueprintDigest: (await blueprintOf(s)).digest,
-        agent: s.intent.agent,
-        extraLabels: s.deps.extraLabels,
-        agentConfig: await onboardAgentConfig(s),
-      });
+    : await buildSandboxImage(deps, await blueprintImageInput(s, deps.engine));
   s.session.outputs.image = r.tag;
   return r.built ? `built ${r.tag}` : `${r.tag} (cached)`;
 }
 
-/** The agent's configuration from this onboarding's answers (and channels attached before). */
-async function onboardAgentConfig(s: StepEnv) {
-  const { agentConfigFor } = await import('../agent-config.ts');
+/** The blueprint build with the agent's configuration from this onboarding's answers. */
+async function blueprintImageInput(s: StepEnv, engine: DockerEngine) {
+  const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('../agent-config.ts');
   const prev = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName];
-  return agentConfigFor({
-    blueprint: await blueprintOf(s),
+  const bp = await blueprintOf(s);
+  const instance = await instanceFor(engine, prev?.image);
+  const agentConfig = await agentConfigFor({
+    blueprint: bp,
     agent: s.intent.agent,
     sandbox: s.intent.sandboxName,
     provider: s.intent.provider,
     model: s.session.outputs.model ?? s.intent.model,
     hostPort: s.intent.dashboardPort,
     channels: prev?.channels ?? [],
+    instance,
   });
+  return {
+    blueprint: bp,
+    blueprintDigest: bp.digest,
+    agent: s.intent.agent,
+    extraLabels: { ...s.deps.extraLabels, [INSTANCE_LABEL]: instance },
+    agentConfig,
+  };
 }
 
 /** Presets the sandbox should have: the tier's, the extras asked for, and any the user added before. */
