@@ -131,10 +131,10 @@ describe('Hermes config.yaml from the same answers', () => {
     });
     expect(y.security.allow_config_writes).toBe(false);
     expect(y.platforms.telegram.token).toBe('openshell:resolve:env:TELEGRAM_BOT_TOKEN');
-    expect(b.env).toEqual({
-      HERMES_CONFIG: '/sandbox/.hermes/config.yaml',
-      HERMES_HOME: '/sandbox/.hermes-data',
-    });
+    expect(b.env).toEqual({ HERMES_HOME: '/sandbox/.hermes' });
+    expect(b.files[1]!.content).toContain(
+      "ln -s '/sandbox/.hermes-data/memories' '/sandbox/.hermes/memories'",
+    );
   });
 
   it('anthropic shape', () => {

@@ -71,8 +71,10 @@ export function channelState(
   entry: { channels: string[]; presets: string[]; agentChannels?: string[] },
 ): ChannelState {
   if (!entry.channels.includes(c.name)) return 'not-configured';
-  if (entry.agentChannels && !entry.agentChannels.includes(c.name)) return 'pending-rebuild';
-  return entry.presets.includes(c.preset) ? 'running' : 'stopped';
+  if (!entry.presets.includes(c.preset)) return 'stopped';
+  return entry.agentChannels && !entry.agentChannels.includes(c.name)
+    ? 'pending-rebuild'
+    : 'running';
 }
 
 /** A pasted token with whitespace or a newline would reach the API broken: refuse it early. */
