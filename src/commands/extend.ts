@@ -19,7 +19,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
     .description('messaging channels: telegram, discord, slack');
   channels
     .command('list')
-    .description('each channel: running, stopped or not configured')
+    .description('each channel: running, stopped, pending a rebuild, or not configured')
     .option('--json', 'print JSON')
     .action(
       action(env, async (o: { json?: boolean }) => {
@@ -32,11 +32,12 @@ export function registerExtend(program: Command, env: CommandEnv): void {
     .command('add')
     .description('store the token (env or prompt) as a gateway provider and apply the preset')
     .argument('<channel>', 'telegram, discord or slack')
+    .option('--rebuild', 'rebuild the sandbox now so the agent gets the channel (no question)')
     .action(
-      action(env, async (channel: string) => {
+      action(env, async (channel: string, o: { rebuild?: boolean }) => {
         const ctx = env.ctx();
         const { channelsAdd } = await import('../usecases/channels.ts');
-        return channelsAdd(ctx, await opsDeps(ctx), { sandbox: sandbox(), channel });
+        return channelsAdd(ctx, await opsDeps(ctx), { sandbox: sandbox(), channel, ...o });
       }),
     );
   channels

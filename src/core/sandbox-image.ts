@@ -12,12 +12,19 @@ export const CONTEXT_WARN_BYTES = 100 * 1024 * 1024;
 /**
  * The build key covers everything that decides the image's content: the blueprint tree digest (the
  * Dockerfile and start script are in it), the agent and the base image. A changed base image
- * override therefore never reuses an image built from another base.
+ * override therefore never reuses an image built from another base. The generated agent config
+ * (per sandbox: it carries an instance id) makes the image this sandbox's own.
  */
-export function buildKey(o: { blueprintDigest: string; agent: string; baseImage: string }): string {
-  return createHash('sha256')
-    .update(`${o.blueprintDigest}\0${o.agent}\0${o.baseImage}\n`)
-    .digest('hex');
+export function buildKey(o: {
+  blueprintDigest: string;
+  agent: string;
+  baseImage: string;
+  /** Digest of the generated agent configuration (core/agent-config), when the build carries one. */
+  configDigest?: string;
+}): string {
+  const h = createHash('sha256').update(`${o.blueprintDigest}\0${o.agent}\0${o.baseImage}\n`);
+  if (o.configDigest) h.update(`config\0${o.configDigest}\n`);
+  return h.digest('hex');
 }
 
 /** `nemoclaw-sandbox-<agent>:<blueprint version>-<first 12 of the build key>`. */

@@ -53,11 +53,13 @@ export async function channelsList(
     const prov =
       r.state === 'not-configured'
         ? ''
-        : r.providerPresent === null
-          ? '  (provider: gateway unreachable)'
-          : r.providerPresent
-            ? `  (provider ${r.provider})`
-            : `  (provider ${r.provider} is missing: run channels add ${r.name} again)`;
+        : r.state === 'pending-rebuild'
+          ? `  (the agent gets it after: nemoclaw ${o.sandbox} rebuild)`
+          : r.providerPresent === null
+            ? '  (provider: gateway unreachable)'
+            : r.providerPresent
+              ? `  (provider ${r.provider})`
+              : `  (provider ${r.provider} is missing: run channels add ${r.name} again)`;
     ctx.ui.out(`  ${r.state === 'running' ? '●' : '○'} ${r.name.padEnd(9)} ${r.state}${prov}`);
   }
   return 0;
@@ -104,7 +106,7 @@ async function policyDeps(deps: OpsDeps, gateway: string) {
 export async function channelsAdd(
   ctx: Context,
   deps: OpsDeps,
-  o: { sandbox: string; channel?: string },
+  o: { sandbox: string; channel?: string; rebuild?: boolean },
 ): Promise<number> {
   const c = channelOf(o.channel, o.sandbox, 'add');
   const entry = await requireEntry(ctx, o.sandbox);
@@ -130,10 +132,48 @@ export async function channelsAdd(
     [c.name]: fingerprint,
   });
   ctx.ui.out(`${c.label} added to ${o.sandbox}.`);
-  ctx.ui.out(
-    `The agent picks up the token after a rebuild: nemoclaw ${o.sandbox} rebuild (snapshots and restores the workspace).`,
+  return offerRebuild(ctx, deps, o.sandbox, c, o.rebuild);
+}
+
+/**
+ * The agent names the channel's placeholder only once its image is rebuilt, and the sandbox gets
+ * the channel's provider only when it is created again: offer the (journaled) rebuild. `--rebuild`
+ * runs it without asking; a terminal is asked; otherwise the command is printed.
+ */
+async function offerRebuild(
+  ctx: Context,
+  deps: OpsDeps,
+  sandbox: string,
+  c: ChannelSpec,
+  now: boolean | undefined,
+): Promise<number> {
+  const entry = await requireEntry(ctx, sandbox);
+  if (entry.agentChannels?.includes(c.name)) return 0;
+  const cmd = `nemoclaw ${sandbox} rebuild`;
+  const ask = !now && !ctx.nonInteractive && ctx.ui.stdinIsTTY;
+  const go =
+    now ||
+    (ask &&
+      (await deps.confirm(
+        `The agent gets ${c.label} after a rebuild (its state is snapshotted and restored). Rebuild ${sandbox} now?`,
+      )));
+  if (!go) {
+    ctx.ui.out(
+      `The agent picks up the token after a rebuild: ${cmd} (snapshots and restores the workspace).`,
+    );
+    return 0;
+  }
+  const { rebuild } = await import('./rebuild.ts');
+  const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
+  return rebuild(
+    ctx,
+    {
+      openshell: await deps.openshell(entry.gatewayName),
+      confirm: (m) => deps.confirm(m),
+      extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+    },
+    { sandbox, yes: true },
   );
-  return 0;
 }
 
 export async function channelsRemove(

@@ -7,7 +7,7 @@ import type { ResolvedBlueprint } from '../adapters/blueprint/resolve.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
 import { NemoclawError, UserError } from '../core/errors.ts';
-import { CHANNELS } from '../core/ops/channels.ts';
+import { sandboxProviders } from '../core/ops/channels.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
@@ -77,11 +77,10 @@ export function verifiedBlueprint(r: Run) {
 
 /** Providers to attach again: those recorded at create, else the inference one, plus channels'. */
 export function entryProviders(entry: SandboxEntry): string[] {
-  const base = entry.providers ?? [findProvider(entry.provider)?.openshellName ?? ''];
-  const channels = entry.channels
-    .map((c) => CHANNELS.find((x) => x.name === c)?.provider)
-    .filter((p): p is string => Boolean(p));
-  return [...new Set([...base, ...channels].filter(Boolean))];
+  // Providers recorded at create win over the one derived from the inference choice.
+  const base = entry.providers ?? [];
+  const inference = base.length ? undefined : findProvider(entry.provider)?.openshellName;
+  return [...new Set([...base, ...sandboxProviders(inference, entry.channels)])];
 }
 
 /** The steps up to the verified restore; rebuild-migrate.ts holds the last two. */
@@ -139,16 +138,17 @@ export const STEPS: Record<
   },
   async image(r) {
     const { buildSandboxImage } = await import('./sandbox-image.ts');
+    const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('./agent-config.ts');
     const { connectEngine } = await import('../adapters/docker/engine.ts');
+    const engine = await connectEngine(r.ctx.env);
     const deps = {
-      engine: await connectEngine(r.ctx.env),
+      engine,
       env: r.ctx.env,
       onProgress: (l: string) => r.ctx.ui.info(`  ${l}`),
       onWarning: (w: string) => r.ctx.ui.warn(w),
       // The build log goes to the log file (stderr with --verbose), as in onboarding.
       onBuildLog: (line: string) => r.ctx.log.info({ image: true, line }, 'image build'),
     };
-    const labels = r.deps.extraLabels;
     let res;
     if (r.entry.fromDockerfile) {
       // A `--from` image is rebuilt from its own Dockerfile, not replaced by the blueprint's.
@@ -156,15 +156,26 @@ export const STEPS: Record<
       res = await buildCustomSandboxImage(deps, {
         dockerfile: r.entry.fromDockerfile,
         agent: r.entry.agent,
-        extraLabels: labels,
+        extraLabels: r.deps.extraLabels,
       });
     } else {
       const bp = await verifiedBlueprint(r);
+      const instance = await instanceFor(engine, r.entry.image);
       res = await buildSandboxImage(deps, {
         blueprint: bp,
         blueprintDigest: bp.digest,
         agent: r.entry.agent,
-        extraLabels: labels,
+        extraLabels: { ...r.deps.extraLabels, [INSTANCE_LABEL]: instance },
+        agentConfig: await agentConfigFor({
+          blueprint: bp,
+          agent: r.entry.agent,
+          sandbox: r.entry.name,
+          provider: r.entry.provider,
+          model: r.entry.model,
+          hostPort: r.entry.dashboardPort,
+          channels: r.entry.channels,
+          instance,
+        }),
       });
     }
     r.journal.image = res.tag;
@@ -177,6 +188,7 @@ export const STEPS: Record<
     if (live) await r.deps.openshell.sandboxDelete(r.entry.name); // a failed half-create holds nothing of the user's
     const bp = await verifiedBlueprint(r);
     const { profileResources } = await import('../core/blueprint/profiles.ts');
+    const { agentEnvFor } = await import('./agent-config.ts');
     await createSandbox(r.ctx, r.deps.openshell, {
       name: r.entry.name,
       image: r.journal.image ?? r.entry.image,
@@ -187,6 +199,7 @@ export const STEPS: Record<
       providers: entryProviders(r.entry),
       gpu: r.entry.gpu,
       resources: profileResources(bp.blueprint, r.entry.profile),
+      agentEnv: r.entry.fromDockerfile ? undefined : await agentEnvFor(bp, r.entry.agent),
     });
     return `created ${r.entry.name}`;
   },

@@ -243,6 +243,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
           [o.sandbox]: {
             ...cur,
             image: journal.image ?? cur.image,
+            agentChannels: entry.channels,
             blueprintVersion: bp.version,
             blueprintDigest: bp.digest,
             // A packaged version is its own source; a folder or URL is kept, with its pin.

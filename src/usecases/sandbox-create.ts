@@ -88,6 +88,8 @@ export interface CreateSandboxInput {
   gpu?: { enabled: boolean; count?: number };
   /** CPU and memory limits (a blueprint profile's); undefined: OpenShell's defaults. */
   resources?: { cpu?: string; memory?: string };
+  /** Environment the agent's manifest asks for (where its config and state live). */
+  agentEnv?: Record<string, string>;
 }
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
@@ -112,7 +114,11 @@ export async function createSandbox(
       providers: i.providers,
       gpu: i.gpu?.enabled ? (i.gpu.count ?? true) : undefined,
       autoProviders: false,
-      env: { NEMOCLAW_AGENT: i.agent, NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port) },
+      env: {
+        ...i.agentEnv,
+        NEMOCLAW_AGENT: i.agent,
+        NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port),
+      },
       labels: { 'ai.nvidia.nemoclaw.managed-by': 'nemoclaw', 'ai.nvidia.nemoclaw.agent': i.agent },
       command: agentSpec.start_command,
       cpu: i.resources?.cpu,

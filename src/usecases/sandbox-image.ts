@@ -5,6 +5,7 @@
  */
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { collectContext, contextTarStream } from '../adapters/docker/build-context.ts';
+import type { ExtraFile } from '../adapters/docker/context-extras.ts';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
 import {
   buildImage,
@@ -50,11 +51,18 @@ export function sandboxImageRef(
     blueprint: { version: string; blueprint: Blueprint };
     blueprintDigest: string;
     agent: Agent;
+    /** The generated agent configuration's digest; a dry run of a new sandbox does not know it. */
+    configDigest?: string;
   },
 ): { baseImage: string; key: string; tag: string } {
   const baseImage =
     env.NEMOCLAW_SANDBOX_BASE_IMAGE?.trim() || o.blueprint.blueprint.agents[o.agent].base_image;
-  const key = buildKey({ blueprintDigest: o.blueprintDigest, agent: o.agent, baseImage });
+  const key = buildKey({
+    blueprintDigest: o.blueprintDigest,
+    agent: o.agent,
+    baseImage,
+    configDigest: o.configDigest,
+  });
   const tag = sandboxImageTag({ agent: o.agent, blueprintVersion: o.blueprint.version, key });
   return { baseImage, key, tag };
 }
@@ -68,9 +76,14 @@ export async function buildSandboxImage(
     blueprintDigest: string;
     agent: Agent;
     extraLabels?: Record<string, string>;
+    /** The generated agent configuration (usecases/agent-config.ts): files added to the context. */
+    agentConfig: { files: ExtraFile[]; digest: string };
   },
 ): Promise<SandboxImageResult> {
-  const { baseImage, key, tag } = sandboxImageRef(deps.env, o);
+  const { baseImage, key, tag } = sandboxImageRef(deps.env, {
+    ...o,
+    configDigest: o.agentConfig.digest,
+  });
   if (await inspectImage(deps.engine, tag)) {
     deps.onProgress?.(`Image ${tag} exists; skipping the build.`);
     return { tag, built: false, baseImage };
@@ -82,7 +95,8 @@ export async function buildSandboxImage(
   });
   const ctx = await collectContext(o.blueprint.dir);
   deps.onProgress?.(`Building ${tag} from blueprint ${o.blueprint.version} on ${baseImage} …`);
-  await buildImage(deps.engine, await contextTarStream(ctx), {
+  const { contextTarWithExtras } = await import('../adapters/docker/context-extras.ts');
+  await buildImage(deps.engine, await contextTarWithExtras(ctx, o.agentConfig.files), {
     tag,
     buildargs: sandboxBuildArgs({
       baseImage,

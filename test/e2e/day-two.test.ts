@@ -302,8 +302,9 @@ describe.skipIf(skip)('day-two operations', () => {
 
     const list = await w.cli([A, 'channels', 'list', '--json']);
     const rows = json(list.stdout).channels;
+    // The agent's config names the channel only after a rebuild.
     expect(rows.find((c: { name: string }) => c.name === 'telegram')).toMatchObject({
-      state: 'running',
+      state: 'pending-rebuild',
       providerPresent: true,
     });
     expect(rows.find((c: { name: string }) => c.name === 'slack').state).toBe('not-configured');
@@ -485,21 +486,22 @@ describe.skipIf(skip)('day-two operations', () => {
     expect(registry().sandboxes[A].channelTokens?.telegram).toBeUndefined();
   });
 
-  it('destroy asks (exit 2 without a terminal), plans, keeps a shared image and the gateway', async () => {
+  it('destroy asks (exit 2 without a terminal), plans, removes the sandbox’s own image, keeps the gateway', async () => {
     const refuse = await w.cli([B, 'destroy'], { env: { NEMOCLAW_NON_INTERACTIVE: '' } });
     expect(refuse.code).toBe(2);
     expect(refuse.stderr).toContain('--yes');
     const dry = await w.cli([B, 'destroy', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('openshell.sandbox.delete dt-beta');
-    expect(dry.stdout).not.toContain('docker.image.remove');
+    // Each sandbox's image carries its own agent config and dashboard token: no other sandbox uses it.
+    expect(dry.stdout).toContain('docker.image.remove');
     const image = registry().sandboxes[B].image;
     const r = await w.cli([B, 'destroy', '--yes']);
     expect(r.code).toBe(0);
     expect(registry().sandboxes[B]).toBeUndefined();
     expect(registry().defaultSandbox).toBe(A);
     expect(await sandboxContainer(B)).toBeUndefined();
-    await expect(docker().getImage(image).inspect()).resolves.toBeTruthy();
+    await expect(docker().getImage(image).inspect()).rejects.toThrow();
     const gone = await w.cli([B, 'status']);
     expect(gone.code).toBe(2);
   });

@@ -17,7 +17,7 @@ const skip = await skipWithoutDocker('rebuild end to end');
 const NAME = 'rb-one';
 
 const CHECKSUM =
-  'cd /sandbox/.openclaw && find . | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+  'cd /sandbox/.openclaw-data && find . | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
 
 describe.skipIf(skip)('rebuild never loses the agent state', () => {
   let images: Images;

@@ -11,17 +11,18 @@ import {
 const skip = await skipWithoutDocker('snapshots against the simulator');
 
 // Files in the agent's state, with modes, nested folders, an empty folder and an in-tree symlink.
+// Written through /sandbox/.openclaw's links; the state itself lives in /sandbox/.openclaw-data
+// (the generated config beside the links is not state: a rebuild regenerates it).
 const SEED = [
   'mkdir -p /sandbox/.openclaw/workspace/notes/deep /sandbox/.openclaw/memory /sandbox/.openclaw/workspace/empty',
   'printf "remember the milk\\n" > /sandbox/.openclaw/memory/today.md',
   'printf "#!/bin/sh\\necho hi\\n" > /sandbox/.openclaw/workspace/run.sh && chmod 0750 /sandbox/.openclaw/workspace/run.sh',
   'printf "secret-ish plan" > /sandbox/.openclaw/workspace/notes/deep/plan.txt && chmod 0400 /sandbox/.openclaw/workspace/notes/deep/plan.txt',
   'ln -s notes/deep/plan.txt /sandbox/.openclaw/workspace/plan-link',
-  'printf "{\\"a\\":1}" > /sandbox/.openclaw/openclaw.json',
 ].join(' && ');
 
 const CHECKSUM =
-  'cd /sandbox/.openclaw && find . -path ./plugins -prune -o -print | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+  'cd /sandbox/.openclaw-data && find . -path ./plugins -prune -o -print | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
 
 describe.skipIf(skip)('snapshots of a real sandbox', () => {
   let images: Images;

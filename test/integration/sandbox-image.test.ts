@@ -9,6 +9,7 @@ import {
 } from '../../src/adapters/blueprint/resolve.ts';
 import { connectEngine, type DockerEngine } from '../../src/adapters/docker/engine.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
+import { agentConfigFor } from '../../src/usecases/agent-config.ts';
 import { buildCustomSandboxImage, buildSandboxImage } from '../../src/usecases/sandbox-image.ts';
 import {
   cleanupRun,
@@ -29,6 +30,7 @@ describe.skipIf(skip)('sandbox image', () => {
   let bp: ResolvedBlueprint;
   let digest: string;
   let base: string;
+  let agentConfig: Awaited<ReturnType<typeof agentConfigFor>>;
   const dirs: string[] = [];
 
   beforeAll(async () => {
@@ -37,6 +39,15 @@ describe.skipIf(skip)('sandbox image', () => {
     digest = (await verifyOrThrow(bp)).actual;
     base = `${uniqueName('nc-test-base')}:1`;
     await importBusyboxImage(base);
+    agentConfig = await agentConfigFor({
+      blueprint: bp,
+      agent: 'openclaw',
+      sandbox: 'image-test',
+      provider: 'build',
+      model: 'test-model',
+      hostPort: 18789,
+      channels: [],
+    });
   });
   afterAll(async () => {
     await cleanupRun();
@@ -59,7 +70,13 @@ describe.skipIf(skip)('sandbox image', () => {
           onBuildLog: (l) => log.push(l),
           onStatus: (st) => status.push({ n: st.step?.n, of: st.step?.of, bytes: st.contextBytes }),
         },
-        { blueprint: bp, blueprintDigest: digest, agent: 'openclaw', extraLabels: labels },
+        {
+          blueprint: bp,
+          blueprintDigest: digest,
+          agent: 'openclaw',
+          extraLabels: labels,
+          agentConfig,
+        },
       );
       expect(r.built).toBe(true);
       expect(r.tag).toMatch(/^nemoclaw-sandbox-openclaw:0\.1\.0-[0-9a-f]{12}$/);
@@ -101,7 +118,7 @@ describe.skipIf(skip)('sandbox image', () => {
 
       const again = await buildSandboxImage(
         { engine, env },
-        { blueprint: bp, blueprintDigest: digest, agent: 'openclaw' },
+        { blueprint: bp, blueprintDigest: digest, agent: 'openclaw', agentConfig },
       );
       expect(again).toMatchObject({ tag: r.tag, built: false });
     } finally {
@@ -113,7 +130,7 @@ describe.skipIf(skip)('sandbox image', () => {
     const env = { NEMOCLAW_SANDBOX_BASE_IMAGE: `nemoclaw-test-no-base-${RUN_ID}:0` };
     const err = await buildSandboxImage(
       { engine, env },
-      { blueprint: bp, blueprintDigest: digest, agent: 'hermes' },
+      { blueprint: bp, blueprintDigest: digest, agent: 'hermes', agentConfig },
     ).catch((e: unknown) => e);
     expect((err as NemoclawError).kind).toBe('not-found');
     expect((err as NemoclawError).hint).toContain('NEMOCLAW_SANDBOX_BASE_IMAGE');

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +55,8 @@ beforeEach(() => {
   );
   mkdirSync(join(dir, 'root'));
   seedOpenclaw(join(dir, 'root'));
+  // The blueprint's state paths are in the state folder beside the (generated) config folder.
+  renameSync(join(dir, 'root/sandbox/.openclaw'), join(dir, 'root/sandbox/.openclaw-data'));
   sb = fakeSandbox(join(dir, 'root'), 'alpha');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,8 +89,8 @@ describe('nemoclaw <name> snapshot …', () => {
   it('creates, lists, verifies, restores and deletes', async () => {
     const c = await run(['alpha', 'snapshot', 'create', '--name', 'first']);
     expect(c.code).toBe(0);
-    expect(c.out).toMatch(/Saved:\n {2}\/sandbox\/\.openclaw\/memory/);
-    expect(c.out).toMatch(/\/sandbox\/\.openclaw\/canvas: not present in the sandbox/);
+    expect(c.out).toMatch(/Saved:\n {2}\/sandbox\/\.openclaw-data\/memory/);
+    expect(c.out).toMatch(/\/sandbox\/\.openclaw-data\/canvas: not present in the sandbox/);
     expect((await run(['alpha', 'snapshot', 'create'])).code).toBe(0);
 
     const l = await run(['alpha', 'snapshot', 'list', '--json']);
@@ -92,16 +102,18 @@ describe('nemoclaw <name> snapshot …', () => {
     expect((await run(['alpha', 'snapshot', 'verify', 'first'])).out).toMatch(/verified/);
 
     const before = treeDigest(join(sb.root, 'sandbox'));
-    writeFileSync(join(sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), 'lost?\n');
+    writeFileSync(join(sb.root, 'sandbox/.openclaw-data/workspace/SOUL.md'), 'lost?\n');
     const noYes = await run(['alpha', 'snapshot', 'restore', 'first']);
     expect(noYes.code).toBe(2);
     expect(noYes.err).toMatch(/--yes/);
     const r = await run(['alpha', 'snapshot', 'restore', 'first', '--yes']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /Restored snapshot .* into alpha:\n {2}\/sandbox\/\.openclaw\/memory \(2 files/,
+      /Restored snapshot .* into alpha:\n {2}\/sandbox\/\.openclaw-data\/memory \(2 files/,
     );
-    expect(r.out).toMatch(/Skipped:\n.*\/sandbox\/\.openclaw\/agents: it was not in the sandbox/);
+    expect(r.out).toMatch(
+      /Skipped:\n.*\/sandbox\/\.openclaw-data\/agents: it was not in the sandbox/,
+    );
     expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
     const ni = await run(['alpha', 'snapshot', 'restore', 'v2'], { NEMOCLAW_NON_INTERACTIVE: '1' });
     expect(ni.code).toBe(0);

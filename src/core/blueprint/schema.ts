@@ -17,6 +17,8 @@ export const AgentSpecSchema = z.strictObject({
   display_name: z.string(),
   base_image: z.string().min(1),
   manifest: RelPath,
+  /** The agent's package and the version its generated config is checked against. */
+  agent_package: z.strictObject({ name: z.string().min(1), version: z.string().min(1) }).optional(),
   start_command: z.array(z.string()).min(1),
   dashboard_port: z.number().int().min(1).max(65535),
   /** Directories and files (absolute, in the sandbox) that hold the agent's memory. */

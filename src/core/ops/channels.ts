@@ -7,8 +7,9 @@
  * Semantics: `add` = provider + preset + registry record; `stop` = remove the preset (egress to the
  * API is denied at once, network policy hot-reloads) but keep the provider and the record; `start`
  * = apply the preset again; `remove` = preset and record gone, and the provider too unless another
- * sandbox on the gateway still uses the channel. Providers attach at sandbox creation, so after
- * `add` the agent sees the token only after `nemoclaw <name> rebuild`.
+ * sandbox on the gateway still uses the channel. Providers attach at sandbox creation (onboarding
+ * and rebuild pass every attached channel's provider) and the agent's config names the channel's
+ * placeholder, so after `add` the agent sees the token only after `nemoclaw <name> rebuild`.
  */
 
 export type ChannelName = 'telegram' | 'discord' | 'slack';
@@ -58,14 +59,22 @@ export function findChannel(name: string): ChannelSpec | undefined {
   return CHANNELS.find((c) => c.name === name.toLowerCase());
 }
 
-export type ChannelState = 'running' | 'stopped' | 'not-configured';
+/**
+ * `pending-rebuild`: configured, but the agent's config (baked into its image) does not name the
+ * channel yet, so nothing reaches the agent until `rebuild`. Entries from before nemoclaw tracked
+ * the agent's channels (`agentChannels` unset) are taken at their word.
+ */
+export type ChannelState = 'running' | 'stopped' | 'pending-rebuild' | 'not-configured';
 
 export function channelState(
   c: ChannelSpec,
-  entry: { channels: string[]; presets: string[] },
+  entry: { channels: string[]; presets: string[]; agentChannels?: string[] },
 ): ChannelState {
   if (!entry.channels.includes(c.name)) return 'not-configured';
-  return entry.presets.includes(c.preset) ? 'running' : 'stopped';
+  if (!entry.presets.includes(c.preset)) return 'stopped';
+  return entry.agentChannels && !entry.agentChannels.includes(c.name)
+    ? 'pending-rebuild'
+    : 'running';
 }
 
 /** A pasted token with whitespace or a newline would reach the API broken: refuse it early. */
@@ -74,4 +83,14 @@ export function tokenProblem(value: string): string | undefined {
   if (/\s/.test(value)) return 'contains whitespace';
   if (value.length > 4096) return 'is longer than 4096 characters';
   return undefined;
+}
+
+/** The providers a sandbox is created with: the inference provider, then each channel's. */
+export function sandboxProviders(inference: string | undefined, channels: string[]): string[] {
+  const out = inference ? [inference] : [];
+  for (const n of channels) {
+    const p = findChannel(n)?.provider;
+    if (p && !out.includes(p)) out.push(p);
+  }
+  return out;
 }

@@ -53,6 +53,8 @@ export const SandboxEntrySchema = z.strictObject({
   profile: z.optional(z.string()),
   /** `stopped` after `<name> stop`: recover leaves it so, status does not call it unhealthy. */
   desiredState: z.optional(z.enum(['running', 'stopped'])),
+  /** The channels the agent's generated config names (set when its image is built). */
+  agentChannels: z.optional(z.array(z.string())),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -7,6 +7,7 @@ import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts'
 import { resolve as resolvePath } from 'node:path';
 import { profileResources } from '../../core/blueprint/profiles.ts';
 import { UserError } from '../../core/errors.ts';
+import type { DockerEngine } from '../../adapters/docker/engine.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 
@@ -125,14 +126,34 @@ export async function imageStep(s: StepEnv): Promise<string> {
         agent: s.intent.agent,
         extraLabels: s.deps.extraLabels,
       })
-    : await buildSandboxImage(deps, {
-        blueprint: await blueprintOf(s),
-        blueprintDigest: (await blueprintOf(s)).digest,
-        agent: s.intent.agent,
-        extraLabels: s.deps.extraLabels,
-      });
+    : await buildSandboxImage(deps, await blueprintImageInput(s, deps.engine));
   s.session.outputs.image = r.tag;
   return r.built ? `built ${r.tag}` : `${r.tag} (cached)`;
+}
+
+/** The blueprint build with the agent's configuration from this onboarding's answers. */
+async function blueprintImageInput(s: StepEnv, engine: DockerEngine) {
+  const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('../agent-config.ts');
+  const prev = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName];
+  const bp = await blueprintOf(s);
+  const instance = await instanceFor(engine, prev?.image);
+  const agentConfig = await agentConfigFor({
+    blueprint: bp,
+    agent: s.intent.agent,
+    sandbox: s.intent.sandboxName,
+    provider: s.intent.provider,
+    model: s.session.outputs.model ?? s.intent.model,
+    hostPort: s.intent.dashboardPort,
+    channels: prev?.channels ?? [],
+    instance,
+  });
+  return {
+    blueprint: bp,
+    blueprintDigest: bp.digest,
+    agent: s.intent.agent,
+    extraLabels: { ...s.deps.extraLabels, [INSTANCE_LABEL]: instance },
+    agentConfig,
+  };
 }
 
 /** Presets the sandbox should have: the tier's, the extras asked for, and any the user added before. */
@@ -207,6 +228,8 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
   const bp = await blueprintOf(s);
   s.progress.detail(`Creating sandbox ${name} from ${s.session.outputs.image}…`);
   const { createSandbox } = await import('../sandbox-create.ts');
+  const { agentEnvFor } = await import('../agent-config.ts');
+  const { sandboxProviders } = await import('../../core/ops/channels.ts');
   await createSandbox(s.ctx, os, {
     name,
     image: s.session.outputs.image!,
@@ -214,9 +237,10 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     blueprint: bp.blueprint,
     presets,
     customPolicies: registered?.customPolicies ?? [],
-    providers: [s.session.outputs.providerName!],
+    providers: sandboxProviders(s.session.outputs.providerName!, registered?.channels ?? []),
     gpu: s.session.outputs.gpu,
     resources: profileResources(bp.blueprint, s.intent.profile),
+    agentEnv: s.intent.fromDockerfile ? undefined : await agentEnvFor(bp, s.intent.agent),
   });
   await waitReady(s, name);
   s.session.outputs.presets = presets;
@@ -245,6 +269,11 @@ function sourceFields(s: StepEnv, prev: SandboxEntry | undefined): Partial<Sandb
   };
 }
 
+function agentChannelsOf(s: StepEnv, prev: SandboxEntry | undefined, created: boolean) {
+  if (!created) return prev?.agentChannels ? { agentChannels: prev.agentChannels } : {};
+  return s.intent.fromDockerfile ? {} : { agentChannels: prev?.channels ?? [] };
+}
+
 /** Records the sandbox once OpenShell reports it Ready (never before). */
 async function register(s: StepEnv, presets?: string[]): Promise<void> {
   const o = s.session.outputs;
@@ -270,6 +299,8 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       gatewayUrl: o.gatewayUrl,
       channels: prev?.channels ?? [],
       ...sourceFields(s, prev),
+      // Created now: the image's config names the channels recorded so far; reused: unchanged.
+      ...agentChannelsOf(s, prev, presets !== undefined),
       createdAt: prev?.createdAt ?? now,
       updatedAt: now,
     };
