@@ -27,6 +27,8 @@ export interface Invocation {
   command: string | null;
   /** Names (never values) of secret-looking variables in the simulator's environment. */
   secretEnv: string[];
+  /** Names of every variable the call received (sh's own PWD/SHLVL/_ left out). */
+  envNames: string[];
 }
 
 export interface SimRun {
@@ -67,6 +69,7 @@ export function createSimulator(o: SimulatorOptions = {}): Simulator {
     OPENSHELL_SIM_READY_DELAY_MS: String(o.readyDelayMs ?? 100),
     NEMOCLAW_OPENSHELL_BIN: SIMULATOR_BIN,
     NEMOCLAW_TEST_RUN_ID: RUN_ID,
+    OPENSHELL_SIM_RUN_ID: RUN_ID,
     ...(o.docker === false ? { OPENSHELL_SIM_DOCKER: '0' } : {}),
     ...(o.docker === true ? { OPENSHELL_SIM_DOCKER: '1' } : {}),
     ...o.env,

@@ -8,7 +8,7 @@ import {
 } from '../../src/core/version.ts';
 
 describe('sandbox names', () => {
-  it.each(['a', 'my-assistant', 'a1', 'x'.repeat(63), 'dev-2'])('accepts %s', (n) => {
+  it.each(['a', 'my-assistant', 'a1', 'x'.repeat(19), 'dev-2'])('accepts %s', (n) => {
     expect(sandboxNameProblem(n)).toBeUndefined();
   });
   it.each([
@@ -20,7 +20,9 @@ describe('sandbox names', () => {
     'a--b',
     'a_b',
     'a.b',
-    'x'.repeat(64),
+    // OpenShell's MAX_ROUTABLE_NAME_LEN (grpc/mod.rs) is 19.
+    'x'.repeat(20),
+    'x'.repeat(63),
     'list',
     'onboard',
     'my assistant',
@@ -31,6 +33,7 @@ describe('sandbox names', () => {
     expect(suggestSandboxName('My Assistant!')).toBe('my-assistant');
     expect(suggestSandboxName('9lives')).toBe('lives');
     expect(suggestSandboxName('list')).toBe('list-sandbox');
+    expect(suggestSandboxName('My Very Long Assistant Name')).toBe('my-very-long-assist');
   });
 });
 

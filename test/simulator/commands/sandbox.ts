@@ -19,6 +19,7 @@ import {
   policyYaml,
   validatePolicy,
 } from '../policy.ts';
+import { checkSandboxName } from '../names.ts';
 import type { SandboxRec } from '../state.ts';
 import { readState, server, update } from '../state.ts';
 import {
@@ -31,8 +32,6 @@ import {
   serverContext,
   waitReady,
 } from './common.ts';
-
-const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `--from`: Dockerfile paths are refused (build the image first); bare names are community images. */
 export function resolveFrom(from: string): string {
@@ -81,9 +80,7 @@ export async function create(p: Parsed): Promise<void> {
     if (p.present.has(flag)) throw new SimError(`${what} is not simulated`);
   }
   const name = (p.flags.name as string | undefined) ?? `sandbox-${randomBytes(3).toString('hex')}`;
-  if (!NAME_RE.test(name) || name.length > 63) {
-    throw grpcError('InvalidArgument', `invalid sandbox name '${name}'`);
-  }
+  checkSandboxName(name);
   const image = resolveFrom((p.flags.from as string | undefined) ?? 'base');
   const policy = initialPolicy(p);
   const gpuFlag = p.flags.gpu as string | undefined;
