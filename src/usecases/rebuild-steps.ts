@@ -122,6 +122,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
       customPolicies: r.entry.customPolicies,
       providers: spec ? [spec.openshellName] : [],
       gpu: r.entry.gpu,
+      dashboardPort: r.entry.dashboardPort,
     });
     return `created ${r.entry.name}`;
   },

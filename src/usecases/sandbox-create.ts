@@ -86,6 +86,12 @@ export interface CreateSandboxInput {
   customPolicies: SandboxEntry['customPolicies'];
   providers: string[];
   gpu?: { enabled: boolean; count?: number };
+  /**
+   * The dashboard port chosen for this sandbox. `openshell forward start [bind:]port` forwards the
+   * host port to the *same* port inside the sandbox (v0.0.111 `crates/openshell-core/src/forward.rs`,
+   * `ForwardSpec::ssh_forward_arg`), so the agent inside must listen on this port too.
+   */
+  dashboardPort: number;
 }
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
@@ -110,7 +116,10 @@ export async function createSandbox(
       providers: i.providers,
       gpu: i.gpu?.enabled ? (i.gpu.count ?? true) : undefined,
       autoProviders: false,
-      env: { NEMOCLAW_AGENT: i.agent, NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port) },
+      env: { NEMOCLAW_AGENT: i.agent, NEMOCLAW_DASHBOARD_PORT: String(i.dashboardPort) },
+      // The blueprint's limits, in the CLI's own syntax (`--cpu 2`, `--memory 4Gi`).
+      cpu: i.blueprint.resources.cpu,
+      memory: i.blueprint.resources.memory,
       labels: { 'ai.nvidia.nemoclaw.managed-by': 'nemoclaw', 'ai.nvidia.nemoclaw.agent': i.agent },
       command: agentSpec.start_command,
     }),

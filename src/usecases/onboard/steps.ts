@@ -208,6 +208,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     customPolicies: registered?.customPolicies ?? [],
     providers: [s.session.outputs.providerName!],
     gpu: s.session.outputs.gpu,
+    dashboardPort: s.intent.dashboardPort,
   });
   await waitReady(s, name);
   s.session.outputs.presets = presets;

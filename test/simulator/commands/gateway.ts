@@ -42,6 +42,10 @@ export async function probe(
   endpoint: string,
 ): Promise<{ ok: boolean; status?: number; error?: string }> {
   const timeoutMs = Number(process.env.OPENSHELL_SIM_PROBE_TIMEOUT_MS ?? 2000);
+  // A gateway container the real gateway could not run with is down (gateway-container.ts).
+  const { gatewayContainerProblem } = await import('../gateway-container.ts');
+  const problem = await gatewayContainerProblem(endpoint);
+  if (problem) return { ok: false, error: problem };
   try {
     const res = await fetch(`${endpoint.replace(/\/+$/, '')}/healthz`, {
       signal: AbortSignal.timeout(timeoutMs),
