@@ -20,6 +20,7 @@ import {
 } from '../core/ops/status.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
+import { dashboardUrl } from '../core/ports.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
@@ -51,7 +52,7 @@ export async function sandboxStatusReport(
   const client = await deps.openshell(entry.gatewayName);
   const remote = isRemoteEntry(entry);
 
-  const [gw, sb, container, gpu, route, blueprint, snapshot, journal] = await Promise.all([
+  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, fwd] = await Promise.all([
     settle(() => client.status()),
     settle(() => client.sandboxGet(name)),
     remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
@@ -64,6 +65,7 @@ export async function sandboxStatusReport(
     blueprintPart(ctx, entry),
     snapshotPart(ctx, name),
     rebuildPart(ctx, name),
+    settle(() => client.forwardList()),
   ]);
 
   const parts: Record<string, Part> = {};
@@ -115,6 +117,12 @@ export async function sandboxStatusReport(
     presets: entry.presets,
     custom: entry.customPolicies.map((c) => c.name),
   };
+  parts.dashboard = dashboardPart(
+    name,
+    entry.dashboardPort,
+    ctx.env.NEMOCLAW_DASHBOARD_BIND,
+    'ok' in fwd ? fwd.ok : undefined,
+  );
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
@@ -128,6 +136,27 @@ export async function sandboxStatusReport(
     healthy: statusExitCode(all) === 0,
     parts,
   };
+}
+
+/** The dashboard's URL, and whether its forward runs (a forward is this host's, not the gateway's). */
+function dashboardPart(
+  name: string,
+  port: number,
+  bind: string | undefined,
+  forwards: { sandbox: string; port: number; status: string }[] | undefined,
+): Part {
+  const url = dashboardUrl(port, bind);
+  const running = forwards?.some(
+    (f) => f.sandbox === name && f.port === port && f.status === 'running',
+  );
+  return running
+    ? { state: 'ok', summary: `${url} (forward running)`, url }
+    : {
+        state: 'warn',
+        summary: `${url} (forward not running)`,
+        url,
+        hint: `Start it with: nemoclaw ${name} connect (or nemoclaw ${name} recover)`,
+      };
 }
 
 async function probeContainer(deps: OpsDeps, name: string) {

@@ -15,10 +15,18 @@ import { createSimulator, type Simulator } from './simulator.ts';
 
 export const CLI = join(import.meta.dirname, '../../dist/nemoclaw.js');
 
-// The agent's stand-in: runs in the foreground like the real one, stops fast on TERM.
+// The agent's stand-in: runs in the foreground like the real one, stops fast on TERM, and serves
+// its dashboard on the sandbox's loopback at the --port it is given (where forwards land).
 const AGENT_SCRIPT = `#!/bin/sh
-trap 'exit 0' TERM INT
+trap 'kill $child 2>/dev/null; exit 0' TERM INT
 echo "agent stand-in: $0 $*"
+port=""
+while [ $# -gt 0 ]; do [ "$1" = --port ] && port="$2"; shift; done
+if [ -n "$port" ]; then
+  mkdir -p /tmp/dashboard && echo "agent dashboard on $port" > /tmp/dashboard/index.html
+  httpd -f -p "127.0.0.1:$port" -h /tmp/dashboard & child=$!
+  wait $child
+fi
 while :; do sleep 1; done
 `;
 
@@ -70,7 +78,11 @@ export async function createWorld(
   const sim = createSimulator({ docker: true, env: o.simEnv });
   const inference = await startInferenceServer({ acceptKeys: o.acceptKeys });
   const gatewayContainer = uniqueName('nc-e2e-gateway');
-  const [gatewayPort, dashboardPort] = [await freePort(), await freePort()];
+  const [gatewayPort, dashboardPort, healthPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env: Record<string, string> = {
     ...sim.env,
     HOME: home,
@@ -81,6 +93,7 @@ export async function createWorld(
     NEMOCLAW_GATEWAY_CONTAINER: gatewayContainer,
     NEMOCLAW_GATEWAY_VOLUME: `${gatewayContainer}-state`,
     NEMOCLAW_GATEWAY_PORT: String(gatewayPort),
+    NEMOCLAW_GATEWAY_HEALTH_PORT: String(healthPort),
     NEMOCLAW_DASHBOARD_PORT: String(dashboardPort),
     NEMOCLAW_TEST_RUN_ID: RUN_ID,
     NEMOCLAW_PROVIDER: 'build',

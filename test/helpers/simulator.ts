@@ -105,9 +105,31 @@ export function createSimulator(o: SimulatorOptions = {}): Simulator {
         .map((l) => JSON.parse(l) as Invocation);
     },
     cleanup() {
+      stopRelays(stateDir);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Background forwards outlive the CLI (test/simulator/forward-relay.ts): end this state's relays. */
+function stopRelays(stateDir: string): void {
+  const file = join(stateDir, 'state.json');
+  if (!existsSync(file)) return;
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as {
+      forwards?: { pid: number; relay?: boolean }[];
+    };
+    for (const f of state.forwards ?? []) {
+      if (!f.relay) continue;
+      try {
+        process.kill(f.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  } catch {
+    // an unreadable state holds no relay we could name
+  }
 }
 
 /** An HTTP server that answers every request with 200: a stand-in gateway endpoint for `status`. */

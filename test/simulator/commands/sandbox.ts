@@ -19,6 +19,7 @@ import {
   policyYaml,
   validatePolicy,
 } from '../policy.ts';
+import { stopRelay } from '../forward-relay.ts';
 import { checkSandboxName } from '../names.ts';
 import type { SandboxRec } from '../state.ts';
 import { readState, server, update } from '../state.ts';
@@ -254,7 +255,10 @@ function stopForwards(name: string): void {
     s.forwards = s.forwards.filter((f) => f.sandbox !== name);
     return mine;
   });
-  for (const f of stopped) err(`✓ Stopped forward of port ${f.port} for sandbox ${name}`);
+  for (const f of stopped) {
+    if (f.relay) stopRelay(f.pid);
+    err(`✓ Stopped forward of port ${f.port} for sandbox ${name}`);
+  }
 }
 
 export async function remove(p: Parsed): Promise<void> {
