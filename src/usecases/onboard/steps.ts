@@ -4,7 +4,7 @@
  */
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
-import { UserError } from '../../core/errors.ts';
+import { NemoclawError, UserError } from '../../core/errors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 
@@ -79,6 +79,13 @@ export async function blueprintStep(s: StepEnv): Promise<string> {
 export async function gatewayStep(s: StepEnv): Promise<string> {
   const { ensureGateway, registerRemoteGateway } = await import('../gateway.ts');
   if (s.intent.gatewayUrl) {
+    const { imageRegistryProblem } = await import('../../core/onboard/intent.ts');
+    const problem = imageRegistryProblem(s.intent.gatewayUrl, s.intent.imageRegistry);
+    if (problem) {
+      throw new NemoclawError('invalid', `--image-registry: ${problem}`, {
+        hint: 'Run again with --image-registry <host[:port]/path> (or NEMOCLAW_IMAGE_REGISTRY).',
+      });
+    }
     const r = await registerRemoteGateway(s.deps.openshell, s.intent.gatewayUrl, GATEWAY_NAME);
     for (const w of r.warnings) s.progress.detail(`! ${w}`);
     s.session.outputs.gatewayName = GATEWAY_NAME;
@@ -123,6 +130,14 @@ export async function imageStep(s: StepEnv): Promise<string> {
         agent: s.intent.agent,
         extraLabels: s.deps.extraLabels,
       });
+  if (s.intent.imageRegistry) {
+    // A remote gateway pulls the image; it cannot see this host's Engine (core/onboard/intent.ts).
+    const { pushImage } = await import('../../adapters/docker/push.ts');
+    s.progress.detail(`Pushing ${r.tag} to ${s.intent.imageRegistry}…`);
+    const pushed = await pushImage(deps.engine, r.tag, s.intent.imageRegistry, deps.onProgress);
+    s.session.outputs.image = pushed.pinned;
+    return `${r.built ? 'built' : 'reused'} ${r.tag}, pushed as ${pushed.pinned}`;
+  }
   s.session.outputs.image = r.tag;
   return r.built ? `built ${r.tag}` : `${r.tag} (cached)`;
 }

@@ -20,6 +20,7 @@ import {
   validatePolicy,
 } from '../policy.ts';
 import { stopRelay } from '../forward-relay.ts';
+import { pullForRemote, refuseLocalBuild } from '../remote-image.ts';
 import { checkSandboxName } from '../names.ts';
 import type { SandboxRec } from '../state.ts';
 import { readState, server, update } from '../state.ts';
@@ -35,11 +36,12 @@ import {
 } from './common.ts';
 
 /** `--from`: Dockerfile paths are refused (build the image first); bare names are community images. */
-export function resolveFrom(from: string): string {
+export function resolveFrom(from: string, remoteGateway: string | false = false): string {
   const looksLocal = from.startsWith('.') || from.startsWith('/') || from.startsWith('~');
   const isDockerfile =
     (existsSync(from) && statSync(from).isFile() && /Dockerfile/i.test(from)) ||
     (existsSync(from) && statSync(from).isDirectory() && existsSync(join(from, 'Dockerfile')));
+  if (isDockerfile && remoteGateway) refuseLocalBuild(remoteGateway);
   if (isDockerfile) {
     throw new SimError(
       `building --from '${from}' is not simulated: build the image with Docker first and pass its tag`,
@@ -82,7 +84,8 @@ export async function create(p: Parsed): Promise<void> {
   }
   const name = (p.flags.name as string | undefined) ?? `sandbox-${randomBytes(3).toString('hex')}`;
   checkSandboxName(name);
-  const image = resolveFrom((p.flags.from as string | undefined) ?? 'base');
+  const remote = readState().gateways[ctx.name]?.is_remote === true;
+  const image = resolveFrom((p.flags.from as string | undefined) ?? 'base', remote && ctx.name);
   const policy = initialPolicy(p);
   const gpuFlag = p.flags.gpu as string | undefined;
   const gpu = gpuFlag === undefined ? null : gpuFlag === '' ? 1 : Number(gpuFlag);
@@ -151,6 +154,7 @@ export async function create(p: Parsed): Promise<void> {
   else out(`\nCreated sandbox: ${name}\n\n  [0.0s] Requesting compute...`);
   if (backed) {
     try {
+      if (remote) await pullForRemote(image);
       const id = await createContainer(rec, {
         cpu: p.flags.cpu as string | undefined,
         memory: p.flags.memory as string | undefined,
