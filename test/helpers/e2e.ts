@@ -15,19 +15,24 @@ import { createSimulator, type Simulator } from './simulator.ts';
 
 export const CLI = join(import.meta.dirname, '../../dist/nemoclaw.js');
 
-// The agent's stand-in: runs in the foreground like the real one, stops fast on TERM, and serves
-// its dashboard on the sandbox's loopback at the --port it is given (where forwards land).
+// The agent's stand-in: runs in the foreground like the real one, stops fast on TERM, serves its
+// dashboard on the sandbox's loopback at the --port it is given (where forwards land), and answers
+// lines on its stdin.
 const AGENT_SCRIPT = `#!/bin/sh
-trap 'kill $child 2>/dev/null; exit 0' TERM INT
+trap 'kill $child $reader 2>/dev/null; exit 0' TERM INT
 echo "agent stand-in: $0 $*"
 port=""
 while [ $# -gt 0 ]; do [ "$1" = --port ] && port="$2"; shift; done
 if [ -n "$port" ]; then
   mkdir -p /tmp/dashboard && echo "agent dashboard on $port" > /tmp/dashboard/index.html
   httpd -f -p "127.0.0.1:$port" -h /tmp/dashboard & child=$!
-  wait $child
 fi
-while :; do sleep 1; done
+# What sandbox connect types reaches the main process (v0.0.111 attaches to it): answer it. In
+# the background (fd 3 keeps stdin) so that wait lets the TERM trap run at once.
+exec 3<&0
+(while IFS= read -r line; do echo "agent heard: $line"; done; while :; do sleep 1; done) <&3 &
+reader=$!
+wait $reader
 `;
 
 export interface Images {

@@ -21,9 +21,6 @@ async function docker(): Promise<Docker> {
   return client;
 }
 
-/** The Engine client, for modules that inspect containers the simulator did not make. */
-export const engine = docker;
-
 /** OPENSHELL_SIM_DOCKER=0 turns containers off; =1 requires an engine; unset uses one if it answers. */
 export function dockerEnabled(): Promise<boolean> {
   const mode = process.env.OPENSHELL_SIM_DOCKER;

@@ -19,7 +19,7 @@
  */
 import type Docker from 'dockerode';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { dockerEnabled, engine } from './docker.ts';
+import { dockerClient as engine, dockerEnabled } from './docker.ts';
 import { TomlError, loadGatewayFile, socketPort } from './gateway-toml.ts';
 
 interface Mount {

@@ -7,7 +7,7 @@
  * here the Engine pulls it from its registry every time, so a tag that exists only in this host's
  * Docker (no registry host in the reference) fails the way an image pull on the cluster would.
  */
-import { engine } from './docker.ts';
+import { dockerClient as engine } from './docker.ts';
 import { SimError } from './io.ts';
 
 export function isLoopbackEndpoint(endpoint: string): boolean {
