@@ -30,7 +30,6 @@ export async function attachMain(id: string, input: Buffer | undefined): Promise
     detachKeys: 'ctrl-p,ctrl-q',
   } as never)) as unknown as NodeJS.ReadWriteStream & { destroy(): void };
   let lastOutput = 0;
-  let wroteAt = Number.POSITIVE_INFINITY;
   const seen = (target: NodeJS.WritableStream) => {
     const p = new PassThrough();
     p.on('data', (b: Buffer) => {
@@ -53,7 +52,7 @@ export async function attachMain(id: string, input: Buffer | undefined): Promise
   else d.modem.demuxStream(stream, seen(process.stdout), seen(process.stderr));
 
   if (input && input.length > 0) stream.write(input);
-  wroteAt = Date.now();
+  const wroteAt = Date.now();
   const settle = Number(process.env.OPENSHELL_SIM_ATTACH_SETTLE_MS ?? 300);
   const deadline = wroteAt + 10_000;
   while (!ended) {
