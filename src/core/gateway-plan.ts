@@ -52,6 +52,11 @@ export interface GatewaySettings {
   labels: Record<string, string>;
 }
 
+/** The health listener's port: NEMOCLAW_GATEWAY_HEALTH_PORT, else the one after the gRPC port. */
+export function gatewayHealthPort(port: number, env: Record<string, string | undefined>): number {
+  return Number(env.NEMOCLAW_GATEWAY_HEALTH_PORT?.trim()) || (port < 65535 ? port + 1 : port - 1);
+}
+
 export function gatewaySettings(
   bp: Blueprint,
   env: Record<string, string | undefined>,
@@ -67,8 +72,7 @@ export function gatewaySettings(
   const supervisorDir = o.supervisorDir.replace(/\/+$/, '');
   const dataDir = supervisorDir.slice(0, supervisorDir.lastIndexOf('/')) || supervisorDir;
   const supervisorHostPath = `${supervisorDir}/${binName}`;
-  const healthPort =
-    Number(env.NEMOCLAW_GATEWAY_HEALTH_PORT?.trim()) || (o.port < 65535 ? o.port + 1 : o.port - 1);
+  const healthPort = gatewayHealthPort(o.port, env);
   return {
     name: DEFAULT_GATEWAY_NAME,
     containerName: env.NEMOCLAW_GATEWAY_CONTAINER?.trim() || DEFAULT_GATEWAY_CONTAINER,

@@ -23,7 +23,7 @@ import { decideGpu } from '../core/gpu.ts';
 import * as checks from '../core/preflight.ts';
 import type { CheckResult } from '../core/preflight.ts';
 import { detectGpu } from './gpu.ts';
-import { MANAGED_BY_LABEL } from '../core/gateway-plan.ts';
+import { gatewayHealthPort, MANAGED_BY_LABEL } from '../core/gateway-plan.ts';
 
 export interface PreflightOptions {
   blueprint: Blueprint;
@@ -76,7 +76,14 @@ export async function runPreflight(
   const portChecks = Promise.all(
     [
       ...(o.gatewayMode === 'local'
-        ? [{ port: o.gatewayPort, role: 'gateway', envVar: 'NEMOCLAW_GATEWAY_PORT' }]
+        ? [
+            { port: o.gatewayPort, role: 'gateway', envVar: 'NEMOCLAW_GATEWAY_PORT' },
+            {
+              port: gatewayHealthPort(o.gatewayPort, deps.env),
+              role: 'gateway-health',
+              envVar: 'NEMOCLAW_GATEWAY_HEALTH_PORT',
+            },
+          ]
         : []),
       ...(o.ownDashboardForward
         ? []
@@ -90,7 +97,7 @@ export async function runPreflight(
           if (c)
             container = {
               name: c.name,
-              ours: c.labels[MANAGED_BY_LABEL] === 'nemoclaw' && p.role === 'gateway',
+              ours: c.labels[MANAGED_BY_LABEL] === 'nemoclaw' && p.role.startsWith('gateway'),
             };
         }
         return checks.port({ ...p, free: probe.free, holder: probe.holder, container });
