@@ -1,8 +1,9 @@
 /**
  * The OpenShell gateway: run it here as a container (local mode) or register one that runs
  * elsewhere (remote mode). Observe → plan (core/gateway-plan.ts) → apply, idempotently: a healthy
- * gateway is reused, a stopped one started, an unhealthy one restarted — never silently recreated,
- * because its volume holds the gateway's secrets.
+ * gateway is reused, a stopped one started, an unhealthy one restarted; one whose layout drifted
+ * from core/gateway-config.ts is recreated on the same volume (which holds the gateway's secrets),
+ * and a changed image or port is explained, never silently applied.
  */
 import {
   containerLogTail,
