@@ -27,12 +27,13 @@ if [ -n "$port" ]; then
   mkdir -p /tmp/dashboard && echo "agent dashboard on $port" > /tmp/dashboard/index.html
   httpd -f -p "127.0.0.1:$port" -h /tmp/dashboard & child=$!
 fi
-# What sandbox connect types reaches the main process (v0.0.111 attaches to it): answer it. In
-# the background (fd 3 keeps stdin) so that wait lets the TERM trap run at once.
+# What sandbox connect types reaches the main process (v0.0.111 attaches to it): answer it, from a
+# background reader (fd 3 keeps stdin; a background job's own stdin would be /dev/null) while the
+# foreground stays the sleep loop that lets the TERM trap run at once.
 exec 3<&0
-(while IFS= read -r line; do echo "agent heard: $line"; done; while :; do sleep 1; done) <&3 &
+(while IFS= read -r line; do echo "agent heard: $line"; done) <&3 &
 reader=$!
-wait $reader
+while :; do sleep 1; done
 `;
 
 export interface Images {
