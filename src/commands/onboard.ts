@@ -43,6 +43,10 @@ export function registerOnboard(program: Command, env: CommandEnv): void {
       'register a remote OpenShell gateway instead of running one (NEMOCLAW_GATEWAY_URL)',
     )
     .option(
+      '--image-registry <host/path>',
+      'with --gateway-url: push the sandbox image there so the remote gateway can pull it (NEMOCLAW_IMAGE_REGISTRY)',
+    )
+    .option(
       '--recreate-sandbox',
       'replace an existing sandbox of that name, after a snapshot (NEMOCLAW_RECREATE_SANDBOX=1)',
     )

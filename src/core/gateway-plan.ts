@@ -3,6 +3,17 @@
  * turns what exists into what should exist. Pure; the use case observes and applies.
  */
 import type { Blueprint } from './blueprint/schema.ts';
+import {
+  DB_URL,
+  DOCKER_SOCKET_IN_CONTAINER,
+  EXTRA_HOSTS,
+  GATEWAY_CONFIG_PATH,
+  STATE_MOUNT,
+  gatewayDrift,
+  renderGatewayToml,
+  type GatewayShape,
+  type ObservedShape,
+} from './gateway-config.ts';
 import { NemoclawError } from './errors.ts';
 import type { Plan, PlanStep } from './plan.ts';
 
@@ -11,9 +22,7 @@ export const GATEWAY_ROLE_LABEL = 'ai.nvidia.nemoclaw.role';
 export const DEFAULT_GATEWAY_CONTAINER = 'nemoclaw-openshell-gateway';
 export const DEFAULT_GATEWAY_VOLUME = 'nemoclaw-openshell-state';
 export const DEFAULT_GATEWAY_NAME = 'nemoclaw';
-/** The gateway listens on 8080 inside its container; the host port is what varies. */
-export const GATEWAY_CONTAINER_PORT = 8080;
-export const STATE_MOUNT = '/var/openshell';
+export { STATE_MOUNT } from './gateway-config.ts';
 
 export interface GatewaySettings {
   /** The name registered with `openshell gateway add`. */
@@ -24,14 +33,28 @@ export interface GatewaySettings {
   supervisorImage: string;
   /** Where the binary lives inside the supervisor image. */
   supervisorPathInImage: string;
-  /** Where it is copied on the host; mounted read-only at the same path (the Engine resolves it). */
+  /** Where it is copied on the host, inside `dataDir` (the gateway's `supervisor_bin`). */
   supervisorHostPath: string;
+  /** Bind-mounted at the same absolute path (XDG_DATA_HOME, HOME): the Engine resolves paths the
+   * gateway hands it against the host. */
+  dataDir: string;
+  /** The generated gateway.toml on the host, mounted read-only at GATEWAY_CONFIG_PATH. */
+  configHostPath: string;
+  configToml: string;
+  /** gRPC port: the TOML's bind port and the published host port are this one number. */
   port: number;
+  /** Health port (`/readyz`), also the same number inside and out. */
+  healthPort: number;
   url: string;
   /** The Engine's socket, mounted into the gateway so its docker driver can create sandboxes. */
   socketPath: string;
   socketGid?: number;
   labels: Record<string, string>;
+}
+
+/** The health listener's port: NEMOCLAW_GATEWAY_HEALTH_PORT, else the one after the gRPC port. */
+export function gatewayHealthPort(port: number, env: Record<string, string | undefined>): number {
+  return Number(env.NEMOCLAW_GATEWAY_HEALTH_PORT?.trim()) || (port < 65535 ? port + 1 : port - 1);
 }
 
 export function gatewaySettings(
@@ -46,6 +69,10 @@ export function gatewaySettings(
   },
 ): GatewaySettings {
   const binName = bp.openshell.supervisor_binary_path.split('/').pop() || 'openshell-sandbox';
+  const supervisorDir = o.supervisorDir.replace(/\/+$/, '');
+  const dataDir = supervisorDir.slice(0, supervisorDir.lastIndexOf('/')) || supervisorDir;
+  const supervisorHostPath = `${supervisorDir}/${binName}`;
+  const healthPort = gatewayHealthPort(o.port, env);
   return {
     name: DEFAULT_GATEWAY_NAME,
     containerName: env.NEMOCLAW_GATEWAY_CONTAINER?.trim() || DEFAULT_GATEWAY_CONTAINER,
@@ -53,8 +80,12 @@ export function gatewaySettings(
     gatewayImage: env.NEMOCLAW_GATEWAY_IMAGE?.trim() || bp.openshell.gateway_image,
     supervisorImage: env.NEMOCLAW_SUPERVISOR_IMAGE?.trim() || bp.openshell.supervisor_image,
     supervisorPathInImage: bp.openshell.supervisor_binary_path,
-    supervisorHostPath: `${o.supervisorDir.replace(/\/+$/, '')}/${binName}`,
+    supervisorHostPath,
+    dataDir,
+    configHostPath: `${dataDir}/gateway.toml`,
+    configToml: renderGatewayToml({ port: o.port, healthPort, supervisorBin: supervisorHostPath }),
     port: o.port,
+    healthPort,
     url: `http://127.0.0.1:${o.port}`,
     socketPath: o.socketPath ?? '/var/run/docker.sock',
     socketGid: o.socketGid,
@@ -66,31 +97,53 @@ export function gatewaySettings(
   };
 }
 
-/** The container, as OpenShell's container-gateway guide runs it, bound to loopback only. */
-export function gatewayContainerSpec(s: GatewaySettings) {
-  const cport = `${GATEWAY_CONTAINER_PORT}/tcp`;
+/** What the container must look like (compared by core/gateway-config.ts `gatewayDrift`). */
+export function gatewayShape(s: GatewaySettings): GatewayShape {
+  const bind = (p: number) => [{ HostIp: '127.0.0.1', HostPort: String(p) }];
+  return {
+    image: s.gatewayImage,
+    user: '0',
+    env: [
+      `OPENSHELL_GATEWAY_CONFIG=${GATEWAY_CONFIG_PATH}`,
+      // The database URL may not be set in the TOML (config_file.rs rejects database_url there).
+      `OPENSHELL_DB_URL=${DB_URL}`,
+      `XDG_DATA_HOME=${s.dataDir}`,
+      `HOME=${s.dataDir}`,
+    ],
+    binds: [
+      `${s.volumeName}:${STATE_MOUNT}`,
+      `${s.socketPath}:${DOCKER_SOCKET_IN_CONTAINER}`,
+      `${s.dataDir}:${s.dataDir}`,
+      `${s.configHostPath}:${GATEWAY_CONFIG_PATH}:ro`,
+    ],
+    extraHosts: EXTRA_HOSTS,
+    ports: { [`${s.port}/tcp`]: bind(s.port), [`${s.healthPort}/tcp`]: bind(s.healthPort) },
+  };
+}
+
+/**
+ * The container as OpenShell's compose reference runs it (deploy/docker/docker-compose.yml at
+ * v0.0.111), bound to loopback only. `Cmd` is cleared so the TOML owns the listeners (the image's
+ * default CMD passes `--bind-address 0.0.0.0 --port 8080`, and CLI flags beat the file); the
+ * Engine refills an empty Cmd from the image unless an entrypoint is given, so the image's own
+ * entrypoint is passed explicitly.
+ */
+export function gatewayContainerSpec(s: GatewaySettings, o: { entrypoint: string[] }) {
+  const shape = gatewayShape(s);
   return {
     name: s.containerName,
     Image: s.gatewayImage,
     Labels: s.labels,
-    Env: [
-      'OPENSHELL_DRIVERS=docker',
-      // The docker driver keeps only the scheme and substitutes its own bind port.
-      `OPENSHELL_GRPC_ENDPOINT=http://host.openshell.internal:${GATEWAY_CONTAINER_PORT}`,
-      `OPENSHELL_DB_URL=sqlite:${STATE_MOUNT}/openshell.db`,
-      // Plaintext is acceptable only because the port is bound to 127.0.0.1.
-      'OPENSHELL_DISABLE_TLS=true',
-      `OPENSHELL_DOCKER_SUPERVISOR_BIN=${s.supervisorHostPath}`,
-    ],
-    ExposedPorts: { [cport]: {} },
+    User: shape.user,
+    Entrypoint: o.entrypoint,
+    Cmd: [] as string[],
+    Env: shape.env,
+    ExposedPorts: Object.fromEntries(Object.keys(shape.ports).map((p) => [p, {}])),
     HostConfig: {
       RestartPolicy: { Name: 'unless-stopped' },
-      PortBindings: { [cport]: [{ HostIp: '127.0.0.1', HostPort: String(s.port) }] },
-      Binds: [
-        `${s.volumeName}:${STATE_MOUNT}`,
-        `${s.socketPath}:/var/run/docker.sock`,
-        `${s.supervisorHostPath}:${s.supervisorHostPath}:ro`,
-      ],
+      PortBindings: shape.ports,
+      Binds: shape.binds,
+      ExtraHosts: shape.extraHosts,
       GroupAdd: s.socketGid !== undefined ? [String(s.socketGid)] : [],
     },
   };
@@ -103,11 +156,13 @@ export interface GatewayObservation {
     status: string;
     image: string;
     labels: Record<string, string>;
-    hostPort?: string;
+    shape: ObservedShape;
   };
   volumeExists: boolean;
   /** The copied binary exists and came from this supervisor image reference. */
   supervisorCurrent: boolean;
+  /** The gateway.toml on the host is what nemoclaw would write now. */
+  configCurrent: boolean;
   registered?: { endpoint: string; active: boolean };
   /** Running, registered and `openshell status` says Connected. */
   healthy: boolean;
@@ -115,6 +170,7 @@ export interface GatewayObservation {
 
 export type GatewayStepKind =
   | 'supervisor.copy'
+  | 'config.write'
   | 'image.ensure'
   | 'volume.create'
   | 'container.remove'
@@ -153,19 +209,20 @@ export function planGateway(
       },
     );
   }
-  const drift: string[] = [];
-  if (c && c.image !== s.gatewayImage) drift.push(`image ${c.image} (wanted ${s.gatewayImage})`);
-  if (c && c.hostPort !== undefined && c.hostPort !== String(s.port))
-    drift.push(`port ${c.hostPort} (wanted ${s.port})`);
-  if (drift.length > 0 && !o.recreate) {
+  const found = c ? gatewayDrift(gatewayShape(s), c.shape, s.port) : [];
+  const choices = found.filter((d) => d.choice).map((d) => d.what);
+  if (choices.length > 0 && !o.recreate) {
     throw new NemoclawError(
       'conflict',
-      `The gateway container ${s.containerName} runs with ${drift.join(' and ')}.`,
+      `The gateway container ${s.containerName} runs with ${choices.join(' and ')}.`,
       {
-        hint: `Recreate it with --recreate-gateway (its state volume ${s.volumeName}, which holds the gateway's secrets, is kept), or set the old value back.`,
+        hint: `Set the old value back (NEMOCLAW_GATEWAY_PORT / NEMOCLAW_GATEWAY_IMAGE) to keep using it, or move it: docker rm -f ${s.containerName} and run this again (its state volume ${s.volumeName}, which holds the gateway's secrets, is kept and reused).`,
       },
     );
   }
+  // nemoclaw's own layout (an older nemoclaw's container, a changed mount or setting) is repaired
+  // by recreating the container on the same state volume.
+  const drift = found.map((d) => d.what);
   const recreate = drift.length > 0;
 
   if (!obs.supervisorCurrent) {
@@ -179,6 +236,11 @@ export function planGateway(
       },
     );
   }
+  if (!obs.configCurrent)
+    add('config.write', s.configHostPath, 'the gateway reads its settings from this file', {
+      port: s.port,
+      healthPort: s.healthPort,
+    });
   if (!c || recreate) add('image.ensure', s.gatewayImage, 'the gateway container needs its image');
   if (!obs.volumeExists)
     add('volume.create', s.volumeName, 'the gateway keeps its database and secrets there');
@@ -196,6 +258,8 @@ export function planGateway(
     add('container.start', s.containerName, 'start the new gateway');
   } else if (!c.running) {
     add('container.start', s.containerName, `the gateway container is ${c.status}`);
+  } else if (!obs.configCurrent) {
+    add('container.restart', s.containerName, 'it reads gateway.toml only when it starts');
   } else if (obs.registered?.active && !obs.healthy && sameUrl(obs.registered.endpoint, s.url)) {
     // Health is judged only through our own active registration; otherwise `status` speaks of
     // another gateway and says nothing about this container.
@@ -218,6 +282,10 @@ export function planGateway(
     add('openshell.gateway.select', s.name, 'another gateway is the active one');
   }
   if (steps.length > 0 || !obs.healthy)
-    add('gateway.wait', s.name, 'wait until `openshell status` says Connected');
+    add(
+      'gateway.wait',
+      s.name,
+      `wait until /readyz answers on port ${s.healthPort} and \`openshell status\` says Connected`,
+    );
   return { title: `OpenShell gateway ${s.name} (${s.containerName} on ${s.url})`, steps };
 }

@@ -1,7 +1,13 @@
-/** Sandbox name rules (product.md §8). Pure. */
+/** Sandbox name rules (product.md §3, §8). Pure. */
 
+/**
+ * A DNS-1123 label that also starts with a letter (nemoclaw's own rule, so that `nemoclaw <name>`
+ * never looks like a number). OpenShell v0.0.111 refuses any name that is not a DNS-1123 label or
+ * is longer than 19 characters (`crates/openshell-server/src/grpc/validation.rs`,
+ * `validate_sandbox_spec`; `MAX_ROUTABLE_NAME_LEN` in `grpc/mod.rs`), so these are refused here
+ * before anything is built or created.
+ */
 export const SANDBOX_NAME_RE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-/** OpenShell v0.0.111 refuses longer names (crates/openshell-server/src/grpc/mod.rs MAX_ROUTABLE_NAME_LEN). */
 export const SANDBOX_NAME_MAX = 19;
 
 /** Global command names a sandbox may not take, or `nemoclaw <name> <verb>` would be ambiguous. */
@@ -36,11 +42,14 @@ export const RESERVED_NAMES = new Set([
   'profiles',
 ]);
 
-/** Returns why `name` is not a valid sandbox name, or undefined when it is. */
+/**
+ * Returns why `name` is not a valid sandbox name, or undefined when it is. The wizard calls this
+ * as the user types; keep its name and signature.
+ */
 export function sandboxNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';
   if (name.length > SANDBOX_NAME_MAX)
-    return `it is ${name.length} characters long (at most ${SANDBOX_NAME_MAX})`;
+    return `it is ${name.length} characters long; OpenShell allows at most ${SANDBOX_NAME_MAX}`;
   if (name.includes('--')) return 'it contains "--"';
   if (!SANDBOX_NAME_RE.test(name)) {
     return 'it must start with a lowercase letter, use only lowercase letters, digits and hyphens, and not end with a hyphen';

@@ -76,3 +76,10 @@ export function chooseDashboardPort(o: {
   }
   return undefined;
 }
+
+/** The dashboard as the user opens it: a wildcard bind is reached on loopback. */
+export function dashboardUrl(port: number, bind?: string): string {
+  const b = bind?.trim() || '127.0.0.1';
+  const host = b === '0.0.0.0' || b === '::' ? '127.0.0.1' : b.includes(':') ? `[${b}]` : b;
+  return `http://${host}:${port}/`;
+}

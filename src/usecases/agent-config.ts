@@ -51,7 +51,10 @@ export async function agentConfigFor(i: AgentConfigInput): Promise<AgentConfigBu
     sandbox: i.sandbox,
     model: i.model,
     api: findProvider(i.provider)?.api ?? 'openai',
-    dashboardPort: i.blueprint.blueprint.agents[i.agent].dashboard_port,
+    // `openshell forward start [bind:]port` targets the same port inside the sandbox (v0.0.111
+    // crates/openshell-core/src/forward.rs), so the agent listens on the port the user chose; the
+    // blueprint's dashboard_port is only the default choice.
+    dashboardPort: i.hostPort,
     hostPort: i.hostPort,
     channels: i.channels.flatMap((n) => {
       const c = findChannel(n);

@@ -1,8 +1,9 @@
 /**
  * The OpenShell gateway: run it here as a container (local mode) or register one that runs
  * elsewhere (remote mode). Observe → plan (core/gateway-plan.ts) → apply, idempotently: a healthy
- * gateway is reused, a stopped one started, an unhealthy one restarted — never silently recreated,
- * because its volume holds the gateway's secrets.
+ * gateway is reused, a stopped one started, an unhealthy one restarted; one whose layout drifted
+ * from core/gateway-config.ts is recreated on the same volume (which holds the gateway's secrets),
+ * and a changed image or port is explained, never silently applied.
  */
 import {
   containerLogTail,
@@ -16,13 +17,15 @@ import {
   type ContainerState,
 } from '../adapters/docker/containers.ts';
 import { socketGroupId, type DockerEngine } from '../adapters/docker/engine.ts';
-import { ensureImage } from '../adapters/docker/images.ts';
+import { ensureImage, inspectImage } from '../adapters/docker/images.ts';
+import { gatewayReady } from '../adapters/http/readyz.ts';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../adapters/state/atomic.ts';
 import { installSupervisor, supervisorIsCurrent } from '../adapters/docker/supervisor.ts';
 import type { GatewayStatus, OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { NemoclawError } from '../core/errors.ts';
 import {
-  GATEWAY_CONTAINER_PORT,
   gatewayContainerSpec,
   gatewaySettings,
   planGateway,
@@ -122,8 +125,15 @@ export async function ensureGateway(
         if (containerId) await removeContainer(deps.engine, containerId);
         containerId = undefined;
         break;
+      case 'config.write':
+        // World-readable: the gateway reads it as root through a read-only mount; it holds no secret.
+        await writeFileAtomic(settings.configHostPath, settings.configToml, 0o644);
+        break;
       case 'container.create':
-        containerId = await createContainer(deps.engine, gatewayContainerSpec(settings));
+        containerId = await createContainer(
+          deps.engine,
+          gatewayContainerSpec(settings, { entrypoint: await entrypointOf(deps, settings) }),
+        );
         break;
       case 'container.start':
         await startContainer(deps.engine, containerId ?? settings.containerName);
@@ -148,6 +158,16 @@ export async function ensureGateway(
   return { settings, plan, reused: false, status };
 }
 
+async function entrypointOf(deps: GatewayDeps, s: GatewaySettings): Promise<string[]> {
+  const ep = (await inspectImage(deps.engine, s.gatewayImage))?.entrypoint ?? [];
+  if (ep.length === 0) {
+    throw new NemoclawError('invalid', `The gateway image ${s.gatewayImage} has no entrypoint.`, {
+      hint: 'Use the OpenShell gateway image the blueprint names (or fix NEMOCLAW_GATEWAY_IMAGE).',
+    });
+  }
+  return ep;
+}
+
 function timeoutFromEnv(env: Record<string, string | undefined>): number {
   const s = Number(env.NEMOCLAW_GATEWAY_TIMEOUT);
   return Number.isFinite(s) && s > 0 ? s * 1000 : 90_000;
@@ -158,38 +178,37 @@ async function observeGateway(
   s: GatewaySettings,
   graceMs: number,
 ): Promise<GatewayObservation> {
-  const [c, vol, sup, list] = await Promise.all([
+  const [c, vol, sup, list, toml] = await Promise.all([
     inspectContainer(deps.engine, s.containerName),
     volumeExists(deps.engine, s.volumeName),
     supervisorIsCurrent(s.supervisorHostPath, s.supervisorImage),
     deps.openshell.gatewayList().catch(() => []),
+    readFile(s.configHostPath, 'utf8').catch(() => undefined),
   ]);
   const reg = list.find((g) => g.name === s.name);
   const registered = reg ? { endpoint: reg.endpoint, active: reg.active } : undefined;
   let healthy = false;
   if (c?.running && registered?.active) {
     // Right after a reboot or an Engine restart the gateway needs a moment; do not restart it for that.
-    healthy = await pollConnected(deps, graceMs);
+    healthy = await pollConnected(deps, s, graceMs);
   }
   return {
-    container: c ? { ...c, hostPort: hostPortOf(c) } : undefined,
+    container: c ? { ...c, shape: c } : undefined,
     volumeExists: vol,
     supervisorCurrent: sup,
+    configCurrent: toml === s.configToml,
     registered,
     healthy,
   };
 }
 
-function hostPortOf(c: ContainerState): string | undefined {
-  return c.ports[`${GATEWAY_CONTAINER_PORT}/tcp`]?.[0]?.HostPort;
-}
-
-async function pollConnected(deps: GatewayDeps, ms: number): Promise<boolean> {
+/** Healthy: the health port says ready and the CLI says Connected. */
+async function pollConnected(deps: GatewayDeps, s: GatewaySettings, ms: number): Promise<boolean> {
   const sleep = deps.sleep ?? defaultSleep;
   const until = Date.now() + ms;
   for (;;) {
     const st = await deps.openshell.status().catch(() => undefined);
-    if (st && CONNECTED.has(st.status)) return true;
+    if (st && CONNECTED.has(st.status) && (await gatewayReady(s.healthPort))) return true;
     if (Date.now() >= until) return false;
     await sleep(500);
   }
@@ -210,7 +229,10 @@ async function waitForGateway(
       status: 'error',
       error: (e as Error).message,
     }));
-    if (CONNECTED.has(last.status)) return last;
+    if (CONNECTED.has(last.status)) {
+      if (await gatewayReady(s.healthPort)) return last;
+      last = { ...last, status: 'not ready', error: `no 200 from /readyz on port ${s.healthPort}` };
+    }
     const c = await inspectContainer(deps.engine, s.containerName);
     restarts ??= c?.restartCount;
     // With restart policy unless-stopped a crashing gateway comes back again and again: a restart

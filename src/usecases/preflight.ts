@@ -24,7 +24,7 @@ import * as checks from '../core/preflight.ts';
 import { landlockCheck, swapCheck } from '../core/posture.ts';
 import type { CheckResult } from '../core/preflight.ts';
 import { detectGpu } from './gpu.ts';
-import { MANAGED_BY_LABEL } from '../core/gateway-plan.ts';
+import { gatewayHealthPort, MANAGED_BY_LABEL } from '../core/gateway-plan.ts';
 
 export interface PreflightOptions {
   blueprint: Blueprint;
@@ -83,7 +83,14 @@ export async function runPreflight(
   const portChecks = Promise.all(
     [
       ...(o.gatewayMode === 'local'
-        ? [{ port: o.gatewayPort, role: 'gateway', envVar: 'NEMOCLAW_GATEWAY_PORT' }]
+        ? [
+            { port: o.gatewayPort, role: 'gateway', envVar: 'NEMOCLAW_GATEWAY_PORT' },
+            {
+              port: gatewayHealthPort(o.gatewayPort, deps.env),
+              role: 'gateway-health',
+              envVar: 'NEMOCLAW_GATEWAY_HEALTH_PORT',
+            },
+          ]
         : []),
       ...(o.ownDashboardForward
         ? []
@@ -97,7 +104,7 @@ export async function runPreflight(
           if (c)
             container = {
               name: c.name,
-              ours: c.labels[MANAGED_BY_LABEL] === 'nemoclaw' && p.role === 'gateway',
+              ours: c.labels[MANAGED_BY_LABEL] === 'nemoclaw' && p.role.startsWith('gateway'),
             };
         }
         return checks.port({ ...p, free: probe.free, holder: probe.holder, container });

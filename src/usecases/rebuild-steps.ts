@@ -200,6 +200,7 @@ export const STEPS: Record<
       gpu: r.entry.gpu,
       resources: profileResources(bp.blueprint, r.entry.profile),
       agentEnv: r.entry.fromDockerfile ? undefined : await agentEnvFor(bp, r.entry.agent),
+      dashboardPort: r.entry.dashboardPort,
     });
     return `created ${r.entry.name}`;
   },

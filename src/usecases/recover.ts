@@ -1,8 +1,9 @@
 /**
  * `<name> recover [--dry-run]`: after a reboot, an Engine restart or a killed container, bring back
- * what the sandbox needs, in order — the gateway container (restarted, never recreated: its volume
- * holds the gateway's secrets; usecases/gateway.ts), the sandbox (started unless Ready), the
- * dashboard forward. Each part is observed first, so running it again does nothing.
+ * what the sandbox needs, in order — the gateway container (restarted; recreated on the same volume,
+ * which holds the gateway's secrets, only when its layout drifted: usecases/gateway.ts), the
+ * sandbox (started unless Ready), the dashboard forward. Each part is observed first, so running it
+ * again does nothing.
  */
 import type { Context } from '../context.ts';
 import { NemoclawError } from '../core/errors.ts';

@@ -90,6 +90,12 @@ export interface CreateSandboxInput {
   resources?: { cpu?: string; memory?: string };
   /** Environment the agent's manifest asks for (where its config and state live). */
   agentEnv?: Record<string, string>;
+  /**
+   * The dashboard port chosen for this sandbox. `openshell forward start [bind:]port` forwards the
+   * host port to the *same* port inside the sandbox (v0.0.111 `crates/openshell-core/src/forward.rs`,
+   * `ForwardSpec::ssh_forward_arg`), so the agent inside must listen on this port too.
+   */
+  dashboardPort: number;
 }
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
@@ -117,12 +123,13 @@ export async function createSandbox(
       env: {
         ...i.agentEnv,
         NEMOCLAW_AGENT: i.agent,
-        NEMOCLAW_DASHBOARD_PORT: String(agentSpec.dashboard_port),
+        NEMOCLAW_DASHBOARD_PORT: String(i.dashboardPort),
       },
       labels: { 'ai.nvidia.nemoclaw.managed-by': 'nemoclaw', 'ai.nvidia.nemoclaw.agent': i.agent },
       command: agentSpec.start_command,
-      cpu: i.resources?.cpu,
-      memory: i.resources?.memory,
+      // A profile's limits, else the blueprint's, in the CLI's own syntax (`--cpu 2`, `--memory 4Gi`).
+      cpu: i.resources?.cpu ?? i.blueprint.resources.cpu,
+      memory: i.resources?.memory ?? i.blueprint.resources.memory,
     }),
   );
 }

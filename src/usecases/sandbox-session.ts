@@ -4,6 +4,7 @@
  * exit code unchanged.
  */
 import { waitReady as waitUntilReady } from './sandbox-create.ts';
+import { dashboardUrl } from '../core/ports.ts';
 import type { Context } from '../context.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseDenialLine } from '../core/openshell/denials.ts';
@@ -128,9 +129,9 @@ export async function sandboxConnect(
     ctx.ui.info(`Waiting for ${o.sandbox} to become Ready (now ${phase})…`),
   );
   try {
-    if (await ensureForward(ctx, client, entry)) {
-      ctx.ui.info(`Dashboard forward started on 127.0.0.1:${entry.dashboardPort}.`);
-    }
+    const started = await ensureForward(ctx, client, entry);
+    const url = dashboardUrl(entry.dashboardPort, ctx.env.NEMOCLAW_DASHBOARD_BIND);
+    ctx.ui.info(`Dashboard: ${url}${started ? ' (forward started)' : ''}`);
   } catch (e) {
     // The shell is still useful without the dashboard; say why it is missing.
     ctx.ui.warn(

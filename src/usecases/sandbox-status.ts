@@ -27,6 +27,7 @@ import {
   type LastInference,
 } from '../core/ops/last-inference.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
+import { dashboardUrl } from '../core/ports.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 import { agentAuditPart, enforcementPart } from './posture.ts';
 
@@ -91,31 +92,44 @@ export async function sandboxStatusReport(
 
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
-  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, privileges, recent, probe] =
-    await Promise.all([
-      settle(() => client.status()),
-      settle(() => client.sandboxGet(name)),
-      remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
-      entry.gpu.enabled
-        ? settle(() =>
-            client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
-          )
-        : Promise.resolve(undefined),
-      settle(() => client.inferenceGet()),
-      blueprintPart(ctx, entry),
-      snapshotPart(ctx, name),
-      rebuildPart(ctx, name),
-      settle(() =>
-        client.sandboxExec(name, privilegeProbeArgv(entry.agent), {
-          timeoutSecs: GPU_PROBE_TIMEOUT_SECS,
-        }),
-      ),
-      // The supervisor logs every routed call (core/ops/last-inference.ts); reading it sends nothing.
-      settle(() => client.logs(name, { tail: LOG_LINES, source: 'sandbox' })),
-      o.probe
-        ? settle(() => client.sandboxExec(name, ['sh', '-c', ROUTE_PROBE], { timeoutSecs: 30 }))
-        : Promise.resolve(undefined),
-    ]);
+  const [
+    gw,
+    sb,
+    container,
+    gpu,
+    route,
+    blueprint,
+    snapshot,
+    journal,
+    privileges,
+    recent,
+    probe,
+    fwd,
+  ] = await Promise.all([
+    settle(() => client.status()),
+    settle(() => client.sandboxGet(name)),
+    remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
+    entry.gpu.enabled
+      ? settle(() =>
+          client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
+        )
+      : Promise.resolve(undefined),
+    settle(() => client.inferenceGet()),
+    blueprintPart(ctx, entry),
+    snapshotPart(ctx, name),
+    rebuildPart(ctx, name),
+    settle(() =>
+      client.sandboxExec(name, privilegeProbeArgv(entry.agent), {
+        timeoutSecs: GPU_PROBE_TIMEOUT_SECS,
+      }),
+    ),
+    // The supervisor logs every routed call (core/ops/last-inference.ts); reading it sends nothing.
+    settle(() => client.logs(name, { tail: LOG_LINES, source: 'sandbox' })),
+    o.probe
+      ? settle(() => client.sandboxExec(name, ['sh', '-c', ROUTE_PROBE], { timeoutSecs: 30 }))
+      : Promise.resolve(undefined),
+    settle(() => client.forwardList()),
+  ]);
 
   const parts: Record<string, Part> = {};
   parts.gateway =
@@ -178,6 +192,12 @@ export async function sandboxStatusReport(
           undefined,
           'ok' in privileges ? 'no agent process found' : (privileges.error as Error)?.message,
         );
+  parts.dashboard = dashboardPart(
+    name,
+    entry.dashboardPort,
+    ctx.env.NEMOCLAW_DASHBOARD_BIND,
+    'ok' in fwd ? fwd.ok : undefined,
+  );
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
@@ -207,6 +227,27 @@ function stoppedPart(entry: SandboxEntry): Part {
     desiredState: entry.desiredState ?? 'running',
     hint: `Start it with: nemoclaw ${entry.name} start`,
   };
+}
+
+/** The dashboard's URL, and whether its forward runs (a forward is this host's, not the gateway's). */
+function dashboardPart(
+  name: string,
+  port: number,
+  bind: string | undefined,
+  forwards: { sandbox: string; port: number; status: string }[] | undefined,
+): Part {
+  const url = dashboardUrl(port, bind);
+  const running = forwards?.some(
+    (f) => f.sandbox === name && f.port === port && f.status === 'running',
+  );
+  return running
+    ? { state: 'ok', summary: `${url} (forward running)`, url }
+    : {
+        state: 'warn',
+        summary: `${url} (forward not running)`,
+        url,
+        hint: `Start it with: nemoclaw ${name} connect (or nemoclaw ${name} recover)`,
+      };
 }
 
 async function probeContainer(deps: OpsDeps, name: string) {

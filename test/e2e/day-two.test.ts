@@ -232,7 +232,7 @@ describe.skipIf(skip)('day-two operations', () => {
     const port = Number(w.env.NEMOCLAW_DASHBOARD_PORT);
     await w.sim.run(['forward', 'stop', String(port), A]);
     const r = await w.cli([A, 'connect'], { input: 'echo connected-ok\nexit\n' });
-    expect(r.stderr).toContain('Dashboard forward started');
+    expect(r.stderr).toMatch(/Dashboard: http:\/\/127.0.0.1:\d+\/ \(forward started\)/);
     expect(r.stdout).toContain('connected-ok');
     expect(r.code).toBe(0);
     const fl = await w.sim.run(['forward', 'list']);

@@ -151,6 +151,14 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     expect(w.sim.invocations().length).toBe(before);
   });
 
+  it('refuses a name OpenShell would refuse (20 characters) with exit 2 before any step', async () => {
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['onboard', '--name', 'twenty-characters-xx']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('OpenShell allows at most 19');
+    expect(w.sim.invocations().length).toBe(before);
+  });
+
   it('--dry-run prints the plan and changes nothing', async () => {
     const before = w.sim.invocations().length;
     const r = await w.cli(['onboard', '--name', 'e2e-dry', '--dry-run']);

@@ -117,7 +117,7 @@ const APPLETS = [
   'df',
 ];
 
-function findBusybox(): string {
+export function findBusybox(): string {
   const p = BUSYBOX_CANDIDATES.find((c) => existsSync(c));
   if (!p) throw new Error('busybox-static is not installed (apt-get install busybox-static)');
   return p;
@@ -165,13 +165,19 @@ export function busyboxRootfsDir(extra: RootfsFile[] = []): string {
 /** Imports a busybox root filesystem as a local image (no registry needed). */
 export async function importBusyboxImage(
   tag: string,
-  options: { extra?: RootfsFile[]; cmd?: string[]; labels?: Record<string, string> } = {},
+  options: {
+    extra?: RootfsFile[];
+    cmd?: string[];
+    entrypoint?: string[];
+    labels?: Record<string, string>;
+  } = {},
 ): Promise<string> {
   const d = docker();
   const changes = [
     `LABEL ${TEST_LABEL}=${RUN_ID}`,
     ...Object.entries(options.labels ?? {}).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`),
     `CMD ${JSON.stringify(options.cmd ?? ['/bin/sh'])}`,
+    ...(options.entrypoint ? [`ENTRYPOINT ${JSON.stringify(options.entrypoint)}`] : []),
     'ENV PATH=/usr/local/bin:/usr/bin:/bin',
   ];
   const root = busyboxRootfsDir(options.extra);

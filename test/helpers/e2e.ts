@@ -15,10 +15,24 @@ import { createSimulator, type Simulator } from './simulator.ts';
 
 export const CLI = join(import.meta.dirname, '../../dist/nemoclaw.js');
 
-// The agent's stand-in: runs in the foreground like the real one, stops fast on TERM.
+// The agent's stand-in: runs in the foreground like the real one, stops fast on TERM, serves its
+// dashboard on the sandbox's loopback at the --port it is given (where forwards land), and answers
+// lines on its stdin.
 const AGENT_SCRIPT = `#!/bin/sh
-trap 'exit 0' TERM INT
+trap 'kill $child $reader 2>/dev/null; exit 0' TERM INT
 echo "agent stand-in: $0 $*"
+port=""
+while [ $# -gt 0 ]; do [ "$1" = --port ] && port="$2"; shift; done
+if [ -n "$port" ]; then
+  mkdir -p /tmp/dashboard && echo "agent dashboard on $port" > /tmp/dashboard/index.html
+  httpd -f -p "127.0.0.1:$port" -h /tmp/dashboard & child=$!
+fi
+# What sandbox connect types reaches the main process (v0.0.111 attaches to it): answer it, from a
+# background reader (fd 3 keeps stdin; a background job's own stdin would be /dev/null) while the
+# foreground stays the sleep loop that lets the TERM trap run at once.
+exec 3<&0
+(while IFS= read -r line; do echo "agent heard: $line"; done) <&3 &
+reader=$!
 while :; do sleep 1; done
 `;
 
@@ -70,7 +84,11 @@ export async function createWorld(
   const sim = createSimulator({ docker: true, env: o.simEnv });
   const inference = await startInferenceServer({ acceptKeys: o.acceptKeys });
   const gatewayContainer = uniqueName('nc-e2e-gateway');
-  const [gatewayPort, dashboardPort] = [await freePort(), await freePort()];
+  const [gatewayPort, dashboardPort, healthPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env: Record<string, string> = {
     ...sim.env,
     HOME: home,
@@ -81,6 +99,7 @@ export async function createWorld(
     NEMOCLAW_GATEWAY_CONTAINER: gatewayContainer,
     NEMOCLAW_GATEWAY_VOLUME: `${gatewayContainer}-state`,
     NEMOCLAW_GATEWAY_PORT: String(gatewayPort),
+    NEMOCLAW_GATEWAY_HEALTH_PORT: String(healthPort),
     NEMOCLAW_DASHBOARD_PORT: String(dashboardPort),
     NEMOCLAW_TEST_RUN_ID: RUN_ID,
     NEMOCLAW_PROVIDER: 'build',

@@ -27,6 +27,8 @@ export interface Invocation {
   command: string | null;
   /** Names (never values) of secret-looking variables in the simulator's environment. */
   secretEnv: string[];
+  /** Names of every variable the call received (sh's own PWD/SHLVL/_ left out). */
+  envNames: string[];
 }
 
 export interface SimRun {
@@ -70,6 +72,7 @@ export function createSimulator(o: SimulatorOptions = {}): Simulator {
     OPENSHELL_SIM_READY_DELAY_MS: String(o.readyDelayMs ?? 100),
     NEMOCLAW_OPENSHELL_BIN: SIMULATOR_BIN,
     NEMOCLAW_TEST_RUN_ID: RUN_ID,
+    OPENSHELL_SIM_RUN_ID: RUN_ID,
     ...(o.docker === false ? { OPENSHELL_SIM_DOCKER: '0' } : {}),
     ...(o.docker === true ? { OPENSHELL_SIM_DOCKER: '1' } : {}),
     ...o.env,
@@ -105,10 +108,32 @@ export function createSimulator(o: SimulatorOptions = {}): Simulator {
         .map((l) => JSON.parse(l) as Invocation);
     },
     cleanup() {
+      stopRelays(stateDir);
       rmSync(stateDir, { recursive: true, force: true });
       rmSync(secretsDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Background forwards outlive the CLI (test/simulator/forward-relay.ts): end this state's relays. */
+function stopRelays(stateDir: string): void {
+  const file = join(stateDir, 'state.json');
+  if (!existsSync(file)) return;
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as {
+      forwards?: { pid: number; relay?: boolean }[];
+    };
+    for (const f of state.forwards ?? []) {
+      if (!f.relay) continue;
+      try {
+        process.kill(f.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  } catch {
+    // an unreadable state holds no relay we could name
+  }
 }
 
 /** An HTTP server that answers every request with 200: a stand-in gateway endpoint for `status`. */

@@ -77,6 +77,7 @@ describe.skipIf(skip)('local gateway container', () => {
     const first = await ensureGateway(deps, opts);
     expect(first.plan.steps.map((s) => s.kind)).toEqual([
       'supervisor.copy',
+      'config.write',
       'image.ensure',
       'volume.create',
       'container.create',
@@ -87,31 +88,42 @@ describe.skipIf(skip)('local gateway container', () => {
     expect(first.status?.status).toBe('connected');
     expect(client.calls).toEqual([`gateway add http://127.0.0.1:${port} --local --name nemoclaw`]);
 
-    // The container is the one the container-gateway guide describes.
+    // The container is the one OpenShell's compose reference describes.
     const name = env.NEMOCLAW_GATEWAY_CONTAINER;
     const info = await docker().getContainer(name).inspect();
+    const dataDir = join(home, 'openshell');
     const supervisorPath = join(statePaths(home).supervisorDir, 'openshell-sandbox');
+    const health = first.settings.healthPort;
     expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
+    expect(info.Config.User).toBe('0');
+    expect(info.Config.Cmd ?? []).toEqual([]);
     expect(info.HostConfig.PortBindings).toEqual({
-      '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+      [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+      [`${health}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(health) }],
     });
     expect(info.HostConfig.Binds).toEqual([
       `${env.NEMOCLAW_GATEWAY_VOLUME}:/var/openshell`,
       '/var/run/docker.sock:/var/run/docker.sock',
-      `${supervisorPath}:${supervisorPath}:ro`,
+      `${dataDir}:${dataDir}`,
+      `${dataDir}/gateway.toml:/etc/openshell/gateway.toml:ro`,
     ]);
     expect(info.HostConfig.GroupAdd?.length).toBe(1);
     expect(info.Config.Env).toEqual(
       expect.arrayContaining([
-        'OPENSHELL_DRIVERS=docker',
-        'OPENSHELL_GRPC_ENDPOINT=http://host.openshell.internal:8080',
-        'OPENSHELL_DB_URL=sqlite:/var/openshell/openshell.db',
-        'OPENSHELL_DISABLE_TLS=true',
-        `OPENSHELL_DOCKER_SUPERVISOR_BIN=${supervisorPath}`,
+        'OPENSHELL_GATEWAY_CONFIG=/etc/openshell/gateway.toml',
+        'OPENSHELL_DB_URL=sqlite:/var/openshell/openshell.db?mode=rwc',
+        `XDG_DATA_HOME=${dataDir}`,
+        `HOME=${dataDir}`,
       ]),
     );
     expect(info.Config.Labels['ai.nvidia.nemoclaw.managed-by']).toBe('nemoclaw');
-    expect(readFileSync(supervisorPath, 'utf8')).toContain('openshell-sandbox stand-in');
+    // The supervisor came from /openshell-sandbox, the real image's path: a static ELF.
+    expect(readFileSync(supervisorPath).subarray(0, 4)).toEqual(Buffer.from('\x7fELF', 'latin1'));
+    // The stand-in read the generated TOML: /readyz answers on the health port it names.
+    expect((await fetch(`http://127.0.0.1:${health}/readyz`)).status).toBe(200);
+    expect(readFileSync(join(dataDir, 'gateway.toml'), 'utf8')).toContain(
+      `bind_address = "0.0.0.0:${port}"`,
+    );
     const id = info.Id;
 
     // Healthy: reused as is.
@@ -161,13 +173,57 @@ describe.skipIf(skip)('local gateway container', () => {
     const err = await ensureGateway(deps, moved).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NemoclawError);
     expect((err as NemoclawError).kind).toBe('conflict');
-    expect((err as NemoclawError).hint).toContain('--recreate-gateway');
+    expect((err as NemoclawError).hint).toContain(`docker rm -f ${env.NEMOCLAW_GATEWAY_CONTAINER}`);
     const re = await ensureGateway(deps, { ...moved, recreate: true });
     expect(re.plan.steps.map((s) => s.kind)).toContain('container.remove');
     expect(re.plan.steps.map((s) => s.kind)).not.toContain('volume.create');
     expect(re.status?.status).toBe('connected');
     const info = await docker().getContainer(env.NEMOCLAW_GATEWAY_CONTAINER).inspect();
-    expect(info.HostConfig.PortBindings['8080/tcp'][0].HostPort).toBe(String(moved.port));
+    expect(info.HostConfig.PortBindings[`${moved.port}/tcp`][0].HostPort).toBe(String(moved.port));
+  });
+
+  it('migrates a container an older nemoclaw made, keeping its state volume', async () => {
+    const { env, deps } = setup();
+    const port = await freePort();
+    const volume = env.NEMOCLAW_GATEWAY_VOLUME;
+    await docker().createVolume({ Name: volume, Labels: labels });
+    // The old layout: env settings v0.0.111 ignores, the image's CMD kept, 8080 inside.
+    const old = await docker().createContainer({
+      name: env.NEMOCLAW_GATEWAY_CONTAINER,
+      Image: images.gateway,
+      Labels: { ...labels, 'ai.nvidia.nemoclaw.managed-by': 'nemoclaw' },
+      Env: [
+        'OPENSHELL_DRIVERS=docker',
+        'OPENSHELL_DB_URL=sqlite:/var/openshell/openshell.db',
+        'OPENSHELL_DOCKER_SUPERVISOR_BIN=/nowhere',
+      ],
+      ExposedPorts: { '8080/tcp': {} },
+      HostConfig: {
+        Binds: [`${volume}:/var/openshell`],
+        PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+      },
+    });
+    await old.start();
+    await execIn(old.id, ['sh', '-c', 'echo s3cret > /var/openshell/keep-me']);
+    const r = await ensureGateway(deps, {
+      blueprint,
+      port,
+      extraLabels: labels,
+      timeoutMs: 20_000,
+    });
+    expect(r.plan.steps.map((s) => s.kind)).toEqual(
+      expect.arrayContaining(['config.write', 'container.remove', 'container.create']),
+    );
+    expect(r.plan.steps.map((s) => s.kind)).not.toContain('volume.create');
+    expect(r.plan.steps.find((s) => s.kind === 'container.remove')?.cause).toMatch(
+      /command .*overrides the TOML/,
+    );
+    expect(r.status?.status).toBe('connected');
+    const now = await docker().getContainer(env.NEMOCLAW_GATEWAY_CONTAINER).inspect();
+    expect(now.Id).not.toBe(old.id);
+    expect(await execIn(now.Id, ['cat', '/var/openshell/keep-me'])).toContain('s3cret');
+    // Migrated once: the next run reuses it.
+    expect((await ensureGateway(deps, { blueprint, port, extraLabels: labels })).reused).toBe(true);
   });
 
   it('names the image and its override when the gateway image is missing and cannot be pulled', async () => {

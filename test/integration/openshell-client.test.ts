@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPassedToOpenshell } from '../../src/core/openshell/child-env.ts';
 import { createOpenshellClient } from '../../src/adapters/openshell/client.ts';
 import type { OpenshellClient } from '../../src/adapters/openshell/types.ts';
 import { checkOpenshellVersion } from '../../src/adapters/openshell/version-gate.ts';
@@ -106,6 +107,41 @@ describe('OpenshellClient against the simulator', () => {
     expect((await client.gatewayList()).map((g) => g.name)).toEqual(['nemoclaw']);
     const gone = await rejection(client.gatewaySelect('spare'));
     expect(gone.kind).toBe('not-found');
+  });
+
+  it('children get a minimal environment plus only the credential their call names', async () => {
+    const c = withEnv({
+      FOO_API_KEY: CANARY,
+      SOME_TOKEN: CANARY,
+      NEMOCLAW_HOME: '/tmp/nowhere',
+      LC_ALL: 'C.UTF-8',
+    });
+    await c.status();
+    await c.providerCreate({
+      name: 'env-probe',
+      type: 'nvidia',
+      credentialEnv: ['NVIDIA_API_KEY'],
+      // A value the call does not name must not ride along.
+      env: { NVIDIA_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY },
+    });
+    const [status, create] = sim.invocations().slice(-2);
+    for (const call of [status!, create!]) {
+      expect(call.envNames).not.toContain('FOO_API_KEY');
+      expect(call.envNames).not.toContain('SOME_TOKEN');
+      expect(call.envNames).not.toContain('NEMOCLAW_HOME');
+      expect(call.envNames).not.toContain('ANTHROPIC_API_KEY');
+      expect(call.envNames).toEqual(
+        expect.arrayContaining(['PATH', 'LC_ALL', 'OPENSHELL_SIM_STATE']),
+      );
+      // Nothing outside the allow-list (core/openshell/child-env.ts) reaches a child.
+      const foreign = call.envNames.filter(
+        (n) => !isPassedToOpenshell(n) && n !== 'NO_COLOR' && n !== 'NVIDIA_API_KEY',
+      );
+      expect(foreign).toEqual([]);
+    }
+    expect(status!.secretEnv).toEqual([]);
+    expect(create!.secretEnv).toEqual(['NVIDIA_API_KEY']);
+    await c.providerDelete('env-probe');
   });
 
   it('providers: credentials only through the child env', async () => {

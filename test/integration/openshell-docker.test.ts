@@ -42,7 +42,12 @@ describe.skipIf(skip)('simulator sandboxes are real containers', () => {
       name,
       from: image,
       env: { GREETING: 'hello' },
-      command: ['/bin/sh', '-c', 'echo main-started; exec sleep 3600'],
+      // Answers what `connect` types: v0.0.111 attaches to the main process.
+      command: [
+        '/bin/sh',
+        '-c',
+        'echo main-started; while read -r l; do echo "main got: $l"; done; exec sleep 3600',
+      ],
     });
   });
   afterAll(async () => {
@@ -109,10 +114,13 @@ describe.skipIf(skip)('simulator sandboxes are real containers', () => {
     expect(missing).toMatchObject({ kind: 'not-found' });
   });
 
-  it('connect runs a session fed by input; logs read the main process', async () => {
-    expect(await client.sandboxConnect(name, { input: 'exit 5\n' })).toBe(5);
+  it('connect attaches to the main process and detaches leaving it running; logs read it', async () => {
+    expect(await client.sandboxConnect(name, { input: 'hello main\n' })).toBe(0);
     const lines = await client.logs(name, { source: 'sandbox' });
     expect(lines.some((l) => /\[sandbox\] \[INFO \] \[process\] main-started$/.test(l))).toBe(true);
+    // The typed line reached the main process, not a new shell.
+    expect(lines.some((l) => /main got: hello main$/.test(l))).toBe(true);
+    expect((await client.sandboxGet(name))?.phase).toBe('Ready');
   });
 
   it('logs --tail follows until the caller aborts', async () => {

@@ -136,6 +136,31 @@ describe('openshell simulator strictness', () => {
     expect(dup.stderr).toMatch(/^Error: .*AlreadyExists/);
   });
 
+  // crates/openshell-server/src/grpc/validation.rs (validate_sandbox_spec) at v0.0.111.
+  it.each([
+    ['a-twenty-char-name-x', 'name exceeds maximum length (20 > 19)'],
+    ['Upper', 'must contain only lowercase alphanumeric characters or hyphens'],
+    ['under_score', 'must contain only lowercase alphanumeric characters or hyphens'],
+    ['-lead', 'must not start or end with a hyphen'],
+    ['trail-', 'must not start or end with a hyphen'],
+    ['two--hyphens', 'must not contain consecutive hyphens'],
+  ])('sandbox create refuses the name %j as the gateway does', async (name, message) => {
+    const r = await sim.run(['sandbox', 'create', `--name=${name}`, '--from', 'base', '-g', 'gw']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('InvalidArgument');
+    expect(r.stderr).toContain(message);
+    const list = await sim.run(['sandbox', 'list', '-g', 'gw', '-o', 'json']);
+    expect(list.stdout).not.toContain(name);
+  });
+
+  it('sandbox create accepts a 19-character name and one that starts with a digit', async () => {
+    for (const name of ['nineteen-chars-okay', '9lives']) {
+      const r = await sim.run(['sandbox', 'create', '--name', name, '--from', 'base', '-g', 'gw']);
+      expect(r.code, r.stderr).toBe(0);
+      expect((await sim.run(['sandbox', 'delete', name, '-g', 'gw'])).code).toBe(0);
+    }
+  });
+
   it('provider create: duplicates exit 1; the value stays out of state and the log', async () => {
     const env = { MY_API_KEY: 'sk-canary-0123456789abcdef' };
     const args = [

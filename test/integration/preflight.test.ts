@@ -182,6 +182,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
       'host.disk',
       'host.landlock',
       'port.gateway',
+      'port.gateway-health',
       'port.dashboard',
       'openshell.version',
       'gpu',
@@ -246,6 +247,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
       await options({ gatewayMode: 'remote', gatewayPort: theirs }),
     );
     expect(remote.map((r) => r.id)).not.toContain('port.gateway');
+    expect(remote.map((r) => r.id)).not.toContain('port.gateway-health');
   });
 
   it('blocks on too little memory and explains exit 137', async () => {

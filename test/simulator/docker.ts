@@ -84,7 +84,9 @@ export async function createContainer(
     [SANDBOX_NAME]: rec.name,
     'openshell.ai/sandbox-id': rec.id,
   };
-  if (process.env.NEMOCLAW_TEST_RUN_ID) labels['nemoclaw.test'] = process.env.NEMOCLAW_TEST_RUN_ID;
+  // OPENSHELL_SIM_RUN_ID: nemoclaw passes only OPENSHELL_* settings to its openshell children.
+  const runId = process.env.OPENSHELL_SIM_RUN_ID ?? process.env.NEMOCLAW_TEST_RUN_ID;
+  if (runId) labels['nemoclaw.test'] = runId;
   // Lets a test remove exactly the containers of one simulator instance.
   if (process.env.OPENSHELL_SIM_STATE)
     labels['openshell.sim/state'] = process.env.OPENSHELL_SIM_STATE;

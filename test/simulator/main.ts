@@ -52,14 +52,28 @@ const HANDLERS: Record<string, [string, string]> = {
 
 const SECRET_NAME = /(?:^|_)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(?:$|_)/i;
 
-/** One JSON line per call: argv and the names (never values) of secret-looking env vars. */
+/**
+ * One JSON line per call: argv, the names (never values) of secret-looking env vars, and the names
+ * of every variable the call received, so a test can read what reached the child.
+ */
 function logInvocation(argv: string[], command: string | undefined): void {
   const file = process.env.OPENSHELL_SIM_LOG;
   if (!file) return;
   const secretEnv = Object.keys(process.env)
     .filter((k) => SECRET_NAME.test(k) && process.env[k])
     .sort();
-  const line = { ts: Date.now(), pid: process.pid, argv, command: command ?? null, secretEnv };
+  // `sh` (bin/openshell) adds PWD, SHLVL and `_` on its own; they are not what the caller passed.
+  const envNames = Object.keys(process.env)
+    .filter((k) => !['PWD', 'OLDPWD', 'SHLVL', '_'].includes(k))
+    .sort();
+  const line = {
+    ts: Date.now(),
+    pid: process.pid,
+    argv,
+    command: command ?? null,
+    secretEnv,
+    envNames,
+  };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 

@@ -91,6 +91,8 @@ export interface ForwardRec {
   bind: string;
   port: number;
   pid: number;
+  /** A relay process moves its bytes (test/simulator/forward-relay.ts); absent: a state entry only. */
+  relay?: boolean;
 }
 
 export interface SimState {

@@ -20,7 +20,9 @@ describe('sandbox names', () => {
     'a--b',
     'a_b',
     'a.b',
+    // OpenShell's MAX_ROUTABLE_NAME_LEN (grpc/mod.rs) is 19.
     'x'.repeat(20),
+    'x'.repeat(63),
     'list',
     'onboard',
     'my assistant',
@@ -31,6 +33,7 @@ describe('sandbox names', () => {
     expect(suggestSandboxName('My Assistant!')).toBe('my-assistant');
     expect(suggestSandboxName('9lives')).toBe('lives');
     expect(suggestSandboxName('list')).toBe('list-sandbox');
+    expect(suggestSandboxName('My Very Long Assistant Name')).toBe('my-very-long-assist');
   });
 });
 

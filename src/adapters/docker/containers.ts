@@ -18,6 +18,11 @@ export interface ContainerState {
   /** container port (e.g. "8080/tcp") → host bindings */
   ports: Record<string, { HostIp: string; HostPort: string }[]>;
   restartPolicy?: string;
+  cmd: string[];
+  entrypoint: string[];
+  user: string;
+  binds: string[];
+  extraHosts: string[];
 }
 
 export async function inspectContainer(
@@ -41,11 +46,21 @@ export async function inspectContainer(
       env: i.Config.Env ?? [],
       ports: (i.HostConfig.PortBindings as ContainerState['ports'] | undefined) ?? {},
       restartPolicy: i.HostConfig.RestartPolicy?.Name,
+      cmd: asList(i.Config.Cmd),
+      entrypoint: asList(i.Config.Entrypoint),
+      user: i.Config.User ?? '',
+      binds: i.HostConfig.Binds ?? [],
+      extraHosts: (i.HostConfig as { ExtraHosts?: string[] | null }).ExtraHosts ?? [],
     };
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
     throw toEngineError(e, err);
   }
+}
+
+function asList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  return typeof v === 'string' && v ? [v] : [];
 }
 
 export async function createContainer(

@@ -17,6 +17,7 @@ export interface ImageSummary {
   tags: string[];
   labels: Record<string, string>;
   env: string[];
+  entrypoint: string[];
 }
 
 /** undefined when the engine does not have the image. */
@@ -31,6 +32,11 @@ export async function inspectImage(
       tags: i.RepoTags ?? [],
       labels: (i.Config?.Labels as Record<string, string> | null) ?? {},
       env: i.Config?.Env ?? [],
+      entrypoint: Array.isArray(i.Config?.Entrypoint)
+        ? i.Config.Entrypoint.map(String)
+        : typeof i.Config?.Entrypoint === 'string' && i.Config.Entrypoint
+          ? [i.Config.Entrypoint]
+          : [],
     };
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;

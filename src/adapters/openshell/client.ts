@@ -45,6 +45,16 @@ function parseJson<T>(call: OpenshellCall, stdout: string): T {
   }
 }
 
+/** Only the credentials the call names with `--credential NAME` reach its child. */
+function namedOnly(
+  env: Record<string, string> | undefined,
+  names: string[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names ?? []) if (env?.[n] !== undefined) out[n] = env[n];
+  return out;
+}
+
 const plain = (verb: string[], ...args: string[]): OpenshellCall => ({ verb, args });
 
 export function createOpenshellClient(o: OpenshellClientOptions): OpenshellClient {
@@ -96,10 +106,10 @@ export function createOpenshellClient(o: OpenshellClientOptions): OpenshellClien
     },
 
     async providerCreate(p) {
-      await call(argv.providerCreate(p), { env: p.env });
+      await call(argv.providerCreate(p), { env: namedOnly(p.env, p.credentialEnv) });
     },
     async providerUpdate(p) {
-      await call(argv.providerUpdate(p), { env: p.env });
+      await call(argv.providerUpdate(p), { env: namedOnly(p.env, p.credentialEnv) });
     },
     async providerGet(name) {
       const c = plain(['provider', 'get'], name);

@@ -11,6 +11,7 @@ import { classifyFailure, errorHeadline, isCliFailure } from '../../core/openshe
 import type { ErrorKind } from '../../core/errors.ts';
 import { NemoclawError } from '../../core/errors.ts';
 import { redact } from '../../core/redact.ts';
+import { openshellChildEnv } from '../../core/openshell/child-env.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -19,7 +20,8 @@ export interface RunnerOptions {
   bin?: string;
   /** Passed as `-g` on every call. */
   gateway: string;
-  /** The base environment of every child (default process.env). */
+  /** Where the children's environment is taken from (default process.env); only the part
+   * core/openshell/child-env.ts allows reaches them. */
   env?: Env;
   /** Per-call timeout unless a call says otherwise (default 120 s). */
   timeoutMs?: number;
@@ -63,9 +65,8 @@ export function createRunner(o: RunnerOptions): Runner {
   async function run(call: OpenshellCall, ro: RunOptions = {}): Promise<RunResult> {
     const { execa } = await import('execa');
     const argv = [...call.verb, '-g', o.gateway, ...call.args];
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...baseEnv, ...ro.env })) if (v !== undefined) env[k] = v;
-    env.NO_COLOR = '1';
+    // A minimal environment plus this call's own credentials (core/openshell/child-env.ts).
+    const env = openshellChildEnv(baseEnv, ro.env);
     const started = Date.now();
     const timeout = ro.timeoutMs ?? defaultTimeout;
     const sub = execa(bin, argv, {

@@ -27,6 +27,8 @@ export interface OnboardIntent {
   gatewayPort: number;
   /** A remote gateway to register instead of running one here. */
   gatewayUrl?: string;
+  /** Where the sandbox image is pushed so a remote gateway can pull it (`host[:port]/path`). */
+  imageRegistry?: string;
   recreate: boolean;
   acceptThirdParty: boolean;
   blueprint?: string;
@@ -51,6 +53,7 @@ export interface OnboardFlags {
   dashboardPort?: string;
   gatewayPort?: string;
   gatewayUrl?: string;
+  imageRegistry?: string;
   recreateSandbox?: boolean;
   yesIAcceptThirdPartySoftware?: boolean;
   blueprint?: string;
@@ -271,6 +274,14 @@ export function resolveIntent(
       });
   }
 
+  const imageRegistry = pick(flags.imageRegistry, 'NEMOCLAW_IMAGE_REGISTRY')?.trim() || undefined;
+  const registryProblem = imageRegistryProblem(gatewayUrl, imageRegistry);
+  if (registryProblem)
+    problems.push({
+      input: '--image-registry / NEMOCLAW_IMAGE_REGISTRY',
+      problem: registryProblem,
+    });
+
   const recreateEnv = env.NEMOCLAW_RECREATE_SANDBOX;
   const recreate = flags.recreateSandbox ?? truthy(recreateEnv) ?? false;
   if (flags.recreateSandbox === undefined && recreateEnv && truthy(recreateEnv) === undefined) {
@@ -306,6 +317,7 @@ export function resolveIntent(
       dashboardPort,
       gatewayPort,
       gatewayUrl,
+      imageRegistry,
       recreate,
       acceptThirdParty,
       blueprint: flags.blueprint ?? env.NEMOCLAW_BLUEPRINT,
@@ -321,4 +333,25 @@ export function formatProblems(problems: InputProblem[]): string {
     `${problems.length} invalid input${problems.length === 1 ? '' : 's'}:`,
     ...problems.map((p) => `  - ${p.input}: ${p.problem}`),
   ].join('\n');
+}
+
+const REGISTRY_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+/**
+ * A remote gateway cannot use an image built here: OpenShell v0.0.111 builds `--from <Dockerfile>`
+ * only for local gateways (`crates/openshell-cli/src/run.rs`, `build_from_dockerfile`) and a
+ * remote cluster cannot pull a tag that only this host's Docker has. So the image is pushed to a
+ * registry the user names, and onboarding against a remote gateway without one is refused.
+ */
+export function imageRegistryProblem(
+  gatewayUrl: string | undefined,
+  imageRegistry: string | undefined,
+): string | undefined {
+  if (imageRegistry !== undefined && !REGISTRY_RE.test(imageRegistry)) {
+    return `"${imageRegistry}" is not a registry and repository path (host[:port]/path, lowercase)`;
+  }
+  if (gatewayUrl && !imageRegistry) {
+    return 'a remote gateway cannot run an image built on this host: name a registry it can pull from, e.g. --image-registry registry.example.com/team (log in first with docker login)';
+  }
+  return undefined;
 }

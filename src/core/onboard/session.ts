@@ -47,6 +47,7 @@ export const IntentSchema = z.strictObject({
   dashboardPort: z.number().int(),
   gatewayPort: z.number().int(),
   gatewayUrl: z.string().optional(),
+  imageRegistry: z.string().optional(),
   recreate: z.boolean(),
   acceptThirdParty: z.boolean(),
   blueprint: z.string().optional(),

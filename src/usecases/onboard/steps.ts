@@ -6,7 +6,7 @@ import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolv
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
 import { resolve as resolvePath } from 'node:path';
 import { profileResources } from '../../core/blueprint/profiles.ts';
-import { UserError } from '../../core/errors.ts';
+import { NemoclawError, UserError } from '../../core/errors.ts';
 import type { DockerEngine } from '../../adapters/docker/engine.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
@@ -82,6 +82,13 @@ export async function blueprintStep(s: StepEnv): Promise<string> {
 export async function gatewayStep(s: StepEnv): Promise<string> {
   const { ensureGateway, registerRemoteGateway } = await import('../gateway.ts');
   if (s.intent.gatewayUrl) {
+    const { imageRegistryProblem } = await import('../../core/onboard/intent.ts');
+    const problem = imageRegistryProblem(s.intent.gatewayUrl, s.intent.imageRegistry);
+    if (problem) {
+      throw new NemoclawError('invalid', `--image-registry: ${problem}`, {
+        hint: 'Run again with --image-registry <host[:port]/path> (or NEMOCLAW_IMAGE_REGISTRY).',
+      });
+    }
     const r = await registerRemoteGateway(s.deps.openshell, s.intent.gatewayUrl, GATEWAY_NAME);
     for (const w of r.warnings) s.progress.detail(`! ${w}`);
     s.session.outputs.gatewayName = GATEWAY_NAME;
@@ -127,6 +134,14 @@ export async function imageStep(s: StepEnv): Promise<string> {
         extraLabels: s.deps.extraLabels,
       })
     : await buildSandboxImage(deps, await blueprintImageInput(s, deps.engine));
+  if (s.intent.imageRegistry) {
+    // A remote gateway pulls the image; it cannot see this host's Engine (core/onboard/intent.ts).
+    const { pushImage } = await import('../../adapters/docker/push.ts');
+    s.progress.detail(`Pushing ${r.tag} to ${s.intent.imageRegistry}…`);
+    const pushed = await pushImage(deps.engine, r.tag, s.intent.imageRegistry, deps.onProgress);
+    s.session.outputs.image = pushed.pinned;
+    return `${r.built ? 'built' : 'reused'} ${r.tag}, pushed as ${pushed.pinned}`;
+  }
   s.session.outputs.image = r.tag;
   return r.built ? `built ${r.tag}` : `${r.tag} (cached)`;
 }
@@ -241,6 +256,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     gpu: s.session.outputs.gpu,
     resources: profileResources(bp.blueprint, s.intent.profile),
     agentEnv: s.intent.fromDockerfile ? undefined : await agentEnvFor(bp, s.intent.agent),
+    dashboardPort: s.intent.dashboardPort,
   });
   await waitReady(s, name);
   s.session.outputs.presets = presets;

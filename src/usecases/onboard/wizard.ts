@@ -259,6 +259,7 @@ export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<
     ),
     gatewayPort: Number(pick(flags.gatewayPort, 'NEMOCLAW_GATEWAY_PORT') ?? w.defaults.gatewayPort),
     gatewayUrl: pick(flags.gatewayUrl, 'NEMOCLAW_GATEWAY_URL') || undefined,
+    imageRegistry: pick(flags.imageRegistry, 'NEMOCLAW_IMAGE_REGISTRY')?.trim() || undefined,
     recreate: Boolean(flags.recreateSandbox) || env.NEMOCLAW_RECREATE_SANDBOX === '1',
     acceptThirdParty: true,
     blueprint: flags.blueprint ?? env.NEMOCLAW_BLUEPRINT,

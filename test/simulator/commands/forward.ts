@@ -1,12 +1,15 @@
 /**
- * `forward start|stop|list`. No bytes are forwarded: a forward is a state entry (the real CLI keeps
- * a pid file per forward). `start` still refuses a host port already in use, as the real one does,
- * and a foreground `start` holds its entry until it is signalled.
+ * `forward start|stop|list`. With Docker behind the sandbox, bytes really move: the host port is
+ * relayed to the same port inside the sandbox container by a detached relay process whose pid is
+ * the forward's (../forward-relay.ts; the real CLI runs a detached ssh and keeps its pid file).
+ * Without Docker a forward is a state entry only. `start` refuses a host port already in use, as
+ * the real one does, and a foreground `start` holds its entry until it is signalled.
  */
 import { createServer } from 'node:net';
 import type { Parsed } from '../args.ts';
 import { SimError, err, out, pad } from '../io.ts';
 import { update, readState } from '../state.ts';
+import { pidAlive, runRelay, startBackgroundRelay, stopRelay } from '../forward-relay.ts';
 import { findSandbox, phases, sandboxName, serverContext } from './common.ts';
 
 function parseSpec(spec: string): { bind: string; port: number } {
@@ -40,8 +43,15 @@ export async function start(p: Parsed): Promise<void> {
   if (state.forwards.some((f) => f.port === port) || !(await portFree(bind, port))) {
     throw new SimError(`Port ${port} is already in use on ${bind}`);
   }
+  const container = rec.backed ? rec.container_id : null;
+  let pid = process.pid;
+  if (container && p.flags.background) {
+    pid = await startBackgroundRelay(bind, port, container).catch((e: unknown) => {
+      throw new SimError((e as Error).message);
+    });
+  } else if (container) await runRelay(bind, port, container);
   update((s) => {
-    s.forwards.push({ sandbox: name, bind, port, pid: process.pid });
+    s.forwards.push({ sandbox: name, bind, port, pid, ...(container ? { relay: true } : {}) });
   });
   const accessHost = bind === '0.0.0.0' ? '127.0.0.1' : bind;
   if (p.flags.background) {
@@ -72,12 +82,13 @@ export function stop(p: Parsed): void {
     err(`→ Found forward on sandbox '${name}'`);
   }
   const stopped = update((s) => {
-    const before = s.forwards.length;
+    const mine = s.forwards.filter((f) => f.port === port && f.sandbox === name);
     s.forwards = s.forwards.filter((f) => !(f.port === port && f.sandbox === name));
-    return s.forwards.length < before;
+    return mine;
   });
+  for (const f of stopped) if (f.relay) stopRelay(f.pid);
   err(
-    stopped
+    stopped.length > 0
       ? `✓ Stopped forward of port ${port} for sandbox ${name}`
       : `! No active forward found for port ${port} on sandbox ${name}`,
   );
@@ -94,7 +105,7 @@ export function list(): void {
   out(`${pad('SANDBOX', nw)} ${pad('BIND', bw)} ${pad('PORT', 8)} ${pad('PID', 10)} STATUS`);
   for (const f of forwards) {
     out(
-      `${pad(f.sandbox, nw)} ${pad(f.bind, bw)} ${pad(String(f.port), 8)} ${pad(String(f.pid), 10)} running`,
+      `${pad(f.sandbox, nw)} ${pad(f.bind, bw)} ${pad(String(f.port), 8)} ${pad(String(f.pid), 10)} ${!f.relay || pidAlive(f.pid) ? 'running' : 'dead'}`,
     );
   }
 }

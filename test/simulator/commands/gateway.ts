@@ -42,6 +42,10 @@ export async function probe(
   endpoint: string,
 ): Promise<{ ok: boolean; status?: number; error?: string }> {
   const timeoutMs = Number(process.env.OPENSHELL_SIM_PROBE_TIMEOUT_MS ?? 2000);
+  // A gateway container the real gateway could not run with is down (gateway-container.ts).
+  const { gatewayContainerProblem } = await import('../gateway-container.ts');
+  const problem = await gatewayContainerProblem(endpoint);
+  if (problem) return { ok: false, error: problem };
   try {
     const res = await fetch(`${endpoint.replace(/\/+$/, '')}/healthz`, {
       signal: AbortSignal.timeout(timeoutMs),
@@ -135,12 +139,17 @@ export async function add(p: Parsed): Promise<void> {
   }
   const name = (p.flags.name as string | undefined) ?? deriveName(endpoint);
   const remote = p.flags.remote as string | undefined;
+  // commands/gateway.rs plaintext_gateway_is_remote: --local wins, then --remote, then a
+  // non-loopback endpoint is remote.
+  const isRemote = p.flags.local
+    ? false
+    : Boolean(remote) || !(await import('../remote-image.ts')).isLoopbackEndpoint(endpoint);
   const rec: GatewayRec = {
     name,
     endpoint: endpoint.replace(/\/+$/, ''),
-    type: remote ? 'remote' : 'local',
+    type: isRemote ? 'remote' : 'local',
     auth: url.protocol === 'http:' ? 'plaintext' : 'mtls',
-    is_remote: Boolean(remote),
+    is_remote: isRemote,
     remote_host: remote ?? null,
   };
   update((s) => {

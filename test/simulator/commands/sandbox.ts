@@ -19,6 +19,9 @@ import {
   policyYaml,
   validatePolicy,
 } from '../policy.ts';
+import { stopRelay } from '../forward-relay.ts';
+import { pullForRemote, refuseLocalBuild } from '../remote-image.ts';
+import { checkSandboxName } from '../names.ts';
 import type { SandboxRec } from '../state.ts';
 import { readState, server, update } from '../state.ts';
 import {
@@ -32,14 +35,13 @@ import {
   waitReady,
 } from './common.ts';
 
-const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** `--from`: Dockerfile paths are refused (build the image first); bare names are community images. */
-export function resolveFrom(from: string): string {
+export function resolveFrom(from: string, remoteGateway: string | false = false): string {
   const looksLocal = from.startsWith('.') || from.startsWith('/') || from.startsWith('~');
   const isDockerfile =
     (existsSync(from) && statSync(from).isFile() && /Dockerfile/i.test(from)) ||
     (existsSync(from) && statSync(from).isDirectory() && existsSync(join(from, 'Dockerfile')));
+  if (isDockerfile && remoteGateway) refuseLocalBuild(remoteGateway);
   if (isDockerfile) {
     throw new SimError(
       `building --from '${from}' is not simulated: build the image with Docker first and pass its tag`,
@@ -81,10 +83,9 @@ export async function create(p: Parsed): Promise<void> {
     if (p.present.has(flag)) throw new SimError(`${what} is not simulated`);
   }
   const name = (p.flags.name as string | undefined) ?? `sandbox-${randomBytes(3).toString('hex')}`;
-  if (!NAME_RE.test(name) || name.length > 63) {
-    throw grpcError('InvalidArgument', `invalid sandbox name '${name}'`);
-  }
-  const image = resolveFrom((p.flags.from as string | undefined) ?? 'base');
+  checkSandboxName(name);
+  const remote = readState().gateways[ctx.name]?.is_remote === true;
+  const image = resolveFrom((p.flags.from as string | undefined) ?? 'base', remote && ctx.name);
   const policy = initialPolicy(p);
   const gpuFlag = p.flags.gpu as string | undefined;
   const gpu = gpuFlag === undefined ? null : gpuFlag === '' ? 1 : Number(gpuFlag);
@@ -153,6 +154,7 @@ export async function create(p: Parsed): Promise<void> {
   else out(`\nCreated sandbox: ${name}\n\n  [0.0s] Requesting compute...`);
   if (backed) {
     try {
+      if (remote) await pullForRemote(image);
       const id = await createContainer(rec, {
         cpu: p.flags.cpu as string | undefined,
         memory: p.flags.memory as string | undefined,
@@ -257,7 +259,10 @@ function stopForwards(name: string): void {
     s.forwards = s.forwards.filter((f) => f.sandbox !== name);
     return mine;
   });
-  for (const f of stopped) err(`✓ Stopped forward of port ${f.port} for sandbox ${name}`);
+  for (const f of stopped) {
+    if (f.relay) stopRelay(f.pid);
+    err(`✓ Stopped forward of port ${f.port} for sandbox ${name}`);
+  }
 }
 
 export async function remove(p: Parsed): Promise<void> {

@@ -79,7 +79,9 @@ export async function connect(p: Parsed): Promise<void> {
   const { ctx, state, srv } = await serverContext(p);
   const rec = findSandbox(srv, sandboxName(p.positionals.name as string | undefined, state, ctx));
   const id = await readyContainer(rec);
-  const code = await execIn(id, ['/bin/sh', '-l'], { workdir: WORKDIR, input: readStdin() });
+  // v0.0.111 attaches to the main process (../attach.ts), not a new shell.
+  const { attachMain } = await import('../attach.ts');
+  const code = await attachMain(id, readStdin());
   if (code !== 0) throw new SimExit(code);
 }
 
