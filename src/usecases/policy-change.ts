@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { formatPlan, type Plan } from '../core/plan.ts';
 import { unifiedDiff } from '../core/policy/diff.ts';
@@ -157,15 +157,13 @@ function requireConsentPossible(
   o: { yes?: boolean; dryRun?: boolean },
   verb: string,
 ) {
-  if (o.dryRun) return;
-  if (consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY }) === 'refuse') {
-    throw new UsageError(
-      `${verb} changes the sandbox's network policy and needs a confirmation, but no terminal is attached.`,
-      {
-        hint: 'Re-run with --yes (or set NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the change.',
-      },
-    );
-  }
+  assertCanAsk(`${verb} changes the sandbox's network policy`, {
+    yes: o.yes,
+    dryRun: o.dryRun,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw <sandbox> ${verb}`,
+  });
 }
 
 async function plan(ctx: Context, deps: PolicyDeps, sandbox: string, changes: PolicyChange[]) {
@@ -232,14 +230,14 @@ async function execute(
     ctx.ui.info('Dry run: nothing was changed.');
     return 0;
   }
-  if (consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY }) === 'ask') {
-    ctx.ui.info(diff);
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm(x.question))) {
-      ctx.ui.info('Nothing was changed.');
-      return 1;
-    }
+  const consent = { yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY };
+  if (consentMode(consent) === 'ask') ctx.ui.info(diff);
+  const confirm =
+    deps.confirm ??
+    (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
+  if (!(await ask(x.question, { ...consent, retry: `nemoclaw ${o.sandbox} policy`, confirm }))) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
   }
 
   const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');

@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk } from '../core/consent.ts';
 import { NemoclawError, UsageError, UserError } from '../core/errors.ts';
 import {
   JOURNAL_SCHEMA_VERSION,
@@ -70,6 +70,14 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       kind: 'not-found',
       hint: 'See: nemoclaw list',
     });
+  const consent = {
+    yes: o.yes,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} rebuild`,
+  };
+  if (!o.resume) assertCanAsk(`Rebuild ${o.sandbox}`, consent);
   const { acquireLock } = await import('../adapters/state/lock.ts');
   const lock = await acquireLock(`${journalPath(ctx, o.sandbox)}.run.lock`, {
     timeoutMs: 0,
@@ -91,16 +99,10 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
         throw new UsageError(`There is no interrupted rebuild of ${o.sandbox} to resume.`, {
           hint: `Start one with: nemoclaw ${o.sandbox} rebuild`,
         });
-      const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-      if (mode === 'refuse')
-        throw new UsageError(
-          `Rebuilding ${o.sandbox} replaces its container; confirm with --yes.`,
-          { hint: `Run: nemoclaw ${o.sandbox} rebuild --yes` },
-        );
       if (
-        mode === 'ask' &&
-        !(await deps.confirm(
+        !(await ask(
           `Rebuild ${o.sandbox}? Its state is saved in a snapshot first and restored after.`,
+          { ...consent, confirm: (q) => deps.confirm(q) },
         ))
       ) {
         ctx.ui.info('Nothing was changed.');

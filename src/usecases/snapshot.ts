@@ -4,7 +4,8 @@
  * what it restored and what it skipped, and why.
  */
 import type { Context } from '../context.ts';
-import { NemoclawError, UsageError, errorMessage } from '../core/errors.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
+import { NemoclawError, errorMessage } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { SkippedPath } from '../core/snapshot/manifest.ts';
 import type { SnapshotDeps } from './snapshot-deps.ts';
@@ -169,25 +170,20 @@ export async function snapshotList(
   return 0;
 }
 
-function nonInteractiveYes(ctx: Context): boolean {
-  const v = ctx.env.NEMOCLAW_NON_INTERACTIVE;
-  return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
-}
-
 export async function snapshotRestore(
   ctx: Context,
   deps: SnapshotDeps,
   o: { sandbox: string; selector?: string; yes?: boolean },
 ): Promise<number> {
-  const answered = Boolean(o.yes) || nonInteractiveYes(ctx);
-  if (!answered && !ctx.ui.stdinIsTTY) {
-    throw new UsageError(
-      'Restore replaces the agent state in the sandbox and needs a confirmation.',
-      {
-        hint: `Run it in a terminal, or pass --yes: nemoclaw ${o.sandbox} snapshot restore ${o.selector ?? 'latest'} --yes`,
-      },
-    );
-  }
+  const consent = {
+    yes: o.yes,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} snapshot restore ${o.selector ?? 'latest'}`,
+  };
+  assertCanAsk('Restore replaces the agent state in the sandbox', consent);
+  const answered = consentMode(consent) === 'proceed';
   const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
@@ -220,7 +216,10 @@ export async function snapshotRestore(
         `Snapshot ${record.id} (v${record.version}${record.name ? `, ${record.name}` : ''}) verified. It will replace:`,
       );
       for (const p of plan.restore) ctx.ui.info(`  ${p.path}`);
-      return deps.confirm(`Replace these paths in ${o.sandbox}?`);
+      return ask(`Replace these paths in ${o.sandbox}?`, {
+        ...consent,
+        confirm: (q) => deps.confirm(q),
+      });
     },
   });
   if (!r.applied) {

@@ -103,8 +103,14 @@ describe('nemoclaw <name> snapshot …', () => {
     );
     expect(r.out).toMatch(/Skipped:\n.*\/sandbox\/\.openclaw\/agents: it was not in the sandbox/);
     expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
+    // Non-interactive is not consent (issue 18 item 6): it needs --yes or NEMOCLAW_YES=1.
     const ni = await run(['alpha', 'snapshot', 'restore', 'v2'], { NEMOCLAW_NON_INTERACTIVE: '1' });
-    expect(ni.code).toBe(0);
+    expect(ni.code).toBe(2);
+    const yes = await run(['alpha', 'snapshot', 'restore', 'v2'], {
+      NEMOCLAW_NON_INTERACTIVE: '1',
+      NEMOCLAW_YES: '1',
+    });
+    expect(yes.code).toBe(0);
 
     expect((await run(['alpha', 'snapshot', 'delete', 'v1'])).code).toBe(0);
     const after = JSON.parse((await run(['alpha', 'snapshot', 'list', '--json'])).out) as {
