@@ -100,12 +100,7 @@ export function redact(text: string): string {
   }
   for (const re of TOKEN_SHAPES) out = out.replace(re, REDACTED);
   for (const re of LABELLED) out = out.replace(re, (_m, label: string) => `${label}${REDACTED}`);
-  out = out.replace(URL_USERINFO, (m, scheme: string, info: string) =>
-    info === REDACTED ? m : `${scheme}${REDACTED}@`,
-  );
-  out = out.replace(CREDENTIAL_QUERY, (m, name: string, value: string) =>
-    value === REDACTED ? m : `${name}${REDACTED}`,
-  );
+  out = redactUrl(out);
   out = out.replace(ASSIGNMENT, (m, name: string, sep: string, value: string) => {
     if (value === REDACTED || value.startsWith('<REDACTED')) return m;
     // A variable name as the value (--credential NVIDIA_API_KEY) is not a secret.
@@ -136,4 +131,15 @@ function walk(v: unknown, key: string | undefined): unknown {
     return out;
   }
   return v;
+}
+
+/** A URL with its userinfo and credential-looking query values masked (for state files). */
+export function redactUrl(url: string): string {
+  return url
+    .replace(URL_USERINFO, (m, scheme: string, info: string) =>
+      info === REDACTED ? m : `${scheme}${REDACTED}@`,
+    )
+    .replace(CREDENTIAL_QUERY, (m, name: string, value: string) =>
+      value === REDACTED ? m : `${name}${REDACTED}`,
+    );
 }

@@ -71,8 +71,9 @@ async function loadSession(ctx: Context): Promise<Session | undefined> {
 
 async function saveSession(ctx: Context, s: Session): Promise<void> {
   const { writeJsonFile } = await import('../../adapters/state/json-file.ts');
+  const { sessionForDisk } = await import('./url-credential.ts');
   s.updatedAt = ctx.now().toISOString();
-  await writeJsonFile<Session>(sessionSpec(ctx), s);
+  await writeJsonFile<Session>(sessionSpec(ctx), sessionForDisk(s));
 }
 
 /** A prompter that stops the spinner before each question, so the two never share a line. */
@@ -128,7 +129,13 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         session = undefined;
       }
     }
-    if (session && o.resume) applyCorrections(ctx, o, session);
+    if (session && o.resume) {
+      const { restoreEndpointCredential } = await import('./url-credential.ts');
+      // A corrected provider or URL replaces the stored one (applyCorrections).
+      if (o.endpointUrl === undefined && o.provider === undefined)
+        restoreEndpointCredential(ctx, undefined, session);
+      applyCorrections(ctx, o, session);
+    }
     let apiKey: string | undefined;
     const intent = session
       ? session.intent

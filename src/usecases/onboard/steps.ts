@@ -5,6 +5,7 @@
 import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
 import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
 import { UserError } from '../../core/errors.ts';
+import { redactUrl } from '../../core/redact.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 
@@ -227,7 +228,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       agent: s.intent.agent,
       provider: s.intent.provider,
       model: o.model ?? s.intent.model,
-      endpointUrl: s.intent.endpointUrl,
+      endpointUrl: s.intent.endpointUrl && redactUrl(s.intent.endpointUrl),
       blueprintVersion: o.blueprintVersion!,
       blueprintDigest: o.blueprintDigest!,
       image: o.image!,
