@@ -75,8 +75,9 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
   },
   async 'verify-snapshot'(r) {
     const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+    const { agentStatePaths } = await import('./snapshot.ts');
     const rec = await snapshotRecord(r);
-    await verifySnapshot(rec);
+    await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
     return `snapshot ${rec.id} verified`;
   },
   async delete(r) {
@@ -144,7 +145,7 @@ export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
       {
         record: rec,
         sandbox: r.entry.name,
-        expectedPaths: await agentStatePaths(r.ctx, r.entry),
+        statePaths: await agentStatePaths(r.ctx, r.entry),
         workDir: sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name),
         onProgress: (l) => r.ctx.ui.info(`  ${l}`),
       },

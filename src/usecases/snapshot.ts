@@ -34,7 +34,11 @@ async function registered(ctx: Context, sandbox: string): Promise<SandboxEntry> 
 }
 
 /** The agent's state paths from the sandbox's own blueprint version, verified before use. */
-export async function agentStatePaths(ctx: Context, entry: SandboxEntry): Promise<string[]> {
+export async function agentStatePaths(
+  ctx: Context,
+  entry: SandboxEntry,
+  agent: SandboxEntry['agent'] = entry.agent,
+): Promise<string[]> {
   const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
@@ -42,7 +46,7 @@ export async function agentStatePaths(ctx: Context, entry: SandboxEntry): Promis
     spec: entry.blueprintVersion,
   });
   await verifyOrThrow(bp);
-  return bp.blueprint.agents[entry.agent].state_paths;
+  return bp.blueprint.agents[agent].state_paths;
 }
 
 async function requireReady(deps: SnapshotDeps, sandbox: string): Promise<void> {
@@ -195,19 +199,15 @@ export async function snapshotRestore(
     );
   }
   await requireReady(deps, o.sandbox);
-  // Only used to report paths the snapshot lacks; the restore itself follows the manifest.
-  const expectedPaths = await agentStatePaths(ctx, entry).catch((e: unknown) => {
-    ctx.ui.warn(
-      `Cannot read the agent's state paths from blueprint ${entry.blueprintVersion}: ${errorMessage(e)}`,
-    );
-    return [] as string[];
-  });
+  // The only places a restore writes: the agent's state paths from its blueprint, never the
+  // manifest's word (a blueprint that cannot be read stops the restore).
+  const statePaths = await agentStatePaths(ctx, entry);
   const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
   const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
   const r = await restoreSnapshot(deps, {
     record,
     sandbox: o.sandbox,
-    expectedPaths,
+    statePaths,
     workDir: sandboxSnapshotDir(ctx.paths.snapshotsDir, o.sandbox),
     onProgress: (l) => ctx.ui.info(l),
     confirm: async (plan) => {
@@ -236,11 +236,11 @@ export async function snapshotVerify(
   ctx: Context,
   o: { sandbox: string; selector?: string; json?: boolean },
 ): Promise<number> {
-  await registered(ctx, o.sandbox);
+  const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
   const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
-  const v = await verifySnapshot(record);
+  const v = await verifySnapshot(record, await agentStatePaths(ctx, entry, record.manifest.agent));
   if (o.json) ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, ok: true, ...v });
   else
     ctx.ui.out(

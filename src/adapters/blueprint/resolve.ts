@@ -4,7 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,7 +17,12 @@ import {
   type FileDifference,
   type FileHashes,
 } from '../../core/blueprint/digest.ts';
-import { DigestString, type Blueprint } from '../../core/blueprint/schema.ts';
+import {
+  DigestString,
+  FetchedBlueprintRecordSchema,
+  type Blueprint,
+  type FetchedBlueprintRecord,
+} from '../../core/blueprint/schema.ts';
 import { compareVersions, parseVersion } from '../../core/version.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../state/atomic.ts';
 import { hashBlueprintTree, loadBlueprintFile, loadBlueprintIndex, readYamlFile } from './files.ts';
@@ -51,7 +57,12 @@ export interface ResolveOptions {
   /** Required for URLs: `sha256:<hex>` of the archive. */
   sha256?: string;
   fetchImpl?: typeof fetch;
+  /** A URL is fetched and checked in a temporary folder; nothing is written under `home`. */
+  dryRun?: boolean;
 }
+
+/** A blueprint archive larger than this is refused while it downloads. */
+export const MAX_BLUEPRINT_ARCHIVE_BYTES = 32 * 1024 * 1024;
 
 export async function listPackagedVersions(packageRoot: string): Promise<string[]> {
   const index = await loadBlueprintIndex(join(packageRoot, 'blueprints', 'index.yaml'));
@@ -145,20 +156,33 @@ async function resolvePath(path: string, opts: ResolveOptions): Promise<Resolved
   };
 }
 
-interface FetchedRecord {
-  url: string;
-  archiveSha256: string;
-  digest: string;
-  files: FileHashes;
+type FetchedRecord = FetchedBlueprintRecord;
+
+async function readFetchedRecord(path: string): Promise<FetchedRecord | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return undefined;
+  const raw = st.size <= 1024 * 1024 ? await readYamlFile(path, 'Fetched blueprint record') : {};
+  const r = FetchedBlueprintRecordSchema.safeParse(raw);
+  if (!r.success)
+    throw new NemoclawError('corrupt', `The fetched blueprint record ${path} is damaged.`, {
+      hint: `Remove it and fetch the blueprint again: rm ${path}`,
+    });
+  return r.data;
 }
 
 async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBlueprint> {
-  const u = new URL(url);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
-    throw new NemoclawError('invalid', `Blueprint URL ${url} must use https.`, {
-      hint: 'Use an https:// URL.',
-    });
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NemoclawError('invalid', `Blueprint URL ${url} is not a URL.`);
+  }
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackHost(u.hostname))) {
+    throw new NemoclawError(
+      'invalid',
+      `Blueprint URL ${url} must use https (http:// is accepted only on loopback: localhost, 127.0.0.0/8, [::1]).`,
+      { hint: 'Use an https:// URL.' },
+    );
   }
   if (!opts.sha256 || !DigestString.safeParse(opts.sha256).success) {
     throw new NemoclawError(
@@ -171,9 +195,14 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
   }
   const want = opts.sha256.slice('sha256:'.length);
   const root = join(opts.home, 'blueprints');
-  await ensurePrivateDir(root);
-  const staging = join(root, `.fetch-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(staging, { recursive: true, mode: 0o700 });
+  let staging: string;
+  if (opts.dryRun) {
+    staging = await mkdtemp(join(tmpdir(), 'nemoclaw-blueprint-'));
+  } else {
+    await ensurePrivateDir(root);
+    staging = join(root, `.fetch-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await mkdir(staging, { recursive: true, mode: 0o700 });
+  }
   try {
     const archive = join(staging, 'blueprint.tar.gz');
     const got = await download(url, archive, opts.fetchImpl ?? fetch);
@@ -193,11 +222,23 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
     const blueprint = await loadBlueprintFile(bpDir);
     const files = await hashBlueprintTree(bpDir, bpDir, blueprint);
     const digest = treeDigest(files);
+    // A version this nemoclaw packages is known content: an archive claiming it must match.
+    const index = await loadBlueprintIndex(join(opts.packageRoot, 'blueprints', 'index.yaml'));
+    const packaged = index.versions[blueprint.version];
+    if (packaged && !digestsEqual(packaged.digest, digest)) {
+      const first = diffFiles(packaged.files, files)[0];
+      throw new NemoclawError(
+        'integrity',
+        `Blueprint archive from ${url} claims version ${blueprint.version}, which nemoclaw packages, but its content differs.${first ? ` First difference: ${first.path} (${first.change}).` : ''}`,
+        {
+          hint: `A published version never changes. Use the packaged ${blueprint.version} (--blueprint ${blueprint.version}), or ask the publisher for a new version number.`,
+          detail: { expected: packaged.digest, actual: digest },
+        },
+      );
+    }
     const dest = join(root, blueprint.version);
     const recordPath = join(root, `${blueprint.version}.fetched.json`);
-    const existing = (await readYamlFile(recordPath, 'Fetched blueprint record').catch(
-      () => undefined,
-    )) as FetchedRecord | undefined;
+    const existing = await readFetchedRecord(recordPath);
     if (existing && !digestsEqual(existing.digest, digest)) {
       throw new NemoclawError(
         'integrity',
@@ -206,6 +247,16 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
           hint: `Expected ${existing.digest}, got ${digest}. A version's content must never change.`,
         },
       );
+    }
+    if (opts.dryRun) {
+      return {
+        version: blueprint.version,
+        dir: bpDir,
+        assetsRoot: bpDir,
+        source: 'url',
+        blueprint,
+        expected: { digest, files },
+      };
     }
     await rm(dest, { recursive: true, force: true });
     await rename(bpDir, dest);
@@ -247,11 +298,49 @@ async function download(url: string, dest: string, fetchImpl: typeof fetch): Pro
       },
     );
   }
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > MAX_BLUEPRINT_ARCHIVE_BYTES) throw tooBig(url);
   const hash = createHash('sha256');
   const body = Readable.fromWeb(res.body as never);
-  body.on('data', (c: Buffer) => hash.update(c));
-  await pipeline(body, createWriteStream(dest, { mode: 0o600 }));
+  let bytes = 0;
+  body.on('data', (c: Buffer) => {
+    bytes += c.length;
+    if (bytes > MAX_BLUEPRINT_ARCHIVE_BYTES) body.destroy(tooBig(url));
+    else hash.update(c);
+  });
+  try {
+    await pipeline(body, createWriteStream(dest, { mode: 0o600 }));
+  } catch (e) {
+    if (e instanceof NemoclawError) throw e;
+    throw truncated(url, bytes, e);
+  }
+  if (Number.isFinite(declared) && bytes !== declared) throw truncated(url, bytes);
   return hash.digest('hex');
+}
+
+function tooBig(url: string): NemoclawError {
+  return new NemoclawError(
+    'invalid',
+    `The blueprint archive from ${url} is larger than ${MAX_BLUEPRINT_ARCHIVE_BYTES / 1024 / 1024} MiB; nothing was installed.`,
+    { hint: 'A blueprint holds a few small YAML files; check the URL.' },
+  );
+}
+
+function truncated(url: string, bytes: number, cause?: unknown): NemoclawError {
+  return new NemoclawError(
+    'unavailable',
+    `The download of the blueprint from ${url} was cut short after ${bytes} bytes; nothing was installed.`,
+    { hint: 'Check your network or proxy and run the command again.', cause },
+  );
+}
+
+/** localhost, 127.0.0.0/8 and ::1: the only hosts a plain http:// blueprint URL may name. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
+  return (
+    /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(h) && h.split('.').every((x) => Number(x) <= 255)
+  );
 }
 
 async function extractSafely(archive: string, dest: string): Promise<void> {
@@ -270,9 +359,13 @@ async function extractSafely(archive: string, dest: string): Promise<void> {
         path.split('/').includes('..') ||
         (type !== 'File' && type !== 'Directory');
       if (bad) refused.push(`${path} (${type})`);
+      // Set-user-id, set-group-id and sticky bits are never kept (nor group/world write).
+      const e = entry as { mode?: number };
+      if (typeof e.mode === 'number') e.mode &= 0o755;
       return !bad;
     },
   });
+  await dropSpecialBits(dest);
   if (refused.length > 0) {
     throw new NemoclawError(
       'integrity',
@@ -281,6 +374,16 @@ async function extractSafely(archive: string, dest: string): Promise<void> {
         hint: 'A blueprint archive may contain only regular files and folders with relative paths.',
       },
     );
+  }
+}
+
+async function dropSpecialBits(dir: string): Promise<void> {
+  for (const ent of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, ent.name);
+    const st = await lstat(full);
+    if (st.isSymbolicLink()) continue;
+    if ((st.mode & 0o7022) !== 0) await chmod(full, st.mode & 0o755);
+    if (st.isDirectory()) await dropSpecialBits(full);
   }
 }
 
