@@ -38,6 +38,8 @@ export interface DoctorObservation {
     actual: string;
     firstDifference?: string;
   }[];
+  /** Partial archives and working folders that killed snapshot creates or restores left. */
+  snapshotLitter?: { path: string; bytes: number }[];
 }
 
 const r = (
@@ -216,6 +218,21 @@ export function stateChecks(o: DoctorObservation): CheckResult[] {
         'fail',
         `interrupted${j.step ? ` at step ${j.step}` : ''}; its pre-rebuild snapshot is kept`,
         `nemoclaw ${j.sandbox} rebuild --resume`,
+      ),
+    );
+  }
+  if (o.snapshotLitter && o.snapshotLitter.length > 0) {
+    const bytes = o.snapshotLitter.reduce((n, l) => n + l.bytes, 0);
+    out.push(
+      r(
+        'state.snapshot-litter',
+        'Snapshot leftovers',
+        'warn',
+        `${o.snapshotLitter.length} partial file(s) of interrupted snapshots (${Math.ceil(bytes / 1024)} KiB): ${o.snapshotLitter
+          .slice(0, 3)
+          .map((l) => l.path)
+          .join(', ')}${o.snapshotLitter.length > 3 ? ', …' : ''}`,
+        'nemoclaw gc (the next snapshot create removes them, too)',
       ),
     );
   }

@@ -120,6 +120,11 @@ async function observeState(
     journals: journals.filter((j) => j.interrupted),
     onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
     blueprints,
+    snapshotLitter: await (
+      await import('../adapters/snapshot/litter.ts')
+    )
+      .findSnapshotLitter(ctx.paths.snapshotsDir)
+      .catch(() => []),
   };
 }
 

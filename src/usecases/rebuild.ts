@@ -83,6 +83,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     timeoutMs: 0,
     what: `the rebuild of ${o.sandbox}`,
   });
+  let endActivity: (() => void) | undefined;
   try {
     let journal = await readJournal(ctx, o.sandbox);
     if (journal && !journal.completedAt) {
@@ -113,8 +114,14 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     }
     const run: Run = { ctx, deps, journal, entry };
     const total = REBUILD_STEPS.length;
+    let current = '';
+    endActivity = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+      () => `rebuilding ${o.sandbox}${current ? ` (at ${current})` : ''}`,
+      `The journal and the pre-rebuild snapshot are kept: continue with \`nemoclaw ${o.sandbox} rebuild --resume\`.`,
+    );
     for (const [i, step] of REBUILD_STEPS.entries()) {
       if (journal.steps[step.id]?.status === 'complete') continue;
+      current = `step ${i + 1}/${total}, ${step.title}`;
       ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
       journal.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
       await writeJournal(ctx, journal);
@@ -176,6 +183,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     );
     return 0;
   } finally {
+    endActivity?.();
     await lock.release();
   }
 }

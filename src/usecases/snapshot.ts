@@ -91,7 +91,11 @@ export async function snapshotCreate(
   o: { sandbox: string; name?: string; json?: boolean },
 ): Promise<number> {
   const entry = await registered(ctx, o.sandbox);
-  const r = await createFor(ctx, deps, entry, o.name);
+  const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+    `creating a snapshot of ${o.sandbox}`,
+    `No snapshot was listed; its partial archive is removed by the next create or \`nemoclaw gc\`. Run again: nemoclaw ${o.sandbox} snapshot create`,
+  );
+  const r = await createFor(ctx, deps, entry, o.name).finally(end);
   const m = r.record.manifest;
   const files = m.files.filter((f) => f.type !== 'dir');
   const failed = incomplete(r.skipped);
@@ -204,6 +208,10 @@ export async function snapshotRestore(
   const statePaths = await agentStatePaths(ctx, entry);
   const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
   const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
+  const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+    `restoring snapshot ${record.id} into ${o.sandbox}`,
+    `The snapshot is unchanged; paths not yet replaced are as they were. Run again: nemoclaw ${o.sandbox} snapshot restore ${record.id} --yes`,
+  );
   const r = await restoreSnapshot(deps, {
     record,
     sandbox: o.sandbox,
@@ -221,7 +229,7 @@ export async function snapshotRestore(
         confirm: (q) => deps.confirm(q),
       });
     },
-  });
+  }).finally(end);
   if (!r.applied) {
     ctx.ui.info('Nothing was changed.');
     return 1;

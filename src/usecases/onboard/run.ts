@@ -98,6 +98,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         what: 'onboarding',
         command: 'nemoclaw onboard',
       });
+  let endActivity: (() => void) | undefined;
   try {
     let session = await loadSession(ctx);
     if (o.fresh && session) {
@@ -164,7 +165,13 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       apiKey,
     };
     const total = ONBOARD_STEPS.length;
+    let current = '';
+    endActivity = (await import('../../adapters/terminal/interrupt.ts')).noteActivity(
+      () => `onboarding ${session!.intent.sandboxName}${current ? ` (at ${current})` : ''}`,
+      'Nothing is lost: continue with `nemoclaw onboard --resume`.',
+    );
     for (const [i, step] of ONBOARD_STEPS.entries()) {
+      current = `step ${i + 1}/${total}, ${step.title}`;
       const state = session.steps[step.id]!;
       if (state.status === 'complete' && step.id !== 'blueprint') {
         progress.start(i + 1, total, step.title);
@@ -206,6 +213,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     ctx.ui.out(renderSummary(ctx, session));
     return 0;
   } finally {
+    endActivity?.();
     await lock?.release();
   }
 }
