@@ -38,6 +38,8 @@ export interface DoctorObservation {
     actual: string;
     firstDifference?: string;
   }[];
+  /** Registered sandboxes whose live policy lacks presets or custom policies the registry records. */
+  policyDrift?: { sandbox: string; detail: string; fix: string }[];
   /** Partial archives and working folders that killed snapshot creates or restores left. */
   snapshotLitter?: { path: string; bytes: number }[];
 }
@@ -221,6 +223,8 @@ export function stateChecks(o: DoctorObservation): CheckResult[] {
       ),
     );
   }
+  for (const d of o.policyDrift ?? [])
+    out.push(r(`state.policy.${d.sandbox}`, `Policy of ${d.sandbox}`, 'fail', d.detail, d.fix));
   if (o.snapshotLitter && o.snapshotLitter.length > 0) {
     const bytes = o.snapshotLitter.reduce((n, l) => n + l.bytes, 0);
     out.push(

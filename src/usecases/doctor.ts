@@ -120,12 +120,35 @@ async function observeState(
     journals: journals.filter((j) => j.interrupted),
     onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
     blueprints,
+    policyDrift: osList.ok ? await driftOf(ctx, os, osList.sandboxes) : undefined,
     snapshotLitter: await (
       await import('../adapters/snapshot/litter.ts')
     )
       .findSnapshotLitter(ctx.paths.snapshotsDir)
       .catch(() => []),
   };
+}
+
+/** Registry vs live policy for every registered sandbox OpenShell has (Ready or not). */
+async function driftOf(
+  ctx: Context,
+  os: OpenshellClient,
+  live: { name: string }[],
+): Promise<DoctorObservation['policyDrift']> {
+  const { policyDrift, driftFinding } = await import('./policy-drift.ts');
+  const reg = await ctx
+    .registry()
+    .read()
+    .catch(() => undefined);
+  if (!reg) return undefined;
+  const names = new Set(live.map((s) => s.name));
+  const out: NonNullable<DoctorObservation['policyDrift']> = [];
+  for (const entry of Object.values(reg.sandboxes)) {
+    if (!names.has(entry.name)) continue;
+    const d = await policyDrift(ctx, os, entry).catch(() => []);
+    if (d.length > 0) out.push({ sandbox: entry.name, ...driftFinding(entry.name, d) });
+  }
+  return out;
 }
 
 async function verifyBlueprints(ctx: Context): Promise<DoctorObservation['blueprints']> {

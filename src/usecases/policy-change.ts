@@ -22,11 +22,13 @@ import type { SandboxEntry } from '../core/registry/schema.ts';
 import {
   customPatch,
   findPreset,
+  liveNetworkPolicies,
   livePolicyYaml,
   presetsOf,
   recordedPatches,
   sandboxEntry,
   unknownPresetError,
+  withPolicyLock,
   type PolicyDeps,
 } from './policy-shared.ts';
 
@@ -59,6 +61,10 @@ export async function policyAdd(
     });
   }
   requireConsentPossible(ctx, o, 'policy-add');
+  return withPolicyLock(ctx, o.sandbox, () => lockedAdd(ctx, deps, o));
+}
+
+async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
   const presets = await presetsOf(ctx, deps);
   let target: Target;
@@ -122,6 +128,14 @@ export async function policyRemove(
   o: PolicyRemoveOptions,
 ): Promise<number> {
   requireConsentPossible(ctx, o, 'policy-remove');
+  return withPolicyLock(ctx, o.sandbox, () => lockedRemove(ctx, deps, o));
+}
+
+async function lockedRemove(
+  ctx: Context,
+  deps: PolicyDeps,
+  o: PolicyRemoveOptions,
+): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
   const presets = await presetsOf(ctx, deps);
   const custom = entry.customPolicies.find((c) => c.name === o.name);
@@ -249,10 +263,37 @@ async function execute(
   } catch (e) {
     throw applyError(e, o.sandbox);
   }
+  await verifyLanded(deps, o.sandbox, merge);
   await recordEntry(ctx, o.sandbox, x.record);
   const version = result.version !== undefined ? ` (policy version ${result.version})` : '';
   ctx.ui.info(`✓ ${x.done}${version}.`);
   return 0;
+}
+
+/** After `policy set`: the live policy must hold exactly what was set for the changed keys. */
+async function verifyLanded(deps: PolicyDeps, sandbox: string, merge: MergeResult): Promise<void> {
+  const { parsePolicy } = await import('../core/policy/parse.ts');
+  const { driftFromLive, describeDrift, stillPresent } =
+    await import('../core/policy/live-check.ts');
+  const live = await liveNetworkPolicies(deps, sandbox);
+  const after = parsePolicy(merge.after, 'the merged policy').policy.network_policies ?? {};
+  const keys = [...merge.added, ...merge.replaced];
+  const entries = Object.fromEntries(keys.map((k) => [k, after[k]!]));
+  const drift = driftFromLive(live, [{ name: 'this change', entries }]);
+  const left = stillPresent(live, merge.removed);
+  if (drift.length === 0 && left.length === 0) return;
+  throw new NemoclawError(
+    'failed',
+    `OpenShell accepted the policy for sandbox ${sandbox}, but the live policy does not hold the change: ${[
+      drift.length ? describeDrift(drift) : '',
+      left.length ? `still present ${left.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ')}. The registry was not changed.`,
+    {
+      hint: `Another tool may have changed the policy at the same time. Check \`nemoclaw ${sandbox} status\` and run the command again.`,
+    },
+  );
 }
 
 function applyError(e: unknown, sandbox: string): unknown {

@@ -7,6 +7,7 @@ import { didYouMean } from '../core/names.ts';
 import { parseCustomPolicyFile } from '../core/policy/parse.ts';
 import type { PolicyPatch } from '../core/policy/merge.ts';
 import type { Preset } from '../core/policy/presets.ts';
+import type { NetworkPolicies } from '../core/policy/schema.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 
 export interface PolicyDeps {
@@ -80,4 +81,33 @@ export async function livePolicyYaml(
     );
   }
   return view.yaml;
+}
+
+/**
+ * Policy changes of one sandbox run one at a time (observe → merge → set → verify → record), so
+ * two at once cannot both read the same live policy and lose one change (issue 18 item 2). The
+ * state store's lock: a second change waits for the first, a dead holder's lock is taken over.
+ */
+export async function withPolicyLock<T>(
+  ctx: Context,
+  sandbox: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { join } = await import('node:path');
+  const { withLock } = await import('../adapters/state/lock.ts');
+  return withLock(
+    join(ctx.paths.home, 'locks', `policy-${sandbox}.lock`),
+    { timeoutMs: 300_000, what: `the network policy of ${sandbox}` },
+    fn,
+  );
+}
+
+/** The live network entries (own and OpenShell's provider entries). */
+export async function liveNetworkPolicies(
+  deps: Pick<PolicyDeps, 'openshell'>,
+  sandbox: string,
+): Promise<NetworkPolicies> {
+  const { parseEffectivePolicy } = await import('../core/policy/parse.ts');
+  const yaml = await livePolicyYaml(deps, sandbox);
+  return parseEffectivePolicy(yaml, `the live policy of sandbox ${sandbox}`).networkPolicies;
 }

@@ -51,7 +51,8 @@ export async function sandboxStatusReport(
   const client = await deps.openshell(entry.gatewayName);
   const remote = isRemoteEntry(entry);
 
-  const [gw, sb, container, gpu, route, blueprint, snapshot, journal] = await Promise.all([
+  const { policyDrift, policyPart } = await import('./policy-drift.ts');
+  const [gw, sb, container, gpu, route, blueprint, snapshot, journal, drift] = await Promise.all([
     settle(() => client.status()),
     settle(() => client.sandboxGet(name)),
     remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
@@ -64,6 +65,7 @@ export async function sandboxStatusReport(
     blueprintPart(ctx, entry),
     snapshotPart(ctx, name),
     rebuildPart(ctx, name),
+    settle(() => policyDrift(ctx, client, entry)),
   ]);
 
   const parts: Record<string, Part> = {};
@@ -108,13 +110,7 @@ export async function sandboxStatusReport(
     : 'ok' in route
       ? inferencePart(route.ok.route, expected)
       : unreachable('the inference route', route.error);
-  parts.policy = {
-    state: 'ok',
-    summary: `tier ${entry.policyTier}; presets: ${entry.presets.join(', ') || 'none'}${entry.customPolicies.length ? `; custom: ${entry.customPolicies.map((c) => c.name).join(', ')}` : ''}`,
-    tier: entry.policyTier,
-    presets: entry.presets,
-    custom: entry.customPolicies.map((c) => c.name),
-  };
+  parts.policy = policyPart(entry, gatewayUp ? drift : undefined);
   parts.blueprint = blueprint;
   parts.snapshot = snapshot;
   parts.rebuild = journal;
