@@ -63,10 +63,11 @@ export async function ask(question: string, o: ConsentOptions): Promise<boolean>
 
 /** The refusal `ask` throws, for callers that must refuse before observing anything. */
 export function refusal(question: string, o: Omit<ConsentOptions, 'confirm'>): UsageError {
-  const why = o.destructive
-    ? 'It deletes things, so it needs an explicit --yes (or NEMOCLAW_YES=1), even when NEMOCLAW_NON_INTERACTIVE=1.'
-    : 'There is no terminal to ask on.';
-  return new UsageError(`Not confirmed: ${question.replace(/\?$/, '')}. ${why}`, {
+  const what = question.replace(/\?$/, '');
+  const message = o.destructive
+    ? `${what}: this deletes things and needs an explicit --yes (or NEMOCLAW_YES=1), even when NEMOCLAW_NON_INTERACTIVE=1.`
+    : `${what}: this needs a confirmation, but no terminal is attached.`;
+  return new UsageError(message, {
     hint: `Check what it does with --dry-run where the command has one, then run: ${o.retry} --yes`,
   });
 }

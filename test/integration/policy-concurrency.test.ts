@@ -38,7 +38,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 async function liveKeys(name: string): Promise<string[]> {
   const view = await client.policyGet(name);
-  return Object.keys((parse(view.yaml) as { network_policies?: object }).network_policies ?? {});
+  return Object.keys((parse(view.yaml!) as { network_policies?: object }).network_policies ?? {});
 }
 
 function presetKeys(preset: string): string[] {
@@ -137,7 +137,7 @@ describe('policy changes at once', () => {
     expect((await cli(['conc-c', 'policy-add', 'npm', '--yes'])).code).toBe(0);
     // Someone else removes it behind nemoclaw's back.
     const view = await client.policyGet('conc-c');
-    const doc = parse(view.yaml) as { network_policies: Record<string, unknown> };
+    const doc = parse(view.yaml!) as { network_policies: Record<string, unknown> };
     for (const k of presetKeys('npm')) delete doc.network_policies[k];
     for (const k of Object.keys(doc.network_policies))
       if (k.startsWith('_provider')) delete doc.network_policies[k];
