@@ -17,15 +17,15 @@ import {
   type PolicyPatch,
 } from '../core/policy/merge.ts';
 import { parseCustomPolicyFile } from '../core/policy/parse.ts';
-import { customPolicyName, keyOwners, ownershipConflicts } from '../core/policy/presets.ts';
+import { customPolicyName, ownershipConflicts } from '../core/policy/presets.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import {
   customPatch,
   findPreset,
+  keyOwnersFor,
   liveNetworkPolicies,
   livePolicyYaml,
   presetsOf,
-  recordedPatches,
   sandboxEntry,
   unknownPresetError,
   withPolicyLock,
@@ -95,14 +95,19 @@ async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): P
     target = { kind: 'custom', patch: { name, entries: f.network_policies }, content };
   }
 
-  // Keys belong to one preset or custom policy, so that removing one never removes another's.
-  const others = recordedPatches(entry, presets).filter((p) => p.name !== target.patch.name);
-  const conflicts = ownershipConflicts(target.patch, keyOwners(others));
+  // Keys belong to one owner (the baseline, a preset or a custom policy), so that adding one never
+  // replaces another's entry and removing one never removes another's.
+  const owners = await keyOwnersFor(ctx, entry, presets, target.patch.name, {
+    custom: target.kind === 'custom',
+  });
+  const conflicts = ownershipConflicts(target.patch, owners);
   if (conflicts.length > 0) {
     const c = conflicts[0]!;
     throw new UsageError(
       `${target.patch.name} would replace network_policies.${c.key}, which belongs to ${c.owner}.`,
-      { hint: 'Use a different key in the custom policy, or remove the other one first.' },
+      {
+        hint: `Use a different key in the custom policy${c.owner.includes('baseline') ? ' (the baseline cannot be replaced)' : ', or remove the other one first'}. Taken keys: ${conflicts.map((x) => x.key).join(', ')}.`,
+      },
     );
   }
 
@@ -148,9 +153,10 @@ async function lockedRemove(
       entry.customPolicies.map((c) => c.name),
     );
   const label = `${custom ? 'custom policy' : 'preset'} ${o.name}`;
-  const merge = await plan(ctx, deps, o.sandbox, [
-    { kind: 'remove', name: o.name, keys: Object.keys(patch.entries) },
-  ]);
+  // Never delete a key another owner has (a custom policy recorded before keys were checked).
+  const owners = await keyOwnersFor(ctx, entry, presets, o.name, { custom: false });
+  const keys = Object.keys(patch.entries).filter((k) => !owners.has(k));
+  const merge = await plan(ctx, deps, o.sandbox, [{ kind: 'remove', name: o.name, keys }]);
   const record = (e: SandboxEntry) => recordRemove(e, o.name, ctx.now());
   if (!merge.changed) {
     ctx.ui.info(`The ${label} is not applied to sandbox ${o.sandbox}; nothing to change.`);

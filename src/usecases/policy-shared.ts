@@ -111,3 +111,40 @@ export async function liveNetworkPolicies(
   const yaml = await livePolicyYaml(deps, sandbox);
   return parseEffectivePolicy(yaml, `the live policy of sandbox ${sandbox}`).networkPolicies;
 }
+
+/**
+ * Who owns each network policy key, for a change to `changing` (issue 18 item 3): the agent's
+ * baseline policy, every recorded preset and custom policy but `changing`, and — for a custom
+ * policy — every packaged preset, applied or not, so that adding it later cannot replace the
+ * custom entry. A change may not take a key another owner has.
+ */
+export async function keyOwnersFor(
+  ctx: Context,
+  entry: SandboxEntry,
+  presets: Preset[],
+  changing: string,
+  o: { custom: boolean },
+): Promise<Map<string, string>> {
+  const { keyOwners } = await import('../core/policy/presets.ts');
+  const owners = new Map<string, string>();
+  if (o.custom)
+    for (const p of presets)
+      if (p.name !== changing)
+        for (const k of Object.keys(p.entries)) owners.set(k, `the preset ${p.name}`);
+  for (const [k, n] of keyOwners(
+    recordedPatches(entry, presets).filter((p) => p.name !== changing),
+  ))
+    owners.set(k, n);
+  for (const k of await baselineKeys(ctx, entry.agent))
+    owners.set(k, `the ${entry.agent} baseline policy`);
+  return owners;
+}
+
+async function baselineKeys(ctx: Context, agent: SandboxEntry['agent']): Promise<string[]> {
+  const { loadBaseline } = await import('../adapters/policy/assets.ts');
+  const { parsePolicy } = await import('../core/policy/parse.ts');
+  const text = await loadBaseline(ctx.packageRoot, agent);
+  return Object.keys(
+    parsePolicy(text, `the ${agent} baseline policy`).policy.network_policies ?? {},
+  );
+}
