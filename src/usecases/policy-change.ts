@@ -3,7 +3,6 @@
  * diff for --dry-run) → confirm → apply (`policy set --wait`) → record in the registry, so that a
  * rebuild or re-onboard puts the same presets back.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Context } from '../context.ts';
 import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
@@ -80,9 +79,12 @@ async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): P
   } else {
     const path = resolve(ctx.cwd, o.fromFile!);
     let content: string;
+    const { readBoundedText } = await import('../adapters/host/bounded-read.ts');
+    const { INPUT_LIMITS } = await import('../core/limits.ts');
     try {
-      content = await readFile(path, 'utf8');
+      content = await readBoundedText(path, INPUT_LIMITS.policyFileBytes, 'The policy file');
     } catch (e) {
+      if (e instanceof NemoclawError) throw e;
       throw new UsageError(`Cannot read ${path}: ${(e as Error).message}`);
     }
     const f = parseCustomPolicyFile(content, path);

@@ -4,7 +4,7 @@
  * archive without a manifest, or a leftover `.tmp`, is a crashed create and is ignored (never
  * deleted: only `snapshot delete` deletes).
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { NemoclawError } from '../../core/errors.ts';
 import { numberSnapshots, selectSnapshot, type Numbered } from '../../core/snapshot/selectors.ts';
@@ -45,8 +45,15 @@ export async function readManifestFile(
   path: string,
 ): Promise<{ ok: true; manifest: SnapshotManifest } | { ok: false; problem: string }> {
   const { parseManifest } = await import('../../core/snapshot/manifest.ts');
+  const { INPUT_LIMITS } = await import('../../core/limits.ts');
   let raw: unknown;
   try {
+    const size = (await stat(path)).size;
+    if (size > INPUT_LIMITS.manifestBytes)
+      return {
+        ok: false,
+        problem: `${size} bytes, more than the ${INPUT_LIMITS.manifestBytes} a manifest may have`,
+      };
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
     return { ok: false, problem: `not readable JSON (${(e as Error).message})` };
