@@ -40,6 +40,8 @@ export interface DoctorObservation {
   }[];
   /** Registered sandboxes whose live policy lacks presets or custom policies the registry records. */
   policyDrift?: { sandbox: string; detail: string; fix: string }[];
+  /** State files that cannot be read or fail their schema (journals, snapshot manifests). */
+  damagedFiles?: { path: string; problem: string }[];
   /** Partial archives and working folders that killed snapshot creates or restores left. */
   snapshotLitter?: { path: string; bytes: number }[];
 }
@@ -223,6 +225,16 @@ export function stateChecks(o: DoctorObservation): CheckResult[] {
       ),
     );
   }
+  for (const f of o.damagedFiles ?? [])
+    out.push(
+      r(
+        `state.damaged.${f.path}`,
+        'Damaged state file',
+        'fail',
+        `${f.path}: ${f.problem}`,
+        `it was left untouched; move it aside (mv ${f.path} ${f.path}.bad) or restore it`,
+      ),
+    );
   for (const d of o.policyDrift ?? [])
     out.push(r(`state.policy.${d.sandbox}`, `Policy of ${d.sandbox}`, 'fail', d.detail, d.fix));
   if (o.snapshotLitter && o.snapshotLitter.length > 0) {

@@ -5,7 +5,7 @@
  */
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
-import { NemoclawError, UserError } from '../core/errors.ts';
+import { NemoclawError, UserError, errorMessage } from '../core/errors.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
@@ -34,6 +34,40 @@ export async function verifiedBlueprint(r: Run) {
   const bp = await resolveBlueprint({ packageRoot: r.ctx.packageRoot, home: r.ctx.paths.home });
   const v = await verifyOrThrow(bp);
   return { ...bp, digest: v.actual };
+}
+
+/**
+ * `rebuild --resume`: everything the remaining steps need is read and checked before the first of
+ * them changes anything (issue 18 item 7): the pre-rebuild snapshot (manifest, archive, roots
+ * against the blueprint's state paths) and the blueprint. A damaged file is named; nothing changes.
+ */
+export async function checkBeforeResume(r: Run): Promise<void> {
+  if (!r.journal.snapshotId || r.journal.steps.restore?.status === 'complete') return;
+  const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+  const { agentStatePaths } = await import('./snapshot.ts');
+  const { listSnapshots, sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
+  const id = r.journal.snapshotId;
+  const dir = sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name);
+  const refuse = (why: string, cause?: unknown) =>
+    new NemoclawError(
+      'integrity',
+      `Cannot resume the rebuild of ${r.entry.name}: its pre-rebuild snapshot ${id} ${why}. Nothing was changed.`,
+      {
+        hint: `Check ${dir} (nemoclaw doctor lists damaged files). The sandbox is as it was; restore another snapshot with \`nemoclaw ${r.entry.name} snapshot list\`.`,
+        cause,
+      },
+    );
+  const { snapshots, unreadable } = await listSnapshots(r.ctx.paths.snapshotsDir, r.entry.name);
+  const bad = unreadable.find((u) => u.manifestPath.includes(id));
+  if (bad) throw refuse(`cannot be read (${bad.manifestPath}: ${bad.problem})`);
+  const rec = snapshots.find((s) => s.id === id);
+  if (!rec) throw refuse(`is missing from ${dir}`);
+  try {
+    await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
+  } catch (e) {
+    throw refuse(`is damaged (${rec.archivePath}): ${errorMessage(e)}`, e);
+  }
+  await verifiedBlueprint(r);
 }
 
 export const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {

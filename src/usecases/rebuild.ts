@@ -19,7 +19,13 @@ import {
   type Journal,
   type RebuildStepId,
 } from '../core/rebuild/journal.ts';
-import { STEPS, verifiedBlueprint, type RebuildDeps, type Run } from './rebuild-steps.ts';
+import {
+  STEPS,
+  checkBeforeResume,
+  verifiedBlueprint,
+  type RebuildDeps,
+  type Run,
+} from './rebuild-steps.ts';
 
 export type { RebuildDeps } from './rebuild-steps.ts';
 
@@ -113,6 +119,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       await writeJournal(ctx, journal);
     }
     const run: Run = { ctx, deps, journal, entry };
+    if (o.resume) await checkBeforeResume(run);
     const total = REBUILD_STEPS.length;
     let current = '';
     endActivity = (await import('../adapters/terminal/interrupt.ts')).noteActivity(

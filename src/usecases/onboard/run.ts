@@ -152,6 +152,9 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       ctx.ui.out(formatPlan(onboardPlan(intent, session)));
       return 0;
     }
+    // Every state file the steps need is read and validated before the first change (issue 18
+    // item 7): a damaged registry is named now, not after the gateway's route has changed.
+    await ctx.registry().read();
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
     await saveSession(ctx, session);
     const progress = createProgress(ctx.ui, deps.progressStream ?? { write: () => true });
