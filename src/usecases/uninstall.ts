@@ -15,6 +15,7 @@ import {
   DEFAULT_GATEWAY_CONTAINER,
   DEFAULT_GATEWAY_NAME,
   DEFAULT_GATEWAY_VOLUME,
+  MANAGED_BY_LABEL,
 } from '../core/gateway-plan.ts';
 import {
   planUninstall,
@@ -75,7 +76,12 @@ async function observe(
         inv
           .listContainers(e, { labels: ['openshell.ai/managed-by=openshell'] })
           .then((cs) => cs.filter((c) => names.has(c.labels[SANDBOX_LABEL] ?? ''))),
-        inv.listContainers(e).then((cs) => cs.find((c) => c.name === containerName)),
+        // Only a gateway container nemoclaw made (by label): a user's own of that name stays.
+        inv
+          .listContainers(e)
+          .then((cs) =>
+            cs.find((c) => c.name === containerName && c.labels[MANAGED_BY_LABEL] === 'nemoclaw'),
+          ),
         blueprintImages(ctx).then(async (refs) => {
           const have = await Promise.all(
             refs.map((r) => inv.listImages(e, { reference: r }).then((l) => (l.length ? r : ''))),
