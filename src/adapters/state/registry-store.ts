@@ -9,7 +9,6 @@
  * reported and left untouched. The content hash (and the ctime, which no one can set back) mean a
  * same-size edit that restores the old mtime is still validated (issue 18 item 7).
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { Registry } from '../../core/registry/schema.ts';
@@ -34,7 +33,9 @@ interface FileId {
   ctimeNs: string;
 }
 
-function sha256(text: string): string {
+/** node:crypto loads only when a stamp is checked or written (the startup budget of `list`). */
+async function sha256(text: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -79,7 +80,7 @@ export function registryStore(path: string): RegistryStore {
         const { writeFileAtomic } = await import('./atomic.ts');
         await writeFileAtomic(
           stampPath(path),
-          JSON.stringify({ kind: STAMP_KIND, ...id, sha256: sha256(text) }),
+          JSON.stringify({ kind: STAMP_KIND, ...id, sha256: await sha256(text) }),
         );
       },
     })));
@@ -103,7 +104,12 @@ export function registryStore(path: string): RegistryStore {
           const text = await readFile(path, 'utf8');
           // Only the exact bytes that were validated are trusted, whatever the timestamps say.
           const again = await fileId(path);
-          if (again && sameId(again, id) && text.length > 0 && sha256(text) === want.sha256) {
+          if (
+            again &&
+            sameId(again, id) &&
+            text.length > 0 &&
+            (await sha256(text)) === want.sha256
+          ) {
             return JSON.parse(text) as Registry;
           }
         } catch {
