@@ -259,10 +259,24 @@ export async function snapshotVerify(
 
 export async function snapshotDelete(
   ctx: Context,
-  o: { sandbox: string; selector: string },
+  deps: Pick<SnapshotDeps, 'confirm'>,
+  o: { sandbox: string; selector: string; yes?: boolean },
 ): Promise<number> {
+  const consent = {
+    yes: o.yes,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} snapshot delete ${o.selector}`,
+  };
+  assertCanAsk(`Deleting snapshot ${o.selector} of ${o.sandbox}`, consent);
   const { resolveSnapshot, deleteSnapshotFiles } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
+  const question = `Delete snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}? It cannot be undone.`;
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {
+    ctx.ui.info('Nothing was deleted.');
+    return 1;
+  }
   await deleteSnapshotFiles(record);
   ctx.ui.out(
     `Deleted snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}.`,

@@ -101,6 +101,7 @@ describe('destructive commands under NEMOCLAW_NON_INTERACTIVE=1 without --yes', 
     [['alpha', 'destroy'], 'nemoclaw alpha destroy --yes'],
     [['alpha', 'snapshot', 'restore'], 'nemoclaw alpha snapshot restore latest --yes'],
     [['alpha', 'rebuild'], 'nemoclaw alpha rebuild --yes'],
+    [['alpha', 'snapshot', 'delete', 'v1'], 'nemoclaw alpha snapshot delete v1 --yes'],
   ])('%j exits 2, names --yes and changes nothing', async (argv, hint) => {
     const reg = join(home, 'sandboxes.json');
     const before = readFileSync(reg, 'utf8');

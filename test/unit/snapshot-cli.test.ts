@@ -112,12 +112,14 @@ describe('nemoclaw <name> snapshot …', () => {
     });
     expect(yes.code).toBe(0);
 
-    expect((await run(['alpha', 'snapshot', 'delete', 'v1'])).code).toBe(0);
+    // Deleting a snapshot is destructive: it needs --yes when nobody can be asked (issue 18 item 6).
+    expect((await run(['alpha', 'snapshot', 'delete', 'v1'])).code).toBe(2);
+    expect((await run(['alpha', 'snapshot', 'delete', 'v1', '--yes'])).code).toBe(0);
     const after = JSON.parse((await run(['alpha', 'snapshot', 'list', '--json'])).out) as {
       snapshots: unknown[];
     };
     expect(after.snapshots).toHaveLength(1);
-    expect((await run(['alpha', 'snapshot', 'delete', 'first'])).code).toBe(1);
+    expect((await run(['alpha', 'snapshot', 'delete', 'first', '--yes'])).code).toBe(1);
   });
 
   it('refuses a bad name (exit 2) and a tampered archive (exit 1, sandbox unchanged)', async () => {
