@@ -58,9 +58,14 @@ export function registerSnapshot(program: Command, env: CommandEnv): void {
     .command('delete')
     .description('delete one snapshot (archive and manifest)')
     .argument('<selector>', 'an id, a name or vN')
+    .option('--yes', 'do not ask for confirmation')
     .action(
-      action(env, async (selector: string) =>
-        (await usecases()).snapshotDelete(env.ctx(), { sandbox: sandbox(), selector }),
+      action(env, async (selector: string, o: { yes?: boolean }) =>
+        (await usecases()).snapshotDelete(env.ctx(), await deps(env), {
+          sandbox: sandbox(),
+          selector,
+          ...o,
+        }),
       ),
     );
 }

@@ -38,6 +38,12 @@ export interface DoctorObservation {
     actual: string;
     firstDifference?: string;
   }[];
+  /** Registered sandboxes whose live policy lacks presets or custom policies the registry records. */
+  policyDrift?: { sandbox: string; detail: string; fix: string }[];
+  /** State files that cannot be read or fail their schema (journals, snapshot manifests). */
+  damagedFiles?: { path: string; problem: string }[];
+  /** Partial archives and working folders that killed snapshot creates or restores left. */
+  snapshotLitter?: { path: string; bytes: number }[];
 }
 
 const r = (
@@ -216,6 +222,33 @@ export function stateChecks(o: DoctorObservation): CheckResult[] {
         'fail',
         `interrupted${j.step ? ` at step ${j.step}` : ''}; its pre-rebuild snapshot is kept`,
         `nemoclaw ${j.sandbox} rebuild --resume`,
+      ),
+    );
+  }
+  for (const f of o.damagedFiles ?? [])
+    out.push(
+      r(
+        `state.damaged.${f.path}`,
+        'Damaged state file',
+        'fail',
+        `${f.path}: ${f.problem}`,
+        `it was left untouched; move it aside (mv ${f.path} ${f.path}.bad) or restore it`,
+      ),
+    );
+  for (const d of o.policyDrift ?? [])
+    out.push(r(`state.policy.${d.sandbox}`, `Policy of ${d.sandbox}`, 'fail', d.detail, d.fix));
+  if (o.snapshotLitter && o.snapshotLitter.length > 0) {
+    const bytes = o.snapshotLitter.reduce((n, l) => n + l.bytes, 0);
+    out.push(
+      r(
+        'state.snapshot-litter',
+        'Snapshot leftovers',
+        'warn',
+        `${o.snapshotLitter.length} partial file(s) of interrupted snapshots (${Math.ceil(bytes / 1024)} KiB): ${o.snapshotLitter
+          .slice(0, 3)
+          .map((l) => l.path)
+          .join(', ')}${o.snapshotLitter.length > 3 ? ', …' : ''}`,
+        'nemoclaw gc (the next snapshot create removes them, too)',
       ),
     );
   }

@@ -68,6 +68,26 @@ const LABELLED: RegExp[] = [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, /\b(x-api-k
 const ASSIGNMENT =
   /\b([A-Za-z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)[A-Za-z0-9_]*)(["']?\s*[=:]\s*["']?)([^\s"',;}]{4,})/gi;
 
+// URL userinfo (`scheme://user:secret@host`): the whole userinfo goes, the host stays readable.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi;
+
+// Query parameters whose name says they carry a credential (`?api_key=…`, `&sig=…`).
+const CREDENTIAL_QUERY =
+  /([?&;](?:[a-z0-9_.-]*[_.-])?(?:api[_-]?key|key|token|secret|password|passwd|pwd|credentials?|auth|signature|sig|code|pass)=)([^&#\s"'<>]+)/gi;
+
+/**
+ * Whether the value of `NAME: value` is a secret rather than prose. `NAME=value` and quoted
+ * values are assignments; after `NAME: ` an ordinary word (the next word of a sentence such as
+ * `NVIDIA_API_KEY: provider "build" needs…`) is not a secret, while anything with a digit or a
+ * symbol, or a long run of letters, is treated as one.
+ */
+function looksLikeSecretValue(sep: string, value: string): boolean {
+  const quoted = /["']/.test(sep);
+  const assigned = sep.includes('=') && !/\s/.test(sep);
+  if (quoted || assigned) return true;
+  return !/^[A-Za-z][a-z]*[.!?]?$/.test(value) || value.length >= 24;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -80,11 +100,13 @@ export function redact(text: string): string {
   }
   for (const re of TOKEN_SHAPES) out = out.replace(re, REDACTED);
   for (const re of LABELLED) out = out.replace(re, (_m, label: string) => `${label}${REDACTED}`);
+  out = redactUrl(out);
   out = out.replace(ASSIGNMENT, (m, name: string, sep: string, value: string) => {
     if (value === REDACTED || value.startsWith('<REDACTED')) return m;
     // A variable name as the value (--credential NVIDIA_API_KEY) is not a secret.
     if (/^[A-Z][A-Z0-9_]*$/.test(value) && isSecretEnvName(value)) return m;
     if (/^(true|false|null|undefined|none|\*+)$/i.test(value)) return m;
+    if (!looksLikeSecretValue(sep, value)) return m;
     return `${name}${sep}${REDACTED}`;
   });
   return out;
@@ -109,4 +131,15 @@ function walk(v: unknown, key: string | undefined): unknown {
     return out;
   }
   return v;
+}
+
+/** A URL with its userinfo and credential-looking query values masked (for state files). */
+export function redactUrl(url: string): string {
+  return url
+    .replace(URL_USERINFO, (m, scheme: string, info: string) =>
+      info === REDACTED ? m : `${scheme}${REDACTED}@`,
+    )
+    .replace(CREDENTIAL_QUERY, (m, name: string, value: string) =>
+      value === REDACTED ? m : `${name}${REDACTED}`,
+    );
 }

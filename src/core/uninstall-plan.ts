@@ -177,17 +177,15 @@ export function planUninstall(obs: UninstallObservation, o: UninstallOptions): U
       cause: 'a sandbox image nemoclaw built',
     });
   }
-  for (const ref of obs.openshellImages) {
-    if (o.keepOpenshell) kept.push({ target: `image ${ref}`, reason: '--keep-openshell' });
-    else
-      add({
-        kind: 'docker.image.remove',
-        target: ref,
-        ref,
-        refs: [ref],
-        cause: 'an OpenShell image the gateway used',
-      });
-  }
+  // nemoclaw pulls the gateway and supervisor images but does not make them: they may be the
+  // user's own (loaded or built by hand), so uninstall keeps them and says how to remove them.
+  for (const ref of obs.openshellImages)
+    kept.push({
+      target: `image ${ref}`,
+      reason: o.keepOpenshell
+        ? '--keep-openshell'
+        : `not made by nemoclaw; remove it yourself if unused: docker image rm ${ref}`,
+    });
   if (obs.openshellBinary) {
     if (o.keepOpenshell) kept.push({ target: obs.openshellBinary, reason: '--keep-openshell' });
     else

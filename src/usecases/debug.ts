@@ -15,7 +15,7 @@ import {
   scrub,
   type BundleEntry,
 } from '../core/debug-bundle.ts';
-import { errorMessage } from '../core/errors.ts';
+import { UsageError, errorMessage } from '../core/errors.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { redactValue } from '../core/redact.ts';
 import { VERSION } from '../version.ts';
@@ -321,6 +321,20 @@ export async function buildDebugBundle(
 }
 
 export async function debugCommand(ctx: Context, o: DebugOptions): Promise<number> {
+  if (o.sandbox !== undefined) {
+    // A name that is not registered would only put an attacker-chosen string into the bundle.
+    const reg = await ctx
+      .registry()
+      .read()
+      .catch(() => undefined);
+    if (reg && !reg.sandboxes[o.sandbox])
+      throw new UsageError(
+        `--sandbox ${JSON.stringify(o.sandbox.slice(0, 64))} is not registered.`,
+        {
+          hint: `See the registered sandboxes with \`nemoclaw list\`, or omit --sandbox.`,
+        },
+      );
+  }
   const { path, manifest } = await buildDebugBundle(ctx, o);
   ctx.ui.info(`Wrote ${manifest.entries.length} entries (see manifest.json inside):`);
   for (const e of manifest.entries) ctx.ui.info(`  ${e.path.padEnd(36)} ${e.description}`);

@@ -4,8 +4,8 @@
  * (the container is removed by its label) or with OpenShell no longer knowing the sandbox.
  */
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
-import { UsageError, isNemoclawError } from '../core/errors.ts';
+import { ask, assertCanAsk } from '../core/consent.ts';
+import { isNemoclawError } from '../core/errors.ts';
 import { planDestroy } from '../core/ops/destroy-plan.ts';
 import { formatPlan } from '../core/plan.ts';
 import { withoutSandbox } from '../core/registry/schema.ts';
@@ -21,13 +21,16 @@ export async function destroySandbox(
   const name = o.sandbox;
   const entry = await requireEntry(ctx, name);
   // Refuse before touching anything when nobody could answer the question.
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-  if (mode === 'refuse' && !o.dryRun) {
-    throw new UsageError(
-      `Destroying ${name} needs confirmation, and there is no terminal to ask on.`,
-      { hint: `Run it again with --yes: nemoclaw ${name} destroy --yes` },
-    );
-  }
+  const question = `Destroy sandbox ${name}? Its workspace is deleted (snapshots are kept).`;
+  const consent = {
+    yes: o.yes,
+    dryRun: o.dryRun,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${name} destroy`,
+  };
+  assertCanAsk(question, consent);
   const reg = await ctx.registry().read();
   const client = await deps.openshell(entry.gatewayName);
 
@@ -60,14 +63,9 @@ export async function destroySandbox(
   }
 
   // Confirm.
-  if (mode === 'ask') {
-    const ok = await deps.confirm(
-      `Destroy sandbox ${name}? Its workspace is deleted (snapshots are kept).`,
-    );
-    if (!ok) {
-      ctx.ui.info('Nothing was changed.');
-      return 1;
-    }
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
   }
   if (!gatewayUp) {
     ctx.ui.warn(

@@ -120,7 +120,65 @@ async function observeState(
     journals: journals.filter((j) => j.interrupted),
     onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
     blueprints,
+    policyDrift: osList.ok ? await driftOf(ctx, os, osList.sandboxes) : undefined,
+    damagedFiles: await damagedFiles(ctx).catch(() => []),
+    snapshotLitter: await (
+      await import('../adapters/snapshot/litter.ts')
+    )
+      .findSnapshotLitter(ctx.paths.snapshotsDir)
+      .catch(() => []),
   };
+}
+
+/** Journals that fail their schema and snapshot manifests that cannot be read, by path. */
+async function damagedFiles(ctx: Context): Promise<{ path: string; problem: string }[]> {
+  const { listDir } = await import('../adapters/state/home-files.ts');
+  const { JournalSchema } = await import('../core/rebuild/journal.ts');
+  const { listSnapshots } = await import('../adapters/snapshot/store.ts');
+  const out: { path: string; problem: string }[] = [];
+  for (const n of await listDir(ctx.paths.journalDir)) {
+    if (!n.endsWith('.json')) continue;
+    const path = join(ctx.paths.journalDir, n);
+    const raw = await readJson(path);
+    const r = JournalSchema.safeParse(raw);
+    if (!r.success || r.data.sandbox !== n.replace(/\.json$/, ''))
+      out.push({
+        path,
+        problem: r.success
+          ? 'it names another sandbox'
+          : `not a valid rebuild journal (${r.error.issues[0]?.path.join('.') || 'top level'}: ${r.error.issues[0]?.message})`,
+      });
+  }
+  for (const sandbox of await listDir(ctx.paths.snapshotsDir)) {
+    if (sandbox.startsWith('.')) continue;
+    const { unreadable } = await listSnapshots(ctx.paths.snapshotsDir, sandbox).catch(() => ({
+      unreadable: [],
+    }));
+    for (const u of unreadable) out.push({ path: u.manifestPath, problem: u.problem });
+  }
+  return out;
+}
+
+/** Registry vs live policy for every registered sandbox OpenShell has (Ready or not). */
+async function driftOf(
+  ctx: Context,
+  os: OpenshellClient,
+  live: { name: string }[],
+): Promise<DoctorObservation['policyDrift']> {
+  const { policyDrift, driftFinding } = await import('./policy-drift.ts');
+  const reg = await ctx
+    .registry()
+    .read()
+    .catch(() => undefined);
+  if (!reg) return undefined;
+  const names = new Set(live.map((s) => s.name));
+  const out: NonNullable<DoctorObservation['policyDrift']> = [];
+  for (const entry of Object.values(reg.sandboxes)) {
+    if (!names.has(entry.name)) continue;
+    const d = await policyDrift(ctx, os, entry).catch(() => []);
+    if (d.length > 0) out.push({ sandbox: entry.name, ...driftFinding(entry.name, d) });
+  }
+  return out;
 }
 
 async function verifyBlueprints(ctx: Context): Promise<DoctorObservation['blueprints']> {

@@ -58,7 +58,24 @@ export async function applyGc(engine: DockerEngine, plan: GcPlan): Promise<GcOut
   return out;
 }
 
+/** Partial archives and working folders of killed snapshot creates and restores (item 8). */
+async function snapshotLitter(ctx: Context, o: { dryRun?: boolean }): Promise<void> {
+  const { findSnapshotLitter, removeLitter } = await import('../adapters/snapshot/litter.ts');
+  const litter = await findSnapshotLitter(ctx.paths.snapshotsDir);
+  if (litter.length === 0) return;
+  const bytes = litter.reduce((n, l) => n + l.bytes, 0);
+  ctx.ui.out(
+    `${o.dryRun ? 'Would remove' : 'Removing'} what interrupted snapshots left (${formatBytes(bytes)}):`,
+  );
+  for (const l of litter) ctx.ui.out(`  ${l.kind} ${l.path}`);
+  if (!o.dryRun) {
+    await removeLitter(litter);
+    ctx.log.info({ removed: litter.map((l) => l.path) }, 'gc: snapshot litter');
+  }
+}
+
 export async function gcCommand(ctx: Context, o: { dryRun?: boolean }): Promise<number> {
+  await snapshotLitter(ctx, o);
   const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
   const engine = await connectEngine(ctx.env);
   await pingEngine(engine);

@@ -3,10 +3,9 @@
  * diff for --dry-run) → confirm → apply (`policy set --wait`) → record in the registry, so that a
  * rebuild or re-onboard puts the same presets back.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { formatPlan, type Plan } from '../core/plan.ts';
 import { unifiedDiff } from '../core/policy/diff.ts';
@@ -17,16 +16,18 @@ import {
   type PolicyPatch,
 } from '../core/policy/merge.ts';
 import { parseCustomPolicyFile } from '../core/policy/parse.ts';
-import { customPolicyName, keyOwners, ownershipConflicts } from '../core/policy/presets.ts';
+import { customPolicyName, ownershipConflicts } from '../core/policy/presets.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import {
   customPatch,
   findPreset,
+  keyOwnersFor,
+  liveNetworkPolicies,
   livePolicyYaml,
   presetsOf,
-  recordedPatches,
   sandboxEntry,
   unknownPresetError,
+  withPolicyLock,
   type PolicyDeps,
 } from './policy-shared.ts';
 
@@ -59,6 +60,10 @@ export async function policyAdd(
     });
   }
   requireConsentPossible(ctx, o, 'policy-add');
+  return withPolicyLock(ctx, o.sandbox, () => lockedAdd(ctx, deps, o));
+}
+
+async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
   const presets = await presetsOf(ctx, deps);
   let target: Target;
@@ -74,9 +79,12 @@ export async function policyAdd(
   } else {
     const path = resolve(ctx.cwd, o.fromFile!);
     let content: string;
+    const { readBoundedText } = await import('../adapters/host/bounded-read.ts');
+    const { INPUT_LIMITS } = await import('../core/limits.ts');
     try {
-      content = await readFile(path, 'utf8');
+      content = await readBoundedText(path, INPUT_LIMITS.policyFileBytes, 'The policy file');
     } catch (e) {
+      if (e instanceof NemoclawError) throw e;
       throw new UsageError(`Cannot read ${path}: ${(e as Error).message}`);
     }
     const f = parseCustomPolicyFile(content, path);
@@ -89,14 +97,19 @@ export async function policyAdd(
     target = { kind: 'custom', patch: { name, entries: f.network_policies }, content };
   }
 
-  // Keys belong to one preset or custom policy, so that removing one never removes another's.
-  const others = recordedPatches(entry, presets).filter((p) => p.name !== target.patch.name);
-  const conflicts = ownershipConflicts(target.patch, keyOwners(others));
+  // Keys belong to one owner (the baseline, a preset or a custom policy), so that adding one never
+  // replaces another's entry and removing one never removes another's.
+  const owners = await keyOwnersFor(ctx, entry, presets, target.patch.name, {
+    custom: target.kind === 'custom',
+  });
+  const conflicts = ownershipConflicts(target.patch, owners);
   if (conflicts.length > 0) {
     const c = conflicts[0]!;
     throw new UsageError(
       `${target.patch.name} would replace network_policies.${c.key}, which belongs to ${c.owner}.`,
-      { hint: 'Use a different key in the custom policy, or remove the other one first.' },
+      {
+        hint: `Use a different key in the custom policy${c.owner.includes('baseline') ? ' (the baseline cannot be replaced)' : ', or remove the other one first'}. Taken keys: ${conflicts.map((x) => x.key).join(', ')}.`,
+      },
     );
   }
 
@@ -122,6 +135,14 @@ export async function policyRemove(
   o: PolicyRemoveOptions,
 ): Promise<number> {
   requireConsentPossible(ctx, o, 'policy-remove');
+  return withPolicyLock(ctx, o.sandbox, () => lockedRemove(ctx, deps, o));
+}
+
+async function lockedRemove(
+  ctx: Context,
+  deps: PolicyDeps,
+  o: PolicyRemoveOptions,
+): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
   const presets = await presetsOf(ctx, deps);
   const custom = entry.customPolicies.find((c) => c.name === o.name);
@@ -134,9 +155,10 @@ export async function policyRemove(
       entry.customPolicies.map((c) => c.name),
     );
   const label = `${custom ? 'custom policy' : 'preset'} ${o.name}`;
-  const merge = await plan(ctx, deps, o.sandbox, [
-    { kind: 'remove', name: o.name, keys: Object.keys(patch.entries) },
-  ]);
+  // Never delete a key another owner has (a custom policy recorded before keys were checked).
+  const owners = await keyOwnersFor(ctx, entry, presets, o.name, { custom: false });
+  const keys = Object.keys(patch.entries).filter((k) => !owners.has(k));
+  const merge = await plan(ctx, deps, o.sandbox, [{ kind: 'remove', name: o.name, keys }]);
   const record = (e: SandboxEntry) => recordRemove(e, o.name, ctx.now());
   if (!merge.changed) {
     ctx.ui.info(`The ${label} is not applied to sandbox ${o.sandbox}; nothing to change.`);
@@ -157,15 +179,13 @@ function requireConsentPossible(
   o: { yes?: boolean; dryRun?: boolean },
   verb: string,
 ) {
-  if (o.dryRun) return;
-  if (consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY }) === 'refuse') {
-    throw new UsageError(
-      `${verb} changes the sandbox's network policy and needs a confirmation, but no terminal is attached.`,
-      {
-        hint: 'Re-run with --yes (or set NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the change.',
-      },
-    );
-  }
+  assertCanAsk(`${verb} changes the sandbox's network policy`, {
+    yes: o.yes,
+    dryRun: o.dryRun,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw <sandbox> ${verb}`,
+  });
 }
 
 async function plan(ctx: Context, deps: PolicyDeps, sandbox: string, changes: PolicyChange[]) {
@@ -232,14 +252,14 @@ async function execute(
     ctx.ui.info('Dry run: nothing was changed.');
     return 0;
   }
-  if (consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY }) === 'ask') {
-    ctx.ui.info(diff);
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm(x.question))) {
-      ctx.ui.info('Nothing was changed.');
-      return 1;
-    }
+  const consent = { yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY };
+  if (consentMode(consent) === 'ask') ctx.ui.info(diff);
+  const confirm =
+    deps.confirm ??
+    (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
+  if (!(await ask(x.question, { ...consent, retry: `nemoclaw ${o.sandbox} policy`, confirm }))) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
   }
 
   const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
@@ -251,10 +271,37 @@ async function execute(
   } catch (e) {
     throw applyError(e, o.sandbox);
   }
+  await verifyLanded(deps, o.sandbox, merge);
   await recordEntry(ctx, o.sandbox, x.record);
   const version = result.version !== undefined ? ` (policy version ${result.version})` : '';
   ctx.ui.info(`✓ ${x.done}${version}.`);
   return 0;
+}
+
+/** After `policy set`: the live policy must hold exactly what was set for the changed keys. */
+async function verifyLanded(deps: PolicyDeps, sandbox: string, merge: MergeResult): Promise<void> {
+  const { parsePolicy } = await import('../core/policy/parse.ts');
+  const { driftFromLive, describeDrift, stillPresent } =
+    await import('../core/policy/live-check.ts');
+  const live = await liveNetworkPolicies(deps, sandbox);
+  const after = parsePolicy(merge.after, 'the merged policy').policy.network_policies ?? {};
+  const keys = [...merge.added, ...merge.replaced];
+  const entries = Object.fromEntries(keys.map((k) => [k, after[k]!]));
+  const drift = driftFromLive(live, [{ name: 'this change', entries }]);
+  const left = stillPresent(live, merge.removed);
+  if (drift.length === 0 && left.length === 0) return;
+  throw new NemoclawError(
+    'failed',
+    `OpenShell accepted the policy for sandbox ${sandbox}, but the live policy does not hold the change: ${[
+      drift.length ? describeDrift(drift) : '',
+      left.length ? `still present ${left.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ')}. The registry was not changed.`,
+    {
+      hint: `Another tool may have changed the policy at the same time. Check \`nemoclaw ${sandbox} status\` and run the command again.`,
+    },
+  );
 }
 
 function applyError(e: unknown, sandbox: string): unknown {

@@ -7,6 +7,7 @@ import { didYouMean } from '../core/names.ts';
 import { parseCustomPolicyFile } from '../core/policy/parse.ts';
 import type { PolicyPatch } from '../core/policy/merge.ts';
 import type { Preset } from '../core/policy/presets.ts';
+import type { NetworkPolicies } from '../core/policy/schema.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 
 export interface PolicyDeps {
@@ -80,4 +81,70 @@ export async function livePolicyYaml(
     );
   }
   return view.yaml;
+}
+
+/**
+ * Policy changes of one sandbox run one at a time (observe → merge → set → verify → record), so
+ * two at once cannot both read the same live policy and lose one change (issue 18 item 2). The
+ * state store's lock: a second change waits for the first, a dead holder's lock is taken over.
+ */
+export async function withPolicyLock<T>(
+  ctx: Context,
+  sandbox: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { join } = await import('node:path');
+  const { withLock } = await import('../adapters/state/lock.ts');
+  return withLock(
+    join(ctx.paths.home, 'locks', `policy-${sandbox}.lock`),
+    { timeoutMs: 300_000, what: `the network policy of ${sandbox}` },
+    fn,
+  );
+}
+
+/** The live network entries (own and OpenShell's provider entries). */
+export async function liveNetworkPolicies(
+  deps: Pick<PolicyDeps, 'openshell'>,
+  sandbox: string,
+): Promise<NetworkPolicies> {
+  const { parseEffectivePolicy } = await import('../core/policy/parse.ts');
+  const yaml = await livePolicyYaml(deps, sandbox);
+  return parseEffectivePolicy(yaml, `the live policy of sandbox ${sandbox}`).networkPolicies;
+}
+
+/**
+ * Who owns each network policy key, for a change to `changing` (issue 18 item 3): the agent's
+ * baseline policy, every recorded preset and custom policy but `changing`, and — for a custom
+ * policy — every packaged preset, applied or not, so that adding it later cannot replace the
+ * custom entry. A change may not take a key another owner has.
+ */
+export async function keyOwnersFor(
+  ctx: Context,
+  entry: SandboxEntry,
+  presets: Preset[],
+  changing: string,
+  o: { custom: boolean },
+): Promise<Map<string, string>> {
+  const { keyOwners } = await import('../core/policy/presets.ts');
+  const owners = new Map<string, string>();
+  if (o.custom)
+    for (const p of presets)
+      if (p.name !== changing)
+        for (const k of Object.keys(p.entries)) owners.set(k, `the preset ${p.name}`);
+  for (const [k, n] of keyOwners(
+    recordedPatches(entry, presets).filter((p) => p.name !== changing),
+  ))
+    owners.set(k, n);
+  for (const k of await baselineKeys(ctx, entry.agent))
+    owners.set(k, `the ${entry.agent} baseline policy`);
+  return owners;
+}
+
+async function baselineKeys(ctx: Context, agent: SandboxEntry['agent']): Promise<string[]> {
+  const { loadBaseline } = await import('../adapters/policy/assets.ts');
+  const { parsePolicy } = await import('../core/policy/parse.ts');
+  const text = await loadBaseline(ctx.packageRoot, agent);
+  return Object.keys(
+    parsePolicy(text, `the ${agent} baseline policy`).policy.network_policies ?? {},
+  );
 }

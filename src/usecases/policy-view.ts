@@ -19,6 +19,19 @@ import {
   type PolicyDeps,
 } from './policy-shared.ts';
 
+/** The methods an OpenShell REST rule can name (and `*`). */
+const HTTP_METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'CONNECT',
+  'TRACE',
+];
+
 type ReadDeps = Pick<PolicyDeps, 'openshell' | 'presets'>;
 
 async function liveNetworkPolicies(deps: ReadDeps, sandbox: string): Promise<NetworkPolicies> {
@@ -149,9 +162,9 @@ export async function policyCheck(
 }
 
 function parseCheckRequest(o: PolicyCheckOptions): CheckRequest {
-  if (o.method !== undefined && !/^[A-Za-z_]+$/.test(o.method)) {
+  if (o.method !== undefined && !HTTP_METHODS.includes(o.method.toUpperCase())) {
     throw new UsageError(`--method ${o.method} is not an HTTP method.`, {
-      hint: 'Example: --method POST',
+      hint: `One of ${HTTP_METHODS.join(', ')}. Example: --method POST`,
     });
   }
   if (o.binary !== undefined && !o.binary.startsWith('/')) {

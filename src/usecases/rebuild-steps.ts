@@ -6,7 +6,7 @@
 import type { ResolvedBlueprint } from '../adapters/blueprint/resolve.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
-import { NemoclawError, UserError } from '../core/errors.ts';
+import { NemoclawError, UserError, errorMessage } from '../core/errors.ts';
 import { sandboxProviders } from '../core/ops/channels.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
@@ -83,6 +83,40 @@ export function entryProviders(entry: SandboxEntry): string[] {
   return [...new Set([...base, ...sandboxProviders(inference, entry.channels)])];
 }
 
+/**
+ * `rebuild --resume`: everything the remaining steps need is read and checked before the first of
+ * them changes anything (issue 18 item 7): the pre-rebuild snapshot (manifest, archive, roots
+ * against the blueprint's state paths) and the blueprint. A damaged file is named; nothing changes.
+ */
+export async function checkBeforeResume(r: Run): Promise<void> {
+  if (!r.journal.snapshotId || r.journal.steps.restore?.status === 'complete') return;
+  const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+  const { agentStatePaths } = await import('./snapshot.ts');
+  const { listSnapshots, sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
+  const id = r.journal.snapshotId;
+  const dir = sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name);
+  const refuse = (why: string, cause?: unknown) =>
+    new NemoclawError(
+      'integrity',
+      `Cannot resume the rebuild of ${r.entry.name}: its pre-rebuild snapshot ${id} ${why}. Nothing was changed.`,
+      {
+        hint: `Check ${dir} (nemoclaw doctor lists damaged files). The sandbox is as it was; restore another snapshot with \`nemoclaw ${r.entry.name} snapshot list\`.`,
+        cause,
+      },
+    );
+  const { snapshots, unreadable } = await listSnapshots(r.ctx.paths.snapshotsDir, r.entry.name);
+  const bad = unreadable.find((u) => u.manifestPath.includes(id));
+  if (bad) throw refuse(`cannot be read (${bad.manifestPath}: ${bad.problem})`);
+  const rec = snapshots.find((s) => s.id === id);
+  if (!rec) throw refuse(`is missing from ${dir}`);
+  try {
+    await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
+  } catch (e) {
+    throw refuse(`is damaged (${rec.archivePath}): ${errorMessage(e)}`, e);
+  }
+  await verifiedBlueprint(r);
+}
+
 /** The steps up to the verified restore; rebuild-migrate.ts holds the last two. */
 export const STEPS: Record<
   Exclude<RebuildStepId, 'migrate' | 'healthy'>,
@@ -126,8 +160,9 @@ export const STEPS: Record<
   },
   async 'verify-snapshot'(r) {
     const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+    const { agentStatePaths } = await import('./snapshot.ts');
     const rec = await snapshotRecord(r);
-    await verifySnapshot(rec);
+    await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
     return `snapshot ${rec.id} verified`;
   },
   async delete(r) {
@@ -223,7 +258,7 @@ export const STEPS: Record<
       {
         record: rec,
         sandbox: r.entry.name,
-        expectedPaths: await agentStatePaths(r.ctx, r.entry),
+        statePaths: await agentStatePaths(r.ctx, r.entry),
         workDir: sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name),
         onProgress: (l) => r.ctx.ui.info(`  ${l}`),
       },

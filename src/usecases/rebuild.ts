@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk } from '../core/consent.ts';
 import { NemoclawError, UsageError, UserError } from '../core/errors.ts';
 import {
   JOURNAL_SCHEMA_VERSION,
@@ -23,6 +23,7 @@ import type { SandboxEntry } from '../core/registry/schema.ts';
 import { MIGRATE_STEPS } from './rebuild-migrate.ts';
 import {
   STEPS as FIRST_STEPS,
+  checkBeforeResume,
   entryBlueprintSpec,
   entryProviders,
   verifiedBlueprint,
@@ -139,11 +140,15 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     );
   const asked = o.blueprint ? { spec: o.blueprint, sha256: o.blueprintSha256 } : undefined;
   if (o.dryRun) return printPlan(ctx, entry, o, asked);
+  // Destructive whatever the mode (issue 18): refused before anything is observed or locked.
+  if (!o.resume && !o.consented && !o.dryRun)
+    assertCanAsk(`Rebuild ${o.sandbox}`, consentOptions(ctx, o));
   const { acquireLock } = await import('../adapters/state/lock.ts');
   const lock = await acquireLock(`${journalPath(ctx, o.sandbox)}.run.lock`, {
     timeoutMs: 0,
     what: `the rebuild of ${o.sandbox}`,
   });
+  let endActivity: (() => void) | undefined;
   try {
     let journal = await readJournal(ctx, o.sandbox);
     if (o.rollback && !(journal?.mode === 'rollback' && !journal.completedAt)) {
@@ -193,9 +198,16 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     }
     const j = journal;
     const run: Run = { ctx, deps, journal: j, entry, save: () => writeJournal(ctx, j) };
+    if (o.resume) await checkBeforeResume(run);
     const total = REBUILD_STEPS.length;
+    let current = '';
+    endActivity = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+      () => `rebuilding ${o.sandbox}${current ? ` (at ${current})` : ''}`,
+      `The journal and the pre-rebuild snapshot are kept: continue with \`nemoclaw ${o.sandbox} rebuild --resume\`.`,
+    );
     for (const [i, step] of REBUILD_STEPS.entries()) {
       if (journal.steps[step.id]?.status === 'complete') continue;
+      current = `step ${i + 1}/${total}, ${step.title}`;
       ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
       journal.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
       await writeJournal(ctx, journal);
@@ -270,8 +282,19 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     );
     return 0;
   } finally {
+    endActivity?.();
     await lock.release();
   }
+}
+
+function consentOptions(ctx: Context, o: RebuildOptions) {
+  return {
+    yes: o.yes,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} ${o.rollback ? 'rebuild --rollback' : 'rebuild'}`,
+  };
 }
 
 async function consent(
@@ -281,17 +304,9 @@ async function consent(
   question: string,
 ): Promise<boolean> {
   if (o.consented) return true;
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-  const verb = o.rollback ? 'rebuild --rollback' : 'rebuild';
-  if (mode === 'refuse')
-    throw new UsageError(`Rebuilding ${o.sandbox} replaces its container; confirm with --yes.`, {
-      hint: `Run: nemoclaw ${o.sandbox} ${verb} --yes`,
-    });
-  if (mode === 'ask' && !(await deps.confirm(question))) {
-    ctx.ui.info('Nothing was changed.');
-    return false;
-  }
-  return true;
+  const ok = await ask(question, { ...consentOptions(ctx, o), confirm: (q) => deps.confirm(q) });
+  if (!ok) ctx.ui.info('Nothing was changed.');
+  return ok;
 }
 
 async function printPlan(

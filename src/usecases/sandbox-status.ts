@@ -90,6 +90,7 @@ export async function sandboxStatusReport(
   const client = await deps.openshell(entry.gatewayName);
   const remote = isRemoteEntry(entry);
 
+  const { policyDrift, policyPart } = await import('./policy-drift.ts');
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
   const [
@@ -105,6 +106,7 @@ export async function sandboxStatusReport(
     recent,
     probe,
     fwd,
+    drift,
   ] = await Promise.all([
     settle(() => client.status()),
     settle(() => client.sandboxGet(name)),
@@ -129,6 +131,7 @@ export async function sandboxStatusReport(
       ? settle(() => client.sandboxExec(name, ['sh', '-c', ROUTE_PROBE], { timeoutSecs: 30 }))
       : Promise.resolve(undefined),
     settle(() => client.forwardList()),
+    settle(() => policyDrift(ctx, client, entry)),
   ]);
 
   const parts: Record<string, Part> = {};
@@ -178,13 +181,7 @@ export async function sandboxStatusReport(
         )
       : unreachable('the inference route', route.error);
   if (probe) parts.probe = probePart(probe);
-  parts.policy = {
-    state: 'ok',
-    summary: `tier ${entry.policyTier}; presets: ${entry.presets.join(', ') || 'none'}${entry.customPolicies.length ? `; custom: ${entry.customPolicies.map((c) => c.name).join(', ')}` : ''}`,
-    tier: entry.policyTier,
-    presets: entry.presets,
-    custom: entry.customPolicies.map((c) => c.name),
-  };
+  parts.policy = policyPart(entry, gatewayUp ? drift : undefined);
   parts.hardening =
     'ok' in privileges && privileges.ok.exitCode === 0
       ? hardeningPart(parsePrivilegeProbe(privileges.ok.stdout))

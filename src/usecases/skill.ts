@@ -3,7 +3,7 @@
  * exactly what was checked under the skill's name, and upload it into the agent's skills folder
  * (`skills_dir` of the blueprint's agent manifest). An installed skill of the same name is replaced.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.ts';
@@ -35,7 +35,11 @@ export async function skillInstall(
       `${o.dir} cannot be installed as a skill:\n  - ${problems.join('\n  - ')}`,
     );
   }
-  const fm = frontMatter(await readFile(join(dir, 'SKILL.md'), 'utf8'));
+  const { readBoundedText } = await import('../adapters/host/bounded-read.ts');
+  const { INPUT_LIMITS } = await import('../core/limits.ts');
+  const fm = frontMatter(
+    await readBoundedText(join(dir, 'SKILL.md'), INPUT_LIMITS.skillFileBytes, 'The skill file'),
+  );
   if (fm === undefined) {
     throw new UsageError('SKILL.md has no front matter.', {
       hint: 'Start SKILL.md with:\n---\nname: my-skill\ndescription: what it does\n---',

@@ -4,7 +4,8 @@
  * what it restored and what it skipped, and why.
  */
 import type { Context } from '../context.ts';
-import { NemoclawError, UsageError, errorMessage } from '../core/errors.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
+import { NemoclawError, errorMessage } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { SkippedPath } from '../core/snapshot/manifest.ts';
 import type { SnapshotDeps } from './snapshot-deps.ts';
@@ -33,7 +34,11 @@ async function registered(ctx: Context, sandbox: string): Promise<SandboxEntry> 
 }
 
 /** The agent's state paths from the sandbox's own blueprint version, verified before use. */
-export async function agentStatePaths(ctx: Context, entry: SandboxEntry): Promise<string[]> {
+export async function agentStatePaths(
+  ctx: Context,
+  entry: SandboxEntry,
+  agent: SandboxEntry['agent'] = entry.agent,
+): Promise<string[]> {
   const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
@@ -42,7 +47,7 @@ export async function agentStatePaths(ctx: Context, entry: SandboxEntry): Promis
     sha256: entry.blueprintSha256,
   });
   await verifyOrThrow(bp);
-  return bp.blueprint.agents[entry.agent].state_paths;
+  return bp.blueprint.agents[agent].state_paths;
 }
 
 async function requireReady(deps: SnapshotDeps, sandbox: string): Promise<void> {
@@ -87,7 +92,11 @@ export async function snapshotCreate(
   o: { sandbox: string; name?: string; json?: boolean },
 ): Promise<number> {
   const entry = await registered(ctx, o.sandbox);
-  const r = await createFor(ctx, deps, entry, o.name);
+  const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+    `creating a snapshot of ${o.sandbox}`,
+    `No snapshot was listed; its partial archive is removed by the next create or \`nemoclaw gc\`. Run again: nemoclaw ${o.sandbox} snapshot create`,
+  );
+  const r = await createFor(ctx, deps, entry, o.name).finally(end);
   const m = r.record.manifest;
   const files = m.files.filter((f) => f.type !== 'dir');
   const failed = incomplete(r.skipped);
@@ -170,25 +179,20 @@ export async function snapshotList(
   return 0;
 }
 
-function nonInteractiveYes(ctx: Context): boolean {
-  const v = ctx.env.NEMOCLAW_NON_INTERACTIVE;
-  return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
-}
-
 export async function snapshotRestore(
   ctx: Context,
   deps: SnapshotDeps,
   o: { sandbox: string; selector?: string; yes?: boolean },
 ): Promise<number> {
-  const answered = Boolean(o.yes) || nonInteractiveYes(ctx);
-  if (!answered && !ctx.ui.stdinIsTTY) {
-    throw new UsageError(
-      'Restore replaces the agent state in the sandbox and needs a confirmation.',
-      {
-        hint: `Run it in a terminal, or pass --yes: nemoclaw ${o.sandbox} snapshot restore ${o.selector ?? 'latest'} --yes`,
-      },
-    );
-  }
+  const consent = {
+    yes: o.yes,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} snapshot restore ${o.selector ?? 'latest'}`,
+  };
+  assertCanAsk('Restore replaces the agent state in the sandbox', consent);
+  const answered = consentMode(consent) === 'proceed';
   const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
@@ -200,19 +204,19 @@ export async function snapshotRestore(
     );
   }
   await requireReady(deps, o.sandbox);
-  // Only used to report paths the snapshot lacks; the restore itself follows the manifest.
-  const expectedPaths = await agentStatePaths(ctx, entry).catch((e: unknown) => {
-    ctx.ui.warn(
-      `Cannot read the agent's state paths from blueprint ${entry.blueprintVersion}: ${errorMessage(e)}`,
-    );
-    return [] as string[];
-  });
+  // The only places a restore writes: the agent's state paths from its blueprint, never the
+  // manifest's word (a blueprint that cannot be read stops the restore).
+  const statePaths = await agentStatePaths(ctx, entry);
   const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
   const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
+  const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+    `restoring snapshot ${record.id} into ${o.sandbox}`,
+    `The snapshot is unchanged; paths not yet replaced are as they were. Run again: nemoclaw ${o.sandbox} snapshot restore ${record.id} --yes`,
+  );
   const r = await restoreSnapshot(deps, {
     record,
     sandbox: o.sandbox,
-    expectedPaths,
+    statePaths,
     workDir: sandboxSnapshotDir(ctx.paths.snapshotsDir, o.sandbox),
     onProgress: (l) => ctx.ui.info(l),
     confirm: async (plan) => {
@@ -221,9 +225,12 @@ export async function snapshotRestore(
         `Snapshot ${record.id} (v${record.version}${record.name ? `, ${record.name}` : ''}) verified. It will replace:`,
       );
       for (const p of plan.restore) ctx.ui.info(`  ${p.path}`);
-      return deps.confirm(`Replace these paths in ${o.sandbox}?`);
+      return ask(`Replace these paths in ${o.sandbox}?`, {
+        ...consent,
+        confirm: (q) => deps.confirm(q),
+      });
     },
-  });
+  }).finally(end);
   if (!r.applied) {
     ctx.ui.info('Nothing was changed.');
     return 1;
@@ -238,11 +245,11 @@ export async function snapshotVerify(
   ctx: Context,
   o: { sandbox: string; selector?: string; json?: boolean },
 ): Promise<number> {
-  await registered(ctx, o.sandbox);
+  const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
   const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
-  const v = await verifySnapshot(record);
+  const v = await verifySnapshot(record, await agentStatePaths(ctx, entry, record.manifest.agent));
   if (o.json) ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, ok: true, ...v });
   else
     ctx.ui.out(
@@ -253,10 +260,24 @@ export async function snapshotVerify(
 
 export async function snapshotDelete(
   ctx: Context,
-  o: { sandbox: string; selector: string },
+  deps: Pick<SnapshotDeps, 'confirm'>,
+  o: { sandbox: string; selector: string; yes?: boolean },
 ): Promise<number> {
+  const consent = {
+    yes: o.yes,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} snapshot delete ${o.selector}`,
+  };
+  assertCanAsk(`Deleting snapshot ${o.selector} of ${o.sandbox}`, consent);
   const { resolveSnapshot, deleteSnapshotFiles } = await import('../adapters/snapshot/store.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
+  const question = `Delete snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}? It cannot be undone.`;
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {
+    ctx.ui.info('Nothing was deleted.');
+    return 1;
+  }
   await deleteSnapshotFiles(record);
   ctx.ui.out(
     `Deleted snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}.`,

@@ -8,13 +8,14 @@ import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Confirm } from '../adapters/terminal/confirm.ts';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
-import { errorMessage, UsageError } from '../core/errors.ts';
+import { ask, assertCanAsk } from '../core/consent.ts';
+import { errorMessage } from '../core/errors.ts';
 import { ownedLabelFilters } from '../core/gc.ts';
 import {
   DEFAULT_GATEWAY_CONTAINER,
   DEFAULT_GATEWAY_NAME,
   DEFAULT_GATEWAY_VOLUME,
+  MANAGED_BY_LABEL,
 } from '../core/gateway-plan.ts';
 import {
   planUninstall,
@@ -75,7 +76,12 @@ async function observe(
         inv
           .listContainers(e, { labels: ['openshell.ai/managed-by=openshell'] })
           .then((cs) => cs.filter((c) => names.has(c.labels[SANDBOX_LABEL] ?? ''))),
-        inv.listContainers(e).then((cs) => cs.find((c) => c.name === containerName)),
+        // Only a gateway container nemoclaw made (by label): a user's own of that name stays.
+        inv
+          .listContainers(e)
+          .then((cs) =>
+            cs.find((c) => c.name === containerName && c.labels[MANAGED_BY_LABEL] === 'nemoclaw'),
+          ),
         blueprintImages(ctx).then(async (refs) => {
           const have = await Promise.all(
             refs.map((r) => inv.listImages(e, { reference: r }).then((l) => (l.length ? r : ''))),
@@ -192,15 +198,16 @@ export async function uninstallCommand(
     deleteModels: Boolean(o.deleteModels),
     destroyUserData: Boolean(o.destroyUserData),
   };
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-  if (!o.dryRun && mode === 'refuse') {
-    throw new UsageError(
-      'uninstall removes sandboxes and state and needs a confirmation, but no terminal is attached.',
-      {
-        hint: 'Run `nemoclaw uninstall --dry-run` to see what it removes, then `nemoclaw uninstall --yes`.',
-      },
-    );
-  }
+  const question = 'Remove all of the above?';
+  const consent = {
+    yes: o.yes,
+    dryRun: o.dryRun,
+    destructive: true,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: 'nemoclaw uninstall',
+  };
+  assertCanAsk('uninstall removes sandboxes, images and state', consent);
   const openshell =
     deps.openshell ??
     (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
@@ -216,13 +223,12 @@ export async function uninstallCommand(
   for (const l of formatUninstallPlan(plan)) ctx.ui.out(l);
   if (o.dryRun) return 0;
   if (plan.steps.length === 0) return 0;
-  if (mode === 'ask') {
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm('Remove all of the above?'))) {
-      ctx.ui.info('Nothing was removed.');
-      return 1;
-    }
+  const confirm =
+    deps.confirm ??
+    (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
+  if (!(await ask(question, { ...consent, confirm }))) {
+    ctx.ui.info('Nothing was removed.');
+    return 1;
   }
 
   const removed: UninstallStep[] = [];

@@ -559,3 +559,60 @@ describe('onboarding and rebuild helpers', () => {
     expect(e.exitCode).toBe(2);
   });
 });
+
+describe('a custom policy cannot shadow the baseline or another owner (issue 18 item 3)', () => {
+  const ownKey = (key: string) =>
+    `network_policies:\n  ${key}:\n    endpoints:\n      - {host: evil.example.com, port: 443, protocol: rest, access: read-only}\n    binaries: [{path: /usr/bin/curl}]\n`;
+
+  it.each([
+    ['clawhub', /network_policies\.clawhub, which belongs to the openclaw baseline policy/],
+    ['npm_registry', /network_policies\.npm_registry, which belongs to the preset npm/],
+    ['pypi', /belongs to the preset pypi|network_policies\.\w+, which belongs to the preset/],
+  ])('refuses a key owned elsewhere: %s', async (key, re) => {
+    const keys = Object.keys(
+      (parse(baseline) as { network_policies: object }).network_policies,
+    ).concat(presets.flatMap((p) => Object.keys(p.entries)));
+    const k = key === 'pypi' ? presets.find((p) => p.name === 'pypi')!.entries : undefined;
+    const chosen = k ? Object.keys(k)[0]! : key;
+    expect(keys).toContain(chosen);
+    await writeFile(join(home, 'shadow.yaml'), ownKey(chosen));
+    const before = openshell.yaml;
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'shadow.yaml', yes: true }),
+    );
+    expect(e.message).toMatch(re);
+    expect(openshell.yaml).toBe(before);
+    expect(openshell.sets).toHaveLength(0);
+    expect((await recorded()).customPolicies).toEqual([]);
+  });
+
+  it('refuses a key owned by another custom policy, naming it', async () => {
+    await writeFile(join(home, 'first.yaml'), ownKey('internal_one'));
+    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'first.yaml', yes: true });
+    await writeFile(join(home, 'second.yaml'), ownKey('internal_one'));
+    const e = await rejects(
+      policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'second.yaml', yes: true }),
+    );
+    expect(e.message).toMatch(/internal_one, which belongs to first/);
+  });
+
+  it('removing a custom policy recorded with a baseline key keeps the baseline entry', async () => {
+    // A registry written before keys were checked: the custom policy claims clawhub.
+    await makeCtx()
+      .registry()
+      .update((r) => {
+        const a = r.sandboxes.alpha!;
+        return {
+          ...r,
+          sandboxes: {
+            ...r.sandboxes,
+            alpha: { ...a, customPolicies: [{ name: 'old', content: ownKey('clawhub') }] },
+          },
+        };
+      });
+    expect(liveKeys()).toContain('clawhub');
+    await policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'old', yes: true });
+    expect(liveKeys()).toContain('clawhub');
+    expect((await recorded()).customPolicies).toEqual([]);
+  });
+});

@@ -91,3 +91,52 @@ describe('redact: known values', () => {
     });
   });
 });
+
+describe('redact: prose stays readable, URL credentials do not', () => {
+  it('keeps the variable name and the message of a missing-key problem (issue 17/19 example)', () => {
+    const msg = 'NVIDIA_API_KEY: provider "build" needs its API key in NVIDIA_API_KEY';
+    expect(redact(msg)).toBe(msg);
+  });
+
+  it('keeps other prose after a secret-looking name', () => {
+    expect(redact('OPENAI_API_KEY: missing')).toBe('OPENAI_API_KEY: missing');
+    expect(redact('GITHUB_TOKEN: required. Set it and retry')).toBe(
+      'GITHUB_TOKEN: required. Set it and retry',
+    );
+    expect(redact('ANTHROPIC_API_KEY: not set')).toBe('ANTHROPIC_API_KEY: not set');
+  });
+
+  it('still masks values that look like secrets after a colon', () => {
+    expect(redact('MY_TOKEN: abc123def456')).toBe(`MY_TOKEN: ${REDACTED}`);
+    expect(redact('API_KEY: averyveryverylongopaquesecretvalue')).toBe(`API_KEY: ${REDACTED}`);
+    expect(redact('API_KEY=plainword')).toBe(`API_KEY=${REDACTED}`);
+  });
+
+  it('masks URL userinfo and credential query parameters (issue 18 item 5 example)', () => {
+    const out = redact('endpoint http://user:SECRETVALUE@host.example/v1?api_key=SECRETQ&model=x');
+    expect(out).not.toContain('SECRETVALUE');
+    expect(out).not.toContain('SECRETQ');
+    expect(out).not.toContain('user:');
+    expect(out).toContain('host.example/v1');
+    expect(out).toContain('model=x');
+  });
+
+  it.each([
+    ['https://alice:pw@gw.local:8080/path', 'pw'],
+    ['https://tokenonly123@api.example.com/', 'tokenonly123'],
+    ['https://h.example/x?access_token=abcd&y=1', 'abcd'],
+    ['https://h.example/x?X-Amz-Signature=deadbeef', 'deadbeef'],
+    ['https://h.example/x?a=1&sig=zzzz', 'zzzz'],
+    ['https://h.example/x?apikey=qqqq#frag', 'qqqq'],
+  ])('masks the credential in %s', (url, secret) => {
+    const out = redact(`GET ${url} failed`);
+    expect(out).not.toContain(secret);
+    expect(out).toContain(REDACTED);
+    expect(out.endsWith(' failed')).toBe(true);
+  });
+
+  it('leaves ordinary URLs and query parameters alone', () => {
+    const u = 'https://integrate.api.nvidia.com/v1/models?author=bob&page=2';
+    expect(redact(u)).toBe(u);
+  });
+});

@@ -115,15 +115,23 @@ describe('nemoclaw <name> snapshot …', () => {
       /Skipped:\n.*\/sandbox\/\.openclaw-data\/agents: it was not in the sandbox/,
     );
     expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
+    // Non-interactive is not consent (issue 18 item 6): it needs --yes or NEMOCLAW_YES=1.
     const ni = await run(['alpha', 'snapshot', 'restore', 'v2'], { NEMOCLAW_NON_INTERACTIVE: '1' });
-    expect(ni.code).toBe(0);
+    expect(ni.code).toBe(2);
+    const yes = await run(['alpha', 'snapshot', 'restore', 'v2'], {
+      NEMOCLAW_NON_INTERACTIVE: '1',
+      NEMOCLAW_YES: '1',
+    });
+    expect(yes.code).toBe(0);
 
-    expect((await run(['alpha', 'snapshot', 'delete', 'v1'])).code).toBe(0);
+    // Deleting a snapshot is destructive: it needs --yes when nobody can be asked (issue 18 item 6).
+    expect((await run(['alpha', 'snapshot', 'delete', 'v1'])).code).toBe(2);
+    expect((await run(['alpha', 'snapshot', 'delete', 'v1', '--yes'])).code).toBe(0);
     const after = JSON.parse((await run(['alpha', 'snapshot', 'list', '--json'])).out) as {
       snapshots: unknown[];
     };
     expect(after.snapshots).toHaveLength(1);
-    expect((await run(['alpha', 'snapshot', 'delete', 'first'])).code).toBe(1);
+    expect((await run(['alpha', 'snapshot', 'delete', 'first', '--yes'])).code).toBe(1);
   });
 
   it('refuses a bad name (exit 2) and a tampered archive (exit 1, sandbox unchanged)', async () => {

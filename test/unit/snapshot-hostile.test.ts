@@ -69,10 +69,10 @@ async function install(archive: Buffer, manifest: SnapshotManifest): Promise<Sna
 async function expectRefused(record: SnapshotRecord, pattern: RegExp): Promise<void> {
   const before = treeDigest(sb.root);
   sb.calls.length = 0;
-  await expect(verifySnapshot(record)).rejects.toMatchObject({ kind: 'integrity' });
+  await expect(verifySnapshot(record, [`/${WS}`])).rejects.toMatchObject({ kind: 'integrity' });
   const err = await restoreSnapshot(
     { openshell: sb },
-    { record, sandbox: 'alpha', workDir: dir, confirm: async () => true },
+    { record, sandbox: 'alpha', statePaths: [`/${WS}`], workDir: dir, confirm: async () => true },
   ).catch((e: unknown) => e);
   expect(err).toMatchObject({ kind: 'integrity' });
   expect((err as Error).message).toMatch(pattern);
@@ -229,5 +229,54 @@ describe('extraction refuses on its own, too', () => {
     });
     expect(existsSync(outside)).toBe(false);
     expect(readFileSync(join(dest, WS, 'a.txt'), 'utf8')).toBe(BODY);
+  });
+});
+
+describe('restore targets come from the blueprint, never from the manifest (issue 18 item 1)', () => {
+  /** A well-formed archive and manifest whose single root is `root`. */
+  function rooted(root: string, type: 'dir' | 'file' = 'dir') {
+    const ap = root.slice(1);
+    const entries: RawEntry[] =
+      type === 'dir'
+        ? [
+            { path: `${ap}/`, type: 'Directory', mode: 0o755 },
+            { path: `${ap}/evil.sh`, type: 'File', mode: 0o644, body: 'echo pwned\n' },
+          ]
+        : [{ path: ap, type: 'File', mode: 0o644, body: 'echo pwned\n' }];
+    const files: SnapshotFile[] =
+      type === 'dir'
+        ? [
+            { path: ap, type: 'dir', size: 0, mode: 0o755 },
+            {
+              path: `${ap}/evil.sh`,
+              type: 'file',
+              size: 11,
+              mode: 0o644,
+              sha256: sha256('echo pwned\n'),
+            },
+          ]
+        : [{ path: ap, type: 'file', size: 11, mode: 0o644, sha256: sha256('echo pwned\n') }];
+    const archive = rawTarGz(entries);
+    return { archive, manifest: { ...manifestFor(archive, files), roots: [{ path: root, type }] } };
+  }
+
+  it.each([
+    ['/sandbox', 'dir'],
+    ['/sandbox/.bashrc', 'file'],
+    ['/etc', 'dir'],
+    ['/sandbox/.openclaw', 'dir'],
+    ['/sandbox/.openclaw/workspace/sub', 'dir'],
+  ] as const)('a hand-made root of %s is refused by verify and restore', async (root, type) => {
+    const { archive, manifest } = rooted(root, type);
+    await expectRefused(await install(archive, manifest), /not a state path of the agent/);
+  });
+
+  it('a root named twice is refused', async () => {
+    const archive = rawTarGz(benign);
+    const m = manifestFor(archive);
+    await expectRefused(
+      await install(archive, { ...m, roots: [m.roots[0]!, m.roots[0]!] }),
+      /twice/,
+    );
   });
 });

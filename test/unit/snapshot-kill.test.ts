@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
 import { listSnapshots } from '../../src/adapters/snapshot/store.ts';
+import { findSnapshotLitter } from '../../src/adapters/snapshot/litter.ts';
+import { writeSnapshot } from '../../src/adapters/snapshot/create.ts';
+import { SOURCE } from '../helpers/snapshot-fixtures.ts';
 
 const CHILD = join(import.meta.dirname, '..', 'helpers', 'snapshot-child.ts');
 let dir: string;
@@ -65,14 +68,29 @@ describe('a kill during snapshot create', () => {
     ] as const) {
       await runAndKill(starts, delay);
       const names = readdirSync(join(snapshotsDir, 'alpha'));
-      if (names.some((n) => n.endsWith('.tmp'))) sawPartial = true;
+      if (names.some((n) => n.endsWith('.tmp'))) {
+        sawPartial = true;
+        // What the kill left is found as litter (gc and doctor list it) ...
+        const litter = await findSnapshotLitter(snapshotsDir);
+        expect(litter.map((l) => l.kind)).toContain('partial archive');
+      }
       const { snapshots, unreadable } = await listSnapshots(snapshotsDir, 'alpha');
       expect(unreadable).toEqual([]);
-      for (const s of snapshots) await verifySnapshot(s);
+      for (const s of snapshots)
+        await verifySnapshot(s, ['/sandbox/.openclaw/workspace', '/sandbox/.openclaw/memory']);
     }
     // At least one kill landed while an archive was being written.
     expect(sawPartial).toBe(true);
     const { snapshots } = await listSnapshots(snapshotsDir, 'alpha');
     expect(snapshots.length).toBeGreaterThan(0);
+    // ... and the next create reclaims it.
+    await writeSnapshot({
+      snapshotsDir,
+      source: SOURCE,
+      treeDir: tree,
+      roots: [{ path: '/sandbox/.openclaw/memory', type: 'dir' }],
+    });
+    expect(readdirSync(join(snapshotsDir, 'alpha')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(await findSnapshotLitter(snapshotsDir)).toEqual([]);
   }, 60_000);
 });

@@ -66,7 +66,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     const record = await resolveSnapshot(snapshotsDir, 'alpha', 'before-change');
     const res = await restoreSnapshot(
       { openshell: sb },
-      { record, sandbox: 'alpha', expectedPaths: OPENCLAW_PATHS, workDir: dir },
+      { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
     );
     expect(res.applied).toBe(true);
     expect(res.restored.map((r) => r.path)).toEqual(m.roots.map((r) => r.path));
@@ -117,7 +117,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     ]);
     expect((await resolveSnapshot(snapshotsDir, 'alpha', 'latest')).id).toBe(b.record.id);
     expect((await resolveSnapshot(snapshotsDir, 'alpha', 'v1')).id).toBe(a.record.id);
-    const report = await verifySnapshot(snapshots[0]!);
+    const report = await verifySnapshot(snapshots[0]!, OPENCLAW_PATHS);
     expect(report.files).toBeGreaterThan(5);
     await expect(
       createSnapshot(
@@ -144,7 +144,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
       reason: 'download failed: Permission denied',
       code: 'failed',
     });
-    await verifySnapshot(r.record);
+    await verifySnapshot(r.record, OPENCLAW_PATHS);
   });
 
   it('leaves links that leave their state path out, with a reason', async () => {
@@ -161,7 +161,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
         ['/sandbox/.openclaw/workspace/sideways', 'refused'],
       ]),
     );
-    await verifySnapshot(r.record);
+    await verifySnapshot(r.record, OPENCLAW_PATHS);
   });
 
   it('stops before touching the sandbox when confirmation is declined, and on a failed upload', async () => {
@@ -175,13 +175,22 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     sb.calls.length = 0;
     const declined = await restoreSnapshot(
       { openshell: sb },
-      { record, sandbox: 'alpha', workDir: dir, confirm: async () => false },
+      {
+        record,
+        sandbox: 'alpha',
+        statePaths: OPENCLAW_PATHS,
+        workDir: dir,
+        confirm: async () => false,
+      },
     );
     expect(declined.applied).toBe(false);
     expect(sb.calls).toEqual([]);
     sb.failUpload = true;
     await expect(
-      restoreSnapshot({ openshell: sb }, { record, sandbox: 'alpha', workDir: dir }),
+      restoreSnapshot(
+        { openshell: sb },
+        { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
+      ),
     ).rejects.toMatchObject({ kind: 'failed' });
     expect(stateDigest()).toBe(changed);
   });
@@ -226,7 +235,10 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     expect(gnu.stdout).toContain(`sandbox/.openclaw/workspace/${'long-name-'.repeat(12)}.txt`);
     expect(gnu.stdout).toContain('sandbox/.openclaw/workspace/ünïcødé-名前.md');
     rmSync(join(sb.root, 'sandbox/.openclaw/workspace'), { recursive: true, force: true });
-    await restoreSnapshot({ openshell: sb }, { record: r.record, sandbox: 'alpha', workDir: dir });
+    await restoreSnapshot(
+      { openshell: sb },
+      { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
+    );
     expect(stateDigest()).toBe(before);
   });
 
@@ -252,7 +264,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     await expect(
       restoreSnapshot(
         { openshell: contents },
-        { record: r.record, sandbox: 'alpha', workDir: dir },
+        { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
       ),
     ).rejects.toMatchObject({ kind: 'failed', message: expect.stringMatching(/did not arrive/) });
     expect(stateDigest()).toBe(changed);
@@ -270,7 +282,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     };
     const err = (await restoreSnapshot(
       { openshell: flaky },
-      { record: r.record, sandbox: 'alpha', workDir: dir },
+      { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
     ).catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ kind: 'failed' });
     expect(err.message).toMatch(/stopped at/);
@@ -280,7 +292,10 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     expect(treeDigest(join(sb.root, 'sandbox/.openclaw/openclaw.json'))).toBe(cfgBefore);
     expect(treeDigest(join(sb.root, 'sandbox/.openclaw/workspace'))).toBe(wsBefore);
     // Running the restore again finishes the job.
-    await restoreSnapshot({ openshell: sb }, { record: r.record, sandbox: 'alpha', workDir: dir });
+    await restoreSnapshot(
+      { openshell: sb },
+      { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
+    );
     writeFileSync(join(sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
     expect(stateDigest()).toBe(changed);
   });

@@ -132,7 +132,7 @@ describe('uninstall plan', () => {
   };
   const text = (p: ReturnType<typeof planUninstall>) => p.steps.map((s) => `${s.kind} ${s.target}`);
 
-  it('by default removes sandboxes, gateway, images, OpenShell and state but keeps snapshots, the volume and models', () => {
+  it('by default removes sandboxes, gateway, its own images, OpenShell and state but keeps snapshots, the volume, models and images it did not make', () => {
     const p = planUninstall(obs, {
       keepOpenshell: false,
       deleteModels: false,
@@ -146,7 +146,6 @@ describe('uninstall plan', () => {
       'openshell.gateway.remove nemoclaw',
       'docker.container.remove nemoclaw-openshell-gateway',
       'docker.image.remove nemoclaw-sandbox-openclaw:0.1.0-aaa',
-      'docker.image.remove ghcr.io/nvidia/openshell/gateway:0.0.111',
       'file.remove /h/.local/bin/openshell',
       'file.remove /h/.nemoclaw/install-receipt',
       'file.remove /h/.nemoclaw/logs',
@@ -155,6 +154,7 @@ describe('uninstall plan', () => {
     expect(p.kept.map((k) => k.target)).toEqual([
       'volume nemoclaw-openshell-state',
       'volume nemoclaw-models',
+      'image ghcr.io/nvidia/openshell/gateway:0.0.111',
       '/h/.nemoclaw/snapshots',
     ]);
     expect(p.next.at(-1)).toBe(

@@ -1,10 +1,12 @@
 /** Reads blueprint folders from disk and hashes what the digest covers. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { NemoclawError } from '../../core/errors.ts';
+import { INPUT_LIMITS } from '../../core/limits.ts';
+import { readBoundedText } from '../host/bounded-read.ts';
 import {
   BlueprintIndexSchema,
   BlueprintSchema,
@@ -17,15 +19,16 @@ import type { FileHashes } from '../../core/blueprint/digest.ts';
 export async function readYamlFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBoundedText(path, INPUT_LIMITS.blueprintFileBytes, what);
   } catch (e) {
+    if (e instanceof NemoclawError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NemoclawError('not-found', `${what} not found at ${path}.`, { cause: e });
     }
     throw e;
   }
   try {
-    return parseYaml(text);
+    return parseYaml(text, { maxAliasCount: INPUT_LIMITS.yamlAliases });
   } catch (e) {
     throw new NemoclawError(
       'corrupt',
@@ -138,7 +141,11 @@ export async function readPolicyTexts(
   };
   const out: Record<string, string> = {};
   for (const [k, rel] of Object.entries(refs)) {
-    out[k] = await readFile(join(assetsRoot, rel), 'utf8').catch(() => '');
+    out[k] = await readBoundedText(
+      join(assetsRoot, rel),
+      INPUT_LIMITS.blueprintFileBytes,
+      rel,
+    ).catch(() => '');
   }
   return out;
 }

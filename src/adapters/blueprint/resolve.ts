@@ -2,12 +2,10 @@
  * Blueprint resolution (product.md §6): the packaged blueprints, a local folder, or an https URL of
  * a tar.gz archive pinned by `sha256:`. Verification happens before every use.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { NemoclawError } from '../../core/errors.ts';
 import {
   diffFiles,
@@ -16,10 +14,18 @@ import {
   type FileDifference,
   type FileHashes,
 } from '../../core/blueprint/digest.ts';
-import { DigestString, type Blueprint } from '../../core/blueprint/schema.ts';
+import {
+  DigestString,
+  FetchedBlueprintRecordSchema,
+  type Blueprint,
+  type FetchedBlueprintRecord,
+} from '../../core/blueprint/schema.ts';
 import { compareVersions, parseVersion } from '../../core/version.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../state/atomic.ts';
+import { download, extractSafely, findBlueprintRoot, isLoopbackHost } from './fetch.ts';
 import { hashBlueprintTree, loadBlueprintFile, loadBlueprintIndex, readYamlFile } from './files.ts';
+
+export { isLoopbackHost, MAX_BLUEPRINT_ARCHIVE_BYTES } from './fetch.ts';
 
 export type BlueprintSource = 'packaged' | 'path' | 'url';
 
@@ -51,6 +57,8 @@ export interface ResolveOptions {
   /** Required for URLs: `sha256:<hex>` of the archive. */
   sha256?: string;
   fetchImpl?: typeof fetch;
+  /** A URL is fetched and checked in a temporary folder; nothing is written under `home`. */
+  dryRun?: boolean;
 }
 
 export async function listPackagedVersions(packageRoot: string): Promise<string[]> {
@@ -145,20 +153,33 @@ async function resolvePath(path: string, opts: ResolveOptions): Promise<Resolved
   };
 }
 
-interface FetchedRecord {
-  url: string;
-  archiveSha256: string;
-  digest: string;
-  files: FileHashes;
+type FetchedRecord = FetchedBlueprintRecord;
+
+async function readFetchedRecord(path: string): Promise<FetchedRecord | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return undefined;
+  const raw = st.size <= 1024 * 1024 ? await readYamlFile(path, 'Fetched blueprint record') : {};
+  const r = FetchedBlueprintRecordSchema.safeParse(raw);
+  if (!r.success)
+    throw new NemoclawError('corrupt', `The fetched blueprint record ${path} is damaged.`, {
+      hint: `Remove it and fetch the blueprint again: rm ${path}`,
+    });
+  return r.data;
 }
 
 async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBlueprint> {
-  const u = new URL(url);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
-    throw new NemoclawError('invalid', `Blueprint URL ${url} must use https.`, {
-      hint: 'Use an https:// URL.',
-    });
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NemoclawError('invalid', `Blueprint URL ${url} is not a URL.`);
+  }
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackHost(u.hostname))) {
+    throw new NemoclawError(
+      'invalid',
+      `Blueprint URL ${url} must use https (http:// is accepted only on loopback: localhost, 127.0.0.0/8, [::1]).`,
+      { hint: 'Use an https:// URL.' },
+    );
   }
   if (!opts.sha256 || !DigestString.safeParse(opts.sha256).success) {
     throw new NemoclawError(
@@ -171,9 +192,14 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
   }
   const want = opts.sha256.slice('sha256:'.length);
   const root = join(opts.home, 'blueprints');
-  await ensurePrivateDir(root);
-  const staging = join(root, `.fetch-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(staging, { recursive: true, mode: 0o700 });
+  let staging: string;
+  if (opts.dryRun) {
+    staging = await mkdtemp(join(tmpdir(), 'nemoclaw-blueprint-'));
+  } else {
+    await ensurePrivateDir(root);
+    staging = join(root, `.fetch-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await mkdir(staging, { recursive: true, mode: 0o700 });
+  }
   try {
     const archive = join(staging, 'blueprint.tar.gz');
     const got = await download(url, archive, opts.fetchImpl ?? fetch);
@@ -193,11 +219,23 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
     const blueprint = await loadBlueprintFile(bpDir);
     const files = await hashBlueprintTree(bpDir, bpDir, blueprint);
     const digest = treeDigest(files);
+    // A version this nemoclaw packages is known content: an archive claiming it must match.
+    const index = await loadBlueprintIndex(join(opts.packageRoot, 'blueprints', 'index.yaml'));
+    const packaged = index.versions[blueprint.version];
+    if (packaged && !digestsEqual(packaged.digest, digest)) {
+      const first = diffFiles(packaged.files, files)[0];
+      throw new NemoclawError(
+        'integrity',
+        `Blueprint archive from ${url} claims version ${blueprint.version}, which nemoclaw packages, but its content differs.${first ? ` First difference: ${first.path} (${first.change}).` : ''}`,
+        {
+          hint: `A published version never changes. Use the packaged ${blueprint.version} (--blueprint ${blueprint.version}), or ask the publisher for a new version number.`,
+          detail: { expected: packaged.digest, actual: digest },
+        },
+      );
+    }
     const dest = join(root, blueprint.version);
     const recordPath = join(root, `${blueprint.version}.fetched.json`);
-    const existing = (await readYamlFile(recordPath, 'Fetched blueprint record').catch(
-      () => undefined,
-    )) as FetchedRecord | undefined;
+    const existing = await readFetchedRecord(recordPath);
     if (existing && !digestsEqual(existing.digest, digest)) {
       throw new NemoclawError(
         'integrity',
@@ -206,6 +244,16 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
           hint: `Expected ${existing.digest}, got ${digest}. A version's content must never change.`,
         },
       );
+    }
+    if (opts.dryRun) {
+      return {
+        version: blueprint.version,
+        dir: bpDir,
+        assetsRoot: bpDir,
+        source: 'url',
+        blueprint,
+        expected: { digest, files },
+      };
     }
     await rm(dest, { recursive: true, force: true });
     await rename(bpDir, dest);
@@ -222,74 +270,6 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-async function download(url: string, dest: string, fetchImpl: typeof fetch): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetchImpl(url, { signal: AbortSignal.timeout(60_000), redirect: 'follow' });
-  } catch (e) {
-    throw new NemoclawError(
-      'unavailable',
-      `Cannot download the blueprint from ${url}: ${(e as Error).message}`,
-      {
-        hint: 'Check the URL and your network or proxy settings.',
-        cause: e,
-      },
-    );
-  }
-  if (!res.ok || !res.body) {
-    throw new NemoclawError(
-      'unavailable',
-      `Downloading the blueprint from ${url} failed with HTTP ${res.status}.`,
-      {
-        hint: 'Check the URL.',
-      },
-    );
-  }
-  const hash = createHash('sha256');
-  const body = Readable.fromWeb(res.body as never);
-  body.on('data', (c: Buffer) => hash.update(c));
-  await pipeline(body, createWriteStream(dest, { mode: 0o600 }));
-  return hash.digest('hex');
-}
-
-async function extractSafely(archive: string, dest: string): Promise<void> {
-  const tar = await import('tar');
-  await mkdir(dest, { recursive: true, mode: 0o700 });
-  const refused: string[] = [];
-  await tar.x({
-    file: archive,
-    cwd: dest,
-    strict: true,
-    preservePaths: false,
-    filter: (path, entry) => {
-      const type = (entry as { type?: string }).type;
-      const bad =
-        path.startsWith('/') ||
-        path.split('/').includes('..') ||
-        (type !== 'File' && type !== 'Directory');
-      if (bad) refused.push(`${path} (${type})`);
-      return !bad;
-    },
-  });
-  if (refused.length > 0) {
-    throw new NemoclawError(
-      'integrity',
-      `Blueprint archive holds entries that are not allowed: ${refused.slice(0, 5).join(', ')}.`,
-      {
-        hint: 'A blueprint archive may contain only regular files and folders with relative paths.',
-      },
-    );
-  }
-}
-
-async function findBlueprintRoot(tree: string): Promise<string> {
-  const entries = await readdir(tree, { withFileTypes: true });
-  if (entries.some((e) => e.isFile() && e.name === 'blueprint.yaml')) return tree;
-  const dirs = entries.filter((e) => e.isDirectory());
-  if (dirs.length === 1) return findBlueprintRoot(join(tree, dirs[0]!.name));
-  throw new NemoclawError('corrupt', 'The blueprint archive has no blueprint.yaml at its top.');
 }
 
 export async function verifyBlueprint(r: ResolvedBlueprint): Promise<Verification> {

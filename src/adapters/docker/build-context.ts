@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NemoclawError } from '../../core/errors.ts';
+import { formatLimit, INPUT_LIMITS } from '../../core/limits.ts';
 
 export interface ContextFile {
   path: string; // relative, '/'-separated
@@ -37,6 +39,12 @@ export async function collectContext(
         continue;
       }
       const full = join(root, r);
+      if (files.length >= INPUT_LIMITS.contextFiles || totalBytes > INPUT_LIMITS.contextBytes)
+        throw new NemoclawError(
+          'invalid',
+          `The build context ${root} has more than ${INPUT_LIMITS.contextFiles} files or ${formatLimit(INPUT_LIMITS.contextBytes)}; nothing was built.`,
+          { hint: 'Put the Dockerfile in a folder that holds only what the image needs.' },
+        );
       if (ent.isDirectory()) await walk(r);
       else if (ent.isSymbolicLink()) {
         const target = await readlink(full);

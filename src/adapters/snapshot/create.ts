@@ -87,6 +87,8 @@ export async function writeSnapshot(o: WriteSnapshotOptions): Promise<CreateSnap
   const dir = sandboxSnapshotDir(o.snapshotsDir, sandbox);
   await ensurePrivateDir(o.snapshotsDir);
   await ensurePrivateDir(dir);
+  // A create killed earlier left its partial archive here: reclaimed now (issue 18 item 8).
+  await removeStaleStaging(dir);
   await checkName(o.snapshotsDir, sandbox, o.name);
   const now = o.now ?? new Date();
   const id = o.id ?? newSnapshotId(now, randomBytes(3).toString('hex'));

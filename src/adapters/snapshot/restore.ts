@@ -10,6 +10,7 @@ import { join, posix } from 'node:path';
 import { NemoclawError } from '../../core/errors.ts';
 import {
   planRestore,
+  rootsProblem,
   type RestorePlan,
   type RestoreStep,
 } from '../../core/snapshot/restore-plan.ts';
@@ -25,8 +26,25 @@ export interface VerifyReport {
   bytes: number;
 }
 
-/** Recomputes everything; throws NemoclawError kind `integrity` on any mismatch. */
-export async function verifySnapshot(r: SnapshotRecord): Promise<VerifyReport> {
+/** Refuses a manifest whose roots are not the agent's state paths (kind `integrity`). */
+export function checkRoots(r: SnapshotRecord, statePaths: readonly string[]): void {
+  const problem = rootsProblem(r.manifest, statePaths);
+  if (problem)
+    throw new NemoclawError('integrity', `Snapshot ${r.id} cannot be trusted: ${problem}.`, {
+      hint: 'Its manifest was edited or made by hand; nothing was changed. Delete it with `nemoclaw <name> snapshot delete <id>`.',
+      detail: { snapshot: r.id },
+    });
+}
+
+/**
+ * Recomputes everything; throws NemoclawError kind `integrity` on any mismatch, and on roots that
+ * are not the agent's state paths (from its blueprint, never from the manifest).
+ */
+export async function verifySnapshot(
+  r: SnapshotRecord,
+  statePaths: readonly string[],
+): Promise<VerifyReport> {
+  checkRoots(r, statePaths);
   await checkArchiveHash(r.archivePath, r.manifest);
   await inspectArchive(r.archivePath, r.manifest);
   const files = r.manifest.files.filter((f) => f.type !== 'dir');
@@ -43,8 +61,11 @@ export type RestoreClient = Pick<OpenshellClient, 'sandboxUpload' | 'sandboxExec
 export interface RestoreOptions {
   record: SnapshotRecord;
   sandbox: string;
-  /** The agent's current state paths; those the snapshot lacks are reported as skipped. */
-  expectedPaths?: readonly string[];
+  /**
+   * The agent's state paths from its blueprint: the only restore targets. A snapshot whose roots
+   * are not among them is refused; those it lacks are reported as skipped.
+   */
+  statePaths: readonly string[];
   /** A private folder on the same disk for staging (the sandbox's snapshot folder). */
   workDir: string;
   onProgress?: (line: string) => void;
@@ -126,9 +147,10 @@ export async function restoreSnapshot(
 ): Promise<RestoreResult> {
   const m = o.record.manifest;
   o.onProgress?.(`Verifying snapshot ${m.id}`);
+  checkRoots(o.record, o.statePaths);
   await checkArchiveHash(o.record.archivePath, m);
   await inspectArchive(o.record.archivePath, m);
-  const plan = planRestore(m, o.sandbox, o.expectedPaths);
+  const plan = planRestore(m, o.sandbox, o.statePaths);
   await removeStaleStaging(o.workDir);
   const staging = join(o.workDir, `.restore-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging, { recursive: true, mode: 0o700 });

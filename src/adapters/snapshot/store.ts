@@ -4,15 +4,14 @@
  * archive without a manifest, or a leftover `.tmp`, is a crashed create and is ignored (never
  * deleted: only `snapshot delete` deletes).
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { NemoclawError } from '../../core/errors.ts';
 import { numberSnapshots, selectSnapshot, type Numbered } from '../../core/snapshot/selectors.ts';
 import type { SnapshotManifest } from '../../core/snapshot/manifest.ts';
 import { writeFileAtomic } from '../state/atomic.ts';
 import { withLock } from '../state/lock.ts';
-import { removeTree } from './tree.ts';
-import { pidAlive } from '../state/pid.ts';
+import { findLitterIn, removeLitter, tmpArchiveName } from './litter.ts';
 
 export interface SnapshotRecord {
   id: string;
@@ -37,7 +36,7 @@ export function snapshotFiles(dir: string, id: string) {
   return {
     archive: join(dir, `${id}.tar.gz`),
     manifest: join(dir, `${id}.manifest.json`),
-    tmpArchive: join(dir, `.${id}.tar.gz.tmp`),
+    tmpArchive: join(dir, tmpArchiveName(id)),
     lock: join(dir, '.lock'),
   };
 }
@@ -46,8 +45,15 @@ export async function readManifestFile(
   path: string,
 ): Promise<{ ok: true; manifest: SnapshotManifest } | { ok: false; problem: string }> {
   const { parseManifest } = await import('../../core/snapshot/manifest.ts');
+  const { INPUT_LIMITS } = await import('../../core/limits.ts');
   let raw: unknown;
   try {
+    const size = (await stat(path)).size;
+    if (size > INPUT_LIMITS.manifestBytes)
+      return {
+        ok: false,
+        problem: `${size} bytes, more than the ${INPUT_LIMITS.manifestBytes} a manifest may have`,
+      };
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
     return { ok: false, problem: `not readable JSON (${(e as Error).message})` };
@@ -131,15 +137,9 @@ export async function deleteSnapshotFiles(r: SnapshotRecord): Promise<void> {
 }
 
 /**
- * Staging folders (`.staging-<pid>-…`, `.restore-<pid>-…`) of a process that is gone: a killed
- * create or restore. They hold copies, never the only copy, so removing them loses nothing.
+ * What killed creates and restores left here (partial archives, staging folders of a process that
+ * is gone; see litter.ts): reclaimed by the next create or restore. Nothing of a live process.
  */
 export async function removeStaleStaging(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const n of names) {
-    const m = /^\.(?:staging|restore)-([0-9]+)-[0-9a-f]+$/.exec(n);
-    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
-      await removeTree(join(dir, n));
-    }
-  }
+  await removeLitter(await findLitterIn(dir, ''));
 }

@@ -2,10 +2,12 @@
  * The sandbox registry on disk.
  *
  * Reads are on the startup budget of `list` (product.md §13), so validation is cached by the
- * file's identity: every write validates the registry and then records the file's inode, size
- * and mtime in a stamp beside it. A read whose file still matches its stamp was written — and
- * validated — by this nemoclaw version, and skips zod; anything else (a hand edit, another
- * version, no stamp) is validated in full and, if corrupt, reported and left untouched.
+ * file's identity: every write validates the registry and then records the file's inode, size,
+ * mtime, ctime and the sha256 of its content in a stamp beside it. A read whose file still
+ * matches its stamp was written — and validated — by this nemoclaw version, and skips zod;
+ * anything else (a hand edit, another version, no stamp) is validated in full and, if corrupt,
+ * reported and left untouched. The content hash (and the ctime, which no one can set back) mean a
+ * same-size edit that restores the old mtime is still validated (issue 18 item 7).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
@@ -28,12 +30,28 @@ interface FileId {
   ino: number;
   size: number;
   mtimeNs: string;
+  ctimeNs: string;
+}
+
+/** node:crypto loads only when a stamp is checked or written (the startup budget of `list`). */
+async function sha256(text: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function sameId(a: FileId, b: FileId): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 async function fileId(path: string): Promise<FileId | undefined> {
   try {
     const s = await stat(path, { bigint: true });
-    return { ino: Number(s.ino), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
+    return {
+      ino: Number(s.ino),
+      size: Number(s.size),
+      mtimeNs: s.mtimeNs.toString(),
+      ctimeNs: s.ctimeNs.toString(),
+    };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -56,8 +74,14 @@ export function registryStore(path: string): RegistryStore {
       afterWrite: async () => {
         const id = await fileId(path);
         if (!id) return;
+        const text = await readFile(path, 'utf8');
+        const again = await fileId(path);
+        if (!again || !sameId(id, again)) return; // changed meanwhile: no stamp, full validation
         const { writeFileAtomic } = await import('./atomic.ts');
-        await writeFileAtomic(stampPath(path), JSON.stringify({ kind: STAMP_KIND, ...id }));
+        await writeFileAtomic(
+          stampPath(path),
+          JSON.stringify({ kind: STAMP_KIND, ...id, sha256: await sha256(text) }),
+        );
       },
     })));
   return {
@@ -67,12 +91,25 @@ export function registryStore(path: string): RegistryStore {
       const id = await fileId(path);
       if (!id) return structuredClone(EMPTY);
       const stamp = await readFile(stampPath(path), 'utf8').catch(() => '');
-      if (stamp === JSON.stringify({ kind: STAMP_KIND, ...id })) {
+      let want: (FileId & { kind?: string; sha256?: string }) | undefined;
+      try {
+        want = stamp
+          ? (JSON.parse(stamp) as FileId & { kind?: string; sha256?: string })
+          : undefined;
+      } catch {
+        want = undefined;
+      }
+      if (want?.kind === STAMP_KIND && typeof want.sha256 === 'string' && sameId(want, id)) {
         try {
           const text = await readFile(path, 'utf8');
-          // The file may have been replaced between stat and read: only trust an unchanged one.
+          // Only the exact bytes that were validated are trusted, whatever the timestamps say.
           const again = await fileId(path);
-          if (again && again.ino === id.ino && again.mtimeNs === id.mtimeNs && text.length > 0) {
+          if (
+            again &&
+            sameId(again, id) &&
+            text.length > 0 &&
+            (await sha256(text)) === want.sha256
+          ) {
             return JSON.parse(text) as Registry;
           }
         } catch {

@@ -7,16 +7,8 @@ import { NemoclawError } from '../../core/errors.ts';
 
 export type Confirm = (message: string) => Promise<boolean>;
 
-/** Ctrl-C at the prompt counts as "no". */
-export const terminalConfirm: Confirm = async (message) => {
-  const { confirm } = await import('@inquirer/prompts');
-  try {
-    return await confirm({ message, default: false }, { output: process.stderr });
-  } catch (e) {
-    if ((e as Error)?.name === 'ExitPromptError') return false;
-    throw e;
-  }
-};
+/** Ctrl-C at the prompt is a cancellation (exit 130), as everywhere (core/consent.ts). */
+export const terminalConfirm: Confirm = (message) => promptConfirm(message);
 
 /** Ctrl-C at the prompt is a cancellation (exit 130), not a "no". */
 export async function promptConfirm(message: string, defaultAnswer = false): Promise<boolean> {

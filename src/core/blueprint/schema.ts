@@ -120,3 +120,14 @@ export function referencedFiles(bp: Blueprint): string[] {
   for (const p of Object.values(bp.policy.presets)) refs.add(p);
   return [...refs].sort();
 }
+
+/** `blueprints/<version>.fetched.json`: what a URL fetch installed (read back, so bounded). */
+export const FetchedBlueprintRecordSchema = z.strictObject({
+  url: z.string().min(1).max(4096),
+  archiveSha256: DigestString,
+  digest: DigestString,
+  files: z
+    .record(z.string().min(1).max(1024), z.string().regex(/^[0-9a-f]{64}$/))
+    .refine((f) => Object.keys(f).length <= 10_000, 'too many files'),
+});
+export type FetchedBlueprintRecord = z.infer<typeof FetchedBlueprintRecordSchema>;

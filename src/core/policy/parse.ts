@@ -5,6 +5,7 @@
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
+import { INPUT_LIMITS } from '../limits.ts';
 import { NemoclawError } from '../errors.ts';
 import {
   CustomPolicyFileSchema,
@@ -63,6 +64,13 @@ export function problemsError(what: string, source: string, problems: Problem[])
 }
 
 export function parseYaml(text: string, source: string, what: string): ParsedYaml {
+  if (text.length > INPUT_LIMITS.yamlTextBytes)
+    throw problemsError(what, source, [
+      {
+        path: '(yaml)',
+        message: `${text.length} characters, more than the ${INPUT_LIMITS.yamlTextBytes} nemoclaw reads`,
+      },
+    ]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -77,7 +85,19 @@ export function parseYaml(text: string, source: string, what: string): ParsedYam
     });
     throw problemsError(what, source, problems);
   }
-  return { doc, lineCounter, data: doc.toJS({ maxAliasCount: 100 }) };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: INPUT_LIMITS.yamlAliases });
+  } catch (e) {
+    // The yaml package refuses an alias bomb (and alias cycles) while expanding: bad input.
+    throw problemsError(what, source, [
+      {
+        path: '(yaml)',
+        message: `${(e as Error).message.split('\n')[0]} (at most ${INPUT_LIMITS.yamlAliases} alias expansions)`,
+      },
+    ]);
+  }
+  return { doc, lineCounter, data };
 }
 
 /** The node at `path`, or the deepest ancestor that exists; `key` selects a map key's node. */

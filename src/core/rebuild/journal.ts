@@ -22,40 +22,51 @@ export type RebuildStepId = (typeof REBUILD_STEPS)[number]['id'];
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
+// The journal is read back from disk: every field is bounded, and steps are the known ones.
+const At = z.iso.datetime();
 const StepState = z.strictObject({
   status: z.enum(['pending', 'in_progress', 'complete', 'failed']),
-  at: z.string().optional(),
-  error: z.string().optional(),
+  at: At.optional(),
+  error: z.string().max(8192).optional(),
 });
+const StepId = z.enum(REBUILD_STEPS.map((s) => s.id) as [RebuildStepId, ...RebuildStepId[]]);
 
 export const JournalSchema = z.strictObject({
   schemaVersion: z.literal(JOURNAL_SCHEMA_VERSION),
   kind: z.literal('rebuild'),
-  sandbox: z.string(),
-  startedAt: z.string(),
-  updatedAt: z.string(),
+  sandbox: z.string().min(1).max(64),
+  startedAt: At,
+  updatedAt: At,
   /** The snapshot taken at the start: what the rebuilt sandbox must hold again. */
-  snapshotId: z.string().optional(),
-  image: z.string().optional(),
-  steps: z.record(z.string(), StepState),
+  snapshotId: z
+    .string()
+    .regex(/^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/)
+    .optional(),
+  image: z.string().min(1).max(512).optional(),
+  steps: z.partialRecord(StepId, StepState),
   /** rollback: back to `from` from the kept snapshot (issue 15). */
   mode: z.enum(['rebuild', 'rollback']).optional(),
   /** The blueprint it rebuilds onto: a version, folder or URL (+ pin), fixed when it starts. */
-  target: z.strictObject({ spec: z.string(), sha256: z.string().optional() }).optional(),
+  target: z
+    .strictObject({
+      spec: z.string().min(1).max(2048),
+      sha256: z.string().max(80).optional(),
+    })
+    .optional(),
   /** What the sandbox was before, for the diff and for `rebuild --rollback`. */
   from: z
     .strictObject({
-      blueprintVersion: z.string(),
-      blueprintDigest: z.string(),
-      blueprintSource: z.string().optional(),
-      blueprintSha256: z.string().optional(),
-      image: z.string(),
+      blueprintVersion: z.string().max(64),
+      blueprintDigest: z.string().max(80),
+      blueprintSource: z.string().max(2048).optional(),
+      blueprintSha256: z.string().max(80).optional(),
+      image: z.string().max(512),
     })
     .optional(),
   /** Each migration by id: journaled like the steps. */
-  migrations: z.record(z.string(), StepState).optional(),
-  failure: z.strictObject({ step: z.string(), message: z.string() }).optional(),
-  completedAt: z.string().optional(),
+  migrations: z.record(z.string().max(128), StepState).optional(),
+  failure: z.strictObject({ step: z.string().max(64), message: z.string().max(8192) }).optional(),
+  completedAt: At.optional(),
 });
 export type Journal = z.infer<typeof JournalSchema>;
 

@@ -11,9 +11,14 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 
 /** A path inside the archive: relative, `/`-separated, no empty, `.` or `..` segments. */
+/** Bounds on what a manifest may claim (it is read from disk and not trusted). */
+export const MANIFEST_LIMITS = { files: 500_000, roots: 64, skipped: 1_000, path: 4096 } as const;
+const Text = (max: number) => z.string().max(max);
+
 const ArchivePath = z
   .string()
   .min(1)
+  .max(MANIFEST_LIMITS.path)
   .refine(
     (p) => !p.startsWith('/') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
     'must be a relative path without . or .. segments',
@@ -24,26 +29,26 @@ export const SnapshotFileSchema = z.strictObject({
   path: ArchivePath,
   type: z.enum(['file', 'dir', 'symlink']),
   /** Bytes of content (0 for folders and links). */
-  size: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   /** Permission bits only (0o777 at most): set-id bits are never recorded or restored. */
   mode: z.number().int().min(0).max(0o777),
   /** For files. */
   sha256: Sha256Hex.optional(),
   /** For symbolic links: the link text, which must stay inside its state path. */
-  target: z.string().min(1).optional(),
+  target: z.string().min(1).max(MANIFEST_LIMITS.path).optional(),
 });
 export type SnapshotFile = z.infer<typeof SnapshotFileSchema>;
 
 export const SnapshotRootSchema = z.strictObject({
   /** An absolute state path in the sandbox (a blueprint `state_paths` entry). */
-  path: z.string().startsWith('/'),
+  path: z.string().startsWith('/').max(MANIFEST_LIMITS.path),
   type: z.enum(['file', 'dir']),
 });
 export type SnapshotRoot = z.infer<typeof SnapshotRootSchema>;
 
 export const SkippedPathSchema = z.strictObject({
-  path: z.string().min(1),
-  reason: z.string().min(1),
+  path: z.string().min(1).max(MANIFEST_LIMITS.path),
+  reason: z.string().min(1).max(2000),
   /** absent: not in the sandbox (nothing lost); refused: left out on purpose; failed: could not be read. */
   code: z.enum(['absent', 'refused', 'failed']),
 });
@@ -52,23 +57,23 @@ export type SkippedPath = z.infer<typeof SkippedPathSchema>;
 export const SnapshotManifestSchema = z.strictObject({
   schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
   id: z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/),
-  name: z.string().nullable(),
+  name: Text(64).nullable(),
   createdAt: z.iso.datetime(),
-  nemoclawVersion: z.string(),
-  sandbox: z.string().min(1),
+  nemoclawVersion: Text(64),
+  sandbox: z.string().min(1).max(64),
   agent: AgentSchema,
   blueprint: z.strictObject({
-    version: z.string(),
+    version: Text(64),
     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   }),
-  presets: z.array(z.string()),
-  customPolicies: z.array(CustomPolicySchema),
-  roots: z.array(SnapshotRootSchema),
-  skipped: z.array(SkippedPathSchema),
-  files: z.array(SnapshotFileSchema),
+  presets: z.array(Text(128)).max(256),
+  customPolicies: z.array(CustomPolicySchema).max(256),
+  roots: z.array(SnapshotRootSchema).max(MANIFEST_LIMITS.roots),
+  skipped: z.array(SkippedPathSchema).max(MANIFEST_LIMITS.skipped),
+  files: z.array(SnapshotFileSchema).max(MANIFEST_LIMITS.files),
   archive: z.strictObject({
     file: z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}\.tar\.gz$/),
-    size: z.number().int().nonnegative(),
+    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
     sha256: Sha256Hex,
   }),
 });

@@ -37,13 +37,40 @@ export function restoreTempDir(parent: string, snapshotId: string): string {
   return posix.join(parent, `.nemoclaw-restore-${snapshotId}`);
 }
 
+/**
+ * Why a manifest's roots cannot be restored into an agent whose blueprint names `statePaths`, or
+ * undefined. The manifest is not trusted: every root must be one of the agent's state paths,
+ * exactly and once (a hand-made root of `/sandbox`, `/sandbox/.bashrc` or `/etc` is refused).
+ */
+export function rootsProblem(
+  m: Pick<SnapshotManifest, 'roots'>,
+  statePaths: readonly string[],
+): string | undefined {
+  const allowed = new Set(statePaths);
+  const seen = new Set<string>();
+  for (const r of m.roots) {
+    if (!allowed.has(r.path))
+      return `it names ${JSON.stringify(r.path.slice(0, 200))}, which is not a state path of the agent (${statePaths.join(', ')})`;
+    if (seen.has(r.path)) return `it names the state path ${r.path} twice`;
+    seen.add(r.path);
+  }
+  return undefined;
+}
+
 export function planRestore(
   m: SnapshotManifest,
   sandbox: string,
-  /** The agent's current state paths, so that ones the snapshot lacks are reported. */
-  expectedPaths: readonly string[] = [],
+  /**
+   * The agent's state paths from its blueprint: the only places a restore writes. A manifest
+   * root that is not one of them is never a target (callers refuse such a manifest first).
+   */
+  statePaths: readonly string[],
 ): RestorePlan {
-  const roots = [...m.roots].sort((a, b) => a.path.localeCompare(b.path));
+  const byPath = new Map(m.roots.map((r) => [r.path, r]));
+  const roots = [...new Set(statePaths)]
+    .filter((p) => byPath.has(p))
+    .map((p) => ({ path: p, type: byPath.get(p)!.type }))
+    .sort((a, b) => a.path.localeCompare(b.path));
   const restore = roots.map((r) => {
     const ap = archivePathOf(r.path);
     const inside = m.files.filter((f) => f.path === ap || f.path.startsWith(`${ap}/`));
@@ -62,7 +89,7 @@ export function planRestore(
         : `${s.reason} (when the snapshot was taken)`,
   }));
   const covered = new Set([...roots.map((r) => r.path), ...m.skipped.map((s) => s.path)]);
-  for (const p of expectedPaths) {
+  for (const p of statePaths) {
     if (!covered.has(p)) {
       skipped.push({ path: p, reason: 'the snapshot does not include this path; left as it is' });
     }

@@ -31,6 +31,7 @@ export async function decideIntent(
     home: ctx.paths.home,
     spec: o.blueprint ?? ctx.env.NEMOCLAW_BLUEPRINT,
     sha256: o.blueprintSha256 ?? ctx.env.NEMOCLAW_BLUEPRINT_SHA256,
+    dryRun: o.dryRun,
   });
   o = await withProfile(ctx, o, bp.blueprint);
   const agentDefault = (o.agent ?? ctx.env.NEMOCLAW_AGENT ?? ctx.defaultAgent) as

@@ -23,12 +23,13 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
       const { verifySnapshot } = await import('../../adapters/snapshot/restore.ts');
       const { agentStatePaths } = await import('../snapshot.ts');
       const entry = (await ctx.registry().read()).sandboxes[name]!;
+      const statePaths = await agentStatePaths(ctx, entry);
       const r = await createSnapshot(
         { openshell },
         {
           snapshotsDir: ctx.paths.snapshotsDir,
           source: entry,
-          statePaths: await agentStatePaths(ctx, entry),
+          statePaths,
           name: `pre-recreate-${ctx.now().toISOString().replace(/[:.]/g, '-')}`,
           now: ctx.now(),
         },
@@ -44,7 +45,7 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
           },
         );
       }
-      await verifySnapshot(r.record);
+      await verifySnapshot(r.record, statePaths);
       return r.record.id;
     },
     extraLabels: ctx.env.NEMOCLAW_TEST_RUN_ID

@@ -101,8 +101,9 @@ async function loadSession(ctx: Context): Promise<Session | undefined> {
 
 async function saveSession(ctx: Context, s: Session): Promise<void> {
   const { writeJsonFile } = await import('../../adapters/state/json-file.ts');
+  const { sessionForDisk } = await import('./url-credential.ts');
   s.updatedAt = ctx.now().toISOString();
-  await writeJsonFile<Session>(sessionSpec(ctx), s);
+  await writeJsonFile<Session>(sessionSpec(ctx), sessionForDisk(s));
 }
 
 /** A prompter that stops the spinner before each question, so the two never share a line. */
@@ -128,6 +129,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         what: 'onboarding',
         command: 'nemoclaw onboard',
       });
+  let endActivity: (() => void) | undefined;
   try {
     let session = await loadSession(ctx);
     if (o.fresh && session) {
@@ -159,7 +161,13 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
         session = undefined;
       }
     }
-    if (session && o.resume) applyCorrections(ctx, o, session);
+    if (session && o.resume) {
+      const { restoreEndpointCredential } = await import('./url-credential.ts');
+      // A corrected provider or URL replaces the stored one (applyCorrections).
+      if (o.endpointUrl === undefined && o.provider === undefined)
+        restoreEndpointCredential(ctx, undefined, session);
+      applyCorrections(ctx, o, session);
+    }
     let apiKey: string | undefined;
     const intent = session
       ? session.intent
@@ -176,6 +184,9 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       ctx.ui.out(formatPlan(onboardPlan(intent, (id) => willRun(session, id), facts)));
       return 0;
     }
+    // Every state file the steps need is read and validated before the first change (issue 18
+    // item 7): a damaged registry is named now, not after the gateway's route has changed.
+    await ctx.registry().read();
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
     await saveSession(ctx, session);
     const progress = createProgress(ctx.ui, deps.progressStream ?? { write: () => true });
@@ -190,7 +201,13 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     };
     const total = ONBOARD_STEPS.length;
     const began = Date.now();
+    let current = '';
+    endActivity = (await import('../../adapters/terminal/interrupt.ts')).noteActivity(
+      () => `onboarding ${session!.intent.sandboxName}${current ? ` (at ${current})` : ''}`,
+      'Nothing is lost: continue with `nemoclaw onboard --resume`.',
+    );
     for (const [i, step] of ONBOARD_STEPS.entries()) {
+      current = `step ${i + 1}/${total}, ${step.title}`;
       if (!willRun(session, step.id)) {
         progress.start(i + 1, total, step.title);
         progress.skip('done in an earlier run');
@@ -231,6 +248,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     ctx.ui.out(await renderSummary(ctx, session, { tookMs: Date.now() - began }));
     return 0;
   } finally {
+    endActivity?.();
     await lock?.release();
   }
 }

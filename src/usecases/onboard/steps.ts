@@ -8,6 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import { profileResources } from '../../core/blueprint/profiles.ts';
 import { NemoclawError, UserError } from '../../core/errors.ts';
 import type { DockerEngine } from '../../adapters/docker/engine.ts';
+import { redactUrl } from '../../core/redact.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 
@@ -302,7 +303,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       agent: s.intent.agent,
       provider: s.intent.provider,
       model: o.model ?? s.intent.model,
-      endpointUrl: s.intent.endpointUrl,
+      endpointUrl: s.intent.endpointUrl && redactUrl(s.intent.endpointUrl),
       blueprintVersion: o.blueprintVersion!,
       blueprintDigest: o.blueprintDigest!,
       image: o.image!,
