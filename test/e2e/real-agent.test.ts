@@ -19,7 +19,7 @@ import { startOpenAIStreamServer, type StreamServer } from '../helpers/openai-st
 import { openclawBaseImage } from '../helpers/openclaw-image.ts';
 
 /** Flip when the simulator's data plane (inference.local, egress proxy) is merged. */
-const DATA_PLANE_MERGED = false;
+const DATA_PLANE_MERGED = true;
 const dataPlaneAvailable = DATA_PLANE_MERGED || process.env.NEMOCLAW_TEST_DATA_PLANE === '1';
 
 const skip = await skipWithoutDocker('the real agent end to end');
