@@ -263,12 +263,13 @@ describe.skipIf(skip)('onboarding failure and resume', () => {
 
   it('refuses a second onboarding at once, naming the PID that holds the lock', async () => {
     const port = await freePort();
-    // The first run is slowed at its first openshell call and then fails fast at preflight.
+    // The first run holds the lock through a slow openshell call (20 s: far longer than the
+    // second run takes to start and check, however loaded the machine), then fails at preflight.
     const first = spawn(process.execPath, [CLI, 'onboard', '--name', 'fault-lock'], {
       env: {
         ...w.env,
         NEMOCLAW_DASHBOARD_PORT: String(port),
-        OPENSHELL_SIM_LATENCY: 'forward list:4000',
+        OPENSHELL_SIM_LATENCY: 'forward list:20000',
         OPENSHELL_SIM_FAIL: failRule(w, '--version', [1]),
       },
       stdio: 'ignore',
@@ -276,7 +277,9 @@ describe.skipIf(skip)('onboarding failure and resume', () => {
     const exited = new Promise<number>((r) => first.on('close', (c) => r(c ?? 1)));
     try {
       const lock = join(w.env.NEMOCLAW_HOME!, 'onboard.lock');
-      for (let i = 0; i < 100 && !existsSync(lock); i++)
+      // Wait for the lock itself, not for a guessed time.
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(lock) && first.exitCode === null && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
       expect(existsSync(lock)).toBe(true);
       const second = await w.cli(['onboard', '--name', 'fault-lock2']);
@@ -288,5 +291,5 @@ describe.skipIf(skip)('onboarding failure and resume', () => {
     } finally {
       if (first.exitCode === null) first.kill();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -36,17 +36,35 @@ describe.skipIf(skip)('rebuild never loses the agent state', () => {
     w = await createWorld(images);
     const r = await w.cli(['onboard', '--name', NAME]);
     if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
-    const seed = await sh(
-      'mkdir -p /sandbox/.openclaw/workspace/a/b /sandbox/.openclaw/memory && printf "day one\\n" > /sandbox/.openclaw/memory/log.md && printf x > /sandbox/.openclaw/workspace/a/b/c.txt && chmod 0640 /sandbox/.openclaw/workspace/a/b/c.txt && ln -s a/b/c.txt /sandbox/.openclaw/workspace/link',
-    );
-    if (seed.code !== 0) throw new Error(seed.stderr);
   }, 240_000);
   afterAll(async () => {
     await w?.cleanup();
     await cleanupImages();
   });
 
+  it('rebuilds a freshly onboarded sandbox with no agent state, the first time', async () => {
+    // Fresh: most state paths do not exist yet, two are empty folders.
+    const fresh = await sh(
+      'rm -rf /sandbox/.openclaw && mkdir -p /sandbox/.openclaw/workspace /sandbox/.openclaw/memory',
+    );
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const r = await w.cli([NAME, 'rebuild', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(journalFile())).toBe(false);
+    const list = JSON.parse((await w.cli([NAME, 'snapshot', 'list', '--json'])).stdout);
+    // The pre-rebuild snapshot holds no file, and verifies on its own too.
+    expect(list.snapshots).toHaveLength(1);
+    expect(list.snapshots[0]).toMatchObject({ files: 0, complete: true });
+    expect(list.snapshots[0].name).toMatch(/^pre-rebuild-/);
+    const verify = await w.cli([NAME, 'snapshot', 'verify', list.snapshots[0].id]);
+    expect(verify.code, verify.stderr).toBe(0);
+  }, 240_000);
+
   it('rebuilds and every workspace file comes back, byte for byte', async () => {
+    const seed = await sh(
+      'mkdir -p /sandbox/.openclaw/workspace/a/b /sandbox/.openclaw/memory && printf "day one\\n" > /sandbox/.openclaw/memory/log.md && printf x > /sandbox/.openclaw/workspace/a/b/c.txt && chmod 0640 /sandbox/.openclaw/workspace/a/b/c.txt && ln -s a/b/c.txt /sandbox/.openclaw/workspace/link',
+    );
+    expect(seed.code, seed.stderr).toBe(0);
     const before = await checksum();
     const r = await w.cli([NAME, 'rebuild', '--yes']);
     expect(r.code, r.stderr).toBe(0);

@@ -38,6 +38,26 @@ describe.skipIf(skip)('snapshots of a real sandbox', () => {
     await cleanupImages();
   });
 
+  it('snapshots a freshly onboarded sandbox (no agent state yet), verifies and restores nothing', async () => {
+    const sh = (cmd: string) =>
+      w.sim.run(['sandbox', 'exec', '-n', 'snap-one', '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+    // No state path exists yet except two empty folders.
+    const fresh = await sh(
+      'rm -rf /sandbox/.openclaw && mkdir -p /sandbox/.openclaw/workspace /sandbox/.openclaw/memory',
+    );
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const listing = 'find /sandbox/.openclaw | sort';
+    const before = (await sh(listing)).stdout;
+    const created = await w.cli(['snap-one', 'snapshot', 'create', '--name', 'fresh']);
+    expect(created.code, created.stderr).toBe(0);
+    const verify = await w.cli(['snap-one', 'snapshot', 'verify', 'fresh', '--json']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, files: 0 });
+    const restored = await w.cli(['snap-one', 'snapshot', 'restore', 'fresh', '--yes']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await sh(listing)).stdout).toBe(before);
+  }, 240_000);
+
   it('round-trips every byte, mode and path through create, verify and restore', async () => {
     const seeded = await w.sim.run([
       'sandbox',

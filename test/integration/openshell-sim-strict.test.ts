@@ -103,23 +103,27 @@ describe('openshell simulator strictness', () => {
   });
 
   it('sandboxes: Provisioning then Ready; a duplicate name exits 1 with Error:', async () => {
-    const create = sim.run([
-      'sandbox',
-      'create',
-      '--name',
-      'sb1',
-      '--from',
-      'img:1',
-      '--keep',
-      '-g',
-      'gw',
-    ]);
-    await new Promise((r) => setTimeout(r, 150));
-    const early = await sim.run(['sandbox', 'list', '-g', 'gw', '-o', 'json']);
+    // Ready comes 10 s after the record is written: far more than listing it takes, however
+    // loaded the machine, so the first sighting is Provisioning. Create returns once it is Ready.
+    let done = false;
+    const create = sim
+      .run(['sandbox', 'create', '--name', 'sb1', '--from', 'img:1', '--keep', '-g', 'gw'], {
+        env: { OPENSHELL_SIM_READY_DELAY_MS: '10000' },
+      })
+      .finally(() => (done = true));
+    // Wait for the sandbox to appear (no sleep: each list is a process start), and note its phase.
+    let early: string | undefined;
+    while (early === undefined && !done) {
+      const list = await sim.run(['sandbox', 'list', '-g', 'gw', '-o', 'json']);
+      expect(list.code, list.stderr).toBe(0);
+      early = (JSON.parse(list.stdout) as { name: string; phase: string }[]).find(
+        (s) => s.name === 'sb1',
+      )?.phase;
+    }
+    expect(early).toBe('Provisioning');
     const created = await create;
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Created sandbox: sb1');
-    expect(JSON.parse(early.stdout)[0]?.phase).toBe('Provisioning');
     const get = await sim.run(['sandbox', 'get', 'sb1', '-g', 'gw']);
     expect(get.stdout).toMatch(/^\s*Phase:\s+Ready$/m);
     const dup = await sim.run([

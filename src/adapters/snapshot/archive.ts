@@ -8,6 +8,7 @@ import { createReadStream, type Stats } from 'node:fs';
 import { chmod, lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { NemoclawError } from '../../core/errors.ts';
 import {
   archivePathOf,
@@ -25,6 +26,32 @@ export async function hashArchive(path: string): Promise<{ sha256: string; size:
     for await (const _ of src) void _;
   });
   return { sha256: h.hash.digest('hex'), size: h.bytes };
+}
+
+const BLOCK = 512;
+/** GNU tar pads an empty archive to one 10 KiB record; anything far larger is not "empty". */
+const MAX_EMPTY_TAR = 1 << 20;
+
+/**
+ * True when the archive is a valid tar of no entries: gzip that inflates to nothing but
+ * end-of-archive zero blocks (at least two, whole blocks). This is what an empty agent state packs
+ * to (no state path exists yet, as on a freshly onboarded sandbox). The tar parser refuses such an
+ * archive in strict mode (TAR_BAD_ARCHIVE, "Unrecognized archive format": it saw no entry), so the
+ * readers below recognise it themselves. Stops at the first non-zero byte.
+ */
+export async function isEmptyTar(path: string): Promise<boolean> {
+  let bytes = 0;
+  try {
+    await pipeline(createReadStream(path), createGunzip(), async (src) => {
+      for await (const chunk of src as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > MAX_EMPTY_TAR || chunk.some((b) => b !== 0)) throw new Error('not empty');
+      }
+    });
+  } catch {
+    return false;
+  }
+  return bytes >= 2 * BLOCK && bytes % BLOCK === 0;
 }
 
 const MAX_LISTED = 8;
@@ -107,49 +134,52 @@ export async function inspectArchive(path: string, m: SnapshotManifest): Promise
   const seen = new Set<string>();
   const problems: string[] = [];
   const pending: Promise<void>[] = [];
+  // A snapshot of an empty state lists no files and its archive holds no entry.
+  const nothing = m.files.length === 0 && (await isEmptyTar(path));
   try {
-    await tar.t({
-      file: path,
-      strict: true,
-      // Sizes are bounded by the manifest below, so a high ratio (a zero-filled file) is legitimate.
-      maxDecompressionRatio: Infinity,
-      onReadEntry: (entry) => {
-        const p = normalizeEntryPath(entry.path);
-        const e = entry as unknown as EntryLike;
-        const bad = check({
-          path: entry.path,
-          type: entry.type,
-          linkpath: entry.linkpath,
-          size: entry.size,
-          mode: e.mode ?? e.header.mode ?? 0,
-        });
-        if (bad) {
-          problems.push(`${p || '(empty path)'}: refused, ${bad}`);
-          return;
-        }
-        const f = expected.get(p);
-        const diff = compareEntry(e, f, p);
-        seen.add(p);
-        if (diff.length > 0) {
-          problems.push(...diff);
-          return;
-        }
-        if (f?.type === 'file') {
-          const h = createHash('sha256');
-          entry.on('data', (c: Buffer) => h.update(c));
-          pending.push(
-            new Promise<void>((resolve) => {
-              entry.on('end', () => {
-                const got = h.digest('hex');
-                if (got !== f.sha256)
-                  problems.push(`${p}: content sha256 does not match the manifest`);
-                resolve();
-              });
-            }),
-          );
-        }
-      },
-    });
+    if (!nothing)
+      await tar.t({
+        file: path,
+        strict: true,
+        // Sizes are bounded by the manifest below, so a high ratio (a zero-filled file) is legitimate.
+        maxDecompressionRatio: Infinity,
+        onReadEntry: (entry) => {
+          const p = normalizeEntryPath(entry.path);
+          const e = entry as unknown as EntryLike;
+          const bad = check({
+            path: entry.path,
+            type: entry.type,
+            linkpath: entry.linkpath,
+            size: entry.size,
+            mode: e.mode ?? e.header.mode ?? 0,
+          });
+          if (bad) {
+            problems.push(`${p || '(empty path)'}: refused, ${bad}`);
+            return;
+          }
+          const f = expected.get(p);
+          const diff = compareEntry(e, f, p);
+          seen.add(p);
+          if (diff.length > 0) {
+            problems.push(...diff);
+            return;
+          }
+          if (f?.type === 'file') {
+            const h = createHash('sha256');
+            entry.on('data', (c: Buffer) => h.update(c));
+            pending.push(
+              new Promise<void>((resolve) => {
+                entry.on('end', () => {
+                  const got = h.digest('hex');
+                  if (got !== f.sha256)
+                    problems.push(`${p}: content sha256 does not match the manifest`);
+                  resolve();
+                });
+              }),
+            );
+          }
+        },
+      });
     // Only after a complete parse has every entry ended; after a failed one, some never will.
     await Promise.all(pending);
   } catch (e) {
@@ -177,31 +207,34 @@ export async function extractArchive(
   const expected = new Map(m.files.map((f) => [f.path, f]));
   const check = createEntryChecker(roots);
   const refused: string[] = [];
+  // A snapshot of an empty state (no files, no entries) has nothing to extract.
+  const nothing = m.files.length === 0 && (await isEmptyTar(path));
   try {
-    await tar.x({
-      file: path,
-      cwd: dest,
-      strict: true,
-      preservePaths: false,
-      preserveOwner: false,
-      chmod: true,
-      processUmask: 0,
-      maxDecompressionRatio: Infinity,
-      filter: (p, entry) => {
-        const e = entry as unknown as EntryLike;
-        const bad = check({
-          path: p,
-          type: e.type,
-          linkpath: e.linkpath,
-          size: e.size,
-          mode: e.mode ?? 0,
-        });
-        const ok = !bad && expected.has(normalizeEntryPath(p));
-        if (!ok) refused.push(`${p}: ${bad ?? 'not in the manifest'}`);
-        else if (e.type === 'Directory') e.mode = (e.mode ?? 0o700) | 0o700;
-        return ok;
-      },
-    });
+    if (!nothing)
+      await tar.x({
+        file: path,
+        cwd: dest,
+        strict: true,
+        preservePaths: false,
+        preserveOwner: false,
+        chmod: true,
+        processUmask: 0,
+        maxDecompressionRatio: Infinity,
+        filter: (p, entry) => {
+          const e = entry as unknown as EntryLike;
+          const bad = check({
+            path: p,
+            type: e.type,
+            linkpath: e.linkpath,
+            size: e.size,
+            mode: e.mode ?? 0,
+          });
+          const ok = !bad && expected.has(normalizeEntryPath(p));
+          if (!ok) refused.push(`${p}: ${bad ?? 'not in the manifest'}`);
+          else if (e.type === 'Directory') e.mode = (e.mode ?? 0o700) | 0o700;
+          return ok;
+        },
+      });
   } catch (e) {
     throw integrity(m.id, [`extraction failed (${(e as Error).message})`]);
   }
