@@ -34,10 +34,10 @@ const create = (name: string) =>
 
 /** Verify, then restore into the same sandbox; returns what the restore did. */
 async function verifyAndRestore(record: SnapshotRecord) {
-  const report = await verifySnapshot(record);
+  const report = await verifySnapshot(record, OPENCLAW_PATHS);
   const res = await restoreSnapshot(
     { openshell: sb },
-    { record, sandbox: 'alpha', expectedPaths: OPENCLAW_PATHS, workDir: dir },
+    { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
   );
   return { report, res };
 }
@@ -137,10 +137,15 @@ describe('a snapshot of an empty agent state', () => {
       rawTarGz([{ path: 'sandbox/.openclaw/memory/x.md', type: 'File', body: 'x' }]),
     );
     expect(await isEmptyTar(bad.archivePath)).toBe(false);
-    expect(await integrityOf(verifySnapshot(bad))).toMatch(/x\.md: (refused|not in the manifest)/);
+    expect(await integrityOf(verifySnapshot(bad, OPENCLAW_PATHS))).toMatch(
+      /x\.md: (refused|not in the manifest)/,
+    );
     const before = treeDigest(join(sb.root, 'sandbox'));
     await integrityOf(
-      restoreSnapshot({ openshell: sb }, { record: bad, sandbox: 'alpha', workDir: dir }),
+      restoreSnapshot(
+        { openshell: sb },
+        { record: bad, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
+      ),
     );
     expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
   });
@@ -155,7 +160,7 @@ describe('a snapshot of an empty agent state', () => {
     ]) {
       const bad = await withArchive(record, bytes);
       expect(await isEmptyTar(bad.archivePath)).toBe(false);
-      expect(await integrityOf(verifySnapshot(bad))).toMatch(/cannot be read/);
+      expect(await integrityOf(verifySnapshot(bad, OPENCLAW_PATHS))).toMatch(/cannot be read/);
     }
   });
 
@@ -176,6 +181,6 @@ describe('a snapshot of an empty agent state', () => {
         ],
       },
     };
-    expect(await integrityOf(verifySnapshot(lying))).toMatch(/missing from the archive/);
+    expect(await integrityOf(verifySnapshot(lying, OPENCLAW_PATHS))).toMatch(/missing from the archive/);
   });
 });
