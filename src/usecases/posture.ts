@@ -125,3 +125,37 @@ export async function agentAuditChecks(
     }),
   );
 }
+
+/**
+ * Drift that users cause by hand (issue 20): the agent's config inside the sandbox against the copy
+ * the image was built with (core/agent-config installScript). An edit made inside the sandbox works
+ * until the next rebuild, which undoes it; the durable way is the onboarding answer it came from.
+ */
+export async function configDriftPart(
+  ctx: Context,
+  client: OpenshellClient,
+  entry: SandboxEntry,
+): Promise<Part> {
+  const { configDriftPart: interpret, configDriftProbeArgv } = await import('../core/ops/drift.ts');
+  try {
+    const { loadAgentManifest } = await import('../adapters/blueprint/manifest.ts');
+    const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
+    const bp = await resolveBlueprint({
+      packageRoot: ctx.packageRoot,
+      home: ctx.paths.home,
+      spec: entry.blueprintSource ?? entry.blueprintVersion,
+      sha256: entry.blueprintSha256,
+    });
+    const m = await loadAgentManifest(bp.dir, bp.blueprint, entry.agent);
+    const r = await client.sandboxExec(entry.name, configDriftProbeArgv(m.config_file), {
+      timeoutSecs: 20,
+    });
+    return interpret(r.stdout, entry.name, m.config_file);
+  } catch (e) {
+    return {
+      state: 'warn',
+      summary: `cannot compare the agent's config with the image's: ${(e as Error).message}`,
+      drift: null,
+    };
+  }
+}

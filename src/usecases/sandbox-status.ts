@@ -6,7 +6,12 @@
 import type { Context } from '../context.ts';
 import type { AuditFinding } from '../core/agent-audit.ts';
 import { findProvider } from '../core/providers.ts';
-import { hardeningPart, parsePrivilegeProbe, privilegeProbeArgv } from '../core/ops/hardening.ts';
+import {
+  entrypointPart,
+  hardeningPart,
+  parsePrivilegeProbe,
+  privilegeProbeArgv,
+} from '../core/ops/hardening.ts';
 import {
   STATUS_SCHEMA_VERSION,
   containerPart,
@@ -29,7 +34,7 @@ import {
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { dashboardUrl } from '../core/ports.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
-import { agentAuditPart, enforcementPart } from './posture.ts';
+import { agentAuditPart, configDriftPart, enforcementPart } from './posture.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
 const LOG_LINES = 500;
@@ -93,6 +98,7 @@ export async function sandboxStatusReport(
   const { policyDrift, policyPart } = await import('./policy-drift.ts');
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
+  const configDrift = configDriftPart(ctx, client, entry);
   const [
     gw,
     sb,
@@ -182,13 +188,18 @@ export async function sandboxStatusReport(
       : unreachable('the inference route', route.error);
   if (probe) parts.probe = probePart(probe);
   parts.policy = policyPart(entry, gatewayUp ? drift : undefined);
-  parts.hardening =
+  const agentProc =
     'ok' in privileges && privileges.ok.exitCode === 0
-      ? hardeningPart(parsePrivilegeProbe(privileges.ok.stdout))
-      : hardeningPart(
-          undefined,
-          'ok' in privileges ? 'no agent process found' : (privileges.error as Error)?.message,
-        );
+      ? parsePrivilegeProbe(privileges.ok.stdout)
+      : undefined;
+  parts.hardening = agentProc
+    ? hardeningPart(agentProc)
+    : hardeningPart(
+        undefined,
+        'ok' in privileges ? 'no agent process found' : (privileges.error as Error)?.message,
+      );
+  parts.entrypoint = entrypointPart(agentProc, name);
+  parts.config = await configDrift;
   parts.dashboard = dashboardPart(
     name,
     entry.dashboardPort,

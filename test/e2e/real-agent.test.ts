@@ -61,7 +61,10 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
       '--',
       'openclaw',
       'agent',
-      '--local',
+      // Through the agent's own running gateway (the sandbox's main process), as a user's turn
+      // goes: openclaw refuses --local while a gateway serves this state directory.
+      '--agent',
+      'main',
       '-m',
       'What is the capital of France?',
     ]);

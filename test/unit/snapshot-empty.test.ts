@@ -181,6 +181,8 @@ describe('a snapshot of an empty agent state', () => {
         ],
       },
     };
-    expect(await integrityOf(verifySnapshot(lying, OPENCLAW_PATHS))).toMatch(/missing from the archive/);
+    expect(await integrityOf(verifySnapshot(lying, OPENCLAW_PATHS))).toMatch(
+      /missing from the archive/,
+    );
   });
 });

@@ -15,6 +15,8 @@ import type { AgentManifest } from './manifest.ts';
 export const AUTH_TOKEN_MARKER = '__NEMOCLAW_AUTH_TOKEN__';
 /** The API key the agent sends to inference.local; OpenShell strips it and adds the real one. */
 export const DUMMY_API_KEY = 'openshell-managed';
+/** The copy of the config as the image built it (installScript), for status's drift check. */
+export const BUILT_SUFFIX = '.built';
 /** Folder of the generated files inside the build context (the Dockerfile copies it). */
 export const AGENT_CONTEXT_DIR = 'agent';
 
@@ -164,6 +166,11 @@ export function installScript(m: AgentManifest, instance: string): string {
     `chown ${c.owner}:${c.group} ${q(m.config_dir)} ${q(m.config_file)}`,
     `chmod 0750 ${q(m.config_dir)}`,
     `chmod ${c.mode} ${q(m.config_file)}`,
+    // The config as built, beside it and as protected: status compares the two to notice an edit
+    // made inside the sandbox, which the next rebuild would undo (issue 20).
+    `cp ${q(m.config_file)} ${q(`${m.config_file}${BUILT_SUFFIX}`)}`,
+    `chown ${c.owner}:${c.group} ${q(`${m.config_file}${BUILT_SUFFIX}`)}`,
+    `chmod ${c.mode} ${q(`${m.config_file}${BUILT_SUFFIX}`)}`,
     '',
   ];
   return lines.join('\n');

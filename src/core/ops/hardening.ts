@@ -36,6 +36,11 @@ export interface AgentPrivileges {
   capBnd: string[];
   maxProcesses?: string;
   maxOpenFiles?: string;
+  /**
+   * Whether the agent was started through nemoclaw's entrypoint (it inherits
+   * NEMOCLAW_ENTRYPOINT=nemoclaw-start); unknown when its environment cannot be read.
+   */
+  entrypoint?: 'yes' | 'no' | 'unknown';
 }
 
 /** The probe prints `PID <n>`, the status file, `---LIMITS`, the limits file. */
@@ -54,6 +59,8 @@ export function parsePrivilegeProbe(stdout: string): AgentPrivileges | undefined
     capBnd: decodeCaps(field('CapBnd') ?? '0'),
     maxProcesses: limit('Max processes'),
     maxOpenFiles: limit('Max open files'),
+    entrypoint: (/^ENTRYPOINT (yes|no|unknown)$/m.exec(stdout)?.[1] ?? 'unknown') as
+      'yes' | 'no' | 'unknown',
   };
 }
 
@@ -62,8 +69,13 @@ export function parsePrivilegeProbe(stdout: string): AgentPrivileges | undefined
 export function privilegeProbeArgv(agentBinary: string): string[] {
   const script =
     'for p in $(ls /proc | grep -E "^[0-9]+$" | sort -n); do [ "$p" -lt "$$" ] || break; ' +
-    'if tr "\\000" " " < /proc/$p/cmdline 2>/dev/null | grep -q -- "$1"; then ' +
-    'echo "PID $p"; cat /proc/$p/status; echo ---LIMITS; cat /proc/$p/limits; exit 0; fi; done; exit 3';
+    'if tr "\\000" " " 2>/dev/null < /proc/$p/cmdline | grep -q -- "$1"; then ' +
+    'echo "PID $p"; cat /proc/$p/status; echo ---LIMITS; cat /proc/$p/limits; ' +
+    // The entrypoint's marker in the agent's environment (NUL-separated; unreadable → unknown).
+    'e=$(tr "\\000" "\\n" 2>/dev/null < /proc/$p/environ) || e=UNREADABLE; ' +
+    'case "$e" in UNREADABLE) echo "ENTRYPOINT unknown";; *) ' +
+    'if printf "%s\\n" "$e" | grep -qx "NEMOCLAW_ENTRYPOINT=nemoclaw-start"; then echo "ENTRYPOINT yes"; ' +
+    'else echo "ENTRYPOINT no"; fi;; esac; exit 0; fi; done; exit 3';
   return ['sh', '-c', script, 'nemoclaw-probe', agentBinary];
 }
 
@@ -91,5 +103,30 @@ export function hardeningPart(p: AgentPrivileges | undefined, why?: string): Par
       dangerous.length || bounding.length || p.uid === 0
         ? 'The agent holds privileges the hardened entrypoint drops: use blueprint 0.2.0 or newer on an image with setpriv (NEMOCLAW_REQUIRE_CAP_DROP=1 makes it fatal).'
         : undefined,
+  };
+}
+
+/**
+ * Whether OpenShell runs the agent through nemoclaw's entrypoint (issue 20): a main process replaced
+ * by hand (`openshell sandbox create … -- <cmd>`, a restart with another command) bypasses the
+ * hardening and the state set-up the entrypoint applies.
+ */
+export function entrypointPart(p: AgentPrivileges | undefined, sandbox: string): Part {
+  const e = p?.entrypoint ?? 'unknown';
+  if (e === 'yes') return { state: 'ok', summary: "started through nemoclaw's entrypoint" };
+  if (e === 'no') {
+    return {
+      state: 'warn',
+      summary: `the agent (pid ${p!.pid}) was not started through nemoclaw's entrypoint: its hardening and state set-up are bypassed`,
+      bypassed: true,
+      hint: `Recreate it the way nemoclaw starts it: nemoclaw ${sandbox} rebuild`,
+    };
+  }
+  return {
+    state: 'warn',
+    summary: p
+      ? 'cannot tell how the agent was started (its environment is not readable here)'
+      : 'cannot tell how the agent was started (no agent process found)',
+    bypassed: null,
   };
 }
