@@ -86,7 +86,28 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
     );
     const r = await w.cli(['onboard', '--name', NAME]);
     if (r.code !== 0) throw new Error(`onboard failed (${r.code}): ${r.stderr}\n${r.stdout}`);
+    await dashboardAnswers();
   }, 1_500_000);
+
+  /**
+   * OpenShell reports Ready when the main process runs; openclaw's gateway listens some seconds
+   * later. The user's first turn goes through that gateway, so wait for its dashboard to answer
+   * over HTTP through the forward onboarding made (a condition, not a sleep).
+   */
+  const dashboardAnswers = async () => {
+    const reg = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+    const url = `http://127.0.0.1:${reg.sandboxes[NAME].dashboardPort}/`;
+    const until = Date.now() + 180_000;
+    for (;;) {
+      const ok = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+        (res) => res.status > 0,
+        () => false,
+      );
+      if (ok) return;
+      if (Date.now() > until) throw new Error(`the agent's dashboard never answered at ${url}`);
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+  };
   afterAll(async () => {
     await w?.cleanup();
     await server?.close();
@@ -186,6 +207,7 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
   it.skipIf(!dataPlaneAvailable)(
     'after the rebuild the agent still answers',
     async () => {
+      await dashboardAnswers();
       const r = await turn();
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(ANSWER);

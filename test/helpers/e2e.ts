@@ -21,6 +21,8 @@ export const CLI = join(import.meta.dirname, '../../dist/nemoclaw.js');
 const AGENT_SCRIPT = `#!/bin/sh
 trap 'kill $child $reader 2>/dev/null; exit 0' TERM INT
 echo "agent stand-in: $0 $*"
+# Like a real agent CLI, any other subcommand (security audit, config validate…) is an error at once.
+case "\${1:-}" in gateway|serve) ;; *) echo "agent stand-in: unknown command: $*" >&2; exit 1;; esac
 port=""
 while [ $# -gt 0 ]; do [ "$1" = --port ] && port="$2"; shift; done
 if [ -n "$port" ]; then
