@@ -8,6 +8,7 @@ import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
 import { NemoclawError, UserError, errorMessage } from '../core/errors.ts';
 import { sandboxProviders } from '../core/ops/channels.ts';
+import { isLiveDatabaseFile, isTransientDbFile } from '../core/snapshot/live-files.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
@@ -249,6 +250,16 @@ export const STEPS: Record<
     return 'Ready';
   },
   async restore(r) {
+    // Resumed after a kill between the restart's stop and start: the upload needs it running.
+    if ((await r.deps.openshell.sandboxGet(r.entry.name))?.phase === 'Stopped') {
+      await r.deps.openshell.sandboxStart(r.entry.name);
+      await waitCreated(
+        r.ctx,
+        r.deps.openshell,
+        r.entry.name,
+        `run: nemoclaw ${r.entry.name} rebuild --resume`,
+      );
+    }
     const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
     const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
     const { agentStatePaths } = await import('./snapshot.ts');
@@ -264,6 +275,20 @@ export const STEPS: Record<
       },
     );
     for (const s of res.skipped) r.ctx.ui.info(`  skipped ${s.path}: ${s.reason}`);
+    if (res.restored.length > 0) {
+      // The agent started with empty state and may hold its databases open: restart the sandbox's
+      // main process so that it opens the restored files (the real openclaw's gateway fails on a
+      // SQLite file swapped under it). OpenShell's stop/start keeps the sandbox's files.
+      r.ctx.ui.info('  restarting the agent on the restored state');
+      await r.deps.openshell.sandboxStop(r.entry.name);
+      await r.deps.openshell.sandboxStart(r.entry.name);
+      await waitCreated(
+        r.ctx,
+        r.deps.openshell,
+        r.entry.name,
+        `run: nemoclaw ${r.entry.name} rebuild --resume`,
+      );
+    }
     return `restored ${res.restored.length} path(s)`;
   },
   async policies(r) {
@@ -292,7 +317,16 @@ export const STEPS: Record<
         const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
         if (m) got.set(m[2]!.replace(/^\//, ''), m[1]!);
       }
-      for (const f of batch) if (got.get(f.path) !== f.sha256) mismatched.push(`/${f.path}`);
+      for (const f of batch) {
+        const have = got.get(f.path);
+        // A live database changes as soon as the agent opens it again: present is what counts.
+        if (
+          isLiveDatabaseFile(f.path)
+            ? have === undefined && !isTransientDbFile(f.path)
+            : have !== f.sha256
+        )
+          mismatched.push(`/${f.path}`);
+      }
     }
     if (mismatched.length > 0) {
       throw new NemoclawError(
@@ -310,6 +344,9 @@ export const STEPS: Record<
         `Sandbox ${r.entry.name} is not Ready after the rebuild (phase ${live?.phase ?? 'missing'}).`,
         { hint: `Run: nemoclaw ${r.entry.name} rebuild --resume` },
       );
+    // The dashboard forward went with the old sandbox; bring it back as recover does.
+    const { ensureForward } = await import('./sandbox-session.ts');
+    await ensureForward(r.ctx, r.deps.openshell, r.entry);
     return `${files.length} file(s) match the snapshot`;
   },
 };
