@@ -140,6 +140,18 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
     600_000,
   );
 
+  it("the agent's own security audit, run by status --audit inside the sandbox, finds nothing critical", async () => {
+    const r = await w.cli([NAME, 'status', '--audit', '--json']);
+    const audit = JSON.parse(r.stdout).parts.audit;
+    expect(audit.summary).toMatch(/^0 critical/);
+    expect(audit.critical).toBe(0);
+    expect(audit.state).not.toBe('fail');
+    // Status also says the agent runs through nemoclaw's entrypoint and its config is as built.
+    const parts = JSON.parse(r.stdout).parts;
+    expect(parts.entrypoint.state).toBe('ok');
+    expect(parts.config).toMatchObject({ state: 'ok', drift: false });
+  });
+
   it('the key never reaches the sandbox: not in its env, files, image or logs', async () => {
     const env = await exec('env');
     expect(env.code).toBe(0);

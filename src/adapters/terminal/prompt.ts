@@ -14,7 +14,12 @@ export interface Prompter {
   select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
   input(
     message: string,
-    o?: { default?: string; validate?: (v: string) => string | true },
+    o?: {
+      default?: string;
+      validate?: (v: string) => string | true;
+      /** Shown beside the text while it is typed (the problem so far), before Enter. */
+      liveHint?: (v: string) => string | undefined;
+    },
   ): Promise<string>;
   /** Hidden input; the value never echoes. */
   password(message: string, o?: { validate?: (v: string) => string | true }): Promise<string>;
@@ -77,7 +82,22 @@ export function inquirerPrompter(): Prompter {
     },
     async input(message, o = {}) {
       const { input } = await load();
-      return guard(input({ message, default: o.default, validate: o.validate }));
+      const hint = o.liveHint;
+      return guard(
+        input({
+          message,
+          default: o.default,
+          validate: o.validate,
+          // As the user types: the text, then what is wrong with it so far (dimmed), never on the
+          // final line.
+          transformer: hint
+            ? (v: string, { isFinal }: { isFinal: boolean }) => {
+                const why = isFinal || !v ? undefined : hint(v);
+                return why ? `${v}  \u001b[2m← ${why}\u001b[22m` : v;
+              }
+            : undefined,
+        }),
+      );
     },
     async password(message, o = {}) {
       const { password } = await load();

@@ -199,6 +199,8 @@ export async function runWizard(flags: OnboardFlags, w: WizardContext): Promise<
           await p.input('Sandbox name (lowercase, numbers, hyphens)', {
             default: DEFAULT_SANDBOX_NAME,
             validate: validateName,
+            // Checked as it is typed, against OpenShell's rules (at most 19, a DNS-1123 label).
+            liveHint: (v) => sandboxNameProblem(v.trim().toLowerCase()),
           })
         )
           .trim()
