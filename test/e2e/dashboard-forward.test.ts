@@ -3,7 +3,10 @@
  * forward targets, the simulator's forward relays TCP to that port inside the sandbox container,
  * and `status` / `connect` show the URL. Also: `sandbox create` carries the blueprint's resources.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveBlueprint } from '../../src/adapters/blueprint/resolve.ts';
 import { docker, skipWithoutDocker } from '../helpers/docker.ts';
 import {
   buildStandinImages,
@@ -84,11 +87,21 @@ describe.skipIf(skip)('dashboard through the forward', () => {
       })
     )[0]!;
     expect(container).toBeDefined();
-    // The blueprint's resources reached `sandbox create` and the container's limits.
-    expect(create.argv.join(' ')).toContain('--cpu 2 --memory 4Gi');
+    // The default (newest packaged) blueprint's resources reached `sandbox create` and the
+    // container's limits. Expected values come from the blueprint itself, not literals.
+    const bp = await resolveBlueprint({
+      packageRoot: join(import.meta.dirname, '../..'),
+      home: tmpdir(),
+    });
+    const { cpu, memory } = bp.blueprint.resources;
+    expect(create.argv.join(' ')).toContain(`--cpu ${cpu} --memory ${memory}`);
     const info = await docker().getContainer(container.Id).inspect();
-    expect(info.HostConfig.NanoCpus).toBe(2e9);
-    expect(info.HostConfig.Memory).toBe(4 * 1024 ** 3);
+    // Whole CPUs and Gi/Mi memory (what the packaged blueprints use), converted here
+    // independently of the simulator's own conversion.
+    const gib = /^(\d+)(Gi|Mi)$/.exec(memory)!;
+    expect(gib, `unexpected memory quantity ${memory}`).not.toBeNull();
+    expect(info.HostConfig.NanoCpus).toBe(Number(cpu) * 1e9);
+    expect(info.HostConfig.Memory).toBe(Number(gib[1]) * (gib[2] === 'Gi' ? 2 ** 30 : 2 ** 20));
     // A second forward to a port the agent does not serve: the relay connects, nothing answers.
     const { freePort } = await import('../helpers/net.ts');
     const other = await freePort();

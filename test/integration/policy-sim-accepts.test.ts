@@ -63,14 +63,16 @@ describe('the simulator accepts every policy nemoclaw writes', () => {
         'nemoclaw',
       ]);
       expect(set.code, set.stderr).toBe(0);
-      for (const p of presets) {
+      for (const [i, p] of presets.entries()) {
         const one = join(dir, `${agent}-${p.name}.yaml`);
         writeFileSync(one, composePolicy(baseline, [p], `${agent} + ${p.name}`));
         const r = await sim.run([
           'sandbox',
           'create',
           '--name',
-          `${agent}-${p.name}`.slice(0, 60),
+          // OpenShell caps sandbox names at 19 characters; preset names can be longer, so the
+          // name is a short per-agent prefix plus the preset's index (unique, every preset covered).
+          `${agent.slice(0, 3)}-p${i}`,
           '--from',
           'img:1',
           '--policy',
