@@ -26,10 +26,14 @@ const NAME = 'up-one';
 const ROOT = join(import.meta.dirname, '../..');
 
 // Every file and folder of the agent's state, with mode and content hash; the migration's marker
-// is the one file an upgrade may add.
+// is the one file an upgrade may add. The state is /sandbox/.openclaw-data (the blueprint's
+// state_paths); /sandbox/.openclaw is the config generated into each image, whose dashboard token
+// is made fresh per build, so it differs between blueprints by design: only its links must stay.
 const CHECKSUM =
-  'cd /sandbox/.openclaw && find . ! -name .nemoclaw-layout | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
-const MARKER = '/sandbox/.openclaw/memory/.nemoclaw-layout';
+  'cd /sandbox/.openclaw-data && find . ! -name .nemoclaw-layout | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+const MARKER = '/sandbox/.openclaw-data/memory/.nemoclaw-layout';
+const LINKS =
+  'cd /sandbox/.openclaw && for f in *; do [ -L "$f" ] && echo "$f $(readlink "$f")"; done';
 
 describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
   let images: Images;
@@ -39,6 +43,11 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     w.sim.run(['sandbox', 'exec', '-n', NAME, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
   const checksum = async () => {
     const r = await sh(CHECKSUM);
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const links = async () => {
+    const r = await sh(LINKS);
     expect(r.code, r.stderr).toBe(0);
     return r.stdout;
   };
@@ -89,6 +98,9 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
 
   it('killed with SIGKILL at every upgrade step, upgrade-sandboxes resumes and loses nothing', async () => {
     const before = await checksum();
+    const linksBefore = await links();
+    expect(before).toContain('F ./workspace/a/c.txt 640');
+    expect(before).toContain('F ./memory/log.md');
     for (const step of REBUILD_STEPS) {
       const child = spawn(process.execPath, [CLI, 'upgrade-sandboxes', '--yes'], {
         env: { ...w.env, NEMOCLAW_FAULT_PAUSE: `${step.id}:60000` },
@@ -111,6 +123,7 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     const done = await w.cli(['upgrade-sandboxes', '--yes']);
     expect(done.code, done.stderr).toBe(0);
     expect(await checksum()).toBe(before);
+    expect(await links()).toBe(linksBefore);
     expect((await sh(`cat ${MARKER}`)).stdout).toBe('0.2.0\n');
     expect(entry()).toMatchObject({ blueprintVersion: '0.2.0' });
     expect(existsSync(journalFile())).toBe(false);
@@ -131,6 +144,7 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect(r.stdout).toContain('Rolled');
     expect(entry()).toMatchObject({ blueprintVersion: '0.1.0' });
     expect(await checksum()).toBe(before);
+    expect(before).toContain('F ./memory/log.md');
     expect((await sh(`test -e ${MARKER}`)).code).not.toBe(0);
   }, 240_000);
 
@@ -179,9 +193,11 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     const marker = () =>
       w.sim.run(['sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/custom-marker']);
     expect((await marker()).stdout).toBe('v1');
+    // The state a rebuild carries is the blueprint's state_paths (/sandbox/.openclaw-data/…); a
+    // `--from` image gets no generated config or links, so the state is written there directly.
     const seed = await w.sim.run([
       'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--',
-      'sh', '-c', 'mkdir -p /sandbox/.openclaw/memory && echo from > /sandbox/.openclaw/memory/m.md',
+      'sh', '-c', 'mkdir -p /sandbox/.openclaw-data/memory && echo from > /sandbox/.openclaw-data/memory/m.md',
     ]); // prettier-ignore
     expect(seed.code, seed.stderr).toBe(0);
     writeFileSync(join(dir, 'Dockerfile'), dockerfile('v2'));
@@ -189,7 +205,7 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect(rb.code, rb.stderr).toBe(0);
     expect((await marker()).stdout).toBe('v2');
     const kept = await w.sim.run([
-      'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/sandbox/.openclaw/memory/m.md',
+      'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/sandbox/.openclaw-data/memory/m.md',
     ]); // prettier-ignore
     expect(kept.stdout).toBe('from\n');
   }, 300_000);
