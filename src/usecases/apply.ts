@@ -121,15 +121,17 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
     env: ctx.env,
     stdinIsTTY: ctx.ui.stdinIsTTY,
   });
+  if (mode === 'refuse' && destructive) {
+    throw new UsageError(
+      'apply would destroy or recreate sandboxes: that needs an explicit --yes (or NEMOCLAW_YES=1), even when NEMOCLAW_NON_INTERACTIVE=1.',
+      { hint: 'Check the plan with --dry-run, then re-run with --yes.' },
+    );
+  }
   if (mode === 'refuse') {
     throw new UsageError(
-      destructive
-        ? 'apply would destroy or recreate sandboxes: that needs an explicit --yes (or NEMOCLAW_YES=1), even when NEMOCLAW_NON_INTERACTIVE=1.'
-        : 'apply changes sandboxes and needs a confirmation, but no terminal is attached.',
+      'apply changes sandboxes and needs a confirmation, but no terminal is attached.',
       {
-        hint: destructive
-          ? 'Check the plan with --dry-run, then re-run with --yes.'
-          : 'Re-run with --yes (or NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the plan.',
+        hint: 'Re-run with --yes (or NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the plan.',
       },
     );
   }

@@ -203,6 +203,13 @@ describe.skipIf(skip)('operator control on a real sandbox', () => {
       (await ok(['apply', '-f', file, '--dry-run', '--json', '--prune'])).stdout,
     );
     expect(prune.changes).toEqual([{ op: 'sandbox.destroy', sandbox: 'op-two' }]);
+    // Non-interactive is not consent to delete: only --yes (or NEMOCLAW_YES=1).
+    const unconsented = await w.cli(['apply', '-f', file, '--prune'], {
+      env: { NEMOCLAW_NON_INTERACTIVE: '1', NEMOCLAW_YES: '' },
+    });
+    expect(unconsented.code).toBe(2);
+    expect(unconsented.stderr).toContain('--yes');
+    expect(Object.keys(registry()).sort()).toEqual([NAME, 'op-two']);
     await ok(['apply', '-f', file, '--yes', '--prune']);
     expect(Object.keys(registry())).toEqual([NAME]);
 
