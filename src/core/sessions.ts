@@ -3,10 +3,11 @@
  * what was exported. Pure.
  *
  * OpenClaw keeps one JSONL transcript per session, and a `sessions.json` index, under
- * `~/.openclaw/agents/<agentId>/sessions/` (OpenClaw docs, cli/sessions: the store path is
- * `agents/<id>/sessions/sessions.json`). Hermes keeps its runtime state in SQLite databases and
- * session files under `~/.hermes` (the blueprint's state paths `sessions` and `runtime`); a
- * database is copied with SQLite's online backup, so the copy is consistent while Hermes writes.
+ * `<state dir>/agents/<agentId>/sessions/` (OpenClaw docs, cli/sessions: the store path is
+ * `agents/<id>/sessions/sessions.json`; its state dir is the blueprint's `.openclaw-data`).
+ * Hermes keeps its runtime state in SQLite databases and session files in its state dir (the
+ * blueprint's state paths `sessions` and `runtime`); a database is copied with SQLite's online
+ * backup, so the copy is consistent while Hermes writes.
  */
 import type { Agent } from './registry/schema.ts';
 
@@ -39,36 +40,59 @@ export interface SessionFile {
   size: number;
 }
 
-export const SESSION_ROOTS: Record<Agent, string[]> = {
-  openclaw: ['/sandbox/.openclaw/agents'],
-  hermes: ['/sandbox/.hermes'],
+/**
+ * Where session logs live is read from the agent's blueprint `state_paths` (the writable state,
+ * e.g. `/sandbox/.openclaw-data/agents`; the config folder only holds links into it), never from a
+ * fixed path: OpenClaw's are under its `agents` state path; Hermes' session files under its
+ * `sessions` and `runtime` state paths, and its databases under any of its state paths.
+ */
+const SESSION_DIRS: Record<Agent, readonly string[]> = {
+  openclaw: ['agents'],
+  hermes: ['sessions', 'runtime'],
 };
 
-const OPENCLAW =
-  /^\/sandbox\/\.openclaw\/agents\/[^/]+\/sessions\/(?:[^/]+\.jsonl|sessions\.json)$/;
+const baseName = (p: string): string => p.replace(/\/+$/, '').split('/').pop() ?? '';
+const under = (root: string, path: string): boolean =>
+  path.startsWith(`${root.replace(/\/+$/, '')}/`);
+
+/** The folders in the sandbox to list for the agent's session logs, from its state paths. */
+export function sessionRoots(agent: Agent, statePaths: readonly string[]): string[] {
+  const roots =
+    agent === 'hermes'
+      ? statePaths
+      : statePaths.filter((p) => SESSION_DIRS[agent].includes(baseName(p)));
+  return [...new Set(roots)];
+}
+
 const SQLITE = /\.(?:db|sqlite3?)$/;
 
-function classify(agent: Agent, path: string): SessionFileKind | undefined {
+function classify(
+  agent: Agent,
+  path: string,
+  statePaths: readonly string[],
+): SessionFileKind | undefined {
+  const dirs = statePaths.filter((p) => SESSION_DIRS[agent].includes(baseName(p)));
   if (agent === 'openclaw') {
-    if (!OPENCLAW.test(path)) return undefined;
-    return path.endsWith('/sessions.json') ? 'index' : 'transcript';
+    // <agents>/<agentId>/sessions/<id>.jsonl, or its sessions.json index.
+    const root = dirs.find((r) => under(r, path));
+    if (!root) return undefined;
+    const rel = path.slice(root.replace(/\/+$/, '').length + 1).split('/');
+    if (rel.length !== 3 || rel[1] !== 'sessions') return undefined;
+    if (rel[2] === 'sessions.json') return 'index';
+    return /^[^/]+\.jsonl$/.test(rel[2]!) ? 'transcript' : undefined;
   }
-  if (!path.startsWith('/sandbox/.hermes/')) return undefined;
+  if (!statePaths.some((r) => under(r, path))) return undefined;
   // SQLite's journal files travel inside the backup copy.
   if (/-(?:wal|shm|journal)$/.test(path)) return undefined;
   if (SQLITE.test(path)) return 'sqlite';
-  if (
-    path.startsWith('/sandbox/.hermes/sessions/') ||
-    path.startsWith('/sandbox/.hermes/runtime/')
-  ) {
-    return path.endsWith('.jsonl') ? 'transcript' : 'file';
-  }
+  if (dirs.some((r) => under(r, path))) return path.endsWith('.jsonl') ? 'transcript' : 'file';
   return undefined;
 }
 
 /** `<mtime seconds> <size> <path>` lines (from `stat -c '%Y %s %n'`) → the files to export. */
 export function selectSessionFiles(
   agent: Agent,
+  statePaths: readonly string[],
   listing: string,
   since: Date | undefined,
 ): SessionFile[] {
@@ -79,7 +103,7 @@ export function selectSessionFiles(
     const path = m[3]!;
     // The staging step reads `<kind>\t<path>` lines: a tab in a name cannot travel.
     if (path.split('/').includes('..') || path.includes('\t')) continue;
-    const kind = classify(agent, path);
+    const kind = classify(agent, path, statePaths);
     if (!kind) continue;
     const f = { path, kind, mtimeMs: Number(m[1]) * 1000, size: Number(m[2]) };
     // An index or a database says which sessions exist: always taken, whatever --since says.

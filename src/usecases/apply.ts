@@ -14,6 +14,7 @@ import { NemoclawError, UsageError } from '../core/errors.ts';
 import {
   describeChange,
   missingEnv,
+  onboardGateway,
   planFleet,
   type FleetChange,
   type FleetPlan,
@@ -109,7 +110,23 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
   });
   if (o.dryRun || plan.changes.length === 0) return render(ctx, plan, o);
 
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
+  // A destroy (--prune) or a recreate deletes a sandbox: only --yes or NEMOCLAW_YES=1 consent to
+  // that, never NEMOCLAW_NON_INTERACTIVE alone. Consent given here covers every change below.
+  const destructive = plan.changes.some(
+    (c) => c.op === 'sandbox.destroy' || c.op === 'sandbox.recreate',
+  );
+  const mode = consentMode({
+    yes: o.yes,
+    destructive,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+  });
+  if (mode === 'refuse' && destructive) {
+    throw new UsageError(
+      'apply would destroy or recreate sandboxes: that needs an explicit --yes (or NEMOCLAW_YES=1), even when NEMOCLAW_NON_INTERACTIVE=1.',
+      { hint: 'Check the plan with --dry-run, then re-run with --yes.' },
+    );
+  }
   if (mode === 'refuse') {
     throw new UsageError(
       'apply changes sandboxes and needs a confirmation, but no terminal is attached.',
@@ -204,6 +221,9 @@ function contextFor(ctx: Context, s: FleetSandbox | undefined): Context {
       env[key] = v;
     }
   }
+  // The file says where the sandbox lives: a gateway URL in the environment must not make a
+  // local one remote.
+  if (!('gatewayUrl' in onboardGateway(s.gateway))) delete env.NEMOCLAW_GATEWAY_URL;
   return { ...ctx, env, nonInteractive: true };
 }
 
@@ -220,7 +240,7 @@ function onboardFlags(s: FleetSandbox, recreate: boolean): Record<string, unknow
     gpu: s.gpu.enabled,
     ...(s.gpu.count ? { gpuCount: String(s.gpu.count) } : {}),
     dashboardPort: String(s.dashboardPort),
-    ...(s.gateway.url ? { gatewayUrl: s.gateway.url } : {}),
+    ...onboardGateway(s.gateway),
     blueprint: s.blueprint,
     ...(recreate ? { recreateSandbox: true } : {}),
   };

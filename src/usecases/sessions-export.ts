@@ -22,11 +22,12 @@ import {
   STAGE_SCRIPT as STAGE,
   redactText,
   selectSessionFiles,
-  SESSION_ROOTS,
+  sessionRoots,
   type ManifestEntry,
   type SessionsManifest,
 } from '../core/sessions.ts';
 import { sandboxEntry } from './policy-shared.ts';
+import { agentStatePaths } from './snapshot.ts';
 
 export interface SessionsExportOptions {
   sandbox: string;
@@ -68,20 +69,21 @@ export async function sessionsExport(
     );
   }
 
-  // Observe: what is there.
+  // Observe: what is there, under the agent's state paths (its blueprint's, not a fixed layout).
+  const statePaths = await agentStatePaths(ctx, entry);
   const listing = await client.sandboxExec(o.sandbox, [
     'sh',
     '-c',
     LIST,
     'sh',
-    ...SESSION_ROOTS[entry.agent],
+    ...sessionRoots(entry.agent, statePaths),
   ]);
   if (listing.exitCode !== 0) {
     throw new NemoclawError('failed', `Listing the session files of ${o.sandbox} failed.`, {
       detail: { stderr: redact(listing.stderr) },
     });
   }
-  const files = selectSessionFiles(entry.agent, listing.stdout, since);
+  const files = selectSessionFiles(entry.agent, statePaths, listing.stdout, since);
   ctx.ui.info(`Exporting ${files.length} session file(s) from ${o.sandbox} (${entry.agent}).`);
 
   const work = await mkdtemp(join(tmpdir(), 'nemoclaw-sessions-'));

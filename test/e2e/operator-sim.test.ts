@@ -119,18 +119,18 @@ describe.skipIf(skip)('operator control on a real sandbox', () => {
 
   it('exports session logs: only the session files, redacted, with matching hashes', async () => {
     const seed = [
-      'mkdir -p /sandbox/.openclaw/agents/main/sessions /sandbox/.openclaw/agents/main/agent',
-      `printf '%s\\n' '{"type":"session","id":"s1"}' '{"type":"message","text":"key ${CANARY}"}' > /sandbox/.openclaw/agents/main/sessions/s1.jsonl`,
-      `printf '%s\\n' '{"agent:main:main":{"sessionId":"s1"}}' > /sandbox/.openclaw/agents/main/sessions/sessions.json`,
-      `printf '%s\\n' '{"token":"${CANARY}"}' > /sandbox/.openclaw/agents/main/agent/auth-profiles.json`,
+      'mkdir -p /sandbox/.openclaw-data/agents/main/sessions /sandbox/.openclaw-data/agents/main/agent',
+      `printf '%s\\n' '{"type":"session","id":"s1"}' '{"type":"message","text":"key ${CANARY}"}' > /sandbox/.openclaw-data/agents/main/sessions/s1.jsonl`,
+      `printf '%s\\n' '{"agent:main:main":{"sessionId":"s1"}}' > /sandbox/.openclaw-data/agents/main/sessions/sessions.json`,
+      `printf '%s\\n' '{"token":"${CANARY}"}' > /sandbox/.openclaw-data/agents/main/agent/auth-profiles.json`,
     ].join(' && ');
     await ok([NAME, 'exec', '--', 'sh', '-c', seed]);
     const out = join(w.home, 'export-dir');
     await ok([NAME, 'sessions', 'export', '--out', out]);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual([
-      'sandbox/.openclaw/agents/main/sessions/s1.jsonl',
-      'sandbox/.openclaw/agents/main/sessions/sessions.json',
+      'sandbox/.openclaw-data/agents/main/sessions/s1.jsonl',
+      'sandbox/.openclaw-data/agents/main/sessions/sessions.json',
     ]);
     for (const f of manifest.files) {
       const data = readFileSync(join(out, f.path));
@@ -140,7 +140,7 @@ describe.skipIf(skip)('operator control on a real sandbox', () => {
     expect(s1).not.toContain(CANARY);
     expect(s1).toContain('<REDACTED>');
     expect(manifest.files[0].redactions).toBe(1);
-    expect(readdirSync(join(out, 'sandbox/.openclaw/agents/main'))).toEqual(['sessions']);
+    expect(readdirSync(join(out, 'sandbox/.openclaw-data/agents/main'))).toEqual(['sessions']);
 
     const tgz = join(w.home, 'export.tar.gz');
     await ok([NAME, 'sessions', 'export', '--format', 'tar', '--out', tgz]);
@@ -203,6 +203,13 @@ describe.skipIf(skip)('operator control on a real sandbox', () => {
       (await ok(['apply', '-f', file, '--dry-run', '--json', '--prune'])).stdout,
     );
     expect(prune.changes).toEqual([{ op: 'sandbox.destroy', sandbox: 'op-two' }]);
+    // Non-interactive is not consent to delete: only --yes (or NEMOCLAW_YES=1).
+    const unconsented = await w.cli(['apply', '-f', file, '--prune'], {
+      env: { NEMOCLAW_NON_INTERACTIVE: '1', NEMOCLAW_YES: '' },
+    });
+    expect(unconsented.code).toBe(2);
+    expect(unconsented.stderr).toContain('--yes');
+    expect(Object.keys(registry()).sort()).toEqual([NAME, 'op-two']);
     await ok(['apply', '-f', file, '--yes', '--prune']);
     expect(Object.keys(registry())).toEqual([NAME]);
 

@@ -1,6 +1,6 @@
 /** The declarative-configuration planner (core/fleet): export → plan nothing; each kind of change. */
 import { describe, expect, it } from 'vitest';
-import { missingEnv, planFleet } from '../../src/core/fleet/plan.ts';
+import { missingEnv, onboardGateway, planFleet } from '../../src/core/fleet/plan.ts';
 import {
   exportSandbox,
   FleetFileSchema,
@@ -163,5 +163,26 @@ describe('fleet planner', () => {
     expect(bad(fileOf(a, a))).toBe(false);
     expect(bad({ ...fileOf(a), schemaVersion: 2 })).toBe(false);
     expect(bad(fileOf({ ...a, provider: 'nope' }))).toBe(false);
+  });
+});
+
+describe('how apply onboards a sandbox onto its gateway', () => {
+  it('the local gateway (recorded with its loopback URL) is onboarded as local, on its port', () => {
+    expect(onboardGateway({ name: 'nemoclaw', url: 'http://127.0.0.1:18080' })).toEqual({
+      gatewayPort: '18080',
+    });
+    expect(onboardGateway({ name: 'nemoclaw', url: 'http://localhost:8080' })).toEqual({
+      gatewayPort: '8080',
+    });
+    expect(onboardGateway({ name: 'nemoclaw', url: 'http://[::1]:9000' })).toEqual({
+      gatewayPort: '9000',
+    });
+    expect(onboardGateway({ name: 'nemoclaw' })).toEqual({});
+  });
+
+  it('only a remote gateway passes its URL', () => {
+    expect(onboardGateway({ name: 'nemoclaw', url: 'https://gw.example.com:8443' })).toEqual({
+      gatewayUrl: 'https://gw.example.com:8443',
+    });
   });
 });

@@ -6,6 +6,7 @@
  * --prune. Changes come in the order they must run.
  */
 import { findChannel } from '../ops/channels.ts';
+import { isRemoteEntry } from '../ops/gateway-of.ts';
 import { findProvider } from '../providers.ts';
 import type { SandboxEntry } from '../registry/schema.ts';
 import { credentialSources, type FleetFile, type FleetSandbox } from './schema.ts';
@@ -219,4 +220,19 @@ export function describeChange(c: FleetChange): string {
     case 'registry.set':
       return `record ${c.field} ${c.value} for ${c.sandbox}`;
   }
+}
+
+/**
+ * How onboarding reaches a sandbox's gateway. A gateway on this host (no URL, or a loopback one,
+ * which is what the registry records for the local gateway) is onboarded as local, on the URL's
+ * port: onboarding treats any gateway URL as a remote gateway. Only a real remote gateway passes
+ * its URL.
+ */
+export function onboardGateway(
+  g: FleetSandbox['gateway'],
+): { gatewayUrl: string } | { gatewayPort?: string } {
+  if (!g.url) return {};
+  if (isRemoteEntry({ gatewayUrl: g.url })) return { gatewayUrl: g.url };
+  const port = URL.canParse(g.url) ? new URL(g.url).port : '';
+  return port ? { gatewayPort: port } : {};
 }
