@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
+import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { formatChecks, stateChecks, summarise, type DoctorObservation } from '../core/doctor.ts';
 import { errorMessage } from '../core/errors.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
@@ -46,9 +47,9 @@ async function observeState(
         sandboxes: Object.values(reg.sandboxes).map((s) => ({
           name: s.name,
           dashboardPort: s.dashboardPort,
-          remote: Boolean(s.gatewayUrl),
+          remote: isRemoteEntry(s),
         })),
-        gatewayUrl: Object.values(reg.sandboxes).find((s) => s.gatewayUrl)?.gatewayUrl,
+        gatewayUrl: Object.values(reg.sandboxes).find((s) => isRemoteEntry(s))?.gatewayUrl,
       }),
       (e: unknown) => ({ ok: false as const, path: ctx.paths.registry, error: errorMessage(e) }),
     );
