@@ -32,7 +32,7 @@ export async function channelsList(
   o: { sandbox: string; json?: boolean },
 ): Promise<number> {
   const entry = await requireEntry(ctx, o.sandbox);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const providers = await client.providerList().then(
     (l) => new Set(l.map((p) => p.name)),
     () => undefined,
@@ -110,7 +110,7 @@ export async function channelsAdd(
   const entry = await requireEntry(ctx, o.sandbox);
   const tokens = await readTokens(ctx, deps, c, o.sandbox);
   const fingerprint = await refuseSharedToken(ctx, c, o.sandbox, tokens);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const options = {
     name: c.provider,
     type: c.providerType,
@@ -151,7 +151,7 @@ export async function channelsRemove(
   const others = Object.values(reg.sandboxes).filter(
     (e) => e.gatewayName === entry.gatewayName && e.channels.includes(c.name),
   );
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   if (others.length === 0 && (await client.providerGet(c.provider))) {
     await client.providerDelete(c.provider);
     ctx.ui.info(`✓ Deleted provider ${c.provider} from the gateway.`);

@@ -86,7 +86,7 @@ export async function sandboxStatusReport(
 ): Promise<SandboxStatusReport> {
   const reg = await ctx.registry().read();
   const entry = await requireEntry(ctx, name);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const remote = isRemoteEntry(entry);
 
   const enforcement = enforcementPart(deps, remote);

@@ -144,8 +144,9 @@ export function createOpenshellClient(o: OpenshellClientOptions): OpenshellClien
       return detail;
     },
     sandboxGet,
-    async sandboxList() {
-      return json<SandboxSummary[]>(plain(['sandbox', 'list'], '-o', 'json'));
+    async sandboxList(o = {}) {
+      const all = o.allWorkspaces ? ['--all-workspaces'] : [];
+      return json<SandboxSummary[]>(plain(['sandbox', 'list'], '-o', 'json', ...all));
     },
     async sandboxDelete(name) {
       await call(plain(['sandbox', 'delete'], name));

@@ -75,6 +75,8 @@ export interface SandboxSummary {
   created_at: string;
   labels: Record<string, string>;
   current_policy_version?: number;
+  /** The OpenShell workspace it lives in (`default` unless nemoclaw gave it its own). */
+  workspace?: string;
 }
 
 export interface SandboxDetail extends SandboxSummary {
@@ -182,7 +184,8 @@ export interface OpenshellClient {
   sandboxCreate(o: CreateSandboxOptions): Promise<SandboxDetail>;
   /** undefined when it does not exist. */
   sandboxGet(name: string): Promise<SandboxDetail | undefined>;
-  sandboxList(): Promise<SandboxSummary[]>;
+  /** `allWorkspaces`: every workspace of the gateway (`--all-workspaces`). */
+  sandboxList(o?: { allWorkspaces?: boolean }): Promise<SandboxSummary[]>;
   sandboxDelete(name: string): Promise<void>;
   sandboxStop(name: string): Promise<void>;
   sandboxStart(name: string): Promise<void>;
