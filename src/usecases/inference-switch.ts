@@ -243,9 +243,12 @@ export async function inferenceSwitch(
   ctx.ui.out(`Inference route of ${routeScope(gateway, workspace)}: ${model} via ${name}.`);
   ctx.ui.out(
     served.length > 0
-      ? `It serves: ${served.map((e) => e.name).join(', ')}${served.length === 1 ? ' only' : ''}.`
+      ? `It serves: ${served.map((e) => e.name).join(', ')}.`
       : 'No registered sandbox uses this route yet.',
   );
+  if (workspace && workspace !== DEFAULT_WORKSPACE) {
+    ctx.ui.out('Sandboxes in other workspaces keep their own routes.');
+  }
   await offerRebuild(ctx, deps, served, model, o.rebuild === true);
   return 0;
 }

@@ -163,6 +163,13 @@ export async function sandboxStatusReport(
           'ok' in recent ? lastInference(recent.ok) : undefined,
         )
       : unreachable('the inference route', route.error);
+  // Whose route it is: the sandbox's own workspace, or the gateway's shared default one.
+  const ws = entry.workspace ?? 'default';
+  parts.inference = {
+    ...parts.inference,
+    summary: `${parts.inference.summary} [${entry.workspace ? `own route, workspace ${ws}` : 'shared route, default workspace'}]`,
+    workspace: ws,
+  };
   if (probe) parts.probe = probePart(probe);
   parts.policy = {
     state: 'ok',

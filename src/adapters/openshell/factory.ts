@@ -15,3 +15,13 @@ export async function openshellClient(
   const { createOpenshellClient } = await import('./client.ts');
   return createOpenshellClient({ gateway, workspace, env: ctx.env, log: ctx.log });
 }
+
+/**
+ * The client for a registered sandbox: its gateway and its OpenShell workspace. A sandbox in
+ * `default` (or unknown) gets the context's client, as before workspaces.
+ */
+export async function sandboxClient(ctx: Context, sandbox: string): Promise<OpenshellClient> {
+  const e = (await ctx.registry().read()).sandboxes[sandbox];
+  if (!e?.workspace && ctx.openshell) return ctx.openshell();
+  return openshellClient(ctx, e?.gatewayName ?? DEFAULT_GATEWAY_NAME, e?.workspace);
+}

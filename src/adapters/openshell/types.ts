@@ -181,6 +181,9 @@ export interface OpenshellClient {
   }): Promise<void>;
   inferenceGet(): Promise<InferenceConfig>;
 
+  /** `workspace create --name W`; an existing one is fine (idempotent). */
+  workspaceCreate(name: string): Promise<'created' | 'exists'>;
+
   sandboxCreate(o: CreateSandboxOptions): Promise<SandboxDetail>;
   /** undefined when it does not exist. */
   sandboxGet(name: string): Promise<SandboxDetail | undefined>;

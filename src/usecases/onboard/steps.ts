@@ -9,6 +9,8 @@ import { profileResources } from '../../core/blueprint/profiles.ts';
 import { UserError } from '../../core/errors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
+import { onboardWorkspace, scopedClient } from './workspace.ts';
+import { DEFAULT_WORKSPACE } from '../../core/workspace.ts';
 
 export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blueprint']>> {
   if (s.blueprint) return s.blueprint;
@@ -150,11 +152,11 @@ const RESUME_HINT = 'run: nemoclaw onboard --resume';
 
 async function waitReady(s: StepEnv, name: string): Promise<void> {
   const { waitCreated } = await import('../sandbox-create.ts');
-  await waitCreated(s.ctx, s.deps.openshell, name, RESUME_HINT);
+  await waitCreated(s.ctx, await scopedClient(s), name, RESUME_HINT);
 }
 
 export async function sandboxStep(s: StepEnv): Promise<string> {
-  const os = s.deps.openshell;
+  const os = await scopedClient(s);
   const name = s.intent.sandboxName;
   const registered = (await s.ctx.registry().read()).sandboxes[name];
   const live = await os.sandboxGet(name);
@@ -250,6 +252,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
   const o = s.session.outputs;
   const now = s.ctx.now().toISOString();
   const name = s.intent.sandboxName;
+  const ws = await onboardWorkspace(s);
   await s.ctx.registry().update((reg) => {
     const prev = reg.sandboxes[name];
     const entry: SandboxEntry = {
@@ -268,6 +271,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       dashboardPort: s.intent.dashboardPort,
       gatewayName: o.gatewayName ?? GATEWAY_NAME,
       gatewayUrl: o.gatewayUrl,
+      ...(ws === DEFAULT_WORKSPACE ? {} : { workspace: ws }),
       channels: prev?.channels ?? [],
       ...sourceFields(s, prev),
       createdAt: prev?.createdAt ?? now,
@@ -286,7 +290,7 @@ export async function policyStep(s: StepEnv): Promise<string> {
   const presets = await desiredPresets(s);
   const r = await ensurePolicies(
     s.ctx,
-    { openshell: s.deps.openshell },
+    { openshell: await scopedClient(s) },
     { sandbox: s.intent.sandboxName, presets },
   );
   s.session.outputs.presets = r.presets;
