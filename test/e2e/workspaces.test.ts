@@ -178,4 +178,22 @@ describe.skipIf(skip)('a route per sandbox', () => {
       phase: 'Ready',
     });
   });
+
+  it('a rebuild moves a sandbox from the default workspace into its own, journaled', async () => {
+    const r = await w.cli([OLD, 'rebuild', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr + r.stdout).toContain(`moving ${OLD} into workspace nc-${OLD}`);
+    expect(registry().sandboxes[OLD].workspace).toBe(`nc-${OLD}`);
+    const journal = JSON.parse(
+      readFileSync(join(w.env.NEMOCLAW_HOME!, 'journal', `${OLD}.json`), 'utf8'),
+    );
+    expect(journal).toMatchObject({ workspace: `nc-${OLD}` });
+    expect(await routeIn(`nc-${OLD}`)).toContain('Model: old-model-2');
+    const inDefault = JSON.parse(
+      (await w.sim.run(['sandbox', 'list', '-g', 'nemoclaw', '-o', 'json'])).stdout,
+    );
+    expect(inDefault).toEqual([]);
+    const st = JSON.parse((await w.cli([OLD, 'status', '--json'])).stdout);
+    expect(st.parts.inference).toMatchObject({ workspace: `nc-${OLD}`, model: 'old-model-2' });
+  });
 });

@@ -52,6 +52,8 @@ export const JournalSchema = z.strictObject({
       image: z.string(),
     })
     .optional(),
+  /** The OpenShell workspace it moves into (from `default`); absent: it stays where it is. */
+  workspace: z.string().optional(),
   /** Each migration by id: journaled like the steps. */
   migrations: z.record(z.string(), StepState).optional(),
   failure: z.strictObject({ step: z.string(), message: z.string() }).optional(),

@@ -312,7 +312,8 @@ export async function forwardStep(s: StepEnv): Promise<string> {
     await s.deps.openshell.forwardStop(f.sandbox, f.port);
   }
   const bind = s.ctx.env.NEMOCLAW_DASHBOARD_BIND?.trim() || '127.0.0.1';
-  await s.deps.openshell.forwardStart(s.intent.sandboxName, port, { bind, background: true });
+  const os = await scopedClient(s); // forward start finds the sandbox in its workspace (main.rs)
+  await os.forwardStart(s.intent.sandboxName, port, { bind, background: true });
   s.session.outputs.forwardPort = port;
   return `dashboard on http://${bind}:${port}/`;
 }
