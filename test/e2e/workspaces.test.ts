@@ -16,8 +16,31 @@ import {
   type World,
 } from '../helpers/e2e.ts';
 import { freePort } from '../helpers/net.ts';
+import { update } from '../simulator/state.ts';
 
 const skip = await skipWithoutDocker('workspaces end to end');
+
+/** Moves a sandbox's record from its own workspace into `default` and drops that workspace. */
+function asOldNemoclaw(stateDir: string, sandbox: string): void {
+  const before = process.env.OPENSHELL_SIM_STATE;
+  process.env.OPENSHELL_SIM_STATE = stateDir;
+  try {
+    update((s) => {
+      for (const gw of Object.values(s.servers)) {
+        const ws = gw.workspaces?.[`nc-${sandbox}`];
+        const rec = ws?.scope.sandboxes[sandbox];
+        if (!ws || !rec) continue;
+        gw.sandboxes[sandbox] = { ...rec, workspace: 'default' };
+        delete gw.workspaces![`nc-${sandbox}`];
+        return;
+      }
+      throw new Error(`no sandbox ${sandbox} in its own workspace`);
+    });
+  } finally {
+    if (before === undefined) delete process.env.OPENSHELL_SIM_STATE;
+    else process.env.OPENSHELL_SIM_STATE = before;
+  }
+}
 const A = 'ws-alpha';
 const B = 'ws-beta';
 const OLD = 'ws-old';
@@ -118,7 +141,17 @@ describe.skipIf(skip)('a route per sandbox', () => {
     // What an older nemoclaw left: provider, route and sandbox in `default`, no workspace recorded.
     const sim = (args: string[], env: Record<string, string> = {}) =>
       w.sim.run([...args, '-g', 'nemoclaw'], { env: { ...w.sim.env, ...env } });
-    const entryA = registry().sandboxes[A];
+    // Onboarded now, then put back where an older nemoclaw kept it: the sandbox record in the
+    // simulator's `default` workspace and no workspace in the registry entry.
+    const made = await w.cli(['onboard', '--name', OLD], {
+      env: { NEMOCLAW_DASHBOARD_PORT: String(await freePort()) },
+    });
+    expect(made.code, made.stderr).toBe(0);
+    asOldNemoclaw(w.sim.stateDir, OLD);
+    const reg = registry();
+    reg.sandboxes[OLD] = { ...reg.sandboxes[OLD], model: 'old-model' };
+    delete reg.sandboxes[OLD].workspace;
+    writeFileSync(regFile(), JSON.stringify(reg, null, 2));
     expect(
       (
         await sim(
@@ -145,14 +178,6 @@ describe.skipIf(skip)('a route per sandbox', () => {
       'old-model',
       '--no-verify',
     ]);
-    expect(
-      (await sim(['sandbox', 'create', '--name', OLD, '--from', entryA.image, '--no-tty'])).code,
-    ).toBe(0);
-    const reg = registry();
-    const old = { ...entryA, name: OLD, model: 'old-model', dashboardPort: await freePort() };
-    delete old.workspace;
-    reg.sandboxes[OLD] = old;
-    writeFileSync(regFile(), JSON.stringify(reg, null, 2));
 
     const st = JSON.parse((await w.cli([OLD, 'status', '--json'])).stdout);
     expect(st.parts.inference).toMatchObject({ workspace: 'default', model: 'old-model' });
@@ -190,7 +215,18 @@ describe.skipIf(skip)('a route per sandbox', () => {
     expect(journal).toMatchObject({ workspace: `nc-${OLD}` });
     expect(await routeIn(`nc-${OLD}`)).toContain('Model: old-model-2');
     const inDefault = JSON.parse(
-      (await w.sim.run(['sandbox', 'list', '-g', 'nemoclaw', '-o', 'json'])).stdout,
+      (
+        await w.sim.run([
+          'sandbox',
+          'list',
+          '-g',
+          'nemoclaw',
+          '-o',
+          'json',
+          '--workspace',
+          'default',
+        ])
+      ).stdout,
     );
     expect(inDefault).toEqual([]);
     const st = JSON.parse((await w.cli([OLD, 'status', '--json'])).stdout);
