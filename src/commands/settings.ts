@@ -46,7 +46,9 @@ export function registerSettings(program: Command, env: CommandEnv): void {
     );
   const inference = program
     .command('inference')
-    .description('the inference route (one per sandbox workspace; older sandboxes share the gateway’s)');
+    .description(
+      'the inference route (one per sandbox workspace; older sandboxes share the gateway’s)',
+    );
   inference
     .command('get')
     .description('print the route')

@@ -205,12 +205,26 @@ describe.skipIf(skip)('a route per sandbox', () => {
   });
 
   it('a rebuild moves a sandbox from the default workspace into its own, journaled', async () => {
+    // Some agent state to carry over (a snapshot of none cannot be verified).
+    const seeded = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      OLD,
+      '-g',
+      'nemoclaw',
+      '--',
+      'sh',
+      '-c',
+      'mkdir -p /sandbox/.openclaw/workspace && echo kept > /sandbox/.openclaw/workspace/note.md',
+    ]);
+    expect(seeded.code, seeded.stderr).toBe(0);
     const r = await w.cli([OLD, 'rebuild', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr + r.stdout).toContain(`moving ${OLD} into workspace nc-${OLD}`);
     expect(registry().sandboxes[OLD].workspace).toBe(`nc-${OLD}`);
     const journal = JSON.parse(
-      readFileSync(join(w.env.NEMOCLAW_HOME!, 'journal', `${OLD}.json`), 'utf8'),
+      readFileSync(join(w.env.NEMOCLAW_HOME!, 'journal', `${OLD}.done.json`), 'utf8'),
     );
     expect(journal).toMatchObject({ workspace: `nc-${OLD}` });
     expect(await routeIn(`nc-${OLD}`)).toContain('Model: old-model-2');
@@ -231,5 +245,17 @@ describe.skipIf(skip)('a route per sandbox', () => {
     expect(inDefault).toEqual([]);
     const st = JSON.parse((await w.cli([OLD, 'status', '--json'])).stdout);
     expect(st.parts.inference).toMatchObject({ workspace: `nc-${OLD}`, model: 'old-model-2' });
+    const note = await w.sim.run([
+      'sandbox',
+      'exec',
+      '-n',
+      OLD,
+      '-g',
+      'nemoclaw',
+      '--',
+      'cat',
+      '/sandbox/.openclaw/workspace/note.md',
+    ]);
+    expect(note.stdout).toBe('kept\n');
   });
 });
