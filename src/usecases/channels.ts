@@ -96,8 +96,8 @@ async function readTokens(
   return values;
 }
 
-async function policyDeps(deps: OpsDeps, gateway: string) {
-  const client = await deps.openshell(gateway);
+async function policyDeps(deps: OpsDeps, gateway: string, workspace?: string) {
+  const client = await deps.openshell(gateway, workspace);
   return { openshell: client };
 }
 
@@ -121,7 +121,7 @@ export async function channelsAdd(
   else await client.providerCreate(options);
   ctx.ui.info(`✓ The ${c.label} token is stored in the gateway as provider ${c.provider}.`);
   const { ensurePolicies } = await import('./policy-restore.ts');
-  await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName), {
+  await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName, entry.workspace), {
     sandbox: o.sandbox,
     presets: [c.preset],
   });
@@ -143,7 +143,7 @@ export async function channelsRemove(
 ): Promise<number> {
   const c = channelOf(o.channel, o.sandbox, 'remove');
   const entry = await requireEntry(ctx, o.sandbox);
-  await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
+  await removePreset(ctx, deps, entry, o.sandbox, c.preset);
   await recordChannels(ctx, o.sandbox, (chs) => chs.filter((x) => x !== c.name), {
     [c.name]: undefined,
   });
@@ -180,13 +180,13 @@ export async function channelsToggle(
   }
   if (o.on) {
     const { ensurePolicies } = await import('./policy-restore.ts');
-    await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName), {
+    await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName, entry.workspace), {
       sandbox: o.sandbox,
       presets: [c.preset],
     });
     ctx.ui.out(`${c.label} started: egress to its API is allowed again.`);
   } else {
-    await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
+    await removePreset(ctx, deps, entry, o.sandbox, c.preset);
     ctx.ui.out(
       `${c.label} stopped: egress to its API is denied; the token stays in the gateway. Start it with: nemoclaw ${o.sandbox} channels start ${c.name}`,
     );
@@ -197,13 +197,13 @@ export async function channelsToggle(
 async function removePreset(
   ctx: Context,
   deps: OpsDeps,
-  gateway: string,
+  at: { gatewayName: string; workspace?: string },
   sandbox: string,
   preset: string,
 ): Promise<void> {
   const { policyRemove } = await import('./policy-change.ts');
   // The channel command is the user's decision; the policy change needs no second question.
-  const code = await policyRemove(ctx, await policyDeps(deps, gateway), {
+  const code = await policyRemove(ctx, await policyDeps(deps, at.gatewayName, at.workspace), {
     sandbox,
     name: preset,
     yes: true,
