@@ -12,15 +12,21 @@ export const POLICY_REQUEST_VERBS = [
 ];
 
 /** OpenShell is reached on first use, so usage errors come before any call. */
-async function deps(ctx: Context): Promise<RequestDeps> {
-  const [{ openshellClient, DEFAULT_GATEWAY_NAME }, { createRuleClient }] = await Promise.all([
+async function deps(ctx: Context, sandbox: string): Promise<RequestDeps> {
+  const [{ sandboxClient, DEFAULT_GATEWAY_NAME }, { createRuleClient }] = await Promise.all([
     import('../adapters/openshell/factory.ts'),
     import('../adapters/openshell/rules.ts'),
   ]);
-  let client: ReturnType<typeof openshellClient> | undefined;
-  const get = () => (client ??= openshellClient(ctx));
+  let client: ReturnType<typeof sandboxClient> | undefined;
+  const get = () => (client ??= sandboxClient(ctx, sandbox));
+  const workspace = (await ctx.registry().read()).sandboxes[sandbox]?.workspace;
   return {
-    rules: createRuleClient({ gateway: DEFAULT_GATEWAY_NAME, env: ctx.env, log: ctx.log }),
+    rules: createRuleClient({
+      gateway: DEFAULT_GATEWAY_NAME,
+      workspace,
+      env: ctx.env,
+      log: ctx.log,
+    }),
     openshell: {
       policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
       policySet: async (sandbox, file, o) => (await get()).policySet(sandbox, file, o),
@@ -42,7 +48,7 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
       action(env, async (o: { json?: boolean; all?: boolean }) => {
         const ctx = env.ctx();
         const { policyRequests } = await import('../usecases/policy-requests.ts');
-        return policyRequests(ctx, await deps(ctx), { sandbox: sandbox(), ...o });
+        return policyRequests(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), ...o });
       }),
     );
   policy
@@ -58,7 +64,7 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
       action(env, async (id: string, o: { yes?: boolean; persist?: boolean; dryRun?: boolean }) => {
         const ctx = env.ctx();
         const { policyApprove } = await import('../usecases/policy-requests.ts');
-        return policyApprove(ctx, await deps(ctx), { sandbox: sandbox(), id, ...o });
+        return policyApprove(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), id, ...o });
       }),
     );
   policy
@@ -70,7 +76,7 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
       action(env, async (id: string, o: { reason?: string }) => {
         const ctx = env.ctx();
         const { policyReject } = await import('../usecases/policy-requests.ts');
-        return policyReject(ctx, await deps(ctx), { sandbox: sandbox(), id, ...o });
+        return policyReject(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), id, ...o });
       }),
     );
   policy
@@ -81,7 +87,7 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
       action(env, async (o: { json?: boolean }) => {
         const ctx = env.ctx();
         const { policyHistory } = await import('../usecases/policy-requests.ts');
-        return policyHistory(ctx, await deps(ctx), { sandbox: sandbox(), ...o });
+        return policyHistory(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), ...o });
       }),
     );
 }

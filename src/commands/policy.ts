@@ -20,10 +20,12 @@ export const POLICY_VERBS = [
 ];
 
 /** The OpenShell client is created on first use, so usage errors come before any OpenShell call. */
-async function deps(ctx: Context): Promise<PolicyDeps> {
+async function deps(ctx: Context, sandbox: string): Promise<PolicyDeps> {
   let client: Promise<OpenshellClient> | undefined;
   const get = () =>
-    (client ??= import('../adapters/openshell/factory.ts').then((m) => m.openshellClient(ctx)));
+    (client ??= import('../adapters/openshell/factory.ts').then((m) =>
+      m.sandboxClient(ctx, sandbox),
+    ));
   return {
     openshell: {
       policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
@@ -54,7 +56,11 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
         ) => {
           const ctx = env.ctx();
           const { policyAdd } = await import('../usecases/policy-change.ts');
-          return policyAdd(ctx, await deps(ctx), { sandbox: sandboxOf(env), preset, ...o });
+          return policyAdd(ctx, await deps(ctx, sandboxOf(env)), {
+            sandbox: sandboxOf(env),
+            preset,
+            ...o,
+          });
         },
       ),
     );
@@ -68,7 +74,11 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
       action(env, async (name: string, o: { yes?: boolean; dryRun?: boolean }) => {
         const ctx = env.ctx();
         const { policyRemove } = await import('../usecases/policy-change.ts');
-        return policyRemove(ctx, await deps(ctx), { sandbox: sandboxOf(env), name, ...o });
+        return policyRemove(ctx, await deps(ctx, sandboxOf(env)), {
+          sandbox: sandboxOf(env),
+          name,
+          ...o,
+        });
       }),
     );
   program
@@ -79,7 +89,7 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean }) => {
         const ctx = env.ctx();
         const { policyList } = await import('../usecases/policy-view.ts');
-        return policyList(ctx, await deps(ctx), { sandbox: sandboxOf(env), ...o });
+        return policyList(ctx, await deps(ctx, sandboxOf(env)), { sandbox: sandboxOf(env), ...o });
       }),
     );
   program
@@ -90,7 +100,7 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
       action(env, async (o: { raw?: boolean }) => {
         const ctx = env.ctx();
         const { policyGet } = await import('../usecases/policy-view.ts');
-        return policyGet(ctx, await deps(ctx), { sandbox: sandboxOf(env), ...o });
+        return policyGet(ctx, await deps(ctx, sandboxOf(env)), { sandbox: sandboxOf(env), ...o });
       }),
     );
   program
@@ -104,7 +114,11 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
       action(env, async (url: string, o: { method?: string; binary?: string; json?: boolean }) => {
         const ctx = env.ctx();
         const { policyCheck } = await import('../usecases/policy-view.ts');
-        return policyCheck(ctx, await deps(ctx), { sandbox: sandboxOf(env), url, ...o });
+        return policyCheck(ctx, await deps(ctx, sandboxOf(env)), {
+          sandbox: sandboxOf(env),
+          url,
+          ...o,
+        });
       }),
     );
 }

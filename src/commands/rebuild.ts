@@ -35,7 +35,8 @@ export function registerRebuild(program: Command, env: CommandEnv): void {
         const ctx = env.ctx();
         const { rebuild } = await import('../usecases/rebuild.ts');
         const { promptConfirm } = await import('../adapters/terminal/confirm.ts');
-        const openshell = await ctx.openshell!();
+        const { sandboxClient } = await import('../adapters/openshell/factory.ts');
+        const openshell = await sandboxClient(ctx, env.sandboxName!);
         const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
         return rebuild(
           ctx,

@@ -24,7 +24,9 @@ export function registerSessions(program: Command, env: CommandEnv): void {
       action(env, async (o: { out?: string; format?: string; since?: string }) => {
         const ctx = env.ctx();
         const { sessionsExport } = await import('../usecases/sessions-export.ts');
-        return sessionsExport(ctx, await ctx.openshell!(), { sandbox: env.sandboxName!, ...o });
+        const { sandboxClient } = await import('../adapters/openshell/factory.ts');
+        const openshell = await sandboxClient(ctx, env.sandboxName!);
+        return sessionsExport(ctx, openshell, { sandbox: env.sandboxName!, ...o });
       }),
     );
 }

@@ -46,12 +46,14 @@ export function registerSettings(program: Command, env: CommandEnv): void {
     );
   const inference = program
     .command('inference')
-    .description('the inference route (one per gateway: it serves every sandbox on it)');
+    .description(
+      'the inference route (one per sandbox workspace; older sandboxes share the gateway’s)',
+    );
   inference
     .command('get')
     .description('print the route')
     .option('--json', 'print JSON')
-    .option('--sandbox <name>', 'the gateway of this sandbox (default: the default sandbox’s)')
+    .option('--sandbox <name>', 'the route of this sandbox (default: the default sandbox’s)')
     .action(
       action(env, async (o: { json?: boolean; sandbox?: string }) => {
         const ctx = env.ctx();
@@ -62,11 +64,11 @@ export function registerSettings(program: Command, env: CommandEnv): void {
   inference
     .command('set')
     .description(
-      'point the route at a provider/model, registering the provider if needed (affects every sandbox on the gateway)',
+      'point a sandbox’s route at a provider/model, registering the provider if needed (affects only the sandboxes in its workspace)',
     )
     .requiredOption('--provider <provider>', 'a provider key (build, openai, …) or OpenShell name')
     .requiredOption('--model <model>', 'the model id')
-    .option('--sandbox <name>', 'the gateway of this sandbox (default: the default sandbox’s)')
+    .option('--sandbox <name>', 'the route of this sandbox (default: the default sandbox’s)')
     .option('--endpoint-url <url>', 'the base URL (compatible endpoints)')
     .option('--no-verify', 'skip the validation request')
     .option('--rebuild', 'rebuild the affected sandboxes so their agent config names the model')

@@ -166,14 +166,14 @@ async function goneFromGateway(
   ctx: Context,
   deps: ApplyDeps,
   file: FleetFile,
-  registry: Record<string, { gatewayName: string }>,
+  registry: Record<string, { gatewayName: string; workspace?: string }>,
 ): Promise<Set<string>> {
   const gone = new Set<string>();
   for (const s of file.sandboxes) {
     const e = registry[s.name];
     if (!e) continue;
     try {
-      const client = await deps.ops.openshell(e.gatewayName);
+      const client = await deps.ops.openshell(e.gatewayName, e.workspace);
       if ((await client.sandboxGet(s.name)) === undefined) gone.add(s.name);
     } catch (err) {
       // An unreachable gateway proves nothing: plan from the registry alone.
@@ -255,7 +255,7 @@ async function execute(
   const sctx = contextFor(ctx, s);
   const policy = async () => {
     const entry = (await ctx.registry().read()).sandboxes[c.sandbox]!;
-    return { openshell: await deps.ops.openshell(entry.gatewayName) };
+    return { openshell: await deps.ops.openshell(entry.gatewayName, entry.workspace) };
   };
   switch (c.op) {
     case 'sandbox.create':

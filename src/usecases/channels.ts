@@ -32,7 +32,7 @@ export async function channelsList(
   o: { sandbox: string; json?: boolean },
 ): Promise<number> {
   const entry = await requireEntry(ctx, o.sandbox);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const providers = await client.providerList().then(
     (l) => new Set(l.map((p) => p.name)),
     () => undefined,
@@ -98,8 +98,8 @@ async function readTokens(
   return values;
 }
 
-async function policyDeps(deps: OpsDeps, gateway: string) {
-  const client = await deps.openshell(gateway);
+async function policyDeps(deps: OpsDeps, gateway: string, workspace?: string) {
+  const client = await deps.openshell(gateway, workspace);
   return { openshell: client };
 }
 
@@ -112,7 +112,7 @@ export async function channelsAdd(
   const entry = await requireEntry(ctx, o.sandbox);
   const tokens = await readTokens(ctx, deps, c, o.sandbox);
   const fingerprint = await refuseSharedToken(ctx, c, o.sandbox, tokens);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const options = {
     name: c.provider,
     type: c.providerType,
@@ -123,7 +123,7 @@ export async function channelsAdd(
   else await client.providerCreate(options);
   ctx.ui.info(`✓ The ${c.label} token is stored in the gateway as provider ${c.provider}.`);
   const { ensurePolicies } = await import('./policy-restore.ts');
-  await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName), {
+  await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName, entry.workspace), {
     sandbox: o.sandbox,
     presets: [c.preset],
   });
@@ -183,7 +183,7 @@ export async function channelsRemove(
 ): Promise<number> {
   const c = channelOf(o.channel, o.sandbox, 'remove');
   const entry = await requireEntry(ctx, o.sandbox);
-  await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
+  await removePreset(ctx, deps, entry, o.sandbox, c.preset);
   await recordChannels(ctx, o.sandbox, (chs) => chs.filter((x) => x !== c.name), {
     [c.name]: undefined,
   });
@@ -191,7 +191,7 @@ export async function channelsRemove(
   const others = Object.values(reg.sandboxes).filter(
     (e) => e.gatewayName === entry.gatewayName && e.channels.includes(c.name),
   );
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   if (others.length === 0 && (await client.providerGet(c.provider))) {
     await client.providerDelete(c.provider);
     ctx.ui.info(`✓ Deleted provider ${c.provider} from the gateway.`);
@@ -220,13 +220,13 @@ export async function channelsToggle(
   }
   if (o.on) {
     const { ensurePolicies } = await import('./policy-restore.ts');
-    await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName), {
+    await ensurePolicies(ctx, await policyDeps(deps, entry.gatewayName, entry.workspace), {
       sandbox: o.sandbox,
       presets: [c.preset],
     });
     ctx.ui.out(`${c.label} started: egress to its API is allowed again.`);
   } else {
-    await removePreset(ctx, deps, entry.gatewayName, o.sandbox, c.preset);
+    await removePreset(ctx, deps, entry, o.sandbox, c.preset);
     ctx.ui.out(
       `${c.label} stopped: egress to its API is denied; the token stays in the gateway. Start it with: nemoclaw ${o.sandbox} channels start ${c.name}`,
     );
@@ -237,13 +237,13 @@ export async function channelsToggle(
 async function removePreset(
   ctx: Context,
   deps: OpsDeps,
-  gateway: string,
+  at: { gatewayName: string; workspace?: string },
   sandbox: string,
   preset: string,
 ): Promise<void> {
   const { policyRemove } = await import('./policy-change.ts');
   // The channel command is the user's decision; the policy change needs no second question.
-  const code = await policyRemove(ctx, await policyDeps(deps, gateway), {
+  const code = await policyRemove(ctx, await policyDeps(deps, at.gatewayName, at.workspace), {
     sandbox,
     name: preset,
     yes: true,

@@ -116,8 +116,8 @@ function probes(
     },
     {
       path: 'openshell/sandbox-list.json',
-      description: '`openshell sandbox list`',
-      run: () => os.sandboxList(),
+      description: '`openshell sandbox list --all-workspaces`',
+      run: () => os.sandboxList({ allWorkspaces: true }),
     },
     {
       path: 'openshell/gateway-list.json',

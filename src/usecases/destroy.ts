@@ -32,7 +32,7 @@ export async function destroySandbox(
   };
   assertCanAsk(question, consent);
   const reg = await ctx.registry().read();
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
 
   // Observe.
   const st = await client.status().catch(() => undefined);

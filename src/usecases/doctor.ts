@@ -55,7 +55,7 @@ async function observeState(
     );
   const inv = engine ? await import('../adapters/docker/inventory.ts') : undefined;
   const [osList, status, forwards, containers, journals, session, blueprints] = await Promise.all([
-    os.sandboxList().then(
+    os.sandboxList({ allWorkspaces: true }).then(
       (l) => ({
         ok: true as const,
         sandboxes: l.map((s) => ({ name: s.name, phase: String(s.phase) })),

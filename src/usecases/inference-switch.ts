@@ -19,6 +19,7 @@ import {
   type ProviderSpec,
 } from '../core/providers.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import { DEFAULT_WORKSPACE, sharesRoute } from '../core/workspace.ts';
 import { registerSecret } from '../core/redact.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 
@@ -42,11 +43,25 @@ function specOf(input: string): ProviderSpec | undefined {
   return findProvider(input) ?? PROVIDERS.find((p) => p.openshellName === input);
 }
 
-async function gatewayFor(ctx: Context, sandbox?: string): Promise<string> {
-  if (sandbox) return (await requireEntry(ctx, sandbox)).gatewayName;
+/** The gateway and workspace of the named sandbox, else of the default one. */
+export async function scopeFor(
+  ctx: Context,
+  sandbox?: string,
+): Promise<{ gateway: string; workspace?: string }> {
   const reg = await ctx.registry().read();
-  const d = reg.defaultSandbox ? reg.sandboxes[reg.defaultSandbox] : undefined;
-  return d?.gatewayName ?? 'nemoclaw';
+  const e = sandbox
+    ? await requireEntry(ctx, sandbox)
+    : reg.defaultSandbox
+      ? reg.sandboxes[reg.defaultSandbox]
+      : undefined;
+  return { gateway: e?.gatewayName ?? 'nemoclaw', workspace: e?.workspace };
+}
+
+/** Where a route lives, in words: its own workspace, or the gateway's shared `default`. */
+function routeScope(gateway: string, workspace?: string): string {
+  return workspace && workspace !== DEFAULT_WORKSPACE
+    ? `workspace ${workspace} on gateway ${gateway}`
+    : `gateway ${gateway} (default workspace)`;
 }
 
 async function keyFor(ctx: Context, deps: OpsDeps, spec: ProviderSpec, cmd: string) {
@@ -145,8 +160,8 @@ export async function credentialsAdd(
   }
   const model = o.model ?? spec.defaultModel;
   if (model && !MODEL_RE.test(model)) throw new UsageError(`"${model}" is not a valid model name.`);
-  const gateway = await gatewayFor(ctx);
-  const client = await deps.openshell(gateway);
+  const { gateway, workspace } = await scopeFor(ctx);
+  const client = await deps.openshell(gateway, workspace);
   if ((await client.providerGet(spec.openshellName)) && !o.endpointUrl) {
     throw new UsageError(`Gateway ${gateway} already has provider ${spec.openshellName}.`, {
       hint: `Replace its key with: nemoclaw credentials reset ${spec.key}`,
@@ -177,8 +192,8 @@ export async function inferenceSwitch(
   }
   const model = o.model;
   if (!MODEL_RE.test(model)) throw new UsageError(`"${model}" is not a valid model name.`);
-  const gateway = await gatewayFor(ctx, o.sandbox);
-  const client = await deps.openshell(gateway);
+  const { gateway, workspace } = await scopeFor(ctx, o.sandbox);
+  const client = await deps.openshell(gateway, workspace);
   const spec = specOf(o.provider);
   const wantVerify = o.verify !== false;
   let name = o.provider;
@@ -206,7 +221,9 @@ export async function inferenceSwitch(
   const key = spec?.key ?? name;
   const now = ctx.now().toISOString();
   const before = await ctx.registry().read();
-  const served = Object.values(before.sandboxes).filter((e) => e.gatewayName === gateway);
+  // Only the sandboxes in the same workspace share the route (each new sandbox has its own).
+  const here = { gatewayName: gateway, workspace };
+  const served = Object.values(before.sandboxes).filter((e) => sharesRoute(e, here));
   await ctx.registry().update((r) => {
     if (served.length === 0) return undefined;
     const sandboxes = { ...r.sandboxes };
@@ -223,12 +240,15 @@ export async function inferenceSwitch(
     }
     return { ...r, sandboxes };
   });
-  ctx.ui.out(`Inference route of gateway ${gateway}: ${model} via ${name}.`);
+  ctx.ui.out(`Inference route of ${routeScope(gateway, workspace)}: ${model} via ${name}.`);
   ctx.ui.out(
     served.length > 0
       ? `It serves: ${served.map((e) => e.name).join(', ')}.`
-      : 'No registered sandbox uses this gateway yet.',
+      : 'No registered sandbox uses this route yet.',
   );
+  if (workspace && workspace !== DEFAULT_WORKSPACE) {
+    ctx.ui.out('Sandboxes in other workspaces keep their own routes.');
+  }
   await offerRebuild(ctx, deps, served, model, o.rebuild === true);
   return 0;
 }
@@ -260,7 +280,7 @@ async function offerRebuild(
     await rebuild(
       ctx,
       {
-        openshell: await deps.openshell(e.gatewayName),
+        openshell: await deps.openshell(e.gatewayName, e.workspace),
         confirm: deps.confirm,
         extraLabels: run ? { 'nemoclaw.test': run } : undefined,
       },

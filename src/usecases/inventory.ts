@@ -47,7 +47,7 @@ export async function takeInventory(
       const probe = o.probeStatus !== false;
       const [st, list] = await Promise.allSettled([
         probe ? client.status() : Promise.resolve(undefined),
-        client.sandboxList(),
+        client.sandboxList({ allWorkspaces: true }),
       ]);
       const health: GatewayHealth = !probe
         ? list.status === 'fulfilled'

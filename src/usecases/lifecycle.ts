@@ -96,7 +96,7 @@ export async function sandboxLifecycle(
   o: { sandbox: string; verb: LifecycleVerb; dryRun?: boolean },
 ): Promise<number> {
   const entry = await requireEntry(ctx, o.sandbox);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const live = await client.sandboxGet(entry.name);
   if (!live) {
     throw new NemoclawError(

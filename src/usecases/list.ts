@@ -47,6 +47,8 @@ export async function listSandboxes(
           blueprintVersion: s.blueprintVersion,
           createdAt: s.createdAt,
           gateway: s.gatewayName,
+          workspace: s.workspace ?? 'default',
+          route: { provider: s.provider, model: s.model, shared: !s.workspace },
           phase: inv?.phases.get(n) ?? null,
           phaseKnown: inv?.phases.get(n) !== undefined,
         };
@@ -66,6 +68,11 @@ export async function listSandboxes(
     ctx.ui.out(`  ${n}${mark}`);
     ctx.ui.out(
       `    agent: ${s.agent}  model: ${s.model}  provider: ${s.provider}  ${s.gpu.enabled ? 'GPU' : 'CPU'}  policies: ${s.presets.join(', ') || 'none'}`,
+    );
+    ctx.ui.out(
+      s.workspace
+        ? `    route: ${s.model} via ${s.provider} (own, workspace ${s.workspace})`
+        : `    route: ${s.model} via ${s.provider} (shared: default workspace of gateway ${s.gatewayName})`,
     );
     ctx.ui.out(`    phase: ${phaseText(inv?.phases.get(n))}`);
   }

@@ -11,7 +11,8 @@ import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 
 export interface OpsDeps {
-  openshell(gateway?: string): Promise<OpenshellClient>;
+  /** `workspace`: the entry's OpenShell workspace (absent: `default`). */
+  openshell(gateway?: string, workspace?: string): Promise<OpenshellClient>;
   engine(): Promise<DockerEngine>;
   confirm(message: string): Promise<boolean>;
   prompter(): Promise<Prompter>;
@@ -22,11 +23,14 @@ export function defaultOpsDeps(ctx: Context): OpsDeps {
   const clients = new Map<string, Promise<OpenshellClient>>();
   let engine: Promise<DockerEngine> | undefined;
   return {
-    openshell(gateway = 'nemoclaw') {
-      let c = clients.get(gateway);
+    openshell(gateway = 'nemoclaw', workspace?: string) {
+      const key = `${gateway}\u0000${workspace ?? ''}`;
+      let c = clients.get(key);
       if (!c) {
-        c = import('../adapters/openshell/factory.ts').then((m) => m.openshellClient(ctx, gateway));
-        clients.set(gateway, c);
+        c = import('../adapters/openshell/factory.ts').then((m) =>
+          m.openshellClient(ctx, gateway, workspace),
+        );
+        clients.set(key, c);
       }
       return c;
     },

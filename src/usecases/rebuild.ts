@@ -21,6 +21,7 @@ import {
 } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { MIGRATE_STEPS } from './rebuild-migrate.ts';
+import { planMove, prepareWorkspace } from './rebuild-workspace.ts';
 import {
   STEPS as FIRST_STEPS,
   checkBeforeResume,
@@ -194,6 +195,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       journal = newJournal(o.sandbox, ctx.now());
       journal.target = target;
       journal.from = fromOf(entry);
+      journal.workspace = planMove(ctx, entry);
       await writeJournal(ctx, journal);
     }
     const j = journal;
@@ -205,9 +207,18 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       () => `rebuilding ${o.sandbox}${current ? ` (at ${current})` : ''}`,
       `The journal and the pre-rebuild snapshot are kept: continue with \`nemoclaw ${o.sandbox} rebuild --resume\`.`,
     );
+    const moveAt = REBUILD_STEPS.findIndex((s) => s.id === 'create');
     for (const [i, step] of REBUILD_STEPS.entries()) {
       if (journal.steps[step.id]?.status === 'complete') continue;
       current = `step ${i + 1}/${total}, ${step.title}`;
+      // From the create step on, a moving sandbox lives in its new workspace.
+      if (i >= moveAt && j.workspace && !entry.workspace && run.deps === deps) {
+        run.deps = {
+          ...deps,
+          openshell: await prepareWorkspace(ctx, entry, j.workspace, deps.openshell),
+        };
+        ctx.ui.info(`  moving ${o.sandbox} into workspace ${j.workspace} (its own route)`);
+      }
       ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
       journal.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
       await writeJournal(ctx, journal);
@@ -263,6 +274,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
             blueprintSha256: bp.source === 'url' ? journal.target?.sha256 : undefined,
             // Entries from before issue 15 did not record them: they are recorded now.
             providers: cur.providers ?? entryProviders(cur),
+            ...(journal.workspace ? { workspace: journal.workspace } : {}),
             updatedAt: ctx.now().toISOString(),
           },
         },

@@ -29,7 +29,7 @@ export async function recoverSandbox(
     );
     return 0;
   }
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const done: string[] = [];
 
   // 1. The gateway.

@@ -28,7 +28,7 @@ export async function sandboxLogs(
     throw new UsageError(`--since must be a duration such as 30s, 5m, 2h or 1d, not "${o.since}".`);
   }
   const entry = await requireEntry(ctx, o.sandbox);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const explain = denialExplainer(ctx, client, o.sandbox);
   let denied = 0;
   const print = async (line: string) => {
@@ -124,7 +124,7 @@ export async function sandboxConnect(
 ): Promise<number> {
   const timeoutMs = connectTimeoutMs(ctx, o.timeout);
   const entry = await requireEntry(ctx, o.sandbox);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   await waitReady(client, deps, o.sandbox, timeoutMs, (phase) =>
     ctx.ui.info(`Waiting for ${o.sandbox} to become Ready (now ${phase})…`),
   );
@@ -159,7 +159,7 @@ export async function sandboxExec(
     );
   }
   const entry = await requireEntry(ctx, o.sandbox);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const r = await client.sandboxExec(o.sandbox, o.command, { workdir: o.workdir, timeoutSecs });
   if (r.stdout) ctx.ui.out(r.stdout.replace(/\n$/, ''));
   if (r.stderr) ctx.ui.error(r.stderr.replace(/\n$/, ''));

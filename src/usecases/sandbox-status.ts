@@ -92,7 +92,7 @@ export async function sandboxStatusReport(
 ): Promise<SandboxStatusReport> {
   const reg = await ctx.registry().read();
   const entry = await requireEntry(ctx, name);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const remote = isRemoteEntry(entry);
 
   const { policyDrift, policyPart } = await import('./policy-drift.ts');
@@ -186,6 +186,13 @@ export async function sandboxStatusReport(
           'ok' in recent ? lastInference(recent.ok) : undefined,
         )
       : unreachable('the inference route', route.error);
+  // Whose route it is: the sandbox's own workspace, or the gateway's shared default one.
+  const ws = entry.workspace ?? 'default';
+  parts.inference = {
+    ...parts.inference,
+    summary: `${parts.inference.summary} [${entry.workspace ? `own route, workspace ${ws}` : 'shared route, default workspace'}]`,
+    workspace: ws,
+  };
   if (probe) parts.probe = probePart(probe);
   parts.policy = policyPart(entry, gatewayUp ? drift : undefined);
   const agentProc =

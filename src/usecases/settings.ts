@@ -8,8 +8,9 @@ import { NemoclawError, UsageError } from '../core/errors.ts';
 import { didYouMean } from '../core/names.ts';
 import { PROVIDERS, findProvider } from '../core/providers.ts';
 import { registerSecret } from '../core/redact.ts';
+import { sharesRoute, workspaceOf } from '../core/workspace.ts';
 import type { SwitchOptions } from './inference-switch.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsDeps } from './ops-deps.ts';
 
 export async function useSandbox(ctx: Context, o: { name: string }): Promise<number> {
   const reg = await ctx.registry().read();
@@ -27,12 +28,6 @@ export async function useSandbox(ctx: Context, o: { name: string }): Promise<num
 }
 
 /** The gateway the command acts on: the sandbox's, else the default sandbox's, else nemoclaw. */
-async function gatewayFor(ctx: Context, sandbox?: string): Promise<string> {
-  if (sandbox) return (await requireEntry(ctx, sandbox)).gatewayName;
-  const reg = await ctx.registry().read();
-  const d = reg.defaultSandbox ? reg.sandboxes[reg.defaultSandbox] : undefined;
-  return d?.gatewayName ?? 'nemoclaw';
-}
 
 /** Registry provider key (build) ↔ OpenShell provider name (nvidia-prod). */
 function openshellProviderName(p: string): string {
@@ -44,10 +39,12 @@ export async function inferenceGet(
   deps: OpsDeps,
   o: { sandbox?: string; json?: boolean },
 ): Promise<number> {
-  const gateway = await gatewayFor(ctx, o.sandbox);
-  const cfg = await (await deps.openshell(gateway)).inferenceGet();
+  const { scopeFor } = await import('./inference-switch.ts');
+  const { gateway, workspace } = await scopeFor(ctx, o.sandbox);
+  const cfg = await (await deps.openshell(gateway, workspace)).inferenceGet();
   const reg = await ctx.registry().read();
-  const onGateway = Object.values(reg.sandboxes).filter((e) => e.gatewayName === gateway);
+  const here = { gatewayName: gateway, workspace };
+  const onGateway = Object.values(reg.sandboxes).filter((e) => sharesRoute(e, here));
   const served = (e: (typeof onGateway)[number]) =>
     cfg.route !== undefined &&
     openshellProviderName(e.provider) === cfg.route.provider &&
@@ -56,6 +53,7 @@ export async function inferenceGet(
     ctx.ui.json({
       schemaVersion: 1,
       gateway,
+      workspace: workspaceOf(here),
       route: cfg.route ?? null,
       system: cfg.system ?? null,
       sandboxes: onGateway.map((e) => ({
@@ -67,9 +65,13 @@ export async function inferenceGet(
     });
     return 0;
   }
-  if (!cfg.route) ctx.ui.out(`Gateway ${gateway}: no inference route configured.`);
+  const ws = workspaceOf(here);
+  const where = ws === 'default' ? `Gateway ${gateway}` : `Workspace ${ws} on gateway ${gateway}`;
+  if (!cfg.route) ctx.ui.out(`${where}: no inference route configured.`);
   else {
-    ctx.ui.out(`Gateway ${gateway} inference route (serves every sandbox on it):`);
+    ctx.ui.out(
+      `${where} inference route (serves ${onGateway.map((e) => e.name).join(', ') || 'no registered sandbox'}):`,
+    );
     ctx.ui.out(`  Provider: ${cfg.route.provider}`);
     ctx.ui.out(`  Model:    ${cfg.route.model}`);
   }
@@ -93,8 +95,9 @@ export async function credentialsList(
   deps: OpsDeps,
   o: { json?: boolean },
 ): Promise<number> {
-  const gateway = await gatewayFor(ctx);
-  const list = await (await deps.openshell(gateway)).providerList();
+  const { scopeFor } = await import('./inference-switch.ts');
+  const { gateway, workspace } = await scopeFor(ctx);
+  const list = await (await deps.openshell(gateway, workspace)).providerList();
   const rows = list.map((p) => ({
     name: p.name,
     type: p.type,
@@ -126,8 +129,9 @@ export async function credentialsReset(
   deps: OpsDeps,
   o: { provider: string },
 ): Promise<number> {
-  const gateway = await gatewayFor(ctx);
-  const client = await deps.openshell(gateway);
+  const { scopeFor } = await import('./inference-switch.ts');
+  const { gateway, workspace } = await scopeFor(ctx);
+  const client = await deps.openshell(gateway, workspace);
   const name = openshellProviderName(o.provider);
   const prov = await client.providerGet(name);
   if (!prov) {

@@ -57,7 +57,7 @@ export async function skillInstall(
 
   const entry = await requireEntry(ctx, o.sandbox);
   const skillsDir = await skillsDirOf(ctx, entry);
-  const client = await deps.openshell(entry.gatewayName);
+  const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const stage = await mkdtemp(join(tmpdir(), 'nemoclaw-skill-'));
   try {
     const local = join(stage, n.name);

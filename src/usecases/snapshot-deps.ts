@@ -17,6 +17,18 @@ export interface SnapshotDeps {
 /** The client is built on first use, so `backup-all` with no sandboxes never needs OpenShell. */
 export function snapshotDeps(ctx: Context): SnapshotDeps {
   let client: Promise<OpenshellClient> | undefined;
+  const scoped = new Map<string, Promise<OpenshellClient>>();
+  // A sandbox in its own OpenShell workspace needs a client bound to it; the others share one.
+  const forSandbox = async (name: string): Promise<OpenshellClient> => {
+    const ws = (await ctx.registry().read()).sandboxes[name]?.workspace;
+    if (!ws) return get();
+    let c = scoped.get(name);
+    if (!c) {
+      c = import('../adapters/openshell/factory.ts').then((m) => m.sandboxClient(ctx, name));
+      scoped.set(name, c);
+    }
+    return c;
+  };
   const get = (): Promise<OpenshellClient> =>
     (client ??= ctx.openshell
       ? ctx.openshell()
@@ -31,10 +43,10 @@ export function snapshotDeps(ctx: Context): SnapshotDeps {
         ));
   return {
     openshell: {
-      sandboxGet: async (...a) => (await get()).sandboxGet(...a),
-      sandboxDownload: async (...a) => (await get()).sandboxDownload(...a),
-      sandboxUpload: async (...a) => (await get()).sandboxUpload(...a),
-      sandboxExec: async (...a) => (await get()).sandboxExec(...a),
+      sandboxGet: async (...a) => (await forSandbox(a[0])).sandboxGet(...a),
+      sandboxDownload: async (...a) => (await forSandbox(a[0])).sandboxDownload(...a),
+      sandboxUpload: async (...a) => (await forSandbox(a[0])).sandboxUpload(...a),
+      sandboxExec: async (...a) => (await forSandbox(a[0])).sandboxExec(...a),
     },
     confirm: async (message) =>
       (await import('../adapters/terminal/confirm.ts')).promptConfirm(message),

@@ -56,7 +56,7 @@ async function observe(
   const os = deps.openshell;
   const [osList, gwList, receipt, homeEntries] = await Promise.all([
     os
-      .sandboxList()
+      .sandboxList({ allWorkspaces: true })
       .then((l) => l.map((s) => s.name))
       .catch(() => undefined),
     os.gatewayList().catch(() => []),
@@ -233,9 +233,20 @@ export async function uninstallCommand(
 
   const removed: UninstallStep[] = [];
   const failed: { step: UninstallStep; error: string }[] = [];
+  // A sandbox in its own OpenShell workspace is deleted there.
+  const reg = await ctx
+    .registry()
+    .read()
+    .catch(() => undefined);
+  const clientFor = async (s: UninstallStep): Promise<OpenshellClient> => {
+    const ws = s.kind === 'openshell.sandbox.delete' ? reg?.sandboxes[s.ref]?.workspace : undefined;
+    if (!ws) return openshell;
+    const { openshellClient } = await import('../adapters/openshell/factory.ts');
+    return openshellClient(ctx, reg!.sandboxes[s.ref]!.gatewayName, ws);
+  };
   for (const s of plan.steps) {
     try {
-      await apply(s, openshell, engine);
+      await apply(s, await clientFor(s), engine);
       removed.push(s);
     } catch (e) {
       // A best-effort step whose target is already gone is not a failure worth reporting.

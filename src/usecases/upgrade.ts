@@ -107,7 +107,7 @@ export async function upgradeSandboxes(
       await rebuild(
         ctx,
         {
-          openshell: await deps.openshell(e.gatewayName),
+          openshell: await deps.openshell(e.gatewayName, e.workspace),
           confirm: (m) => deps.confirm(m),
           extraLabels: run ? { 'nemoclaw.test': run } : undefined,
         },

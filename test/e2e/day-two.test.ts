@@ -120,6 +120,8 @@ describe.skipIf(skip)('day-two operations', () => {
       'set',
       '-g',
       'nemoclaw',
+      '--workspace', // the route of A's own workspace
+      registry().sandboxes[A].workspace,
       '--provider',
       'nvidia-prod',
       '--model',
@@ -322,7 +324,15 @@ describe.skipIf(skip)('day-two operations', () => {
     const remove = await w.cli([A, 'channels', 'remove', 'telegram']);
     expect(remove.code).toBe(0);
     expect(registry().sandboxes[A].channels).toEqual([]);
-    const provs = await w.sim.run(['provider', 'list', '--names', '-g', 'nemoclaw']);
+    const provs = await w.sim.run([
+      'provider',
+      'list',
+      '--names',
+      '-g',
+      'nemoclaw',
+      '--workspace',
+      registry().sandboxes[A].workspace,
+    ]);
     expect(provs.stdout).not.toContain('telegram-bot');
 
     const noToken = await w.cli([A, 'channels', 'add', 'discord']);

@@ -12,6 +12,7 @@ import { buildGatewayStandins } from './gateway-standin.ts';
 import { startInferenceServer, GOOD_KEY, type InferenceServer } from './inference-server.ts';
 import { freePort } from './net.ts';
 import { createSimulator, type Simulator } from './simulator.ts';
+import { withSandboxWorkspaces } from './sim-workspaces.ts';
 
 export const CLI = join(import.meta.dirname, '../../dist/nemoclaw.js');
 
@@ -116,7 +117,8 @@ export async function createWorld(
   delete env.NEMOCLAW_PACKAGE_ROOT;
   return {
     home,
-    sim,
+    // Direct simulator calls about a sandbox ask in its workspace, as nemoclaw does.
+    sim: withSandboxWorkspaces(sim, env.NEMOCLAW_HOME!),
     inference,
     env,
     gatewayContainer,

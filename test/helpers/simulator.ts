@@ -80,6 +80,7 @@ export function createSimulator(o: SimulatorOptions = {}): Simulator {
   // The caller's own gateway selection must not leak into the simulator.
   delete env.OPENSHELL_GATEWAY;
   delete env.OPENSHELL_GATEWAY_ENDPOINT;
+  delete env.OPENSHELL_WORKSPACE;
 
   return {
     bin: SIMULATOR_BIN,

@@ -85,7 +85,7 @@ describe('openshell simulator strictness', () => {
   });
 
   it('reports a real but unsimulated command apart from usage errors', async () => {
-    const r = await sim.run(['workspace', 'list']);
+    const r = await sim.run(['workspace', 'member', 'list']);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('does not implement');
   });

@@ -124,7 +124,9 @@ export function parseArgv(root: NodeSpec, argv: string[]): Parsed {
   const positionals: Parsed['positionals'] = {};
   let trailing: string[] = [];
   let positionalIndex = 0;
-  const g: Parsed['global'] = { gatewayInsecure: false, workspace: 'default', verbose: 0 };
+  // `--workspace` has env OPENSHELL_WORKSPACE, default `default`; empty means `default` (main.rs).
+  const envWs = process.env.OPENSHELL_WORKSPACE || 'default';
+  const g: Parsed['global'] = { gatewayInsecure: false, workspace: envWs, verbose: 0 };
   let help = false;
   let version = false;
   const err = (m: string) => new UsageError(m, path);
@@ -170,7 +172,7 @@ export function parseArgv(root: NodeSpec, argv: string[]): Parsed {
         g.gatewayInsecure = true;
         break;
       case 'workspace':
-        g.workspace = value ?? 'default';
+        g.workspace = value || 'default';
         break;
       case 'verbose':
         g.verbose++;

@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SandboxRec, SimState } from './state.ts';
-import { update } from './state.ts';
+import { allScopes, update } from './state.ts';
 
 declare module './state.ts' {
   interface SandboxRec {
@@ -267,7 +267,9 @@ export function recordDenialAt(dir: string, sandbox: string, d: Denial): string 
 }
 
 function findRec(state: SimState, sandbox: string, endpoint?: string): SandboxRec {
-  const servers = endpoint ? [state.servers[endpoint]] : Object.values(state.servers);
+  const servers = allScopes(state)
+    .filter(([e]) => !endpoint || e === endpoint)
+    .map(([, srv]) => srv);
   for (const srv of servers) {
     const rec = srv?.sandboxes[sandbox];
     if (rec) return rec;

@@ -1,5 +1,9 @@
-/** `rule` (hidden, alias `rl`): v0.0.111 crates/openshell-cli/src/main.rs DraftCommands. */
+/**
+ * `rule` (hidden, alias `rl`) and `workspace` (alias `ws`): v0.0.111
+ * crates/openshell-cli/src/main.rs DraftCommands and WorkspaceCommands.
+ */
 import type { FlagSpec, NodeSpec } from './args.ts';
+import { u32 } from './args.ts';
 
 const name = [{ id: 'name', valueName: 'NAME' }];
 const chunkId: FlagSpec = {
@@ -32,5 +36,68 @@ export const rule: NodeSpec = {
     ),
     leaf('clear', [], false),
     leaf('history', []),
+  ],
+};
+
+const wsLeaf = (n: string, leafSpec: NodeSpec['leaf'], simulated = true): NodeSpec => ({
+  name: n,
+  leaf: leafSpec,
+  simulated,
+});
+
+export const workspace: NodeSpec = {
+  name: 'workspace',
+  aliases: ['ws'],
+  children: [
+    wsLeaf('create', {
+      flags: [
+        { id: 'name', long: 'name', kind: 'value', valueName: 'NAME', required: true },
+        { id: 'label', long: 'label', kind: 'multi', valueName: 'KEY=VALUE' },
+      ],
+    }),
+    wsLeaf('get', { flags: [], positionals: [{ id: 'name', valueName: 'NAME', required: true }] }),
+    wsLeaf('list', {
+      flags: [
+        {
+          id: 'limit',
+          long: 'limit',
+          kind: 'value',
+          valueName: 'LIMIT',
+          check: u32,
+          default: '100',
+        },
+        {
+          id: 'offset',
+          long: 'offset',
+          kind: 'value',
+          valueName: 'OFFSET',
+          check: u32,
+          default: '0',
+        },
+        {
+          id: 'label_selector',
+          long: 'label-selector',
+          kind: 'value',
+          valueName: 'LABEL_SELECTOR',
+        },
+        {
+          id: 'output',
+          long: 'output',
+          short: 'o',
+          kind: 'value',
+          valueName: 'OUTPUT',
+          choices: ['table', 'yaml', 'json'],
+          default: 'table',
+        },
+      ],
+    }),
+    wsLeaf('delete', {
+      flags: [],
+      positionals: [{ id: 'names', valueName: 'NAMES', multi: true, required: true }],
+    }),
+    {
+      name: 'member',
+      children: ['add', 'remove', 'list'].map((n) => wsLeaf(n, { flags: [] }, false)),
+    },
   ],
 };

@@ -5,7 +5,7 @@
  */
 import type { FlagSpec, LeafSpec, NodeSpec } from './args.ts';
 import { u16, u32 } from './args.ts';
-import { rule } from './grammar-rule.ts';
+import { rule, workspace } from './grammar-rule.ts';
 
 const OUTPUT = ['table', 'yaml', 'json'] as const;
 const output = (choices: readonly string[] = OUTPUT, conflicts?: string[]): FlagSpec => ({
@@ -433,7 +433,7 @@ export const GRAMMAR: NodeSpec = {
     unsimulated('settings'),
     rule,
     provider,
-    unsimulated('workspace', ['ws']),
+    workspace,
     gateway,
     leaf('status', { flags: [output()] }),
     unsimulated('whoami'),

@@ -8,7 +8,7 @@ import type { Parsed } from './args.ts';
 import { UsageError, parseArgv } from './args.ts';
 import { GRAMMAR } from './grammar.ts';
 import { SimError, SimExit, formatMiette, out, sleep } from './io.ts';
-import { update } from './state.ts';
+import { setWorkspace, update } from './state.ts';
 
 // Command modules load lazily: `--version` and usage errors stay cheap, and only the commands
 // that touch containers pay for dockerode and tar.
@@ -48,6 +48,10 @@ const HANDLERS: Record<string, [string, string]> = {
   'rule approve': ['rule', 'approve'],
   'rule reject': ['rule', 'reject'],
   'rule history': ['rule', 'history'],
+  'workspace create': ['workspace', 'create'],
+  'workspace get': ['workspace', 'get'],
+  'workspace list': ['workspace', 'list'],
+  'workspace delete': ['workspace', 'remove'],
 };
 
 const SECRET_NAME = /(?:^|_)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(?:$|_)/i;
@@ -134,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const key = parsed.path.join(' ');
   logInvocation(argv, key);
+  setWorkspace(parsed.global.workspace);
   if (parsed.version) {
     // Fault injection names it `--version` (its key is empty).
     const fault = injectedFault('--version');

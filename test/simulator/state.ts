@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SimError } from './io.ts';
 
 export interface GatewayRec {
   name: string;
@@ -84,6 +85,16 @@ export interface ServerState {
   providers: Record<string, ProviderRec>;
   routes: Record<string, RouteRec>;
   sandboxes: Record<string, SandboxRec>;
+  /** Workspaces other than `default` (which is this record itself): see workspaces.ts. */
+  workspaces?: Record<string, WorkspaceRec>;
+}
+
+export interface WorkspaceRec {
+  id: string;
+  labels: Record<string, string>;
+  created_at_ms: number;
+  resource_version: number;
+  scope: ServerState;
 }
 
 export interface ForwardRec {
@@ -175,6 +186,42 @@ export function update<T>(fn: (s: SimState) => T): T {
   }
 }
 
-export function server(s: SimState, endpoint: string): ServerState {
+let currentWorkspace = 'default';
+
+/** The workspace this process's commands target (main.ts sets it from --workspace). */
+export function setWorkspace(name: string): void {
+  currentWorkspace = name || 'default';
+}
+
+export function workspaceName(): string {
+  return currentWorkspace;
+}
+
+/** The gateway's `default` workspace: the record itself, as before workspaces existed. */
+export function gatewayServer(s: SimState, endpoint: string): ServerState {
   return (s.servers[endpoint] ??= { providers: {}, routes: {}, sandboxes: {} });
+}
+
+/**
+ * The resources of the targeted workspace on that gateway. An unknown workspace is NotFound, as
+ * v0.0.111 crates/openshell-server/src/grpc/workspace.rs resolve_workspace refuses it.
+ */
+export function server(s: SimState, endpoint: string): ServerState {
+  const gw = gatewayServer(s, endpoint);
+  if (currentWorkspace === 'default') return gw;
+  const ws = gw.workspaces?.[currentWorkspace];
+  if (!ws) {
+    throw new SimError(
+      `status: NotFound, message: "workspace '${currentWorkspace}' not found", details: [], metadata: MetadataMap { headers: {} }`,
+    );
+  }
+  return ws.scope;
+}
+
+/** Every workspace's resources on every gateway, for lookups by sandbox id. */
+export function allScopes(s: SimState): [string, ServerState][] {
+  return Object.entries(s.servers).flatMap(([endpoint, gw]) => [
+    [endpoint, gw] as [string, ServerState],
+    ...Object.values(gw.workspaces ?? {}).map((w) => [endpoint, w.scope] as [string, ServerState]),
+  ]);
 }

@@ -154,8 +154,18 @@ export function createOpenshellClient(o: OpenshellClientOptions): OpenshellClien
       return detail;
     },
     sandboxGet,
-    async sandboxList() {
-      return json<SandboxSummary[]>(plain(['sandbox', 'list'], '-o', 'json'));
+    async workspaceCreate(name) {
+      try {
+        await call(plain(['workspace', 'create'], '--name', name));
+        return 'created';
+      } catch (e) {
+        if (isNemoclawError(e) && e.kind === 'conflict') return 'exists';
+        throw e;
+      }
+    },
+    async sandboxList(o = {}) {
+      const all = o.allWorkspaces ? ['--all-workspaces'] : [];
+      return json<SandboxSummary[]>(plain(['sandbox', 'list'], '-o', 'json', ...all));
     },
     async sandboxDelete(name) {
       await call(plain(['sandbox', 'delete'], name));

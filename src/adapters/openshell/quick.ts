@@ -22,6 +22,7 @@ export function createQuickReader(o: {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.env)) if (v !== undefined) env[k] = v;
   env.NO_COLOR = '1';
+  delete env.OPENSHELL_WORKSPACE;
   const json = <T>(verb: string[], args: string[]): Promise<T> =>
     new Promise((resolve, reject) => {
       execFile(
@@ -59,6 +60,10 @@ export function createQuickReader(o: {
     });
   return {
     status: () => json<GatewayStatus>(['status'], ['-o', 'json']),
-    sandboxList: () => json<SandboxSummary[]>(['sandbox', 'list'], ['-o', 'json']),
+    sandboxList: (l = {}) =>
+      json<SandboxSummary[]>(
+        ['sandbox', 'list'],
+        ['-o', 'json', ...(l.allWorkspaces ? ['--all-workspaces'] : [])],
+      ),
   };
 }

@@ -24,7 +24,12 @@ export function ruleCall(verb: string, sandbox: string, ...args: string[]): Open
   return { verb: ['rule', verb], args: [sandbox, ...args] };
 }
 
-export function createRuleClient(o: { gateway: string; env: Env; log?: Logger }): RuleClient {
+export function createRuleClient(o: {
+  gateway: string;
+  workspace?: string;
+  env: Env;
+  log?: Logger;
+}): RuleClient {
   const runner = createRunner(o);
   const call = async (c: OpenshellCall) => runner.check(c, await runner.run(c)).stdout;
   return {

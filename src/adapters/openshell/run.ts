@@ -1,6 +1,7 @@
 /**
  * Runs one `openshell` call through execa and turns its failures into typed errors. The binary is
- * `bin`, else $NEMOCLAW_OPENSHELL_BIN, else `openshell` on PATH. `-g <gateway>` goes on every call.
+ * `bin`, else $NEMOCLAW_OPENSHELL_BIN, else `openshell` on PATH. `-g <gateway>` goes on every call,
+ * and `--workspace <w>` when the client is bound to one.
  * The child's environment is built here and only here: credentials are added per call and never
  * logged; the log gets the (redacted) argv, the exit code and the duration.
  */
@@ -20,6 +21,8 @@ export interface RunnerOptions {
   bin?: string;
   /** Passed as `-g` on every call. */
   gateway: string;
+  /** Passed as `--workspace` on every call when set; else OpenShell's `default`. */
+  workspace?: string;
   /** Where the children's environment is taken from (default process.env); only the part
    * core/openshell/child-env.ts allows reaches them. */
   env?: Env;
@@ -60,13 +63,15 @@ export function createRunner(o: RunnerOptions): Runner {
   const baseEnv = o.env ?? process.env;
   const bin = o.bin ?? baseEnv.NEMOCLAW_OPENSHELL_BIN ?? 'openshell';
   const defaultTimeout = o.timeoutMs ?? 120_000;
-  const shown = (call: OpenshellCall) => redact(formatCall(call, o.gateway));
+  const shown = (call: OpenshellCall) => redact(formatCall(call, o.gateway, o.workspace));
+  const ws = o.workspace ? ['--workspace', o.workspace] : [];
 
   async function run(call: OpenshellCall, ro: RunOptions = {}): Promise<RunResult> {
     const { execa } = await import('execa');
-    const argv = [...call.verb, '-g', o.gateway, ...call.args];
+    const argv = [...call.verb, '-g', o.gateway, ...ws, ...call.args];
     // A minimal environment plus this call's own credentials (core/openshell/child-env.ts).
     const env = openshellChildEnv(baseEnv, ro.env);
+    delete env.OPENSHELL_WORKSPACE; // the workspace is the entry's, never the caller's shell's
     const started = Date.now();
     const timeout = ro.timeoutMs ?? defaultTimeout;
     const sub = execa(bin, argv, {

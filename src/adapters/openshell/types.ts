@@ -75,6 +75,8 @@ export interface SandboxSummary {
   created_at: string;
   labels: Record<string, string>;
   current_policy_version?: number;
+  /** The OpenShell workspace it lives in (`default` unless nemoclaw gave it its own). */
+  workspace?: string;
 }
 
 export interface SandboxDetail extends SandboxSummary {
@@ -179,10 +181,14 @@ export interface OpenshellClient {
   }): Promise<void>;
   inferenceGet(): Promise<InferenceConfig>;
 
+  /** `workspace create --name W`; an existing one is fine (idempotent). */
+  workspaceCreate(name: string): Promise<'created' | 'exists'>;
+
   sandboxCreate(o: CreateSandboxOptions): Promise<SandboxDetail>;
   /** undefined when it does not exist. */
   sandboxGet(name: string): Promise<SandboxDetail | undefined>;
-  sandboxList(): Promise<SandboxSummary[]>;
+  /** `allWorkspaces`: every workspace of the gateway (`--all-workspaces`). */
+  sandboxList(o?: { allWorkspaces?: boolean }): Promise<SandboxSummary[]>;
   sandboxDelete(name: string): Promise<void>;
   sandboxStop(name: string): Promise<void>;
   sandboxStart(name: string): Promise<void>;

@@ -205,7 +205,14 @@ export function logs(
 }
 
 /** The printable form of a call, for plans and logs: `openshell sandbox create -g nemoclaw …`. */
-export function formatCall(call: OpenshellCall, gateway?: string): string {
-  const parts = ['openshell', ...call.verb, ...(gateway ? ['-g', gateway] : []), ...call.args];
+export function formatCall(call: OpenshellCall, gateway?: string, workspace?: string): string {
+  const ws = workspace ? ['--workspace', workspace] : [];
+  const parts = [
+    'openshell',
+    ...call.verb,
+    ...(gateway ? ['-g', gateway] : []),
+    ...ws,
+    ...call.args,
+  ];
   return parts.map((p) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(p) ? p : JSON.stringify(p))).join(' ');
 }

@@ -63,6 +63,8 @@ export const JournalSchema = z.strictObject({
       image: z.string().max(512),
     })
     .optional(),
+  /** The OpenShell workspace it moves into (from `default`); absent: it stays where it is. */
+  workspace: z.string().optional(),
   /** Each migration by id: journaled like the steps. */
   migrations: z.record(z.string().max(128), StepState).optional(),
   failure: z.strictObject({ step: z.string().max(64), message: z.string().max(8192) }).optional(),

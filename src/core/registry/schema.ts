@@ -38,6 +38,8 @@ export const SandboxEntrySchema = z.strictObject({
   dashboardPort: z.number().check(z.int(), z.gte(1), z.lte(65535)),
   gatewayName: z.string(),
   gatewayUrl: z.optional(z.string()),
+  /** OpenShell workspace holding its provider, route and sandbox; absent = `default`. */
+  workspace: z.optional(z.string()),
   channels: z._default(z.array(z.string()), []),
   /** channel → keyed fingerprint of its token (core/ops/token-fingerprint.ts); never the token. */
   channelTokens: z.optional(

@@ -11,6 +11,7 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
   const openshell = await openshellClient(ctx, GATEWAY_NAME);
   const deps: OnboardDeps = {
     openshell,
+    openshellIn: (workspace) => openshellClient(ctx, GATEWAY_NAME, workspace),
     engine: () => (engine ??= connectEngine(ctx.env)),
     prompter: interactive
       ? (await import('../../adapters/terminal/prompt.ts')).inquirerPrompter()
@@ -25,7 +26,7 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
       const entry = (await ctx.registry().read()).sandboxes[name]!;
       const statePaths = await agentStatePaths(ctx, entry);
       const r = await createSnapshot(
-        { openshell },
+        { openshell: await openshellClient(ctx, GATEWAY_NAME, entry.workspace) },
         {
           snapshotsDir: ctx.paths.snapshotsDir,
           source: entry,

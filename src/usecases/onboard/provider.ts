@@ -16,6 +16,8 @@ import { dialectOf } from '../../core/probe-shape.ts';
 import { registerSecret } from '../../core/redact.ts';
 import type { StepEnv } from './types.ts';
 import { validateKey } from './wizard.ts';
+import { onboardWorkspace, scopedClient } from './workspace.ts';
+import { sharesRoute } from '../../core/workspace.ts';
 
 /** The gateway reaches the host as host.openshell.internal; this host reaches itself on loopback. */
 export function hostView(url: string): string {
@@ -195,7 +197,7 @@ async function validate(s: StepEnv): Promise<{
 export async function providerStep(s: StepEnv): Promise<string> {
   const { spec, model, baseUrl, key, verdict } = await validate(s);
   if (verdict.warning) s.progress.detail(`Warning: ${verdict.warning}`);
-  const os = s.deps.openshell;
+  const os = await scopedClient(s);
   const credentialKey = spec.credentialKey ?? 'OPENAI_API_KEY';
   const value = key ?? LOCAL_PLACEHOLDER_KEY;
   const options = {
@@ -209,18 +211,20 @@ export async function providerStep(s: StepEnv): Promise<string> {
   if (existing) await os.providerUpdate(options);
   else await os.providerCreate(options);
 
-  // One inference route serves every sandbox on this gateway: say so when this changes it.
+  // One inference route serves every sandbox in this workspace: say so when this changes it.
   const route = (await os.inferenceGet()).route;
   if (route && (route.provider !== spec.openshellName || route.model !== model)) {
     const reg = await s.ctx.registry().read();
+    const here = {
+      gatewayName: s.session.outputs.gatewayName ?? 'nemoclaw',
+      workspace: await onboardWorkspace(s),
+    };
     const others = Object.values(reg.sandboxes).filter(
-      (e) =>
-        e.name !== s.intent.sandboxName &&
-        e.gatewayName === (s.session.outputs.gatewayName ?? 'nemoclaw'),
+      (e) => e.name !== s.intent.sandboxName && sharesRoute(e, here),
     );
     if (others.length > 0) {
       s.ctx.ui.warn(
-        `The inference route is shared by every sandbox on this gateway: ${others.map((o) => o.name).join(', ')} will now use ${model} via ${spec.openshellName} too (was ${route.model} via ${route.provider}).`,
+        `The inference route is shared by every sandbox in workspace ${here.workspace}: ${others.map((o) => o.name).join(', ')} will now use ${model} via ${spec.openshellName} too (was ${route.model} via ${route.provider}).`,
       );
     }
   }

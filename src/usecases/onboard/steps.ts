@@ -11,6 +11,8 @@ import type { DockerEngine } from '../../adapters/docker/engine.ts';
 import { redactUrl } from '../../core/redact.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
+import { onboardWorkspace, scopedClient } from './workspace.ts';
+import { DEFAULT_WORKSPACE } from '../../core/workspace.ts';
 
 export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blueprint']>> {
   if (s.blueprint) return s.blueprint;
@@ -187,11 +189,11 @@ const RESUME_HINT = 'run: nemoclaw onboard --resume';
 
 async function waitReady(s: StepEnv, name: string): Promise<void> {
   const { waitCreated } = await import('../sandbox-create.ts');
-  await waitCreated(s.ctx, s.deps.openshell, name, RESUME_HINT);
+  await waitCreated(s.ctx, await scopedClient(s), name, RESUME_HINT);
 }
 
 export async function sandboxStep(s: StepEnv): Promise<string> {
-  const os = s.deps.openshell;
+  const os = await scopedClient(s);
   const name = s.intent.sandboxName;
   const registered = (await s.ctx.registry().read()).sandboxes[name];
   const live = await os.sandboxGet(name);
@@ -296,6 +298,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
   const o = s.session.outputs;
   const now = s.ctx.now().toISOString();
   const name = s.intent.sandboxName;
+  const ws = await onboardWorkspace(s);
   await s.ctx.registry().update((reg) => {
     const prev = reg.sandboxes[name];
     const entry: SandboxEntry = {
@@ -314,6 +317,7 @@ async function register(s: StepEnv, presets?: string[]): Promise<void> {
       dashboardPort: s.intent.dashboardPort,
       gatewayName: o.gatewayName ?? GATEWAY_NAME,
       gatewayUrl: o.gatewayUrl,
+      ...(ws === DEFAULT_WORKSPACE ? {} : { workspace: ws }),
       channels: prev?.channels ?? [],
       ...sourceFields(s, prev),
       // Created now: the image's config names the channels recorded so far; reused: unchanged.
@@ -334,7 +338,7 @@ export async function policyStep(s: StepEnv): Promise<string> {
   const presets = await desiredPresets(s);
   const r = await ensurePolicies(
     s.ctx,
-    { openshell: s.deps.openshell },
+    { openshell: await scopedClient(s) },
     { sandbox: s.intent.sandboxName, presets },
   );
   s.session.outputs.presets = r.presets;
@@ -356,7 +360,8 @@ export async function forwardStep(s: StepEnv): Promise<string> {
     await s.deps.openshell.forwardStop(f.sandbox, f.port);
   }
   const bind = s.ctx.env.NEMOCLAW_DASHBOARD_BIND?.trim() || '127.0.0.1';
-  await s.deps.openshell.forwardStart(s.intent.sandboxName, port, { bind, background: true });
+  const os = await scopedClient(s); // forward start finds the sandbox in its workspace (main.rs)
+  await os.forwardStart(s.intent.sandboxName, port, { bind, background: true });
   s.session.outputs.forwardPort = port;
   return `dashboard on http://${bind}:${port}/`;
 }

@@ -11,6 +11,8 @@ export const GATEWAY_NAME = 'nemoclaw';
 
 export interface OnboardDeps {
   openshell: OpenshellClient;
+  /** A client bound to one OpenShell workspace; without it everything goes to `default`. */
+  openshellIn?(workspace: string): Promise<OpenshellClient>;
   engine(): Promise<DockerEngine>;
   /** Present in interactive mode only. */
   prompter?: Prompter;

@@ -23,7 +23,7 @@ import { stopRelay } from '../forward-relay.ts';
 import { pullForRemote, refuseLocalBuild } from '../remote-image.ts';
 import { checkSandboxName } from '../names.ts';
 import type { SandboxRec } from '../state.ts';
-import { readState, server, update } from '../state.ts';
+import { allScopes, readState, server, update } from '../state.ts';
 import {
   currentPolicyVersion,
   findSandbox,
@@ -223,9 +223,15 @@ function matchesSelector(labels: Record<string, string>, selector: string | unde
 }
 
 export async function list(p: Parsed): Promise<void> {
-  const { srv } = await serverContext(p);
+  const { ctx, state, srv } = await serverContext(p);
   const offset = Number(p.flags.offset);
-  const recs = Object.values(srv.sandboxes)
+  // --all-workspaces overrides --workspace: every workspace of this gateway (main.rs SandboxCommands).
+  const pool = p.flags.all_workspaces
+    ? allScopes(state)
+        .filter(([e]) => e === ctx.endpoint)
+        .flatMap(([, s]) => Object.values(s.sandboxes))
+    : Object.values(srv.sandboxes);
+  const recs = pool
     .filter((r) => p.flags.all_workspaces || r.workspace === p.global.workspace)
     .filter((r) => matchesSelector(r.labels, p.flags.selector as string | undefined))
     .sort((a, b) => a.created_at_ms - b.created_at_ms)

@@ -4,7 +4,7 @@
  * providers' credential values, and where a simulated host really lives.
  */
 import type Docker from 'dockerode';
-import { readState } from '../state.ts';
+import { allScopes, readState } from '../state.ts';
 import type { SandboxRec, ServerState } from '../state.ts';
 import type { NetworkPolicy } from './rules.ts';
 import { credentialsOf } from './secrets.ts';
@@ -57,7 +57,7 @@ export class Sandboxes {
     let k = this.byIp.get(plain);
     const find = (id: string) => {
       const s = readState();
-      for (const [endpoint, srv] of Object.entries(s.servers)) {
+      for (const [endpoint, srv] of allScopes(s)) {
         const rec = Object.values(srv.sandboxes).find((r) => r.id === id);
         if (rec) return { rec, endpoint, srv };
       }

@@ -7,7 +7,7 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { readState } from '../state.ts';
+import { allScopes, readState } from '../state.ts';
 import { Sandboxes } from './context.ts';
 import { dataplaneDir } from './ocsf.ts';
 import { createProxy } from './proxy.ts';
@@ -55,7 +55,7 @@ async function stop(): Promise<void> {
 
 function sandboxesExist(): boolean {
   try {
-    return Object.values(readState().servers).some((s) => Object.keys(s.sandboxes).length > 0);
+    return allScopes(readState()).some(([, s]) => Object.keys(s.sandboxes).length > 0);
   } catch {
     return true; // a half-written state is not idleness
   }

@@ -26,7 +26,7 @@ import type Docker from 'dockerode';
 import { create as tarCreate } from 'tar';
 import { SimError } from '../io.ts';
 import type { SandboxRec } from '../state.ts';
-import { readState, stateDir as stateDirOf } from '../state.ts';
+import { allScopes, readState, stateDir as stateDirOf } from '../state.ts';
 import { SANDBOX_BUNDLE_PATH, SANDBOX_CA_PATH, caPem, ensureCa } from './ca.ts';
 import { dataplaneDir } from './ocsf.ts';
 import { placeholderEnv } from './secrets.ts';
@@ -163,7 +163,7 @@ export interface SandboxNetworking {
 
 /** Credential keys of the providers attached to the sandbox (their placeholders go in its env). */
 function attachedKeys(rec: SandboxRec): string[] {
-  for (const srv of Object.values(readState().servers)) {
+  for (const [, srv] of allScopes(readState())) {
     if (Object.values(srv.sandboxes).some((r) => r.id === rec.id)) {
       return rec.providers.flatMap((p) => srv.providers[p]?.credential_keys ?? []);
     }
