@@ -127,6 +127,12 @@ describe.skipIf(skip)('stop and start keep the state', () => {
     expect(dry.stdout).toContain('resources: {"cpu":"1","memory":"2Gi"}');
     expect(dry.stdout).toContain('command: nemoclaw-harden nemoclaw-start');
     expect(w.sim.invocations().length).toBe(before);
+    // Without a model given, the profile's inference profile brings its model with its provider.
+    const own = await w.cli(['onboard', '--name', 'lc-prof', '--profile', 'small', '--dry-run'], {
+      env: { ...port, NEMOCLAW_MODEL: '' },
+    });
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toContain('nvidia/nemotron-3-super-120b-a12b');
 
     const r = await w.cli(['onboard', '--name', 'lc-prof', '--profile', 'small'], { env: port });
     expect(r.code, r.stderr).toBe(0);

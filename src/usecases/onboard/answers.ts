@@ -240,5 +240,7 @@ async function withProfile(
   if (o.provider ?? ctx.env.NEMOCLAW_PROVIDER) return { ...o, profile: name };
   const { PROVIDERS } = await import('../../core/providers.ts');
   const provider = PROVIDERS.find((x) => x.profile === p.inference && !x.experimental)?.key;
-  return { ...o, profile: name, provider };
+  // The profile's model goes with the provider it picked; a model given by flag or env wins.
+  const model = o.model ?? (ctx.env.NEMOCLAW_MODEL?.trim() ? undefined : p.model || undefined);
+  return { ...o, profile: name, provider, ...(model ? { model } : {}) };
 }
