@@ -99,6 +99,7 @@ export async function sandboxStatusReport(
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
   const configDrift = configDriftPart(ctx, client, entry);
+  const sbGet = settle(() => client.sandboxGet(name));
   const [
     gw,
     sb,
@@ -115,8 +116,11 @@ export async function sandboxStatusReport(
     drift,
   ] = await Promise.all([
     settle(() => client.status()),
-    settle(() => client.sandboxGet(name)),
-    remote ? Promise.resolve(undefined) : settle(() => probeContainer(deps, name)),
+    sbGet,
+    // The id OpenShell reports picks this gateway's container out of same-named ones.
+    remote
+      ? Promise.resolve(undefined)
+      : sbGet.then((r) => settle(() => probeContainer(deps, name, r))),
     entry.gpu.enabled
       ? settle(() =>
           client.sandboxExec(name, ['nvidia-smi', '-L'], { timeoutSecs: GPU_PROBE_TIMEOUT_SECS }),
@@ -265,11 +269,11 @@ function dashboardPart(
       };
 }
 
-async function probeContainer(deps: OpsDeps, name: string) {
+async function probeContainer(deps: OpsDeps, name: string, sb: { ok?: { id: string } } | object) {
   const { inspectSandboxContainer, containerStats } =
     await import('../adapters/docker/sandboxes.ts');
   const engine = await deps.engine();
-  const state = await inspectSandboxContainer(engine, name);
+  const state = await inspectSandboxContainer(engine, name, 'ok' in sb ? sb.ok?.id : undefined);
   const stats = state?.running
     ? await containerStats(engine, state.id).catch(() => undefined)
     : undefined;

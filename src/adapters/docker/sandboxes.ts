@@ -34,16 +34,21 @@ export async function findSandboxContainers(
   return (list as Dockerode.ContainerInfo[]).sort((a, b) => b.Created - a.Created);
 }
 
+/**
+ * The container of this gateway's sandbox. With `sandboxId` (what OpenShell reports for the name)
+ * only the container labelled with that id counts: a same-named container of another gateway, or a
+ * stale one of an older sandbox, is not this sandbox's, so none matching means its container is
+ * gone. Without an id (the gateway does not answer) the name is all there is: a running one wins.
+ */
 export async function inspectSandboxContainer(
   e: DockerEngine,
   name: string,
   sandboxId?: string,
 ): Promise<ContainerState | undefined> {
   const all = await findSandboxContainers(e, name);
-  const pick =
-    (sandboxId && all.find((c) => c.Labels?.[SANDBOX_ID_LABEL] === sandboxId)) ||
-    all.find((c) => c.State === 'running') ||
-    all[0];
+  const pick = sandboxId
+    ? all.find((c) => c.Labels?.[SANDBOX_ID_LABEL] === sandboxId)
+    : (all.find((c) => c.State === 'running') ?? all[0]);
   return pick ? inspectContainer(e, pick.Id) : undefined;
 }
 
