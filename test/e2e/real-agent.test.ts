@@ -32,6 +32,7 @@ const TG_CANARY = `123456:tg-canary-${RUN_ID}`;
 describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
   let w: World;
   let server: StreamServer;
+  let telegram: Awaited<ReturnType<typeof startTelegramStandin>>;
 
   const channelState = async (name: string) => {
     const r = await w.cli([NAME, 'channels', 'list', '--json']);
@@ -72,9 +73,12 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
   beforeAll(async () => {
     const [gw, base] = await Promise.all([buildGatewayStandins(), openclawBaseImage()]);
     server = await startOpenAIStreamServer({ key: CANARY, models: ['test-model'], answer: ANSWER });
+    telegram = await startTelegramStandin();
     w = await createWorld(
       { ...gw, base },
       {
+        // The proxy sends the Telegram API's host to the loopback stand-in (test/simulator/README).
+        simEnv: { OPENSHELL_SIM_HOSTS: `api.telegram.org:443=${telegram.url}` },
         env: {
           NEMOCLAW_PROVIDER: 'custom',
           NEMOCLAW_ENDPOINT_URL: `${server.url}/v1`,
@@ -111,6 +115,7 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
   afterAll(async () => {
     await w?.cleanup();
     await server?.close();
+    await telegram?.close();
     await cleanupImages();
   });
 
@@ -210,6 +215,21 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
     expect((await w.cli([NAME, 'channels', 'start', 'telegram'])).code).toBe(0);
     expect(await channelState('telegram')).toBe('running');
 
+    // The channel reaches the Telegram API: node in the sandbox (the agent's runtime) sends the
+    // placeholder the agent's config names; the proxy resolves it on egress, so the stand-in sees
+    // the real token while the sandbox never held it.
+    const call = await w.cli([
+      NAME,
+      'exec',
+      '--',
+      'node',
+      '-e',
+      `fetch('https://api.telegram.org/bot' + process.env.TELEGRAM_BOT_TOKEN + '/getMe')
+         .then((r) => r.text()).then((t) => console.log('TG ' + t), (e) => { console.log('TGERR ' + e.cause); process.exit(1); })`,
+    ]);
+    expect(call.stdout, call.stderr).toContain('TG {"ok":true');
+    expect(telegram.paths()).toContain(`/bot${TG_CANARY}/getMe`);
+
     const scan = await exec(
       `env | grep -c '${TG_CANARY}'; find / -xdev -type f -size -8M 2>/dev/null | xargs grep -l '${TG_CANARY}' 2>/dev/null; echo SCANNED`,
     );
@@ -248,4 +268,22 @@ function walk(dir: string, out: string[] = []): string[] {
     else if (st.isFile() && st.size < 8 * 1024 * 1024) out.push(p);
   }
   return out;
+}
+
+/** A loopback stand-in for the Telegram Bot API: answers getMe and records the paths it saw. */
+async function startTelegramStandin() {
+  const { createServer } = await import('node:http');
+  const seen: string[] = [];
+  const srv = createServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ok: true, result: { id: 1, is_bot: true, username: 'standin_bot' } }));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    paths: () => [...seen],
+    close: () => new Promise<void>((r) => srv.close(() => r())),
+  };
 }
