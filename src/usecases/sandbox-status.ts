@@ -32,7 +32,7 @@ import {
   type LastInference,
 } from '../core/ops/last-inference.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
-import { dashboardUrl } from '../core/ports.ts';
+import { dashboardPart, stoppedPart } from '../core/ops/status-parts.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 import { agentAuditPart, configDriftPart, enforcementPart } from './posture.ts';
 
@@ -232,41 +232,6 @@ export async function sandboxStatusReport(
     healthy: statusExitCode(all) === 0,
     parts,
   };
-}
-
-/** Stopped is a state the user chose, not a failure (issue 15): neither unhealthy nor recovered. */
-function stoppedPart(entry: SandboxEntry): Part {
-  const onPurpose = entry.desiredState === 'stopped';
-  return {
-    state: 'warn',
-    summary: onPurpose
-      ? `Stopped (by nemoclaw ${entry.name} stop; its state is kept)`
-      : 'Stopped (its state is kept)',
-    phase: 'Stopped',
-    desiredState: entry.desiredState ?? 'running',
-    hint: `Start it with: nemoclaw ${entry.name} start`,
-  };
-}
-
-/** The dashboard's URL, and whether its forward runs (a forward is this host's, not the gateway's). */
-function dashboardPart(
-  name: string,
-  port: number,
-  bind: string | undefined,
-  forwards: { sandbox: string; port: number; status: string }[] | undefined,
-): Part {
-  const url = dashboardUrl(port, bind);
-  const running = forwards?.some(
-    (f) => f.sandbox === name && f.port === port && f.status === 'running',
-  );
-  return running
-    ? { state: 'ok', summary: `${url} (forward running)`, url }
-    : {
-        state: 'warn',
-        summary: `${url} (forward not running)`,
-        url,
-        hint: `Start it with: nemoclaw ${name} connect (or nemoclaw ${name} recover)`,
-      };
 }
 
 async function probeContainer(deps: OpsDeps, name: string, sb: { ok?: { id: string } } | object) {
