@@ -168,7 +168,7 @@ async function offerRebuild(
   return rebuild(
     ctx,
     {
-      openshell: await deps.openshell(entry.gatewayName),
+      openshell: await deps.openshell(entry.gatewayName, entry.workspace),
       confirm: (m) => deps.confirm(m),
       extraLabels: run ? { 'nemoclaw.test': run } : undefined,
     },

@@ -65,6 +65,8 @@ function probes(
   o: DebugOptions,
   os: OpenshellClient,
   engine: DockerEngine | null,
+  /** The sandbox's own client (its workspace); the gateway's when none was named. */
+  sos: OpenshellClient = os,
 ): Probe[] {
   const files = () => import('../adapters/state/home-files.ts');
   const inv = () => import('../adapters/docker/inventory.ts');
@@ -222,18 +224,18 @@ function probes(
       {
         path: `sandbox/${n}/get.json`,
         description: `\`openshell sandbox get ${n}\``,
-        run: async () => (await os.sandboxGet(n)) ?? `OpenShell has no sandbox ${n}`,
+        run: async () => (await sos.sandboxGet(n)) ?? `OpenShell has no sandbox ${n}`,
       },
       {
         path: `sandbox/${n}/policy.yaml`,
         description: `\`openshell policy get --full ${n}\``,
-        run: async () => (await os.policyGet(n)).yaml ?? '',
+        run: async () => (await sos.policyGet(n)).yaml ?? '',
       },
       {
         path: `sandbox/${n}/logs.txt`,
         description: `\`openshell logs ${n} --tail ${CONTAINER_LOG_LINES}\``,
         slow: true,
-        run: async () => (await os.logs(n, { tail: CONTAINER_LOG_LINES })).join('\n') + '\n',
+        run: async () => (await sos.logs(n, { tail: CONTAINER_LOG_LINES })).join('\n') + '\n',
       },
       {
         path: `sandbox/${n}/registry-entry.json`,
@@ -278,7 +280,12 @@ export async function buildDebugBundle(
     deps.openshell ??
     (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
   const engine = await engineOrNull(ctx, deps);
-  const all = probes(ctx, o, os, engine);
+  // A sandbox lives in its own workspace: its probes ask there (an injected client is used as is).
+  const sos =
+    o.sandbox && !deps.openshell
+      ? await (await import('../adapters/openshell/factory.ts')).sandboxClient(ctx, o.sandbox)
+      : os;
+  const all = probes(ctx, o, os, engine, sos);
   const skipped: { path: string; reason: string }[] = [];
   const entries: BundleEntry[] = [];
   const results = await Promise.all(

@@ -261,9 +261,11 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<Ch
       checkCrashed('state', 'State', e),
     ]),
     registryPostureChecks(ctx).catch((e: unknown) => [checkCrashed('posture', 'Posture', e)]),
-    agentAuditChecks(ctx, os).catch((e: unknown) => [
-      checkCrashed('agent.audit', 'Agent audit', e),
-    ]),
+    agentAuditChecks(ctx, async (e) =>
+      deps.openshell
+        ? os
+        : (await import('../adapters/openshell/factory.ts')).sandboxClient(ctx, e.name),
+    ).catch((e: unknown) => [checkCrashed('agent.audit', 'Agent audit', e)]),
   ]);
   return [...pre, ...state, ...posture, ...audits];
 }

@@ -103,7 +103,8 @@ export async function agentAuditPart(client: OpenshellClient, entry: SandboxEntr
 /** Doctor's view of every registered sandbox's agent audit, run in parallel. */
 export async function agentAuditChecks(
   ctx: Context,
-  client: OpenshellClient,
+  /** Each sandbox's own client (its gateway and workspace). */
+  clientFor: (e: SandboxEntry) => Promise<OpenshellClient>,
 ): Promise<CheckResult[]> {
   const { AUDIT_COMMANDS } = await import('../core/agent-audit.ts');
   const reg = await ctx
@@ -113,7 +114,7 @@ export async function agentAuditChecks(
   const entries = Object.values(reg?.sandboxes ?? {}).filter((e) => AUDIT_COMMANDS[e.agent]);
   return Promise.all(
     entries.map(async (e): Promise<CheckResult> => {
-      const p = await agentAuditPart(client, e);
+      const p = await agentAuditPart(await clientFor(e), e);
       return {
         id: `agent.audit.${e.name}`,
         title: `Agent audit (${e.name})`,

@@ -188,7 +188,9 @@ describe.skipIf(skip)('onboarding failure and resume', () => {
     expect(existsSync(join(w.env.NEMOCLAW_HOME!, 'onboard-session.json'))).toBe(false);
 
     // No duplicates: one provider, one sandbox (one container), one forward, one registration.
-    const providers = await simJson<{ name: string }[]>(w, ['provider', 'list']);
+    // The provider lives in the sandbox's own workspace (one route per sandbox).
+    const ws = (registered(w)[name] as { workspace?: string } | undefined)?.workspace ?? 'default';
+    const providers = await simJson<{ name: string }[]>(w, ['provider', 'list', '--workspace', ws]);
     expect(providers.map((p) => p.name)).toEqual(['nvidia-prod']);
     const sandboxes = await simJson<{ name: string; phase: string }[]>(w, ['sandbox', 'list']);
     expect(sandboxes.map((s) => [s.name, s.phase])).toEqual([[name, 'Ready']]);

@@ -42,11 +42,13 @@ describe.skipIf(skip)('snapshots of a real sandbox', () => {
     const sh = (cmd: string) =>
       w.sim.run(['sandbox', 'exec', '-n', 'snap-one', '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
     // No state path exists yet except two empty folders.
+    // The state lives in .openclaw-data (the blueprint's state paths; .openclaw is the generated
+    // config, whose links point there).
     const fresh = await sh(
-      'rm -rf /sandbox/.openclaw && mkdir -p /sandbox/.openclaw/workspace /sandbox/.openclaw/memory',
+      'rm -rf /sandbox/.openclaw-data/* && mkdir -p /sandbox/.openclaw-data/workspace /sandbox/.openclaw-data/memory',
     );
     expect(fresh.code, fresh.stderr).toBe(0);
-    const listing = 'find /sandbox/.openclaw | sort';
+    const listing = 'find /sandbox/.openclaw-data | sort';
     const before = (await sh(listing)).stdout;
     const created = await w.cli(['snap-one', 'snapshot', 'create', '--name', 'fresh']);
     expect(created.code, created.stderr).toBe(0);
