@@ -129,7 +129,7 @@ describe.skipIf(skip)('stop and start keep the state', () => {
     expect(w.sim.invocations().length).toBe(before);
     // Without a model given, the profile's inference profile brings its model with its provider.
     const own = await w.cli(['onboard', '--name', 'lc-prof', '--profile', 'small', '--dry-run'], {
-      env: { ...port, NEMOCLAW_MODEL: '' },
+      env: { ...port, NEMOCLAW_MODEL: '', NEMOCLAW_PROVIDER: '' },
     });
     expect(own.code, own.stderr).toBe(0);
     expect(own.stdout).toContain('nvidia/nemotron-3-super-120b-a12b');

@@ -211,7 +211,12 @@ describe.skipIf(skip)('the real OpenClaw in a sandbox', () => {
     // stop/start keep the token in the gateway.
     expect((await w.cli([NAME, 'channels', 'stop', 'telegram'])).code).toBe(0);
     expect(await channelState('telegram')).toBe('stopped');
-    expect((await w.sim.run(['provider', 'get', 'telegram-bot', '-g', 'nemoclaw'])).code).toBe(0);
+    const ws = JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'))
+      .sandboxes[NAME].workspace as string;
+    expect(
+      (await w.sim.run(['provider', 'get', 'telegram-bot', '-g', 'nemoclaw', '--workspace', ws]))
+        .code,
+    ).toBe(0);
     expect((await w.cli([NAME, 'channels', 'start', 'telegram'])).code).toBe(0);
     expect(await channelState('telegram')).toBe('running');
 
