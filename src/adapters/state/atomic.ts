@@ -24,7 +24,25 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeThenRename(path, data, mode);
+  await fsyncDir(dir);
+  await removeDeadTemps(dir, basename(path));
+}
+
+/**
+ * The core of every atomic write: a temp file beside `path` (named with the writer's PID, so a
+ * killed writer's leftover can be told apart), written, set to `mode`, fsynced, then renamed over
+ * `path`. The temp file is removed on any failure. The folder is left as it is.
+ */
+export async function writeThenRename(
+  path: string,
+  data: string | Uint8Array,
+  mode: number = FILE_MODE,
+): Promise<void> {
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const fh = await open(tmp, 'wx', mode);
   try {
     await fh.writeFile(data);
@@ -42,8 +60,6 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw e;
   }
-  await fsyncDir(dir);
-  await removeDeadTemps(dir, basename(path));
 }
 
 /** Temp files of writers that were killed before their rename: their PID no longer runs. */
