@@ -4,7 +4,7 @@
  * the facts in parallel and hands them here.
  */
 import { NemoclawError } from './errors.ts';
-import type { GpuDecision } from './gpu.ts';
+import { TOOLKIT_INSTALL_HINT, type GpuDecision } from './gpu.ts';
 import { compareVersions, formatVersion, inRange, parseVersion } from './version.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -230,7 +230,11 @@ export function gpu(
       id,
       title,
       d.reason,
-      'Install the NVIDIA Container Toolkit to use the GPU (see: nemoclaw doctor).',
+      // The steps themselves: this line is what `doctor` shows, so pointing at doctor would be a loop.
+      TOOLKIT_INSTALL_HINT.replace(
+        /\nOr run without a GPU: --no-gpu\.$/,
+        '\nUntil then the sandbox runs without a GPU (--no-gpu silences this).',
+      ),
     );
   }
   const via = d.enabled && r.toolkitVia.length > 0 ? ` (${r.toolkitVia.join('; ')})` : '';

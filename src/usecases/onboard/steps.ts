@@ -65,7 +65,9 @@ export async function preflightStep(s: StepEnv): Promise<string> {
   );
   for (const r of results) {
     if (r.status === 'warn')
-      s.progress.detail(`! ${r.title}: ${r.detail}${r.fix ? ` (${r.fix})` : ''}`);
+      s.progress.detail(
+        `! ${r.title}: ${r.detail}${r.fix ? `\n    fix: ${r.fix.replace(/\n/g, '\n    ')}` : ''}`,
+      );
   }
   assertPreflight(results);
   const gpu = await resolveGpu({ env: s.ctx.env, engine: await s.deps.engine() }, s.intent.gpu);
