@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCli } from '../../helpers/cli.ts';
 
 const hasBash = spawnSync('bash', ['-c', 'true']).status === 0;
 const hasFish = spawnSync('fish', ['-c', 'true']).status === 0;

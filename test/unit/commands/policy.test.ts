@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerSandboxVerbs, SANDBOX_VERBS } from '../../src/commands/sandbox.ts';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
-import { emptyRegistry, withSandbox } from '../../src/core/registry/schema.ts';
-import { main } from '../../src/main.ts';
+import { registerSandboxVerbs, SANDBOX_VERBS } from '../../../src/commands/sandbox.ts';
+import { registryStore } from '../../../src/adapters/state/registry-store.ts';
+import { emptyRegistry, withSandbox } from '../../../src/core/registry/schema.ts';
+import { main } from '../../../src/main.ts';
 
 let home: string;
 beforeEach(async () => {

@@ -10,11 +10,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../../src/context.ts';
-import { buildContext, reportError, type MainIo } from '../../src/main.ts';
-import { runProgram } from '../../src/program.ts';
-import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
-import { seedOpenclaw } from '../helpers/snapshot-fixtures.ts';
+import type { Context } from '../../../src/context.ts';
+import { buildContext, reportError, type MainIo } from '../../../src/main.ts';
+import { runProgram } from '../../../src/program.ts';
+import { fakeSandbox, treeDigest, type FakeClient } from '../../helpers/fake-sandbox.ts';
+import { seedOpenclaw } from '../../helpers/snapshot-fixtures.ts';
 
 let dir: string;
 let home: string;

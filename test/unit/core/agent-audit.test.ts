@@ -7,11 +7,11 @@ import {
   classifyFinding,
   parseAuditReport,
   summariseAudit,
-} from '../../src/core/agent-audit.ts';
+} from '../../../src/core/agent-audit.ts';
 
 // What the real `openclaw security audit --json` (2026.9.6) printed for an unconfigured home.
 const real = readFileSync(
-  join(import.meta.dirname, '../fixtures/agent-audit/openclaw-2026.9.6-default-config.json'),
+  join(import.meta.dirname, '../../fixtures/agent-audit/openclaw-2026.9.6-default-config.json'),
   'utf8',
 );
 

@@ -9,7 +9,7 @@ import {
   verifyLog,
   type AuditHead,
   type AuditRecord,
-} from '../../src/core/audit.ts';
+} from '../../../src/core/audit.ts';
 
 function trail(n: number): { lines: string[]; head: AuditHead } {
   const lines: string[] = [];

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
-import { ask, consentMode } from '../../src/core/consent.ts';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
-import type { SandboxEntry } from '../../src/core/registry/schema.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { ask, consentMode } from '../../../src/core/consent.ts';
+import { registryStore } from '../../../src/adapters/state/registry-store.ts';
+import type { SandboxEntry } from '../../../src/core/registry/schema.ts';
 
 const NI = { NEMOCLAW_NON_INTERACTIVE: '1' };
 

@@ -6,7 +6,7 @@ import {
   engineUnavailableError,
   parseDockerHost,
   type EngineTarget,
-} from '../../src/core/docker-connection.ts';
+} from '../../../src/core/docker-connection.ts';
 
 describe('engine address', () => {
   it.each([

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Blueprint } from '../../src/core/blueprint/schema.ts';
-import { gatewayDrift, renderGatewayToml } from '../../src/core/gateway-config.ts';
+import type { Blueprint } from '../../../src/core/blueprint/schema.ts';
+import { gatewayDrift, renderGatewayToml } from '../../../src/core/gateway-config.ts';
 import {
   gatewayContainerSpec,
   gatewaySettings,
   gatewayShape,
   planGateway,
   type GatewayObservation,
-} from '../../src/core/gateway-plan.ts';
-import { formatPlan } from '../../src/core/plan.ts';
-import { gatewayMode, validateGatewayUrl } from '../../src/usecases/gateway.ts';
+} from '../../../src/core/gateway-plan.ts';
+import { formatPlan } from '../../../src/core/plan.ts';
+import { gatewayMode, validateGatewayUrl } from '../../../src/usecases/gateway.ts';
 
 const bp = {
   openshell: {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { stateChecks, type DoctorObservation } from '../../src/core/doctor.ts';
-import { buildManifest, safeEntryPath, scrub } from '../../src/core/debug-bundle.ts';
-import { ownedLabelFilters, planGc, type GcObservation } from '../../src/core/gc.ts';
-import { parseReceipt } from '../../src/core/install-receipt.ts';
-import { clearKnownSecrets, registerSecret } from '../../src/core/redact.ts';
-import { planUninstall, type UninstallObservation } from '../../src/core/uninstall-plan.ts';
+import { stateChecks, type DoctorObservation } from '../../../src/core/doctor.ts';
+import { buildManifest, safeEntryPath, scrub } from '../../../src/core/debug-bundle.ts';
+import { ownedLabelFilters, planGc, type GcObservation } from '../../../src/core/gc.ts';
+import { parseReceipt } from '../../../src/core/install-receipt.ts';
+import { clearKnownSecrets, registerSecret } from '../../../src/core/redact.ts';
+import { planUninstall, type UninstallObservation } from '../../../src/core/uninstall-plan.ts';
 
 const M = 'ai.nvidia.nemoclaw.managed-by';
 const ROLE = 'ai.nvidia.nemoclaw.role';

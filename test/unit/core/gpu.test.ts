@@ -7,7 +7,7 @@ import {
   parseNvidiaSmi,
   toolkitPresence,
   type GpuDetection,
-} from '../../src/core/gpu.ts';
+} from '../../../src/core/gpu.ts';
 
 const det = (gpus: number, toolkit: boolean): GpuDetection => ({
   gpus: Array.from({ length: gpus }, () => ({ name: 'NVIDIA L4', memoryMiB: 23034 })),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, sandboxNameProblem, suggestSandboxName } from '../../src/core/names.ts';
+import { didYouMean, sandboxNameProblem, suggestSandboxName } from '../../../src/core/names.ts';
 import {
   compareVersions,
   inRange,
   parseOpenshellVersion,
   parseVersion,
-} from '../../src/core/version.ts';
+} from '../../../src/core/version.ts';
 
 describe('sandbox names', () => {
   it.each(['a', 'my-assistant', 'a1', 'x'.repeat(19), 'dev-2'])('accepts %s', (n) => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BuildTracker } from '../../src/core/build-stream.ts';
-import { containerPart } from '../../src/core/ops/status.ts';
+import { BuildTracker } from '../../../src/core/build-stream.ts';
+import { containerPart } from '../../../src/core/ops/status.ts';
 import {
   isOomExit,
   landlockCheck,
   oomExplanation,
   parseKernelRelease,
   swapCheck,
-} from '../../src/core/posture.ts';
+} from '../../../src/core/posture.ts';
 
 describe('Landlock: can the host enforce the filesystem rules?', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NemoclawError } from '../../src/core/errors.ts';
-import * as c from '../../src/core/preflight.ts';
+import { NemoclawError } from '../../../src/core/errors.ts';
+import * as c from '../../../src/core/preflight.ts';
 
 describe('preflight evaluators', () => {
   it('engine version: API too old fails, below the blueprint minimum warns', () => {

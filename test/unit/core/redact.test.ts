@@ -6,7 +6,7 @@ import {
   registerSecret,
   registerSecretsFromEnv,
   REDACTED,
-} from '../../src/core/redact.ts';
+} from '../../../src/core/redact.ts';
 
 afterEach(() => clearKnownSecrets());
 

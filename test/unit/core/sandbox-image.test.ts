@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BuildTracker } from '../../src/core/build-stream.ts';
-import { listeningInodes, parseMeminfo, parseProcNetTcp } from '../../src/core/host-facts.ts';
+import { BuildTracker } from '../../../src/core/build-stream.ts';
+import { listeningInodes, parseMeminfo, parseProcNetTcp } from '../../../src/core/host-facts.ts';
 import {
   healthUrl,
   localInferenceContainerSpec,
   type LocalInferenceSpec,
-} from '../../src/core/local-inference.ts';
-import { resolvePorts } from '../../src/core/ports.ts';
+} from '../../../src/core/local-inference.ts';
+import { resolvePorts } from '../../../src/core/ports.ts';
 import {
   buildKey,
   contextDigest,
@@ -14,7 +14,7 @@ import {
   excludedFromContext,
   sandboxBuildArgs,
   sandboxImageTag,
-} from '../../src/core/sandbox-image.ts';
+} from '../../../src/core/sandbox-image.ts';
 
 const D = `sha256:${'ab'.repeat(32)}`;
 

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redactSqliteCopy } from '../../src/adapters/sessions/sqlite-redact.ts';
-import { redact } from '../../src/core/redact.ts';
+import { redactSqliteCopy } from '../../../src/adapters/sessions/sqlite-redact.ts';
+import { redact } from '../../../src/core/redact.ts';
 import {
   redactText,
   selectSessionFiles,
   sessionRoots,
   STAGE_SCRIPT,
-} from '../../src/core/sessions.ts';
+} from '../../../src/core/sessions.ts';
 
 const CANARY = 'nvapi-SQLITECANARY0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'nc-sessions-'));

@@ -4,7 +4,7 @@ import {
   sharesRoute,
   workspaceNameFor,
   workspaceOf,
-} from '../../src/core/workspace.ts';
+} from '../../../src/core/workspace.ts';
 
 describe('workspace names (OpenShell: DNS-1123 label, at most 19 characters)', () => {
   it('is nc-<sandbox> when that fits', () => {

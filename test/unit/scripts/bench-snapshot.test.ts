@@ -9,7 +9,7 @@ describe('scripts/bench-snapshot.ts', () => {
     const out = execFileSync(
       process.execPath,
       [
-        join(import.meta.dirname, '../../scripts/bench-snapshot.ts'),
+        join(import.meta.dirname, '../../../scripts/bench-snapshot.ts'),
         '--size-mb',
         '2',
         '--runs',

@@ -11,8 +11,8 @@ import {
   errorCatalogue,
   renderCommandsDoc,
   renderTroubleshooting,
-} from '../../scripts/gen-docs.ts';
-import { runCli } from '../helpers/cli.ts';
+} from '../../../scripts/gen-docs.ts';
+import { runCli } from '../../helpers/cli.ts';
 
 describe('generated documentation', () => {
   it('docs/commands.md is what the commander program prints (node scripts/gen-docs.ts)', () => {

@@ -3,12 +3,12 @@
  * (config_file.rs, openshell-driver-docker lib.rs) and nemoclaw's own counterparts.
  */
 import { describe, expect, it } from 'vitest';
-import { openshellChildEnv } from '../../src/core/openshell/child-env.ts';
-import { imageRegistryProblem } from '../../src/core/onboard/intent.ts';
-import { renderGatewayToml } from '../../src/core/gateway-config.ts';
-import { dashboardUrl } from '../../src/core/ports.ts';
-import { loadGatewayFile, socketPort } from '../simulator/gateway-toml.ts';
-import { sandboxNameError } from '../simulator/names.ts';
+import { openshellChildEnv } from '../../../src/core/openshell/child-env.ts';
+import { imageRegistryProblem } from '../../../src/core/onboard/intent.ts';
+import { renderGatewayToml } from '../../../src/core/gateway-config.ts';
+import { dashboardUrl } from '../../../src/core/ports.ts';
+import { loadGatewayFile, socketPort } from '../../simulator/gateway-toml.ts';
+import { sandboxNameError } from '../../simulator/names.ts';
 
 const ours = renderGatewayToml({
   port: 9000,

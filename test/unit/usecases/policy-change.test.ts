@@ -9,22 +9,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { PolicyView } from '../../src/adapters/openshell/types.ts';
-import { loadBaseline, loadPresets } from '../../src/adapters/policy/assets.ts';
-import { statePaths } from '../../src/adapters/state/paths.ts';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
-import { createUi } from '../../src/adapters/terminal/ui.ts';
-import type { Context } from '../../src/context.ts';
-import { NemoclawError } from '../../src/core/errors.ts';
-import { composePolicy } from '../../src/core/policy/merge.ts';
-import { parsePolicy } from '../../src/core/policy/parse.ts';
-import { emptyRegistry, withSandbox, type SandboxEntry } from '../../src/core/registry/schema.ts';
-import { policyAdd, policyRemove } from '../../src/usecases/policy-change.ts';
-import { recordedPatches, type PolicyDeps } from '../../src/usecases/policy-shared.ts';
-import { creationPolicy, ensurePolicies } from '../../src/usecases/policy-restore.ts';
-import { policyCheck, policyGet, policyList } from '../../src/usecases/policy-view.ts';
+import type { PolicyView } from '../../../src/adapters/openshell/types.ts';
+import { loadBaseline, loadPresets } from '../../../src/adapters/policy/assets.ts';
+import { statePaths } from '../../../src/adapters/state/paths.ts';
+import { registryStore } from '../../../src/adapters/state/registry-store.ts';
+import { createUi } from '../../../src/adapters/terminal/ui.ts';
+import type { Context } from '../../../src/context.ts';
+import { NemoclawError } from '../../../src/core/errors.ts';
+import { composePolicy } from '../../../src/core/policy/merge.ts';
+import { parsePolicy } from '../../../src/core/policy/parse.ts';
+import {
+  emptyRegistry,
+  withSandbox,
+  type SandboxEntry,
+} from '../../../src/core/registry/schema.ts';
+import { policyAdd, policyRemove } from '../../../src/usecases/policy-change.ts';
+import { recordedPatches, type PolicyDeps } from '../../../src/usecases/policy-shared.ts';
+import { creationPolicy, ensurePolicies } from '../../../src/usecases/policy-restore.ts';
+import { policyCheck, policyGet, policyList } from '../../../src/usecases/policy-view.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const presets = await loadPresets(ROOT);
 const baseline = await loadBaseline(ROOT, 'openclaw');
 

@@ -14,19 +14,19 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeSnapshot } from '../../src/adapters/snapshot/create.ts';
-import type { OpenshellClient } from '../../src/adapters/openshell/types.ts';
-import { statePaths } from '../../src/adapters/state/paths.ts';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
-import { createUi } from '../../src/adapters/terminal/ui.ts';
-import type { Context } from '../../src/context.ts';
-import { newJournal } from '../../src/core/rebuild/journal.ts';
-import { emptyRegistry, withSandbox } from '../../src/core/registry/schema.ts';
-import { rebuild } from '../../src/usecases/rebuild.ts';
-import { runCli } from '../helpers/cli.ts';
-import { seedOpenclaw, SOURCE } from '../helpers/snapshot-fixtures.ts';
+import { writeSnapshot } from '../../../src/adapters/snapshot/create.ts';
+import type { OpenshellClient } from '../../../src/adapters/openshell/types.ts';
+import { statePaths } from '../../../src/adapters/state/paths.ts';
+import { registryStore } from '../../../src/adapters/state/registry-store.ts';
+import { createUi } from '../../../src/adapters/terminal/ui.ts';
+import type { Context } from '../../../src/context.ts';
+import { newJournal } from '../../../src/core/rebuild/journal.ts';
+import { emptyRegistry, withSandbox } from '../../../src/core/registry/schema.ts';
+import { rebuild } from '../../../src/usecases/rebuild.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { seedOpenclaw, SOURCE } from '../../helpers/snapshot-fixtures.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 let home: string;
 let err: string[];
 

@@ -19,12 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create as tarCreate, list as tarList } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost, resolveBlueprint } from '../../src/adapters/blueprint/resolve.ts';
-import { sha256Hex } from '../../src/core/blueprint/digest.ts';
-import type { NemoclawError } from '../../src/core/errors.ts';
-import { runCli } from '../helpers/cli.ts';
+import { isLoopbackHost, resolveBlueprint } from '../../../../src/adapters/blueprint/resolve.ts';
+import { sha256Hex } from '../../../../src/core/blueprint/digest.ts';
+import type { NemoclawError } from '../../../../src/core/errors.ts';
+import { runCli } from '../../../helpers/cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '../../../..');
 
 let server: Server;
 let base: string;

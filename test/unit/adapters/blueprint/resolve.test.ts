@@ -16,18 +16,18 @@ import {
   resolveBlueprint,
   verifyBlueprint,
   verifyOrThrow,
-} from '../../src/adapters/blueprint/resolve.ts';
+} from '../../../../src/adapters/blueprint/resolve.ts';
 import {
   hashBlueprintTree,
   loadBlueprintFile,
   loadBlueprintIndex,
-} from '../../src/adapters/blueprint/files.ts';
-import { diffFiles, sha256Hex, treeDigest } from '../../src/core/blueprint/digest.ts';
-import { referencedFiles } from '../../src/core/blueprint/schema.ts';
-import { NemoclawError } from '../../src/core/errors.ts';
-import { runCli } from '../helpers/cli.ts';
+} from '../../../../src/adapters/blueprint/files.ts';
+import { diffFiles, sha256Hex, treeDigest } from '../../../../src/core/blueprint/digest.ts';
+import { referencedFiles } from '../../../../src/core/blueprint/schema.ts';
+import { NemoclawError } from '../../../../src/core/errors.ts';
+import { runCli } from '../../../helpers/cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '../../../..');
 
 /** A private copy of the package's blueprint assets, so tests can change bytes. */
 function copyPackage(): string {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Parser } from 'tar';
-import { collectContext } from '../../src/adapters/docker/build-context.ts';
-import { contextTarWithExtras } from '../../src/adapters/docker/context-extras.ts';
+import { collectContext } from '../../../../src/adapters/docker/build-context.ts';
+import { contextTarWithExtras } from '../../../../src/adapters/docker/context-extras.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-ctx-extras-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

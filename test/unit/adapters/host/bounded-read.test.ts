@@ -6,11 +6,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
-import { listSnapshots } from '../../src/adapters/snapshot/store.ts';
-import { parseCustomPolicyFile } from '../../src/core/policy/parse.ts';
-import { emptyRegistry, withSandbox } from '../../src/core/registry/schema.ts';
-import { runCli } from '../helpers/cli.ts';
+import { registryStore } from '../../../../src/adapters/state/registry-store.ts';
+import { listSnapshots } from '../../../../src/adapters/snapshot/store.ts';
+import { parseCustomPolicyFile } from '../../../../src/core/policy/parse.ts';
+import { emptyRegistry, withSandbox } from '../../../../src/core/registry/schema.ts';
+import { runCli } from '../../../helpers/cli.ts';
 
 let home: string;
 beforeEach(async () => {

@@ -3,10 +3,10 @@
  * (test/helpers/provider-servers.ts): one table of cases per provider.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { probeProvider } from '../../src/adapters/http/probe.ts';
-import { judgeProbe, type NextMove } from '../../src/core/onboard/probe-result.ts';
-import { dialectOf, routerUrl } from '../../src/core/probe-shape.ts';
-import { findProvider, type ProviderKey } from '../../src/core/providers.ts';
+import { probeProvider } from '../../../../src/adapters/http/probe.ts';
+import { judgeProbe, type NextMove } from '../../../../src/core/onboard/probe-result.ts';
+import { dialectOf, routerUrl } from '../../../../src/core/probe-shape.ts';
+import { findProvider, type ProviderKey } from '../../../../src/core/providers.ts';
 import {
   GOOD_KEY,
   NO_CREDIT_KEY,
@@ -14,7 +14,7 @@ import {
   startProviderServer,
   type ProviderKind,
   type ProviderServer,
-} from '../helpers/provider-servers.ts';
+} from '../../../helpers/provider-servers.ts';
 
 interface Case {
   name: string;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listModels, probeProvider } from '../../src/adapters/http/probe.ts';
-import { judgeProbe } from '../../src/core/onboard/probe-result.ts';
-import { findProvider, PROVIDERS } from '../../src/core/providers.ts';
+import { listModels, probeProvider } from '../../../../src/adapters/http/probe.ts';
+import { judgeProbe } from '../../../../src/core/onboard/probe-result.ts';
+import { findProvider, PROVIDERS } from '../../../../src/core/providers.ts';
 import {
   closedPort,
   GOOD_KEY,
   startInferenceServer,
   type InferenceServer,
-} from '../helpers/inference-server.ts';
+} from '../../../helpers/inference-server.ts';
 
 let srv: InferenceServer;
 beforeAll(async () => {

@@ -5,14 +5,14 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBlueprintFile } from '../../src/adapters/blueprint/files.ts';
-import { loadBaseline, loadPresets, loadTiers } from '../../src/adapters/policy/assets.ts';
-import { checkRequest, requestFromUrl } from '../../src/core/policy/check.ts';
-import { composePolicy } from '../../src/core/policy/merge.ts';
-import { parsePolicy } from '../../src/core/policy/parse.ts';
-import { expandTier, uncoveredBinaries, type Preset } from '../../src/core/policy/presets.ts';
+import { loadBlueprintFile } from '../../../../src/adapters/blueprint/files.ts';
+import { loadBaseline, loadPresets, loadTiers } from '../../../../src/adapters/policy/assets.ts';
+import { checkRequest, requestFromUrl } from '../../../../src/core/policy/check.ts';
+import { composePolicy } from '../../../../src/core/policy/merge.ts';
+import { parsePolicy } from '../../../../src/core/policy/parse.ts';
+import { expandTier, uncoveredBinaries, type Preset } from '../../../../src/core/policy/presets.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const blueprint = await loadBlueprintFile(join(ROOT, 'blueprints', '0.1.0'));
 const presets = await loadPresets(ROOT);
 const tiers = await loadTiers(ROOT);

@@ -8,13 +8,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
-import { listSnapshots } from '../../src/adapters/snapshot/store.ts';
-import { findSnapshotLitter } from '../../src/adapters/snapshot/litter.ts';
-import { writeSnapshot } from '../../src/adapters/snapshot/create.ts';
-import { SOURCE } from '../helpers/snapshot-fixtures.ts';
+import { verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
+import { listSnapshots } from '../../../../src/adapters/snapshot/store.ts';
+import { findSnapshotLitter } from '../../../../src/adapters/snapshot/litter.ts';
+import { writeSnapshot } from '../../../../src/adapters/snapshot/create.ts';
+import { SOURCE } from '../../../helpers/snapshot-fixtures.ts';
 
-const CHILD = join(import.meta.dirname, '..', 'helpers', 'snapshot-child.ts');
+const CHILD = join(import.meta.dirname, '..', '..', '..', 'helpers', 'snapshot-child.ts');
 let dir: string;
 let tree: string;
 let snapshotsDir: string;

@@ -2,11 +2,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readdirSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSnapshot } from '../../src/adapters/snapshot/create.ts';
-import { restoreSnapshot, verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
-import { listSnapshots, resolveSnapshot } from '../../src/adapters/snapshot/store.ts';
-import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
-import { OPENCLAW_PATHS, seedOpenclaw, SOURCE } from '../helpers/snapshot-fixtures.ts';
+import { createSnapshot } from '../../../../src/adapters/snapshot/create.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
+import { listSnapshots, resolveSnapshot } from '../../../../src/adapters/snapshot/store.ts';
+import { fakeSandbox, treeDigest, type FakeClient } from '../../../helpers/fake-sandbox.ts';
+import { OPENCLAW_PATHS, seedOpenclaw, SOURCE } from '../../../helpers/snapshot-fixtures.ts';
 
 let dir: string;
 let sb: FakeClient;
@@ -213,7 +213,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     expect(names).not.toContain(`.staging-${deadPid}-abcd1234`);
     expect(names).toContain(`.staging-${process.pid}-0000beef`);
     expect(names).toContain(`${first.record.id}.tar.gz`);
-    const { deleteSnapshotFiles } = await import('../../src/adapters/snapshot/store.ts');
+    const { deleteSnapshotFiles } = await import('../../../../src/adapters/snapshot/store.ts');
     await deleteSnapshotFiles(first.record);
     expect((await listSnapshots(snapshotsDir, 'alpha')).snapshots).toHaveLength(1);
   });
@@ -255,7 +255,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     const contents: FakeClient = {
       ...sb,
       async sandboxUpload(_n, local, remoteDir = '/sandbox') {
-        const { copyTree } = await import('../helpers/fake-sandbox.ts');
+        const { copyTree } = await import('../../../helpers/fake-sandbox.ts');
         const { lstatSync } = await import('node:fs');
         if (!lstatSync(local).isDirectory()) return sb.sandboxUpload(_n, local, remoteDir);
         for (const n of readdirSync(local)) copyTree(join(local, n), join(sb.root, remoteDir, n));

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSnapshotLitter } from '../../src/adapters/snapshot/litter.ts';
-import { stateChecks } from '../../src/core/doctor.ts';
-import { runCli } from '../helpers/cli.ts';
+import { findSnapshotLitter } from '../../../../src/adapters/snapshot/litter.ts';
+import { stateChecks } from '../../../../src/core/doctor.ts';
+import { runCli } from '../../../helpers/cli.ts';
 
 let home: string;
 let sdir: string;

@@ -7,12 +7,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { extractArchive } from '../../src/adapters/snapshot/archive.ts';
-import { restoreSnapshot, verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
-import { resolveSnapshot, type SnapshotRecord } from '../../src/adapters/snapshot/store.ts';
-import type { SnapshotFile, SnapshotManifest } from '../../src/core/snapshot/manifest.ts';
-import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
-import { rawTarGz, seedOpenclaw, sha256, type RawEntry } from '../helpers/snapshot-fixtures.ts';
+import { extractArchive } from '../../../../src/adapters/snapshot/archive.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
+import { resolveSnapshot, type SnapshotRecord } from '../../../../src/adapters/snapshot/store.ts';
+import type { SnapshotFile, SnapshotManifest } from '../../../../src/core/snapshot/manifest.ts';
+import { fakeSandbox, treeDigest, type FakeClient } from '../../../helpers/fake-sandbox.ts';
+import {
+  rawTarGz,
+  seedOpenclaw,
+  sha256,
+  type RawEntry,
+} from '../../../helpers/snapshot-fixtures.ts';
 
 const ID = '20260518T101500Z-abcdef';
 const WS = 'sandbox/.openclaw/workspace';

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registryStore, stampPath } from '../../src/adapters/state/registry-store.ts';
-import type { NemoclawError } from '../../src/core/errors.ts';
+import { registryStore, stampPath } from '../../../../src/adapters/state/registry-store.ts';
+import type { NemoclawError } from '../../../../src/core/errors.ts';
 
 let dir: string;
 let path: string;

@@ -12,12 +12,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
-import { acquireLock, lockHolder } from '../../src/adapters/state/lock.ts';
-import { writeFileAtomic } from '../../src/adapters/state/atomic.ts';
-import { NemoclawError } from '../../src/core/errors.ts';
+import { registryStore } from '../../../../src/adapters/state/registry-store.ts';
+import { acquireLock, lockHolder } from '../../../../src/adapters/state/lock.ts';
+import { writeFileAtomic } from '../../../../src/adapters/state/atomic.ts';
+import { NemoclawError } from '../../../../src/core/errors.ts';
 
-const WRITER = join(import.meta.dirname, '../fixtures/registry-writer.ts');
+const WRITER = join(import.meta.dirname, '../../../fixtures/registry-writer.ts');
 let dir: string;
 
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CHILD = join(import.meta.dirname, '..', 'helpers', 'interrupt-child.ts');
+const CHILD = join(import.meta.dirname, '..', '..', '..', 'helpers', 'interrupt-child.ts');
 
 function interrupt(
   signal: NodeJS.Signals,

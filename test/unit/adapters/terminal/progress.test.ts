@@ -3,9 +3,9 @@
  * instruction and the context bytes sent; each finished step says how long it took.
  */
 import { describe, expect, it } from 'vitest';
-import { formatBuildStatus, formatBytes } from '../../src/core/build-stream.ts';
-import { createProgress, formatDuration } from '../../src/adapters/terminal/progress.ts';
-import { createUi } from '../../src/adapters/terminal/ui.ts';
+import { formatBuildStatus, formatBytes } from '../../../../src/core/build-stream.ts';
+import { createProgress, formatDuration } from '../../../../src/adapters/terminal/progress.ts';
+import { createUi } from '../../../../src/adapters/terminal/ui.ts';
 
 function terminal(columns = 80) {
   let text = '';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadBlueprintFile } from '../../src/adapters/blueprint/files.ts';
-import { loadAgentManifest } from '../../src/adapters/blueprint/manifest.ts';
+import { loadBlueprintFile } from '../../../../src/adapters/blueprint/files.ts';
+import { loadAgentManifest } from '../../../../src/adapters/blueprint/manifest.ts';
 import {
   AUTH_TOKEN_MARKER,
   DUMMY_API_KEY,
@@ -13,12 +13,15 @@ import {
   installScript,
   unsupportedChannels,
   type AgentConfigAnswers,
-} from '../../src/core/agent-config/generate.ts';
-import { AgentManifestSchema, type AgentManifest } from '../../src/core/agent-config/manifest.ts';
-import { channelState, findChannel } from '../../src/core/ops/channels.ts';
-import { sandboxProviders } from '../../src/core/ops/channels.ts';
+} from '../../../../src/core/agent-config/generate.ts';
+import {
+  AgentManifestSchema,
+  type AgentManifest,
+} from '../../../../src/core/agent-config/manifest.ts';
+import { channelState, findChannel } from '../../../../src/core/ops/channels.ts';
+import { sandboxProviders } from '../../../../src/core/ops/channels.ts';
 
-const BP_DIR = join(import.meta.dirname, '../../blueprints/0.1.0');
+const BP_DIR = join(import.meta.dirname, '../../../../blueprints/0.1.0');
 const bp = await loadBlueprintFile(BP_DIR);
 const openclaw = await loadAgentManifest(BP_DIR, bp, 'openclaw');
 const hermes = await loadAgentManifest(BP_DIR, bp, 'hermes');

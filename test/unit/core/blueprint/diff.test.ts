@@ -1,24 +1,28 @@
 /** Pure parts of issue 15: blueprint diff, migrations, staleness, profiles, privileges, stop/start plans. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBlueprintFile } from '../../src/adapters/blueprint/files.ts';
+import { loadBlueprintFile } from '../../../../src/adapters/blueprint/files.ts';
 import {
   agentVersion,
   blueprintDiff,
   pendingMigrations,
   stalenessReasons,
-} from '../../src/core/blueprint/diff.ts';
+} from '../../../../src/core/blueprint/diff.ts';
 import {
   listProfiles,
   profileProblems,
   profileResources,
-} from '../../src/core/blueprint/profiles.ts';
-import { BlueprintSchema } from '../../src/core/blueprint/schema.ts';
-import { decodeCaps, hardeningPart, parsePrivilegeProbe } from '../../src/core/ops/hardening.ts';
-import type { SandboxEntry } from '../../src/core/registry/schema.ts';
-import { lifecyclePlan } from '../../src/usecases/lifecycle.ts';
+} from '../../../../src/core/blueprint/profiles.ts';
+import { BlueprintSchema } from '../../../../src/core/blueprint/schema.ts';
+import {
+  decodeCaps,
+  hardeningPart,
+  parsePrivilegeProbe,
+} from '../../../../src/core/ops/hardening.ts';
+import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
+import { lifecyclePlan } from '../../../../src/usecases/lifecycle.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '../../../..');
 const v1 = await loadBlueprintFile(join(ROOT, 'blueprints/0.1.0'));
 const v2 = await loadBlueprintFile(join(ROOT, 'blueprints/0.2.0'));
 

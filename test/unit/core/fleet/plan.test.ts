@@ -1,13 +1,13 @@
 /** The declarative-configuration planner (core/fleet): export → plan nothing; each kind of change. */
 import { describe, expect, it } from 'vitest';
-import { missingEnv, onboardGateway, planFleet } from '../../src/core/fleet/plan.ts';
+import { missingEnv, onboardGateway, planFleet } from '../../../../src/core/fleet/plan.ts';
 import {
   exportSandbox,
   FleetFileSchema,
   type FleetFile,
   type FleetSandbox,
-} from '../../src/core/fleet/schema.ts';
-import type { SandboxEntry } from '../../src/core/registry/schema.ts';
+} from '../../../../src/core/fleet/schema.ts';
+import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
 
 const TIERS: Record<string, string[]> = {
   restricted: [],

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveIntent, formatProblems, type OnboardFlags } from '../../src/core/onboard/intent.ts';
+import {
+  resolveIntent,
+  formatProblems,
+  type OnboardFlags,
+} from '../../../../src/core/onboard/intent.ts';
 
 const PRESETS = ['npm', 'pypi', 'github', 'slack'];
 function resolve(flags: OnboardFlags, env: Record<string, string> = {}, experimental = false) {
@@ -136,7 +140,7 @@ describe('what the wizard may ask for', () => {
 
 describe('dashboard port when none was chosen', () => {
   it('keeps a sandbox its own port, else takes the first free one from the default up', async () => {
-    const { chooseDashboardPort } = await import('../../src/core/ports.ts');
+    const { chooseDashboardPort } = await import('../../../../src/core/ports.ts');
     expect(
       chooseDashboardPort({
         defaultPort: 18789,

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { modelChoices } from '../../src/core/onboard/model-choices.ts';
-import { findProvider, MODEL_RE } from '../../src/core/providers.ts';
+import { modelChoices } from '../../../../src/core/onboard/model-choices.ts';
+import { findProvider, MODEL_RE } from '../../../../src/core/providers.ts';
 
 const served = ['meta/llama-3.1-8b', 'nvidia/nemotron-mini', 'qwen2.5:7b'];
 const valid = (v: string) => MODEL_RE.test(v);
@@ -48,7 +48,10 @@ describe('the searchable model list', () => {
 
   it("the NVIDIA prompt's default is the blueprint's default profile model", () => {
     const bp = parse(
-      readFileSync(join(import.meta.dirname, '../../blueprints/0.1.0/blueprint.yaml'), 'utf8'),
+      readFileSync(
+        join(import.meta.dirname, '../../../../blueprints/0.1.0/blueprint.yaml'),
+        'utf8',
+      ),
     ) as { inference: { profiles: Record<string, { model: string }> } };
     expect(findProvider('build')!.defaultModel).toBe(bp.inference.profiles.default!.model);
   });

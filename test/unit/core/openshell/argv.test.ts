@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as argv from '../../src/core/openshell/argv.ts';
-import { NemoclawError } from '../../src/core/errors.ts';
+import * as argv from '../../../../src/core/openshell/argv.ts';
+import { NemoclawError } from '../../../../src/core/errors.ts';
 
 describe('openshell argv builders', () => {
   it('builds sandbox create with the trailing command last and a bare --gpu before it', () => {

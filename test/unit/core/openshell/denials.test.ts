@@ -1,17 +1,17 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPresets } from '../../src/adapters/policy/assets.ts';
+import { loadPresets } from '../../../../src/adapters/policy/assets.ts';
 import {
   customPolicyFor,
   describeRemedy,
   parseDenialLine,
   parseDenialMessage,
   remedyFor,
-} from '../../src/core/openshell/denials.ts';
-import { parseCustomPolicyFile } from '../../src/core/policy/parse.ts';
-import type { NetworkPolicies } from '../../src/core/policy/schema.ts';
+} from '../../../../src/core/openshell/denials.ts';
+import { parseCustomPolicyFile } from '../../../../src/core/policy/parse.ts';
+import type { NetworkPolicies } from '../../../../src/core/policy/schema.ts';
 
-const presets = await loadPresets(resolve(import.meta.dirname, '../..'));
+const presets = await loadPresets(resolve(import.meta.dirname, '../../../..'));
 
 describe('parsing OpenShell denial lines', () => {
   it('reads a CONNECT denial (NET:OPEN) as the CLI prints it', () => {

@@ -12,7 +12,7 @@ import {
   parsePolicySet,
   parseProviderGet,
   stripAnsi,
-} from '../../src/core/openshell/parse.ts';
+} from '../../../../src/core/openshell/parse.ts';
 
 describe('openshell text parsers', () => {
   it('strips ANSI colour codes', () => {

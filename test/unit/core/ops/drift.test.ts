@@ -3,17 +3,17 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBlueprintFile } from '../../src/adapters/blueprint/files.ts';
-import { loadAgentManifest } from '../../src/adapters/blueprint/manifest.ts';
-import { BUILT_SUFFIX, generateAgentConfig } from '../../src/core/agent-config/generate.ts';
-import { configDriftPart, configDriftProbeArgv } from '../../src/core/ops/drift.ts';
+import { loadBlueprintFile } from '../../../../src/adapters/blueprint/files.ts';
+import { loadAgentManifest } from '../../../../src/adapters/blueprint/manifest.ts';
+import { BUILT_SUFFIX, generateAgentConfig } from '../../../../src/core/agent-config/generate.ts';
+import { configDriftPart, configDriftProbeArgv } from '../../../../src/core/ops/drift.ts';
 import {
   entrypointPart,
   parsePrivilegeProbe,
   privilegeProbeArgv,
-} from '../../src/core/ops/hardening.ts';
+} from '../../../../src/core/ops/hardening.ts';
 
-const BP_DIR = join(import.meta.dirname, '../../blueprints/0.1.0');
+const BP_DIR = join(import.meta.dirname, '../../../../blueprints/0.1.0');
 const bp = await loadBlueprintFile(BP_DIR);
 const openclaw = await loadAgentManifest(BP_DIR, bp, 'openclaw');
 const run = (argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });

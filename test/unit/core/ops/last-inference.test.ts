@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeLastInference, lastInference } from '../../src/core/ops/last-inference.ts';
+import { describeLastInference, lastInference } from '../../../../src/core/ops/last-inference.ts';
 import {
   DEFAULT_OLLAMA_MODEL,
   engineOfProvider,
   localServerPlan,
   pullProgressLine,
-} from '../../src/core/local-server.ts';
-import { localInferenceContainerSpec } from '../../src/core/local-inference.ts';
+} from '../../../../src/core/local-server.ts';
+import { localInferenceContainerSpec } from '../../../../src/core/local-inference.ts';
 
 describe('last inference from OpenShell logs', () => {
   const ok =

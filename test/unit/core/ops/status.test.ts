@@ -1,9 +1,9 @@
-import { newJournal } from '../../src/core/rebuild/journal.ts';
+import { newJournal } from '../../../../src/core/rebuild/journal.ts';
 import { describe, expect, it } from 'vitest';
-import { channelState, findChannel, tokenProblem } from '../../src/core/ops/channels.ts';
-import { planDestroy } from '../../src/core/ops/destroy-plan.ts';
-import { isRemoteEntry, localGatewayPort } from '../../src/core/ops/gateway-of.ts';
-import { frontMatter, skillName, treeProblems } from '../../src/core/ops/skill.ts';
+import { channelState, findChannel, tokenProblem } from '../../../../src/core/ops/channels.ts';
+import { planDestroy } from '../../../../src/core/ops/destroy-plan.ts';
+import { isRemoteEntry, localGatewayPort } from '../../../../src/core/ops/gateway-of.ts';
+import { frontMatter, skillName, treeProblems } from '../../../../src/core/ops/skill.ts';
 import {
   containerPart,
   gatewayPart,
@@ -12,9 +12,9 @@ import {
   interpretJournal,
   phasePart,
   statusExitCode,
-} from '../../src/core/ops/status.ts';
-import { formatPlan } from '../../src/core/plan.ts';
-import type { SandboxEntry } from '../../src/core/registry/schema.ts';
+} from '../../../../src/core/ops/status.ts';
+import { formatPlan } from '../../../../src/core/plan.ts';
+import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const running = {

@@ -6,14 +6,14 @@ import {
   fingerprintKey,
   fingerprintKeyPath,
   readFingerprintKey,
-} from '../../src/adapters/state/fingerprint-key.ts';
+} from '../../../../src/adapters/state/fingerprint-key.ts';
 import {
   type ChannelTokenHolder,
   sharedTokenChecks,
   sharedTokens,
   tokenFingerprint,
   tokenHolders,
-} from '../../src/core/ops/token-fingerprint.ts';
+} from '../../../../src/core/ops/token-fingerprint.ts';
 
 const k1 = Buffer.alloc(32, 1);
 const k2 = Buffer.alloc(32, 2);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch } from '../../src/core/policy/glob.ts';
+import { globMatch } from '../../../../src/core/policy/glob.ts';
 import {
   checkRequest,
   presetsThatAllow,
   requestFromUrl,
   type CheckRequest,
-} from '../../src/core/policy/check.ts';
-import { parsePolicy } from '../../src/core/policy/parse.ts';
-import type { NetworkPolicies } from '../../src/core/policy/schema.ts';
+} from '../../../../src/core/policy/check.ts';
+import { parsePolicy } from '../../../../src/core/policy/parse.ts';
+import type { NetworkPolicies } from '../../../../src/core/policy/schema.ts';
 
 describe('glob (OpenShell/OPA semantics)', () => {
   const cases: [string, string[], string, boolean][] = [

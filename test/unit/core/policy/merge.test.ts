@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NemoclawError } from '../../src/core/errors.ts';
-import { unifiedDiff } from '../../src/core/policy/diff.ts';
+import { NemoclawError } from '../../../../src/core/errors.ts';
+import { unifiedDiff } from '../../../../src/core/policy/diff.ts';
 import {
   applyPolicyChanges,
   composePolicy,
   sameEntry,
   type PolicyPatch,
-} from '../../src/core/policy/merge.ts';
+} from '../../../../src/core/policy/merge.ts';
 import {
   customPolicyName,
   desiredPresets,
@@ -16,8 +16,8 @@ import {
   keyOwners,
   ownershipConflicts,
   uncoveredBinaries,
-} from '../../src/core/policy/presets.ts';
-import { parseTiersFile } from '../../src/core/policy/parse.ts';
+} from '../../../../src/core/policy/presets.ts';
+import { parseTiersFile } from '../../../../src/core/policy/parse.ts';
 
 const LIVE = `version: 1
 filesystem_policy:

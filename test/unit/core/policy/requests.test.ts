@@ -4,12 +4,12 @@ import {
   parseRuleApprove,
   parseRuleGet,
   parseRuleHistory,
-} from '../../src/core/openshell/rules.ts';
+} from '../../../../src/core/openshell/rules.ts';
 import {
   approvedPolicyName,
   blockedRequests,
   resolveChunkId,
-} from '../../src/core/policy/requests.ts';
+} from '../../../../src/core/policy/requests.ts';
 
 const E = '\x1b';
 // As v0.0.111's sandbox_draft_get prints it (owo-colors codes included).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NemoclawError } from '../../src/core/errors.ts';
+import { NemoclawError } from '../../../../src/core/errors.ts';
 import {
   formatYamlPath,
   parseCustomPolicyFile,
@@ -7,9 +7,9 @@ import {
   parsePolicy,
   parsePresetFile,
   parseTiersFile,
-} from '../../src/core/policy/parse.ts';
-import { isValidSandboxIdentity } from '../../src/core/policy/schema.ts';
-import { hostWildcardProblem } from '../../src/core/policy/endpoint-rules.ts';
+} from '../../../../src/core/policy/parse.ts';
+import { isValidSandboxIdentity } from '../../../../src/core/policy/schema.ts';
+import { hostWildcardProblem } from '../../../../src/core/policy/endpoint-rules.ts';
 
 const STATIC = `version: 1
 filesystem_policy:

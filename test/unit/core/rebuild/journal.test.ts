@@ -3,9 +3,9 @@
  * carries is parsed with a schema and bounded.
  */
 import { describe, expect, it } from 'vitest';
-import { FetchedBlueprintRecordSchema } from '../../src/core/blueprint/schema.ts';
-import { JournalSchema, newJournal } from '../../src/core/rebuild/journal.ts';
-import { MANIFEST_LIMITS, parseManifest } from '../../src/core/snapshot/manifest.ts';
+import { FetchedBlueprintRecordSchema } from '../../../../src/core/blueprint/schema.ts';
+import { JournalSchema, newJournal } from '../../../../src/core/rebuild/journal.ts';
+import { MANIFEST_LIMITS, parseManifest } from '../../../../src/core/snapshot/manifest.ts';
 
 const ID = '20260518T101500Z-abcdef';
 const H = 'a'.repeat(64);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLiveDatabaseFile, isTransientDbFile } from '../../src/core/snapshot/live-files.ts';
+import { isLiveDatabaseFile, isTransientDbFile } from '../../../../src/core/snapshot/live-files.ts';
 
 describe('files a running agent rewrites (rebuild verification)', () => {
   it.each([

@@ -5,17 +5,17 @@ import {
   linkTargetProblem,
   statePathOf,
   type EntryHeader,
-} from '../../src/core/snapshot/entries.ts';
-import { parseManifest } from '../../src/core/snapshot/manifest.ts';
-import { formatPlan } from '../../src/core/plan.ts';
-import { planRestore } from '../../src/core/snapshot/restore-plan.ts';
+} from '../../../../src/core/snapshot/entries.ts';
+import { parseManifest } from '../../../../src/core/snapshot/manifest.ts';
+import { formatPlan } from '../../../../src/core/plan.ts';
+import { planRestore } from '../../../../src/core/snapshot/restore-plan.ts';
 import {
   newSnapshotId,
   numberSnapshots,
   selectSnapshot,
   snapshotNameProblem,
   type SnapshotKey,
-} from '../../src/core/snapshot/selectors.ts';
+} from '../../../../src/core/snapshot/selectors.ts';
 
 const snaps: SnapshotKey[] = [
   { id: '20260102T000000Z-000002', name: 'second', createdAt: '2026-01-02T00:00:00.000Z' },

@@ -1,12 +1,12 @@
 /** The simulator data plane's pure parts: the egress decision, the OCSF lines, placeholders. */
 import { describe, expect, it } from 'vitest';
-import { hostMap } from '../simulator/dataplane/context.ts';
-import { backendUrl } from '../simulator/dataplane/inference.ts';
-import { httpForward, httpL7, netOpen, ocsfUrl } from '../simulator/dataplane/ocsf.ts';
-import { parseDenialMessage } from '../../src/core/openshell/denials.ts';
-import type { NetworkPolicy } from '../simulator/dataplane/rules.ts';
-import { decideL4, decideRest, globMatch } from '../simulator/dataplane/rules.ts';
-import { placeholderEnv, resolvePlaceholders } from '../simulator/dataplane/secrets.ts';
+import { hostMap } from '../../../simulator/dataplane/context.ts';
+import { backendUrl } from '../../../simulator/dataplane/inference.ts';
+import { httpForward, httpL7, netOpen, ocsfUrl } from '../../../simulator/dataplane/ocsf.ts';
+import { parseDenialMessage } from '../../../../src/core/openshell/denials.ts';
+import type { NetworkPolicy } from '../../../simulator/dataplane/rules.ts';
+import { decideL4, decideRest, globMatch } from '../../../simulator/dataplane/rules.ts';
+import { placeholderEnv, resolvePlaceholders } from '../../../simulator/dataplane/secrets.ts';
 
 const node = { path: '/usr/bin/node', ancestors: ['/usr/local/bin/openclaw'] };
 
