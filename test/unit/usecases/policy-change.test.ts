@@ -16,7 +16,6 @@ import { registryStore } from '../../../src/adapters/state/registry-store.ts';
 import { createUi } from '../../../src/adapters/terminal/ui.ts';
 import type { Context } from '../../../src/context.ts';
 import { NemoclawError } from '../../../src/core/errors.ts';
-import { composePolicy } from '../../../src/core/policy/merge.ts';
 import { parsePolicy } from '../../../src/core/policy/parse.ts';
 import {
   emptyRegistry,
@@ -24,9 +23,7 @@ import {
   type SandboxEntry,
 } from '../../../src/core/registry/schema.ts';
 import { policyAdd, policyRemove } from '../../../src/usecases/policy-change.ts';
-import { recordedPatches, type PolicyDeps } from '../../../src/usecases/policy-shared.ts';
-import { creationPolicy, ensurePolicies } from '../../../src/usecases/policy-restore.ts';
-import { policyCheck, policyGet, policyList } from '../../../src/usecases/policy-view.ts';
+import { type PolicyDeps } from '../../../src/usecases/policy-shared.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const presets = await loadPresets(ROOT);
@@ -386,179 +383,6 @@ describe('policy-remove', () => {
   it('refuses an unknown name', async () => {
     const e = await rejects(
       policyRemove(makeCtx(), deps(), { sandbox: 'alpha', name: 'nope', yes: true }),
-    );
-    expect(e.exitCode).toBe(2);
-  });
-});
-
-describe('restoring after a rebuild or re-onboard', () => {
-  it('the recorded presets and custom policies compose the same network policy', async () => {
-    await writeFile(
-      join(home, 'corp.yaml'),
-      'network_policies:\n  corp:\n    endpoints: [{ host: corp.example.com, port: 443 }]\n    binaries: [{ path: /usr/bin/curl }]\n',
-    );
-    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'github', yes: true });
-    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', fromFile: 'corp.yaml', yes: true });
-    const rebuilt = composePolicy(baseline, recordedPatches(await recorded(), presets));
-    expect(Object.keys(parse(rebuilt).network_policies).sort()).toEqual(liveKeys().sort());
-  });
-});
-
-describe('policy-list', () => {
-  it('marks applied (●) and not applied (○) presets from the live policy', async () => {
-    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'npm', yes: true });
-    out = [];
-    await policyList(makeCtx(), deps(), { sandbox: 'alpha' });
-    const text = out.join('');
-    expect(text).toMatch(/● npm +npm and Yarn/);
-    expect(text).toMatch(/○ pypi/);
-  });
-
-  it('--json, and notes drift between the registry and the live policy', async () => {
-    await makeCtx()
-      .registry()
-      .update((r) => ({
-        ...r,
-        sandboxes: { alpha: { ...r.sandboxes.alpha!, presets: ['pypi'] } },
-      }));
-    await policyList(makeCtx(), deps(), { sandbox: 'alpha', json: true });
-    const doc = JSON.parse(out.join(''));
-    expect(doc).toMatchObject({ schemaVersion: 1, sandbox: 'alpha', source: 'live' });
-    expect(doc.presets.find((p: { name: string }) => p.name === 'pypi')).toMatchObject({
-      applied: false,
-      recorded: true,
-    });
-  });
-
-  it('falls back to the registry with a warning when the live policy cannot be read', async () => {
-    openshell.yaml = 'garbage: [';
-    await policyList(makeCtx(), deps(), { sandbox: 'alpha', json: true });
-    expect(JSON.parse(out.join('')).source).toBe('registry');
-    expect(err.join('')).toMatch(/Cannot read the live policy/);
-  });
-});
-
-describe('policy-get', () => {
-  it('prints the YAML, with metadata as comments unless --raw', async () => {
-    await policyGet(makeCtx(), deps(), { sandbox: 'alpha' });
-    expect(out.join('')).toMatch(
-      /^# Effective policy of sandbox alpha\n# version 1, hash a1b2c3d4e5f6, status Loaded/,
-    );
-    out = [];
-    await policyGet(makeCtx(), deps(), { sandbox: 'alpha', raw: true });
-    expect(out.join('')).toBe(`${baseline.trimEnd()}\n`);
-  });
-});
-
-describe('policy-check', () => {
-  it.each([
-    [
-      'https://clawhub.com/skills',
-      {},
-      0,
-      /^ALLOWED +GET https:\/\/clawhub.com\/skills\n {2}by network_policies\.clawhub\.endpoints\[0\] access: read-only/,
-    ],
-    [
-      'https://clawhub.com/skills',
-      { method: 'POST' },
-      1,
-      /DENIED.*\n.*no rule allows POST \/skills/,
-    ],
-    [
-      'https://clawhub.com/skills',
-      { binary: '/usr/bin/curl' },
-      1,
-      /allowed binaries: \/usr\/local\/bin\/openclaw, \/usr\/bin\/node/,
-    ],
-    [
-      'https://registry.npmjs.org/left-pad',
-      {},
-      1,
-      /the preset npm would allow it: nemoclaw alpha policy-add npm/,
-    ],
-    ['https://nowhere.example.org/', {}, 1, /no preset allows it/],
-  ])('%s %j → exit %i', async (url, o, code, want) => {
-    expect(await policyCheck(makeCtx(), deps(), { sandbox: 'alpha', url, ...o })).toBe(code);
-    expect(out.join('')).toMatch(want);
-  });
-
-  it('--json', async () => {
-    await policyCheck(makeCtx(), deps(), {
-      sandbox: 'alpha',
-      url: 'https://pypi.org/simple/x/',
-      json: true,
-    });
-    expect(JSON.parse(out.join(''))).toMatchObject({
-      schemaVersion: 1,
-      decision: 'deny',
-      reason: 'no-endpoint',
-      suggestions: ['pypi'],
-    });
-  });
-
-  it.each([
-    ['not a url', {}],
-    ['ftp://x.example.com/', {}],
-    ['https://x.example.com/', { method: 'GE T' }],
-    ['https://x.example.com/', { binary: 'curl' }],
-  ])('usage errors exit 2: %s %j', async (url, o) => {
-    const e = await rejects(policyCheck(makeCtx(), deps(), { sandbox: 'alpha', url, ...o }));
-    expect(e.exitCode).toBe(2);
-  });
-});
-
-describe('onboarding and rebuild helpers', () => {
-  it('creationPolicy: the baseline plus recorded presets and custom policies, valid', async () => {
-    const custom = {
-      name: 'corp',
-      content:
-        'network_policies:\n  corp:\n    endpoints: [{ host: corp.example.com, port: 443 }]\n    binaries: [{ path: /usr/bin/curl }]\n',
-    };
-    const yaml = await creationPolicy(
-      makeCtx(),
-      { presets },
-      {
-        agent: 'hermes',
-        presets: ['npm', 'pypi'],
-        customPolicies: [custom],
-      },
-    );
-    const p = parsePolicy(yaml, 'creation').policy;
-    expect(Object.keys(p.network_policies!)).toEqual(['npm_registry', 'pypi', 'corp']);
-    expect(p.process).toEqual({ run_as_user: 'sandbox', run_as_group: 'sandbox' });
-  });
-
-  it('ensurePolicies: applies a tier in one set and never drops what the user added', async () => {
-    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'slack', yes: true });
-    const r = await ensurePolicies(makeCtx(), deps(), {
-      sandbox: 'alpha',
-      presets: ['npm', 'pypi'],
-    });
-    expect(r).toMatchObject({
-      presets: ['npm', 'pypi', 'slack'],
-      changed: true,
-      added: ['npm_registry', 'pypi'],
-    });
-    expect(openshell.sets).toHaveLength(2);
-    expect(liveKeys()).toEqual(['clawhub', 'openclaw_docs', 'slack', 'npm_registry', 'pypi']);
-    expect((await recorded()).presets).toEqual(['npm', 'pypi', 'slack']);
-    // Re-onboarding with the restricted tier keeps them all and changes nothing.
-    const again = await ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: [] });
-    expect(again.changed).toBe(false);
-    expect(openshell.sets).toHaveLength(2);
-    expect((await recorded()).presets).toEqual(['npm', 'pypi', 'slack']);
-  });
-
-  it('ensurePolicies: restores recorded presets on a fresh (rebuilt) sandbox', async () => {
-    await policyAdd(makeCtx(), deps(), { sandbox: 'alpha', preset: 'github', yes: true });
-    openshell.yaml = baseline; // the rebuilt sandbox starts from the baseline
-    await ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: [] });
-    expect(liveKeys()).toContain('github');
-  });
-
-  it('ensurePolicies: refuses an unknown preset name', async () => {
-    const e = await rejects(
-      ensurePolicies(makeCtx(), deps(), { sandbox: 'alpha', presets: ['nope'] }),
     );
     expect(e.exitCode).toBe(2);
   });

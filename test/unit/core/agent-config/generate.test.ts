@@ -18,8 +18,6 @@ import {
   AgentManifestSchema,
   type AgentManifest,
 } from '../../../../src/core/agent-config/manifest.ts';
-import { channelState, findChannel } from '../../../../src/core/ops/channels.ts';
-import { sandboxProviders } from '../../../../src/core/ops/channels.ts';
 
 const BP_DIR = join(import.meta.dirname, '../../../../blueprints/0.1.0');
 const bp = await loadBlueprintFile(BP_DIR);
@@ -242,32 +240,5 @@ describe('the install script (runs in the build with only a shell)', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-  });
-});
-
-describe('providers a sandbox is created with', () => {
-  it('the inference provider, then every attached channel’s, once', () => {
-    expect(sandboxProviders('nvidia-prod', [])).toEqual(['nvidia-prod']);
-    expect(sandboxProviders('nvidia-prod', ['telegram', 'slack', 'telegram'])).toEqual([
-      'nvidia-prod',
-      'telegram-bot',
-      'slack-app',
-    ]);
-    expect(sandboxProviders(undefined, ['discord'])).toEqual(['discord-bot']);
-  });
-});
-
-describe('what channels list calls live', () => {
-  const tg = findChannel('telegram')!;
-  it('a channel the agent config does not name yet is pending a rebuild', () => {
-    const e = { channels: ['telegram'], presets: ['telegram'] };
-    expect(channelState(tg, { ...e, agentChannels: [] })).toBe('pending-rebuild');
-    expect(channelState(tg, { ...e, agentChannels: ['telegram'] })).toBe('running');
-    expect(channelState(tg, { ...e, presets: [], agentChannels: ['telegram'] })).toBe('stopped');
-    // Entries from before the agent's channels were tracked: taken at their word.
-    expect(channelState(tg, e)).toBe('running');
-    expect(channelState(tg, { channels: [], presets: [], agentChannels: [] })).toBe(
-      'not-configured',
-    );
   });
 });

@@ -8,19 +8,7 @@ import {
   pendingMigrations,
   stalenessReasons,
 } from '../../../../src/core/blueprint/diff.ts';
-import {
-  listProfiles,
-  profileProblems,
-  profileResources,
-} from '../../../../src/core/blueprint/profiles.ts';
 import { BlueprintSchema } from '../../../../src/core/blueprint/schema.ts';
-import {
-  decodeCaps,
-  hardeningPart,
-  parsePrivilegeProbe,
-} from '../../../../src/core/ops/hardening.ts';
-import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
-import { lifecyclePlan } from '../../../../src/usecases/lifecycle.ts';
 
 const ROOT = join(import.meta.dirname, '../../../..');
 const v1 = await loadBlueprintFile(join(ROOT, 'blueprints/0.1.0'));
@@ -91,68 +79,5 @@ describe('blueprint diff and migrations', () => {
     expect(stalenessReasons(same, v2, { blueprint: v2, digest: 'sha256:z' })[0]).toContain(
       'content changed',
     );
-  });
-});
-
-describe('profiles', () => {
-  it('every inference profile is a profile; named ones override resources', () => {
-    const names = listProfiles(v2).map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['default', 'vllm', 'small', 'local-gpu']));
-    expect(profileResources(v2, 'small')).toEqual({ cpu: '1', memory: '2Gi' });
-    expect(profileResources(v2, 'default')).toEqual({ cpu: '2', memory: '6Gi' });
-    expect(profileResources(v2, undefined)).toBeUndefined();
-    const broken = structuredClone(v2);
-    broken.profiles!.small!.inference = 'nope';
-    expect(profileProblems(broken)[0]).toContain('nope');
-  });
-});
-
-describe('agent privileges', () => {
-  const probe = (uid: number, eff: string, bnd: string) =>
-    `PID 7\nName:\tsh\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nCapEff:\t${eff}\nCapBnd:\t${bnd}\n---LIMITS\nLimit                     Soft Limit           Hard Limit           Units\nMax processes             512                  512                  processes\nMax open files            65536                65536                files\n`;
-  it('decodes capability masks', () => {
-    expect(decodeCaps('0000000000280000')).toEqual(['sys_ptrace', 'sys_admin']);
-    expect(decodeCaps('0')).toEqual([]);
-  });
-  it('a dropped, unprivileged agent is ok; root with sys_admin is a warning that says so', () => {
-    const ok = hardeningPart(
-      parsePrivilegeProbe(probe(1000, '0000000000000000', '00000000000004c1')),
-    );
-    expect(ok).toMatchObject({
-      state: 'ok',
-      uid: 1000,
-      maxProcesses: '512/512',
-      maxOpenFiles: '65536/65536',
-    });
-    const bad = hardeningPart(
-      parsePrivilegeProbe(probe(0, '0000000000201000', '0000000000201000')),
-    );
-    expect(bad).toMatchObject({ state: 'warn', dangerousEffective: ['net_admin', 'sys_admin'] });
-    expect(hardeningPart(parsePrivilegeProbe('nothing'), 'no agent').state).toBe('warn');
-  });
-});
-
-describe('stop and start plans', () => {
-  const entry = { name: 'a', dashboardPort: 18789 } as SandboxEntry;
-  it('stop: record the intent, then stop unless already Stopped', () => {
-    expect(lifecyclePlan('stop', entry, 'Ready').steps.map((s) => s.kind)).toEqual([
-      'registry.desired-state',
-      'openshell.sandbox.stop',
-    ]);
-    expect(lifecyclePlan('stop', { ...entry, desiredState: 'stopped' }, 'Stopped').steps).toEqual(
-      [],
-    );
-  });
-  it('start: start unless Ready, and always make sure of the forward', () => {
-    expect(
-      lifecyclePlan('start', { ...entry, desiredState: 'stopped' }, 'Stopped').steps.map(
-        (s) => s.kind,
-      ),
-    ).toEqual(['registry.desired-state', 'openshell.sandbox.start', 'openshell.forward.start']);
-    expect(
-      lifecyclePlan('start', { ...entry, desiredState: 'running' }, 'Ready').steps.map(
-        (s) => s.kind,
-      ),
-    ).toEqual(['openshell.forward.start']);
   });
 });

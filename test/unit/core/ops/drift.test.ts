@@ -1,17 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadBlueprintFile } from '../../../../src/adapters/blueprint/files.ts';
 import { loadAgentManifest } from '../../../../src/adapters/blueprint/manifest.ts';
 import { BUILT_SUFFIX, generateAgentConfig } from '../../../../src/core/agent-config/generate.ts';
 import { configDriftPart, configDriftProbeArgv } from '../../../../src/core/ops/drift.ts';
-import {
-  entrypointPart,
-  parsePrivilegeProbe,
-  privilegeProbeArgv,
-} from '../../../../src/core/ops/hardening.ts';
 
 const BP_DIR = join(import.meta.dirname, '../../../../blueprints/0.1.0');
 const bp = await loadBlueprintFile(BP_DIR);
@@ -66,44 +61,5 @@ describe("drift: the agent's config against the copy its image was built with", 
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-  });
-});
-
-describe("entrypoint: was the agent started through nemoclaw's entrypoint?", () => {
-  const children: ChildProcess[] = [];
-  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-  const agent = (marker: string, env: Record<string, string>) => {
-    // A stand-in agent process whose command line carries a unique name, as the real probe looks.
-    const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', marker], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: 'ignore',
-    });
-    children.push(c);
-    return c;
-  };
-
-  it('reads the marker from the real agent process’s environment', async () => {
-    const tag = `nc-agent-${process.pid}-${Date.now()}`;
-    const started = agent(`${tag}-ok`, { NEMOCLAW_ENTRYPOINT: 'nemoclaw-start' });
-    const bypassed = agent(`${tag}-by`, {});
-    await new Promise((r) => setTimeout(r, 200));
-    const look = (t: string) => parsePrivilegeProbe(run(privilegeProbeArgv(t)));
-    const ok = look(`${tag}-ok`)!;
-    expect(ok.pid).toBe(started.pid);
-    expect(ok.entrypoint).toBe('yes');
-    expect(entrypointPart(ok, 'box')).toMatchObject({ state: 'ok' });
-    const by = look(`${tag}-by`)!;
-    expect(by.pid).toBe(bypassed.pid);
-    expect(by.entrypoint).toBe('no');
-    const part = entrypointPart(by, 'box');
-    expect(part).toMatchObject({ state: 'warn', bypassed: true });
-    expect(part.hint).toBe('Recreate it the way nemoclaw starts it: nemoclaw box rebuild');
-  });
-
-  it('an unreadable environment or no agent is unknown, never ok', () => {
-    expect(entrypointPart(undefined, 'box')).toMatchObject({ state: 'warn', bypassed: null });
-    const p = parsePrivilegeProbe('PID 7\nUid:\t1000\t1000\t1000\t1000\nENTRYPOINT unknown\n');
-    expect(entrypointPart(p, 'box')).toMatchObject({ state: 'warn', bypassed: null });
-    expect(parsePrivilegeProbe('PID 7\nUid:\t0\t0\t0\t0\n')!.entrypoint).toBe('unknown');
   });
 });

@@ -1,9 +1,5 @@
 import { newJournal } from '../../../../src/core/rebuild/journal.ts';
 import { describe, expect, it } from 'vitest';
-import { channelState, findChannel, tokenProblem } from '../../../../src/core/ops/channels.ts';
-import { planDestroy } from '../../../../src/core/ops/destroy-plan.ts';
-import { isRemoteEntry, localGatewayPort } from '../../../../src/core/ops/gateway-of.ts';
-import { frontMatter, skillName, treeProblems } from '../../../../src/core/ops/skill.ts';
 import {
   containerPart,
   gatewayPart,
@@ -13,8 +9,6 @@ import {
   phasePart,
   statusExitCode,
 } from '../../../../src/core/ops/status.ts';
-import { formatPlan } from '../../../../src/core/plan.ts';
-import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const running = {
@@ -137,152 +131,5 @@ describe('status parts', () => {
     expect(interpretJournal({ ...j, completedAt: '2026-11-21T01:00:00Z' }).interrupted).toBe(false);
     // Unreadable journals are reported as interrupted rather than ignored.
     expect(interpretJournal('garbage')).toEqual({ interrupted: true });
-  });
-});
-
-const entry = (o: Partial<SandboxEntry> = {}): SandboxEntry => ({
-  name: 'a',
-  agent: 'openclaw',
-  provider: 'build',
-  model: 'm',
-  blueprintVersion: '0.1.0',
-  blueprintDigest: `sha256:${'0'.repeat(64)}`,
-  image: 'nemoclaw-sandbox:abc',
-  policyTier: 'balanced',
-  presets: [],
-  customPolicies: [],
-  gpu: { enabled: false },
-  dashboardPort: 18789,
-  gatewayName: 'nemoclaw',
-  channels: [],
-  createdAt: '',
-  updatedAt: '',
-  ...o,
-});
-
-const hintOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { hint?: string }).hint ?? '';
-  }
-  return 'did not throw';
-};
-
-describe('destroy plan', () => {
-  const base = {
-    entry: entry(),
-    gatewayUp: true,
-    sandboxExists: true,
-    imageSharedWith: [],
-    force: false,
-  };
-
-  it('normal: forward, sandbox, image, registry; never the gateway', () => {
-    expect(formatPlan(planDestroy(base))).toMatchInlineSnapshot(`
-      "Plan: destroy a
-        1. openshell.forward.stop a:18789
-           why: the dashboard forward points at this sandbox
-        2. openshell.sandbox.delete a
-           why: the sandbox itself
-        3. docker.image.remove nemoclaw-sandbox:abc
-           why: no other registered sandbox uses this image (kept if a container still does)
-        4. registry.remove a
-           why: forget the sandbox; snapshots are kept"
-    `);
-  });
-
-  it('keeps an image another sandbox uses', () => {
-    const p = planDestroy({ ...base, imageSharedWith: ['b'] });
-    expect(p.steps.map((s) => s.kind)).not.toContain('docker.image.remove');
-  });
-
-  it('refuses with the gateway down unless forced; forced removes the container by label', () => {
-    expect(
-      hintOf(() => planDestroy({ ...base, gatewayUp: false, sandboxExists: undefined })),
-    ).toContain('--force');
-    const p = planDestroy({ ...base, gatewayUp: false, sandboxExists: undefined, force: true });
-    expect(p.steps.map((s) => s.kind)).toEqual([
-      'openshell.forward.stop',
-      'docker.container.remove',
-      'docker.image.remove',
-      'registry.remove',
-    ]);
-  });
-
-  it('a sandbox OpenShell lost needs --force to drop the entry', () => {
-    expect(hintOf(() => planDestroy({ ...base, sandboxExists: false }))).toContain(
-      'destroy --force',
-    );
-    const kinds = planDestroy({ ...base, sandboxExists: false, force: true }).steps.map(
-      (s) => s.kind,
-    );
-    expect(kinds).not.toContain('openshell.sandbox.delete');
-    expect(kinds).toContain('registry.remove');
-  });
-});
-
-describe('gateway of an entry', () => {
-  it('local unless the URL is not loopback', () => {
-    expect(isRemoteEntry({})).toBe(false);
-    expect(isRemoteEntry({ gatewayUrl: 'http://127.0.0.1:8080' })).toBe(false);
-    expect(isRemoteEntry({ gatewayUrl: 'https://openshell.example.com' })).toBe(true);
-  });
-  it('port from the URL, else env, else 8080', () => {
-    expect(localGatewayPort({ gatewayUrl: 'http://127.0.0.1:9123' }, {})).toBe(9123);
-    expect(localGatewayPort({}, { NEMOCLAW_GATEWAY_PORT: '9000' })).toBe(9000);
-    expect(localGatewayPort({}, {})).toBe(8080);
-  });
-});
-
-describe('channels', () => {
-  it('knows three channels; slack needs two tokens', () => {
-    expect(findChannel('Telegram')?.provider).toBe('telegram-bot');
-    expect(findChannel('slack')?.credentials.map((c) => c.env)).toEqual([
-      'SLACK_BOT_TOKEN',
-      'SLACK_APP_TOKEN',
-    ]);
-    expect(findChannel('irc')).toBeUndefined();
-  });
-  it('state: running with its preset, stopped without, else not configured', () => {
-    const tg = findChannel('telegram')!;
-    expect(channelState(tg, { channels: ['telegram'], presets: ['telegram'] })).toBe('running');
-    expect(channelState(tg, { channels: ['telegram'], presets: [] })).toBe('stopped');
-    expect(channelState(tg, { channels: [], presets: ['telegram'] })).toBe('not-configured');
-  });
-  it('refuses tokens a paste broke', () => {
-    expect(tokenProblem('abc def')).toBe('contains whitespace');
-    expect(tokenProblem('')).toBe('is empty');
-    expect(tokenProblem('123:abc')).toBeUndefined();
-  });
-});
-
-describe('skill validation', () => {
-  const f = (
-    rel: string,
-    kind: 'file' | 'dir' | 'symlink' | 'other' = 'file',
-    size = 10,
-    nlink = 1,
-  ) => ({
-    rel,
-    kind,
-    size,
-    nlink,
-  });
-  it('accepts files and folders; refuses links, hard links, devices, escapes and size', () => {
-    expect(treeProblems([f('SKILL.md'), f('lib', 'dir'), f('lib/a.js')])).toEqual([]);
-    expect(treeProblems([f('x', 'symlink')])[0]).toContain('symbolic link');
-    expect(treeProblems([f('x', 'file', 1, 2)])[0]).toContain('hard link');
-    expect(treeProblems([f('x', 'other')])[0]).toContain('device');
-    expect(treeProblems([f('../x')])[0]).toContain('escapes');
-    expect(treeProblems([f('big', 'file', 11 * 1024 * 1024)])[0]).toContain('limit');
-  });
-  it('front matter and name', () => {
-    expect(frontMatter('---\nname: a\n---\nbody')).toBe('name: a');
-    expect(frontMatter('# no front matter')).toBeUndefined();
-    expect(skillName({ name: 'weather' })).toEqual({ name: 'weather' });
-    expect(skillName({ description: 'x' })).toEqual({ problem: 'the front matter has no `name`' });
-    expect('problem' in skillName({ name: '../evil' })).toBe(true);
-    expect('problem' in skillName(['a'])).toBe(true);
   });
 });

@@ -1,12 +1,7 @@
 /** The simulator data plane's pure parts: the egress decision, the OCSF lines, placeholders. */
 import { describe, expect, it } from 'vitest';
-import { hostMap } from '../../../simulator/dataplane/context.ts';
-import { backendUrl } from '../../../simulator/dataplane/inference.ts';
-import { httpForward, httpL7, netOpen, ocsfUrl } from '../../../simulator/dataplane/ocsf.ts';
-import { parseDenialMessage } from '../../../../src/core/openshell/denials.ts';
 import type { NetworkPolicy } from '../../../simulator/dataplane/rules.ts';
 import { decideL4, decideRest, globMatch } from '../../../simulator/dataplane/rules.ts';
-import { placeholderEnv, resolvePlaceholders } from '../../../simulator/dataplane/secrets.ts';
 
 const node = { path: '/usr/bin/node', ancestors: ['/usr/local/bin/openclaw'] };
 
@@ -92,49 +87,5 @@ describe('egress decision (sandbox-policy.rego)', () => {
       'DELETE /v1/admin/users blocked by deny rule',
     );
     expect(decideRest(e, 'GET', '/v2')).toBe('GET /v2 not permitted by policy');
-  });
-});
-
-describe('OCSF shorthand lines', () => {
-  it('prints the port only when it is not the scheme default', () => {
-    expect(ocsfUrl('http', 'a.test', 80, '/x')).toBe('http://a.test/x');
-    expect(ocsfUrl('http', 'a.test', 443, '/x')).toBe('http://a.test:443/x');
-  });
-
-  it('round-trips through the denial parser nemoclaw logs uses', () => {
-    const net = netOpen({ allowed: false, binary: '/usr/bin/curl', pid: '64', host: 'httpbin.org', port: 443, policy: '-', reason: 'r1' });
-    expect(net).toBe('NET:OPEN [MED] DENIED /usr/bin/curl(64) -> httpbin.org:443 [policy:- engine:opa] [reason:r1]');
-    expect(parseDenialMessage(net)).toMatchObject({ binary: '/usr/bin/curl', host: 'httpbin.org', port: 443, reason: 'r1' });
-    const fwd = httpForward({ allowed: false, binary: '/bin/busybox', pid: '7', method: 'GET', host: 'a.test', port: 8080, path: '/p?q=1', policy: '-', reason: 'r2' });
-    expect(parseDenialMessage(fwd)).toMatchObject({ binary: '/bin/busybox', host: 'a.test', port: 8080, method: 'GET', path: '/p' });
-    const l7 = httpL7({ decision: 'deny', method: 'POST', host: 'api.github.com', port: 443, path: '/user/repos', policy: 'github', reason: 'POST /user/repos not permitted by policy' });
-    expect(parseDenialMessage(l7)).toMatchObject({ host: 'api.github.com', port: 443, method: 'POST', path: '/user/repos', engine: 'l7', policy: 'github' });
-    expect(httpL7({ decision: 'allow', method: 'GET', host: 'h', port: 80, path: '/', policy: 'p', reason: 'x' })).toBe(
-      'HTTP:GET [INFO] ALLOWED GET http://h/ [policy:p engine:l7]',
-    );
-  }); // prettier-ignore
-});
-
-describe('credentials and routing', () => {
-  it('gives placeholders to the sandbox and resolves only known ones', () => {
-    expect(placeholderEnv(['TOKEN'])).toEqual({ TOKEN: 'openshell:resolve:env:TOKEN' });
-    expect(
-      resolvePlaceholders('/botopenshell:resolve:env:TOKEN/x openshell:resolve:env:OTHER', {
-        TOKEN: 's3',
-      }),
-    ).toBe('/bots3/x openshell:resolve:env:OTHER');
-  });
-
-  it('joins base URL and path without a doubled /v1 (router build_backend_url)', () => {
-    expect(backendUrl('http://127.0.0.1:9/v1', '/v1/chat/completions')).toBe('http://127.0.0.1:9/v1/chat/completions');
-    expect(backendUrl('https://api.deepinfra.com/v1/openai', '/v1/models')).toBe('https://api.deepinfra.com/v1/openai/models');
-    expect(backendUrl('http://proxy/api/v1/openai', '/v1/x')).toBe('http://proxy/api/v1/openai/v1/x');
-    expect(backendUrl('http://h:1', '/v1/messages')).toBe('http://h:1/v1/messages');
-  }); // prettier-ignore
-
-  it('reads the simulated hosts map', () => {
-    const m = hostMap('a.test:443=http://127.0.0.1:5, B.test:80=https://127.0.0.1:6/base');
-    expect(m.get('a.test:443')?.href).toBe('http://127.0.0.1:5/');
-    expect(m.get('b.test:80')?.pathname).toBe('/base');
   });
 });
