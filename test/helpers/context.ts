@@ -9,7 +9,7 @@
  * `useTestHome` makes a fresh home before each test and removes it after (`scope: 'file'` once for
  * the file); `makeTestHome` is the same without hooks, for a test that manages its own lifetime.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -18,7 +18,7 @@ import { statePaths } from '../../src/adapters/state/paths.ts';
 import { registryStore, type RegistryStore } from '../../src/adapters/state/registry-store.ts';
 import { createUi } from '../../src/adapters/terminal/ui.ts';
 import type { Context, Env } from '../../src/context.ts';
-import { emptyRegistry, withSandbox, type SandboxEntry } from '../../src/core/registry/schema.ts';
+import { withSandbox, type SandboxEntry } from '../../src/core/registry/schema.ts';
 
 /** The repository root: the package root of the CLI under test. */
 export const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
@@ -173,6 +173,15 @@ export function useTestHome(o: TestHomeOptions & { scope?: 'test' | 'file' } = {
   };
 }
 
-/** The registry a test home starts from, when a test writes it by hand. */
-export const registryWith = (...entries: SandboxEntry[]) =>
-  entries.reduce((acc, e) => withSandbox(acc, e), emptyRegistry());
+/**
+ * Writes `<dir>/sandboxes.json` by hand, as a file left on disk (not through the store): the named
+ * sandboxes, the first (or `def`) as the default.
+ */
+export function writeRegistryFile(dir: string, names: string[], def?: string): void {
+  const sandboxes = Object.fromEntries(names.map((name) => [name, sandboxEntry({ name })]));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'sandboxes.json'),
+    JSON.stringify({ schemaVersion: 1, defaultSandbox: def ?? names[0] ?? null, sandboxes }),
+  );
+}

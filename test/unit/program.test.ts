@@ -1,26 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { SANDBOX_VERBS } from '../../src/commands/sandbox.ts';
 import { buildSandboxProgram } from '../../src/program.ts';
+import { useTestHome, writeRegistryFile } from '../helpers/context.ts';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'nc-cli-'));
-});
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+const t = useTestHome({ prefix: 'nc-cli-' });
 
 describe('global behaviour', () => {
   it('--version prints the version', async () => {
-    const r = await runCli(['--version'], { NEMOCLAW_HOME: home });
+    const r = await runCli(['--version'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^nemoclaw v\d+\.\d+\.\d+\n$/);
   });
 
   it('--help lists commands and the sandbox verbs', async () => {
-    const r = await runCli(['--help'], { NEMOCLAW_HOME: home });
+    const r = await runCli(['--help'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: nemoclaw');
     expect(r.stdout).toContain('blueprint');
@@ -28,53 +24,55 @@ describe('global behaviour', () => {
   });
 
   it('an unknown command exits 2 with a suggestion', async () => {
-    const r = await runCli(['lsit'], { NEMOCLAW_HOME: home });
+    const r = await runCli(['lsit'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Did you mean `nemoclaw list`?');
   });
 
   it('an unknown flag exits 2 with a suggestion', async () => {
-    const r = await runCli(['list', '--jsn'], { NEMOCLAW_HOME: home });
+    const r = await runCli(['list', '--jsn'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown option '--jsn'");
     expect(r.stderr).toContain('--json');
   });
 
   it('a missing argument value exits 2', async () => {
-    const r = await runCli(['blueprint', 'verify', '--blueprint-sha256'], { NEMOCLAW_HOME: home });
+    const r = await runCli(['blueprint', 'verify', '--blueprint-sha256'], {
+      NEMOCLAW_HOME: t.home,
+    });
     expect(r.code).toBe(2);
   });
 
   it('an unknown sandbox name exits 2 and suggests a registered one', async () => {
-    writeRegistry(home, ['my-assistant']);
-    const r = await runCli(['my-assistent', 'status'], { NEMOCLAW_HOME: home });
+    writeRegistryFile(t.home, ['my-assistant']);
+    const r = await runCli(['my-assistent', 'status'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Did you mean the sandbox `my-assistant`?');
   });
 
   it('a corrupt registry is reported with its path, exit 1, file untouched', async () => {
-    mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, 'sandboxes.json'), '{nope');
-    const r = await runCli(['list'], { NEMOCLAW_HOME: home });
+    mkdirSync(t.home, { recursive: true });
+    writeFileSync(join(t.home, 'sandboxes.json'), '{nope');
+    const r = await runCli(['list'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(join(home, 'sandboxes.json'));
-    expect(readFileSync(join(home, 'sandboxes.json'), 'utf8')).toBe('{nope');
+    expect(r.stderr).toContain(join(t.home, 'sandboxes.json'));
+    expect(readFileSync(join(t.home, 'sandboxes.json'), 'utf8')).toBe('{nope');
   });
 });
 
 describe('list', () => {
   it('says how to start when nothing is registered', async () => {
-    const r = await runCli(['list'], { NEMOCLAW_HOME: home });
+    const r = await runCli(['list'], { NEMOCLAW_HOME: t.home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No sandboxes registered. Run `nemoclaw onboard` to get started.');
   });
 
   it('marks the default sandbox, in text and JSON', async () => {
-    writeRegistry(home, ['alpha', 'beta'], 'beta');
-    const t = await runCli(['list'], { NEMOCLAW_HOME: home });
-    expect(t.stdout).toContain('  beta *');
-    expect(t.stdout).toMatch(/ {2}alpha\n/);
-    const j = await runCli(['list', '--json'], { NEMOCLAW_HOME: home });
+    writeRegistryFile(t.home, ['alpha', 'beta'], 'beta');
+    const text = await runCli(['list'], { NEMOCLAW_HOME: t.home });
+    expect(text.stdout).toContain('  beta *');
+    expect(text.stdout).toMatch(/ {2}alpha\n/);
+    const j = await runCli(['list', '--json'], { NEMOCLAW_HOME: t.home });
     const doc = JSON.parse(j.stdout);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.defaultSandbox).toBe('beta');
@@ -113,35 +111,3 @@ describe('sandbox verbs', () => {
     );
   });
 });
-
-function writeRegistry(dir: string, names: string[], def?: string): void {
-  const now = '2026-11-21T00:00:00.000Z';
-  const sandboxes = Object.fromEntries(
-    names.map((name) => [
-      name,
-      {
-        name,
-        agent: 'openclaw',
-        provider: 'build',
-        model: 'nvidia/nemotron-3-super-120b-a12b',
-        blueprintVersion: '0.1.0',
-        blueprintDigest: `sha256:${'a'.repeat(64)}`,
-        image: 'nemoclaw-sandbox-openclaw:0.1.0-aaaaaaaaaaaa',
-        policyTier: 'balanced',
-        presets: ['npm'],
-        customPolicies: [],
-        gpu: { enabled: false },
-        dashboardPort: 18789,
-        gatewayName: 'nemoclaw',
-        channels: [],
-        createdAt: now,
-        updatedAt: now,
-      },
-    ]),
-  );
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'sandboxes.json'),
-    JSON.stringify({ schemaVersion: 1, defaultSandbox: def ?? names[0] ?? null, sandboxes }),
-  );
-}

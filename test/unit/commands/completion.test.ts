@@ -4,38 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.ts';
+import { writeRegistryFile } from '../../helpers/context.ts';
 
 const hasBash = spawnSync('bash', ['-c', 'true']).status === 0;
 const hasFish = spawnSync('fish', ['-c', 'true']).status === 0;
 const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
-
-function registry(names: string[]): string {
-  const now = '2026-01-01T00:00:00.000Z';
-  const sandboxes = Object.fromEntries(
-    names.map((name) => [
-      name,
-      {
-        name,
-        agent: 'openclaw',
-        provider: 'build',
-        model: 'm',
-        blueprintVersion: '0.1.0',
-        blueprintDigest: `sha256:${'a'.repeat(64)}`,
-        image: 'nemoclaw-sandbox-openclaw:0.1.0-aaaaaaaaaaaa',
-        policyTier: 'balanced',
-        presets: [],
-        customPolicies: [],
-        gpu: { enabled: false },
-        dashboardPort: 18789,
-        gatewayName: 'nemoclaw',
-        channels: [],
-        createdAt: now,
-        updatedAt: now,
-      },
-    ]),
-  );
-  return JSON.stringify({ schemaVersion: 1, defaultSandbox: names[0] ?? null, sandboxes });
-}
 
 describe('shell completion', () => {
   let dir: string;
@@ -117,7 +90,7 @@ describe('shell completion', () => {
     const h = join(dir, 'home2');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(h, { recursive: true });
-    writeFileSync(join(h, 'sandboxes.json'), registry(['zeta', 'alpha']));
+    writeRegistryFile(h, ['zeta', 'alpha']);
     const r = await runCli(['__complete', 'sandboxes'], { NEMOCLAW_HOME: h });
     expect(r).toMatchObject({ code: 0, stdout: 'alpha\nzeta\n' });
     const help = await runCli(['--help'], { NEMOCLAW_HOME: h });

@@ -1,47 +1,18 @@
-/** The policy verbs through the real CLI entry (in process), up to where OpenShell is needed. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerSandboxVerbs, SANDBOX_VERBS } from '../../../src/commands/sandbox.ts';
-import { registryStore } from '../../../src/adapters/state/registry-store.ts';
-import { emptyRegistry, withSandbox } from '../../../src/core/registry/schema.ts';
 import { main } from '../../../src/main.ts';
+import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
 
-let home: string;
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'nemoclaw-policy-cli-'));
-  await registryStore(join(home, 'sandboxes.json')).update(() =>
-    withSandbox(emptyRegistry(), {
-      name: 'alpha',
-      agent: 'openclaw',
-      provider: 'build',
-      model: 'm',
-      blueprintVersion: '0.1.0',
-      blueprintDigest: `sha256:${'a'.repeat(64)}`,
-      image: 'img',
-      policyTier: 'balanced',
-      presets: [],
-      customPolicies: [],
-      gpu: { enabled: false },
-      dashboardPort: 18789,
-      gatewayName: 'nemoclaw',
-      channels: [],
-      createdAt: 'x',
-      updatedAt: 'x',
-    }),
-  );
-});
-afterEach(async () => rm(home, { recursive: true, force: true }));
+const t = useTestHome({ prefix: 'nemoclaw-policy-cli-', sandboxes: [sandboxEntry()] });
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main({
     argv,
-    env: { NEMOCLAW_HOME: home, NO_COLOR: '1', ...env },
-    cwd: home,
+    env: { NEMOCLAW_HOME: t.home, NO_COLOR: '1', ...env },
+    cwd: t.home,
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     stdinIsTTY: false,

@@ -2,14 +2,12 @@
  * Issue 18 item 6 / issue 17 item 2: one consent service. Non-interactive is not consent for a
  * destructive command: without --yes or NEMOCLAW_YES=1 it exits 2 and changes nothing.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.ts';
 import { ask, consentMode } from '../../../src/core/consent.ts';
-import { registryStore } from '../../../src/adapters/state/registry-store.ts';
-import type { SandboxEntry } from '../../../src/core/registry/schema.ts';
+import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
 
 const NI = { NEMOCLAW_NON_INTERACTIVE: '1' };
 
@@ -67,34 +65,7 @@ describe('ask', () => {
 });
 
 describe('destructive commands under NEMOCLAW_NON_INTERACTIVE=1 without --yes', () => {
-  let home: string;
-  beforeEach(async () => {
-    home = mkdtempSync(join(tmpdir(), 'nc-consent-'));
-    const now = new Date().toISOString();
-    const entry: SandboxEntry = {
-      name: 'alpha',
-      agent: 'openclaw',
-      provider: 'build',
-      model: 'nvidia/nemotron-3-super-120b-a12b',
-      blueprintVersion: '0.1.0',
-      blueprintDigest: `sha256:${'a'.repeat(64)}`,
-      image: 'nemoclaw-sandbox-openclaw:0.1.0-aaaaaaaaaaaa',
-      policyTier: 'balanced',
-      presets: [],
-      customPolicies: [],
-      gpu: { enabled: false },
-      dashboardPort: 18789,
-      gatewayName: 'nemoclaw',
-      channels: [],
-      createdAt: now,
-      updatedAt: now,
-    };
-    await registryStore(join(home, 'sandboxes.json')).update((r) => ({
-      ...r,
-      sandboxes: { alpha: entry },
-    }));
-  });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  const t = useTestHome({ prefix: 'nc-consent-', sandboxes: [sandboxEntry()] });
 
   it.each([
     [['uninstall'], 'nemoclaw uninstall --yes'],
@@ -103,14 +74,14 @@ describe('destructive commands under NEMOCLAW_NON_INTERACTIVE=1 without --yes', 
     [['alpha', 'rebuild'], 'nemoclaw alpha rebuild --yes'],
     [['alpha', 'snapshot', 'delete', 'v1'], 'nemoclaw alpha snapshot delete v1 --yes'],
   ])('%j exits 2, names --yes and changes nothing', async (argv, hint) => {
-    const reg = join(home, 'sandboxes.json');
+    const reg = join(t.home, 'sandboxes.json');
     const before = readFileSync(reg, 'utf8');
-    const r = await runCli(argv, { NEMOCLAW_HOME: home, ...NI });
+    const r = await runCli(argv, { NEMOCLAW_HOME: t.home, ...NI });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(hint);
     expect(r.stderr).toContain('NEMOCLAW_YES=1');
     expect(readFileSync(reg, 'utf8')).toBe(before);
-    expect(readdirSync(home).filter((f) => f !== 'logs' && !f.startsWith('.'))).toEqual([
+    expect(readdirSync(t.home).filter((f) => f !== 'logs' && !f.startsWith('.'))).toEqual([
       'sandboxes.json',
     ]);
   });

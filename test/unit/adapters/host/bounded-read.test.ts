@@ -2,47 +2,21 @@
  * Issue 18 item 4: every input has a bound. Each case is refused with a usage error (exit 2)
  * before it is parsed, and changes nothing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registryStore } from '../../../../src/adapters/state/registry-store.ts';
+import { describe, expect, it } from 'vitest';
 import { listSnapshots } from '../../../../src/adapters/snapshot/store.ts';
 import { parseCustomPolicyFile } from '../../../../src/core/policy/parse.ts';
-import { emptyRegistry, withSandbox } from '../../../../src/core/registry/schema.ts';
 import { runCli } from '../../../helpers/cli.ts';
+import { sandboxEntry, useTestHome } from '../../../helpers/context.ts';
 
-let home: string;
-beforeEach(async () => {
-  home = mkdtempSync(join(tmpdir(), 'nc-bounds-'));
-  await registryStore(join(home, 'sandboxes.json')).update(() =>
-    withSandbox(emptyRegistry(), {
-      name: 'alpha',
-      agent: 'openclaw',
-      provider: 'build',
-      model: 'm',
-      blueprintVersion: '0.1.0',
-      blueprintDigest: `sha256:${'a'.repeat(64)}`,
-      image: 'img',
-      policyTier: 'balanced',
-      presets: [],
-      customPolicies: [],
-      gpu: { enabled: false },
-      dashboardPort: 18789,
-      gatewayName: 'nemoclaw',
-      channels: [],
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    }),
-  );
-});
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+const t = useTestHome({ prefix: 'nc-bounds-', sandboxes: [sandboxEntry()] });
 
 const run = (argv: string[]) =>
   runCli(
     argv,
-    { NEMOCLAW_HOME: home, NEMOCLAW_OPENSHELL_BIN: '/nonexistent/openshell' },
-    { cwd: home },
+    { NEMOCLAW_HOME: t.home, NEMOCLAW_OPENSHELL_BIN: '/nonexistent/openshell' },
+    { cwd: t.home },
   );
 
 /** A YAML document whose aliases expand to 10^9 nodes. */
@@ -62,7 +36,7 @@ function aliasBomb(): string {
 
 describe('policy files', () => {
   it('a 50 MB policy file is refused before it is read (the issue’s example)', async () => {
-    const f = join(home, 'big.yaml');
+    const f = join(t.home, 'big.yaml');
     writeFileSync(f, 'network_policies:\n');
     truncateSync(f, 50 * 1024 * 1024);
     const r = await run(['alpha', 'policy-add', '--from-file', 'big.yaml', '--yes']);
@@ -72,7 +46,7 @@ describe('policy files', () => {
   });
 
   it('a YAML alias bomb is a usage error, not a bug', async () => {
-    writeFileSync(join(home, 'bomb.yaml'), aliasBomb());
+    writeFileSync(join(t.home, 'bomb.yaml'), aliasBomb());
     const r = await run(['alpha', 'policy-add', '--from-file', 'bomb.yaml', '--yes']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/alias/i);
@@ -87,7 +61,7 @@ describe('policy files', () => {
   });
 
   it('a folder given as the policy file is refused', async () => {
-    mkdirSync(join(home, 'dir.yaml'));
+    mkdirSync(join(t.home, 'dir.yaml'));
     const r = await run(['alpha', 'policy-add', '--from-file', 'dir.yaml', '--yes']);
     expect(r.code).toBe(2);
   });
@@ -95,7 +69,7 @@ describe('policy files', () => {
 
 describe('skills, blueprints and manifests', () => {
   it('a SKILL.md over its bound is refused', async () => {
-    const dir = join(home, 'skill');
+    const dir = join(t.home, 'skill');
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'SKILL.md'),
@@ -107,7 +81,7 @@ describe('skills, blueprints and manifests', () => {
   });
 
   it('a blueprint.yaml over its bound is refused', async () => {
-    const dir = join(home, 'bp');
+    const dir = join(t.home, 'bp');
     mkdirSync(dir);
     writeFileSync(join(dir, 'blueprint.yaml'), 'version: 0.9.0\n');
     truncateSync(join(dir, 'blueprint.yaml'), 8 * 1024 * 1024);
@@ -117,12 +91,12 @@ describe('skills, blueprints and manifests', () => {
   });
 
   it('a manifest over its bound is unreadable, not parsed', async () => {
-    const d = join(home, 'snapshots', 'alpha');
+    const d = join(t.home, 'snapshots', 'alpha');
     mkdirSync(d, { recursive: true });
     const m = join(d, '20260101T000000Z-abcdef.manifest.json');
     writeFileSync(m, '{}');
     truncateSync(m, 65 * 1024 * 1024);
-    const { snapshots, unreadable } = await listSnapshots(join(home, 'snapshots'), 'alpha');
+    const { snapshots, unreadable } = await listSnapshots(join(t.home, 'snapshots'), 'alpha');
     expect(snapshots).toEqual([]);
     expect(unreadable[0]!.problem).toMatch(/more than/);
   });
@@ -147,10 +121,10 @@ describe('flags', () => {
       '--sandbox',
       '../../etc/passwd',
       '--output',
-      join(home, 'b.tgz'),
+      join(t.home, 'b.tgz'),
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('is not registered');
-    expect(() => readFileSync(join(home, 'b.tgz'))).toThrow();
+    expect(() => readFileSync(join(t.home, 'b.tgz'))).toThrow();
   });
 });

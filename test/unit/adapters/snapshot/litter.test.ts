@@ -4,25 +4,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { findSnapshotLitter } from '../../../../src/adapters/snapshot/litter.ts';
 import { stateChecks } from '../../../../src/core/doctor.ts';
 import { runCli } from '../../../helpers/cli.ts';
+import { useTestHome } from '../../../helpers/context.ts';
 
-let home: string;
 let sdir: string;
-/** A pid whose process has exited. */
-const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
-
+const t = useTestHome({ prefix: 'nc-litter-' });
 beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'nc-litter-'));
-  sdir = join(home, 'snapshots', 'alpha');
+  sdir = join(t.home, 'snapshots', 'alpha');
   mkdirSync(sdir, { recursive: true });
 });
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+/** A pid whose process has exited. */
+const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
 
 function seed() {
   const dead = {
@@ -47,7 +45,7 @@ function seed() {
 describe('snapshot litter', () => {
   it('lists only what a process that is gone left', async () => {
     const { dead } = seed();
-    const l = await findSnapshotLitter(join(home, 'snapshots'));
+    const l = await findSnapshotLitter(join(t.home, 'snapshots'));
     expect(l.map((x) => x.path).sort()).toEqual(Object.values(dead).sort());
     expect(l.find((x) => x.path === dead.partial)!.bytes).toBe(300_000);
   });
@@ -71,7 +69,7 @@ describe('snapshot litter', () => {
   it('doctor run on a home with litter reports it', async () => {
     const { dead } = seed();
     const r = await runCli(['doctor'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       NEMOCLAW_OPENSHELL_BIN: '/nonexistent/openshell',
       DOCKER_HOST: 'unix:///nonexistent.sock',
     });
@@ -81,7 +79,7 @@ describe('snapshot litter', () => {
   it('gc --dry-run lists it and removes nothing; gc removes it and keeps a live writer’s files', async () => {
     const { dead, live } = seed();
     const env = {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       NEMOCLAW_TEST_RUN_ID: `litter-${randomBytes(4).toString('hex')}`,
     };
     const dry = await runCli(['gc', '--dry-run'], env);

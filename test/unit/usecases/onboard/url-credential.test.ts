@@ -2,17 +2,13 @@
  * Issue 18 item 5: an endpoint URL that carries a credential is masked on stderr and in the log,
  * and state files keep it only redacted.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../helpers/cli.ts';
+import { useTestHome } from '../../../helpers/context.ts';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'nc-urlsecret-'));
-});
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+const t = useTestHome({ prefix: 'nc-urlsecret-' });
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -36,13 +32,13 @@ const ENV = {
 };
 
 function everything(r: { stdout: string; stderr: string }): string {
-  return [r.stdout, r.stderr, ...filesUnder(home).map((f) => readFileSync(f, 'utf8'))].join('\n');
+  return [r.stdout, r.stderr, ...filesUnder(t.home).map((f) => readFileSync(f, 'utf8'))].join('\n');
 }
 
 describe('an endpoint URL with credentials', () => {
   it('onboarding keeps neither the userinfo nor the query key in output, log or session', async () => {
     const r = await runCli(['onboard', '--non-interactive'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       NEMOCLAW_ENDPOINT_URL: URL_WITH_SECRETS,
       ...ENV,
     });
@@ -50,32 +46,32 @@ describe('an endpoint URL with credentials', () => {
     const text = everything(r);
     expect(text).not.toContain('USERINFOSECRET1');
     expect(text).not.toContain('QUERYSECRET2');
-    const session = JSON.parse(readFileSync(join(home, 'onboard-session.json'), 'utf8'));
+    const session = JSON.parse(readFileSync(join(t.home, 'onboard-session.json'), 'utf8'));
     expect(session.intent.endpointUrl).toBe('http://<REDACTED>@127.0.0.1:9/v1?api_key=<REDACTED>');
   });
 
   it('--resume takes the credential from the environment again, or refuses (exit 2)', async () => {
     await runCli(['onboard', '--non-interactive'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       NEMOCLAW_ENDPOINT_URL: URL_WITH_SECRETS,
       ...ENV,
     });
-    const session = readFileSync(join(home, 'onboard-session.json'), 'utf8');
+    const session = readFileSync(join(t.home, 'onboard-session.json'), 'utf8');
     const without = await runCli(['onboard', '--resume', '--non-interactive'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       ...ENV,
     });
     expect(without.code).toBe(2);
     expect(without.stderr).toContain('NEMOCLAW_ENDPOINT_URL=');
     const other = await runCli(['onboard', '--resume', '--non-interactive'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       NEMOCLAW_ENDPOINT_URL: 'http://user:OTHER99@10.0.0.1:9/v1?api_key=Q',
       ...ENV,
     });
     expect(other.code).toBe(2);
-    expect(readFileSync(join(home, 'onboard-session.json'), 'utf8')).toBe(session);
+    expect(readFileSync(join(t.home, 'onboard-session.json'), 'utf8')).toBe(session);
     const again = await runCli(['onboard', '--resume', '--non-interactive'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       NEMOCLAW_ENDPOINT_URL: URL_WITH_SECRETS,
       ...ENV,
     });
@@ -86,7 +82,7 @@ describe('an endpoint URL with credentials', () => {
 
   it('a refused URL is named without its credential', async () => {
     const r = await runCli(['onboard', '--non-interactive'], {
-      NEMOCLAW_HOME: home,
+      NEMOCLAW_HOME: t.home,
       ...ENV,
       NEMOCLAW_ENDPOINT_URL: 'ftp://admin:HUNTER2PW@files.example/v1?token=TOKVAL',
     });
