@@ -1,50 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../../../src/core/policy/diff.ts';
-import { applyPolicyChanges, type PolicyPatch } from '../../../../src/core/policy/merge.ts';
-
-const LIVE = `version: 1
-filesystem_policy:
-  include_workdir: true
-  read_only: [/usr, /lib, /etc]
-  read_write: [/sandbox, /tmp]
-landlock:
-  compatibility: best_effort
-process:
-  run_as_user: sandbox
-  run_as_group: sandbox
-network_policies:
-  clawhub:
-    name: clawhub
-    endpoints:
-      - host: clawhub.com
-        port: 443
-        protocol: rest
-        enforcement: enforce
-        access: read-only
-    binaries:
-      - path: /usr/bin/node
-`;
-
-const NPM: PolicyPatch = {
-  name: 'npm',
-  entries: {
-    npm_registry: {
-      name: 'npm_registry',
-      endpoints: [
-        {
-          host: 'registry.npmjs.org',
-          port: 443,
-          protocol: 'rest',
-          enforcement: 'enforce',
-          rules: [{ allow: { method: 'GET', path: '/**' } }],
-        },
-      ],
-      binaries: [{ path: '/usr/bin/node' }],
-    },
-  },
-};
-
-const add = (patch: PolicyPatch) => ({ kind: 'add' as const, patch });
+import { applyPolicyChanges } from '../../../../src/core/policy/merge.ts';
+import { add, LIVE, NPM } from '../../../helpers/policy-texts.ts';
 
 describe('unifiedDiff', () => {
   it('is empty for equal texts', () => expect(unifiedDiff('a\nb\n', 'a\nb\n')).toBe(''));

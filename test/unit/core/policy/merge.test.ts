@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { NemoclawError } from '../../../../src/core/errors.ts';
 import {
   applyPolicyChanges,
@@ -7,56 +6,13 @@ import {
   sameEntry,
   type PolicyPatch,
 } from '../../../../src/core/policy/merge.ts';
+import { add, data, LIVE, NPM } from '../../../helpers/policy-texts.ts';
 
-const LIVE = `version: 1
-filesystem_policy:
-  include_workdir: true
-  read_only: [/usr, /lib, /etc]
-  read_write: [/sandbox, /tmp]
-landlock:
-  compatibility: best_effort
-process:
-  run_as_user: sandbox
-  run_as_group: sandbox
-network_policies:
-  clawhub:
-    name: clawhub
-    endpoints:
-      - host: clawhub.com
-        port: 443
-        protocol: rest
-        enforcement: enforce
-        access: read-only
-    binaries:
-      - path: /usr/bin/node
-`;
-
-const NPM: PolicyPatch = {
-  name: 'npm',
-  entries: {
-    npm_registry: {
-      name: 'npm_registry',
-      endpoints: [
-        {
-          host: 'registry.npmjs.org',
-          port: 443,
-          protocol: 'rest',
-          enforcement: 'enforce',
-          rules: [{ allow: { method: 'GET', path: '/**' } }],
-        },
-      ],
-      binaries: [{ path: '/usr/bin/node' }],
-    },
-  },
-};
-
-const add = (patch: PolicyPatch) => ({ kind: 'add' as const, patch });
 const remove = (p: PolicyPatch) => ({
   kind: 'remove' as const,
   name: p.name,
   keys: Object.keys(p.entries),
 });
-const data = (y: string) => parse(y) as Record<string, Record<string, unknown>>;
 
 describe('applyPolicyChanges: add', () => {
   it('adds the preset keys and keeps every other section', () => {

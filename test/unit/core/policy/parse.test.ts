@@ -5,18 +5,7 @@ import {
   parsePresetFile,
   parseTiersFile,
 } from '../../../../src/core/policy/parse.ts';
-
-const STATIC = `version: 1
-filesystem_policy:
-  include_workdir: true
-  read_only: [/usr, /lib, /etc]
-  read_write: [/sandbox, /tmp]
-landlock:
-  compatibility: best_effort
-process:
-  run_as_user: sandbox
-  run_as_group: sandbox
-`;
+import { STATIC } from '../../../helpers/policy-texts.ts';
 
 describe('preset, custom policy, tiers and effective policy files', () => {
   const preset = `preset: { name: demo, description: A demo }

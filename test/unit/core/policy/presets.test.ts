@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { applyPolicyChanges, type PolicyPatch } from '../../../../src/core/policy/merge.ts';
+import { applyPolicyChanges } from '../../../../src/core/policy/merge.ts';
 import {
   customPolicyName,
   desiredPresets,
@@ -11,51 +10,7 @@ import {
   uncoveredBinaries,
 } from '../../../../src/core/policy/presets.ts';
 import { parseTiersFile } from '../../../../src/core/policy/parse.ts';
-
-const LIVE = `version: 1
-filesystem_policy:
-  include_workdir: true
-  read_only: [/usr, /lib, /etc]
-  read_write: [/sandbox, /tmp]
-landlock:
-  compatibility: best_effort
-process:
-  run_as_user: sandbox
-  run_as_group: sandbox
-network_policies:
-  clawhub:
-    name: clawhub
-    endpoints:
-      - host: clawhub.com
-        port: 443
-        protocol: rest
-        enforcement: enforce
-        access: read-only
-    binaries:
-      - path: /usr/bin/node
-`;
-
-const NPM: PolicyPatch = {
-  name: 'npm',
-  entries: {
-    npm_registry: {
-      name: 'npm_registry',
-      endpoints: [
-        {
-          host: 'registry.npmjs.org',
-          port: 443,
-          protocol: 'rest',
-          enforcement: 'enforce',
-          rules: [{ allow: { method: 'GET', path: '/**' } }],
-        },
-      ],
-      binaries: [{ path: '/usr/bin/node' }],
-    },
-  },
-};
-
-const add = (patch: PolicyPatch) => ({ kind: 'add' as const, patch });
-const data = (y: string) => parse(y) as Record<string, Record<string, unknown>>;
+import { add, data, LIVE, NPM } from '../../../helpers/policy-texts.ts';
 
 describe('presets and tiers', () => {
   const tiers = parseTiersFile(

@@ -1,41 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NemoclawError } from '../../../../src/core/errors.ts';
 import { parsePolicy } from '../../../../src/core/policy/parse.ts';
-
-const STATIC = `version: 1
-filesystem_policy:
-  include_workdir: true
-  read_only: [/usr, /lib, /etc]
-  read_write: [/sandbox, /tmp]
-landlock:
-  compatibility: best_effort
-process:
-  run_as_user: sandbox
-  run_as_group: sandbox
-`;
-
-/** A policy with one network entry whose endpoint is `ep` (YAML flow mapping). */
-function withEndpoint(ep: string, extra = ''): string {
-  return `${STATIC}network_policies:
-  api:
-    endpoints:
-      - ${ep}
-    binaries: [{ path: /usr/bin/curl }]
-${extra}`;
-}
-
-function problems(text: string) {
-  try {
-    parsePolicy(text, 'p.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(NemoclawError);
-    const err = e as NemoclawError;
-    expect(err.kind).toBe('invalid');
-    expect(err.exitCode).toBe(2);
-    return (err.detail!.problems as { path: string; line?: number; message: string }[]) ?? [];
-  }
-  return [];
-}
+import { problems, STATIC, withEndpoint } from '../../../helpers/policy-texts.ts';
 
 describe('policy schema: rejected, with YAML path and line', () => {
   const bad: [string, string, string, RegExp][] = [
