@@ -8,6 +8,7 @@ import {
   type FleetSandbox,
 } from '../../../../src/core/fleet/schema.ts';
 import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
+import { sandboxEntry } from '../../../helpers/context.ts';
 
 const TIERS: Record<string, string[]> = {
   restricted: [],
@@ -16,27 +17,15 @@ const TIERS: Record<string, string[]> = {
 };
 const tierPresets = (t: string) => TIERS[t]!;
 
-function entry(name: string, over: Partial<SandboxEntry> = {}): SandboxEntry {
-  return {
+const entry = (name: string, over: Partial<SandboxEntry> = {}): SandboxEntry =>
+  sandboxEntry({
     name,
-    agent: 'openclaw',
-    provider: 'build',
     model: 'nvidia/m1',
-    blueprintVersion: '0.1.0',
-    blueprintDigest: `sha256:${'a'.repeat(64)}`,
-    image: 'img',
-    policyTier: 'balanced',
     presets: ['pypi', 'npm'],
-    customPolicies: [],
-    gpu: { enabled: false },
-    dashboardPort: 18789,
-    gatewayName: 'nemoclaw',
-    channels: [],
     createdAt: 'x',
     updatedAt: 'x',
     ...over,
-  };
-}
+  });
 const fileOf = (...s: FleetSandbox[]): FleetFile => ({ schemaVersion: 1, sandboxes: s });
 const plan = (f: FleetFile, reg: SandboxEntry[], prune = false) =>
   planFleet(f, Object.fromEntries(reg.map((e) => [e.name, e])), { prune, tierPresets });

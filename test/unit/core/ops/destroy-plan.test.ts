@@ -2,26 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { planDestroy } from '../../../../src/core/ops/destroy-plan.ts';
 import { formatPlan } from '../../../../src/core/plan.ts';
 import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
+import { sandboxEntry } from '../../../helpers/context.ts';
 
-const entry = (o: Partial<SandboxEntry> = {}): SandboxEntry => ({
-  name: 'a',
-  agent: 'openclaw',
-  provider: 'build',
-  model: 'm',
-  blueprintVersion: '0.1.0',
-  blueprintDigest: `sha256:${'0'.repeat(64)}`,
-  image: 'nemoclaw-sandbox:abc',
-  policyTier: 'balanced',
-  presets: [],
-  customPolicies: [],
-  gpu: { enabled: false },
-  dashboardPort: 18789,
-  gatewayName: 'nemoclaw',
-  channels: [],
-  createdAt: '',
-  updatedAt: '',
-  ...o,
-});
+const entry = (o: Partial<SandboxEntry> = {}): SandboxEntry =>
+  sandboxEntry({
+    name: 'a',
+    blueprintDigest: `sha256:${'0'.repeat(64)}`,
+    image: 'nemoclaw-sandbox:abc',
+    createdAt: '',
+    updatedAt: '',
+    ...o,
+  });
 
 const hintOf = (f: () => unknown): string => {
   try {
