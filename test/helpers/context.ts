@@ -174,11 +174,17 @@ export function useTestHome(o: TestHomeOptions & { scope?: 'test' | 'file' } = {
 }
 
 /**
- * Writes `<dir>/sandboxes.json` by hand, as a file left on disk (not through the store): the named
- * sandboxes, the first (or `def`) as the default.
+ * Writes `<dir>/sandboxes.json` by hand, as a file left on disk (not through the store): the
+ * sandboxes (a name stands for `sandboxEntry({ name })`), the first (or `def`) as the default.
  */
-export function writeRegistryFile(dir: string, names: string[], def?: string): void {
-  const sandboxes = Object.fromEntries(names.map((name) => [name, sandboxEntry({ name })]));
+export function writeRegistryFile(
+  dir: string,
+  sandboxList: (string | SandboxEntry)[],
+  def?: string,
+): void {
+  const entries = sandboxList.map((s) => (typeof s === 'string' ? sandboxEntry({ name: s }) : s));
+  const sandboxes = Object.fromEntries(entries.map((e) => [e.name, e]));
+  const names = entries.map((e) => e.name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'sandboxes.json'),

@@ -15,44 +15,25 @@ import { buildContext, reportError, type MainIo } from '../../../src/main.ts';
 import { runProgram } from '../../../src/program.ts';
 import { fakeSandbox, treeDigest, type FakeClient } from '../../helpers/fake-sandbox.ts';
 import { seedOpenclaw } from '../../helpers/snapshot-fixtures.ts';
+import { sandboxEntry, writeRegistryFile } from '../../helpers/context.ts';
 
 let dir: string;
 let home: string;
 let sb: FakeClient;
-
-function entry(name: string) {
-  return {
+const entry = (name: string) =>
+  sandboxEntry({
     name,
-    agent: 'openclaw',
-    provider: 'build',
-    model: 'm',
-    blueprintVersion: '0.1.0',
     blueprintDigest: `sha256:${'0'.repeat(64)}`,
-    image: 'img',
-    policyTier: 'balanced',
     presets: ['npm'],
-    customPolicies: [],
-    gpu: { enabled: false },
-    dashboardPort: 18789,
-    gatewayName: 'nemoclaw',
-    channels: [],
     createdAt: '2026-05-18T00:00:00.000Z',
     updatedAt: '2026-05-18T00:00:00.000Z',
-  };
-}
+  });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'nc-snap-cli-'));
   home = join(dir, 'home');
   mkdirSync(home, { mode: 0o700 });
-  writeFileSync(
-    join(home, 'sandboxes.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      defaultSandbox: 'alpha',
-      sandboxes: { alpha: entry('alpha'), beta: entry('beta') },
-    }),
-  );
+  writeRegistryFile(home, [entry('alpha'), entry('beta')]);
   mkdirSync(join(dir, 'root'));
   seedOpenclaw(join(dir, 'root'));
   // The blueprint's state paths are in the state folder beside the (generated) config folder.
