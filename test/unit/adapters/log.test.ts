@@ -1,29 +1,17 @@
-import {
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  mkdirSync,
-  statSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLazyLogger, logFileName, pruneLogs } from '../../../src/adapters/log.ts';
 import { clearKnownSecrets, registerSecret } from '../../../src/core/redact.ts';
+import { useTestHome } from '../../helpers/context.ts';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'nc-cli-'));
-});
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+const t = useTestHome({ prefix: 'nc-cli-' });
 
 describe('log file', () => {
   afterEach(() => clearKnownSecrets());
 
   it('writes redacted JSON lines to logs/nemoclaw-YYYY-MM-DD.jsonl with mode 0600', () => {
-    const dir = join(home, 'logs');
+    const dir = join(t.home, 'logs');
     registerSecret('canary-secret-value-123');
     const log = createLazyLogger({ dir, now: () => new Date('2026-11-21T10:00:00Z') });
     log.info({ note: 'key is canary-secret-value-123', header: 'Bearer abcdefghijkl' }, 'hello');
@@ -38,7 +26,7 @@ describe('log file', () => {
   });
 
   it('keeps seven days of logs', () => {
-    const dir = join(home, 'logs');
+    const dir = join(t.home, 'logs');
     mkdirSync(dir, { recursive: true });
     const now = new Date('2026-11-21T10:00:00Z');
     for (let d = 0; d < 10; d++) {

@@ -1,28 +1,16 @@
-import {
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  existsSync,
-  mkdirSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acquireLock, lockHolder } from '../../../../src/adapters/state/lock.ts';
 import { writeFileAtomic } from '../../../../src/adapters/state/atomic.ts';
 import { NemoclawError } from '../../../../src/core/errors.ts';
-let dir: string;
+import { useTestHome } from '../../../helpers/context.ts';
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nc-state-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const t = useTestHome({ prefix: 'nc-state-' });
 
 describe('locks', () => {
   it('names the live holder when it cannot get the lock', async () => {
-    const path = join(dir, 'x.lock');
+    const path = join(t.home, 'x.lock');
     const held = await acquireLock(path, { command: 'onboard --name a' });
     const err = await acquireLock(path, { timeoutMs: 0, what: 'onboarding' }).catch(
       (e: unknown) => e,
@@ -36,8 +24,8 @@ describe('locks', () => {
   });
 
   it('takes over a lock whose holder is dead', async () => {
-    const path = join(dir, 'y.lock');
-    mkdirSync(dir, { recursive: true });
+    const path = join(t.home, 'y.lock');
+    mkdirSync(t.home, { recursive: true });
     writeFileSync(
       path,
       JSON.stringify({
@@ -53,10 +41,10 @@ describe('locks', () => {
   });
 
   it('removes temp files that killed writers left, and only those', async () => {
-    const path = join(dir, 'g.json');
-    const dead = join(dir, '.g.json.4194999.deadbeef.tmp');
-    const mine = join(dir, `.g.json.${process.pid}.cafef00d.tmp`);
-    const other = join(dir, '.other.json.4194999.deadbeef.tmp');
+    const path = join(t.home, 'g.json');
+    const dead = join(t.home, '.g.json.4194999.deadbeef.tmp');
+    const mine = join(t.home, `.g.json.${process.pid}.cafef00d.tmp`);
+    const other = join(t.home, '.other.json.4194999.deadbeef.tmp');
     for (const f of [dead, mine, other]) writeFileSync(f, 'partial');
     await writeFileAtomic(path, 'new');
     expect(existsSync(dead)).toBe(false);
@@ -65,7 +53,7 @@ describe('locks', () => {
   });
 
   it('writes atomically: the old content or the new, never a mix', async () => {
-    const path = join(dir, 'f.json');
+    const path = join(t.home, 'f.json');
     await writeFileAtomic(path, 'old');
     await writeFileAtomic(path, 'new');
     expect(readFileSync(path, 'utf8')).toBe('new');

@@ -3,21 +3,19 @@
  * size and mtime (or forges the stamp).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { registryStore, stampPath } from '../../../../src/adapters/state/registry-store.ts';
 import type { NemoclawError } from '../../../../src/core/errors.ts';
+import { useTestHome } from '../../../helpers/context.ts';
 
-let dir: string;
+const t = useTestHome({ prefix: 'nc-stamp-' });
 let path: string;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nc-stamp-'));
-  path = join(dir, 'sandboxes.json');
+  path = join(t.home, 'sandboxes.json');
   await registryStore(path).update((r) => ({ ...r, defaultSandbox: 'x' }));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Rewrites the registry in place with the same size, then puts the old times back. */
 function sameSizeEdit(from: string, to: string): void {

@@ -1,26 +1,14 @@
 import { spawn } from 'node:child_process';
-import {
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  existsSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registryStore } from '../../../../src/adapters/state/registry-store.ts';
 import { NemoclawError } from '../../../../src/core/errors.ts';
+import { useTestHome } from '../../../helpers/context.ts';
+
+const t = useTestHome({ prefix: 'nc-state-' });
 
 const WRITER = join(import.meta.dirname, '../../../fixtures/registry-writer.ts');
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nc-state-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function runWriter(path: string, prefix: string, count: number, forever = false) {
   return spawn(
@@ -38,7 +26,7 @@ function exited(child: ReturnType<typeof spawn>): Promise<number | null> {
 
 describe('state store', () => {
   it('writes private files in a private folder', async () => {
-    const home = join(dir, 'home');
+    const home = join(t.home, 'home');
     const store = registryStore(join(home, 'sandboxes.json'));
     await store.update((r) => ({ ...r, defaultSandbox: null }));
     expect(statSync(home).mode & 0o777).toBe(0o700);
@@ -46,10 +34,10 @@ describe('state store', () => {
   });
 
   it('trusts only the file it last wrote and validated: a hand edit is validated again', async () => {
-    const path = join(dir, 'sandboxes.json');
+    const path = join(t.home, 'sandboxes.json');
     const store = registryStore(path);
     await store.update((r) => ({ ...r, defaultSandbox: 'x' }));
-    expect(existsSync(join(dir, '.sandboxes.json.validated'))).toBe(true);
+    expect(existsSync(join(t.home, '.sandboxes.json.validated'))).toBe(true);
     expect((await store.read()).defaultSandbox).toBe('x');
     // Same size, new content: the mtime (and so the stamp) no longer matches.
     await new Promise((r) => setTimeout(r, 20));
@@ -62,7 +50,7 @@ describe('state store', () => {
   });
 
   it('reads a missing registry as empty without creating it', async () => {
-    const path = join(dir, 'sandboxes.json');
+    const path = join(t.home, 'sandboxes.json');
     const r = await registryStore(path).read();
     expect(r).toEqual({ schemaVersion: 1, defaultSandbox: null, sandboxes: {} });
     expect(existsSync(path)).toBe(false);
@@ -77,7 +65,7 @@ describe('state store', () => {
     ],
     ['a newer schemaVersion', '{"schemaVersion": 7, "defaultSandbox": null, "sandboxes": {}}'],
   ])('reports %s with its path and leaves the file untouched', async (_what, text) => {
-    const path = join(dir, 'sandboxes.json');
+    const path = join(t.home, 'sandboxes.json');
     writeFileSync(path, text);
     const store = registryStore(path);
     const err = await store.read().catch((e: unknown) => e);
@@ -90,7 +78,7 @@ describe('state store', () => {
   });
 
   it('never leaves an unreadable file when a writer is killed with SIGKILL at random points (100 times)', async () => {
-    const path = join(dir, 'sandboxes.json');
+    const path = join(t.home, 'sandboxes.json');
     const store = registryStore(path);
     let kills = 0;
     for (let i = 0; i < 100; i++) {
@@ -114,7 +102,7 @@ describe('state store', () => {
     expect(Object.keys((await store.read()).sandboxes).length).toBeGreaterThan(20);
     // The store still works after all those stale locks.
     await store.update((r) => ({ ...r, defaultSandbox: null }));
-    const leftovers = readdirSync(dir).filter(
+    const leftovers = readdirSync(t.home).filter(
       (n) => n.endsWith('.tmp') && n.startsWith('.sandboxes.json.'),
     );
     // The last successful write swept up the temp files of the killed writers.
@@ -122,7 +110,7 @@ describe('state store', () => {
   }, 120_000);
 
   it('loses no entry when 16 processes add entries at once', async () => {
-    const path = join(dir, 'sandboxes.json');
+    const path = join(t.home, 'sandboxes.json');
     const children = Array.from({ length: 16 }, (_, i) => runWriter(path, `p${i}`, 5));
     const codes = await Promise.all(children.map(exited));
     expect(codes.every((c) => c === 0)).toBe(true);
