@@ -1,43 +1,33 @@
 // A snapshot of an empty agent state (a freshly onboarded sandbox: no state path exists yet, or
 // only empty folders) must be a valid archive that verifies and restores nothing.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashArchive, isEmptyTar } from '../../../../src/adapters/snapshot/archive.ts';
 import { createSnapshot } from '../../../../src/adapters/snapshot/create.ts';
 import { restoreSnapshot, verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
 import type { SnapshotRecord } from '../../../../src/adapters/snapshot/store.ts';
 import { NemoclawError } from '../../../../src/core/errors.ts';
-import { fakeSandbox, treeDigest, type FakeClient } from '../../../helpers/fake-sandbox.ts';
+import { treeDigest } from '../../../helpers/fake-sandbox.ts';
 import { OPENCLAW_PATHS, rawTarGz, SOURCE } from '../../../helpers/snapshot-fixtures.ts';
+import { useSnapshotWorld } from '../../../helpers/snapshot-world.ts';
 
-let dir: string;
-let sb: FakeClient;
-let snapshotsDir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nc-snap-empty-'));
-  mkdirSync(join(dir, 'sandbox-root', 'sandbox'), { recursive: true });
-  sb = fakeSandbox(join(dir, 'sandbox-root'));
-  snapshotsDir = join(dir, 'home', 'snapshots');
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const w = useSnapshotWorld('nc-snap-empty-', { empty: true });
 
 const create = (name: string) =>
   createSnapshot(
-    { openshell: sb },
-    { snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, name },
+    { openshell: w.sb },
+    { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, name },
   );
 
 /** Verify, then restore into the same sandbox; returns what the restore did. */
 async function verifyAndRestore(record: SnapshotRecord) {
   const report = await verifySnapshot(record, OPENCLAW_PATHS);
   const res = await restoreSnapshot(
-    { openshell: sb },
-    { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
+    { openshell: w.sb },
+    { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
   );
   return { report, res };
 }
@@ -65,7 +55,7 @@ async function integrityOf(p: Promise<unknown>): Promise<string> {
 
 describe('a snapshot of an empty agent state', () => {
   it('is a valid empty tar.gz listing no files, which verifies and restores nothing', async () => {
-    const before = treeDigest(join(sb.root, 'sandbox'));
+    const before = treeDigest(join(w.sb.root, 'sandbox'));
     const { record, skipped } = await create('fresh');
     expect(skipped.map((s) => s.code)).toEqual(OPENCLAW_PATHS.map(() => 'absent'));
     expect(record.manifest.files).toEqual([]);
@@ -81,19 +71,19 @@ describe('a snapshot of an empty agent state', () => {
     expect(res.applied).toBe(true);
     expect(res.restored).toEqual([]);
     expect(res.skipped.map((s) => s.path)).toEqual([...OPENCLAW_PATHS].sort());
-    expect(sb.calls.filter((c) => !c.startsWith('download'))).toEqual([]);
-    expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
+    expect(w.sb.calls.filter((c) => !c.startsWith('download'))).toEqual([]);
+    expect(treeDigest(join(w.sb.root, 'sandbox'))).toBe(before);
     // No staging folder is left behind.
-    expect(readdirSync(dir).filter((n) => n.startsWith('.restore-'))).toEqual([]);
+    expect(readdirSync(w.dir).filter((n) => n.startsWith('.restore-'))).toEqual([]);
   });
 
   it('holds nothing when the state folders exist but are empty and arrive as their contents', async () => {
     // OpenShell downloads a folder as its contents (ssh.rs sandbox_sync_down_directory), so an
     // empty folder lands as nothing.
-    for (const p of OPENCLAW_PATHS.slice(0, 3)) mkdirSync(join(sb.root, p), { recursive: true });
-    const plain = sb.sandboxDownload.bind(sb);
-    sb.sandboxDownload = async (n, remote, localDir) => {
-      const staged = join(dir, 'dl-stage');
+    for (const p of OPENCLAW_PATHS.slice(0, 3)) mkdirSync(join(w.sb.root, p), { recursive: true });
+    const plain = w.sb.sandboxDownload.bind(w.sb);
+    w.sb.sandboxDownload = async (n, remote, localDir) => {
+      const staged = join(w.dir, 'dl-stage');
       rmSync(staged, { recursive: true, force: true });
       mkdirSync(staged);
       await plain(n, remote, staged);
@@ -109,14 +99,14 @@ describe('a snapshot of an empty agent state', () => {
   });
 
   it('keeps empty state folders that arrive as folders, and restores them', async () => {
-    for (const p of OPENCLAW_PATHS.slice(0, 3)) mkdirSync(join(sb.root, p), { recursive: true });
+    for (const p of OPENCLAW_PATHS.slice(0, 3)) mkdirSync(join(w.sb.root, p), { recursive: true });
     const { record } = await create('dirs');
     expect(record.manifest.files.map((f) => f.type)).toEqual(['dir', 'dir', 'dir']);
-    rmSync(join(sb.root, 'sandbox/.openclaw/memory'), { recursive: true });
+    rmSync(join(w.sb.root, 'sandbox/.openclaw/memory'), { recursive: true });
     const { report, res } = await verifyAndRestore(record);
     expect(report.files).toBe(0);
     expect(res.restored.map((r) => r.path)).toEqual(OPENCLAW_PATHS.slice(0, 3).sort());
-    expect(readdirSync(join(sb.root, 'sandbox/.openclaw')).sort()).toEqual([
+    expect(readdirSync(join(w.sb.root, 'sandbox/.openclaw')).sort()).toEqual([
       'canvas',
       'memory',
       'workspace',
@@ -140,14 +130,14 @@ describe('a snapshot of an empty agent state', () => {
     expect(await integrityOf(verifySnapshot(bad, OPENCLAW_PATHS))).toMatch(
       /x\.md: (refused|not in the manifest)/,
     );
-    const before = treeDigest(join(sb.root, 'sandbox'));
+    const before = treeDigest(join(w.sb.root, 'sandbox'));
     await integrityOf(
       restoreSnapshot(
-        { openshell: sb },
-        { record: bad, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: dir },
+        { openshell: w.sb },
+        { record: bad, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
       ),
     );
-    expect(treeDigest(join(sb.root, 'sandbox'))).toBe(before);
+    expect(treeDigest(join(w.sb.root, 'sandbox'))).toBe(before);
   });
 
   it('refuses zeros that are not a whole tar (one block, a partial block, not gzip)', async () => {

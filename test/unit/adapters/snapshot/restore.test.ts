@@ -3,39 +3,25 @@
  * touched. The manifests here match the archive's hash, so the entry checks (not just the hash)
  * are what refuses them.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive } from '../../../../src/adapters/snapshot/archive.ts';
 import { restoreSnapshot, verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
 import { resolveSnapshot, type SnapshotRecord } from '../../../../src/adapters/snapshot/store.ts';
 import type { SnapshotFile, SnapshotManifest } from '../../../../src/core/snapshot/manifest.ts';
-import { fakeSandbox, treeDigest, type FakeClient } from '../../../helpers/fake-sandbox.ts';
-import {
-  rawTarGz,
-  seedOpenclaw,
-  sha256,
-  type RawEntry,
-} from '../../../helpers/snapshot-fixtures.ts';
+import { treeDigest } from '../../../helpers/fake-sandbox.ts';
+import { rawTarGz, sha256, type RawEntry } from '../../../helpers/snapshot-fixtures.ts';
+import { useSnapshotWorld } from '../../../helpers/snapshot-world.ts';
+
+const w = useSnapshotWorld('nc-snap-hostile-');
+beforeEach(() => {
+  mkdirSync(join(w.snapshotsDir, 'alpha'), { recursive: true });
+});
 
 const ID = '20260518T101500Z-abcdef';
 const WS = 'sandbox/.openclaw/workspace';
 const BODY = 'hello\n';
-
-let dir: string;
-let snapshotsDir: string;
-let sb: FakeClient;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nc-snap-hostile-'));
-  mkdirSync(join(dir, 'sandbox-root'));
-  seedOpenclaw(join(dir, 'sandbox-root'));
-  sb = fakeSandbox(join(dir, 'sandbox-root'));
-  snapshotsDir = join(dir, 'home', 'snapshots');
-  mkdirSync(join(snapshotsDir, 'alpha'), { recursive: true });
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const benign: RawEntry[] = [
   { path: `${WS}/`, type: 'Directory', mode: 0o755 },
@@ -66,24 +52,24 @@ function manifestFor(archive: Buffer, files: SnapshotFile[] = benignFiles): Snap
 }
 
 async function install(archive: Buffer, manifest: SnapshotManifest): Promise<SnapshotRecord> {
-  writeFileSync(join(snapshotsDir, 'alpha', `${ID}.tar.gz`), archive);
-  writeFileSync(join(snapshotsDir, 'alpha', `${ID}.manifest.json`), JSON.stringify(manifest));
-  return resolveSnapshot(snapshotsDir, 'alpha', ID);
+  writeFileSync(join(w.snapshotsDir, 'alpha', `${ID}.tar.gz`), archive);
+  writeFileSync(join(w.snapshotsDir, 'alpha', `${ID}.manifest.json`), JSON.stringify(manifest));
+  return resolveSnapshot(w.snapshotsDir, 'alpha', ID);
 }
 
 async function expectRefused(record: SnapshotRecord, pattern: RegExp): Promise<void> {
-  const before = treeDigest(sb.root);
-  sb.calls.length = 0;
+  const before = treeDigest(w.sb.root);
+  w.sb.calls.length = 0;
   await expect(verifySnapshot(record, [`/${WS}`])).rejects.toMatchObject({ kind: 'integrity' });
   const err = await restoreSnapshot(
-    { openshell: sb },
-    { record, sandbox: 'alpha', statePaths: [`/${WS}`], workDir: dir, confirm: async () => true },
+    { openshell: w.sb },
+    { record, sandbox: 'alpha', statePaths: [`/${WS}`], workDir: w.dir, confirm: async () => true },
   ).catch((e: unknown) => e);
   expect(err).toMatchObject({ kind: 'integrity' });
   expect((err as Error).message).toMatch(pattern);
-  expect(sb.calls).toEqual([]);
-  expect(treeDigest(sb.root)).toBe(before);
-  expect(existsSync(join(dir, 'escape'))).toBe(false);
+  expect(w.sb.calls).toEqual([]);
+  expect(treeDigest(w.sb.root)).toBe(before);
+  expect(existsSync(join(w.dir, 'escape'))).toBe(false);
 }
 
 const hostile: [string, RawEntry[], RegExp][] = [
@@ -219,15 +205,15 @@ describe('restore refuses damaged archives', () => {
 
 describe('extraction refuses on its own, too', () => {
   it('writes nothing outside the staging folder even without the inspection pass', async () => {
-    const outside = join(dir, 'escape');
+    const outside = join(w.dir, 'escape');
     const archive = rawTarGz([
       ...benign,
       { path: `${outside}/abs`, type: 'File', body: 'x' },
       { path: `${WS}/../../../escape/rel`, type: 'File', body: 'x' },
     ]);
-    const dest = join(dir, 'stage');
+    const dest = join(w.dir, 'stage');
     mkdirSync(dest);
-    const archivePath = join(dir, 'a.tar.gz');
+    const archivePath = join(w.dir, 'a.tar.gz');
     writeFileSync(archivePath, archive);
     await expect(extractArchive(archivePath, manifestFor(archive), dest)).rejects.toMatchObject({
       kind: 'integrity',
