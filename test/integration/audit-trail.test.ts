@@ -17,11 +17,7 @@ const t = useTestHome({ prefix: 'nc-audit-', sandboxes: [sandboxEntry()], scope:
 
 const CHILD = join(import.meta.dirname, '..', 'helpers', 'audit-child.ts');
 const CANARY = 'nvapi-AUDITCANARY0123456789abcdef';
-const env = () => ({
-  NEMOCLAW_HOME: t.home,
-  NO_COLOR: '1',
-  NEMOCLAW_OPENSHELL_BIN: join(t.home, 'no-such-openshell'),
-});
+const env = () => t.env({ NEMOCLAW_OPENSHELL_BIN: join(t.home, 'no-such-openshell') });
 
 const records = async () => parseRecords(await readLog(auditPaths(t.home)));
 

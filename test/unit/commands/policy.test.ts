@@ -11,7 +11,7 @@ async function run(argv: string[], env: Record<string, string> = {}) {
   let stderr = '';
   const code = await main({
     argv,
-    env: { NEMOCLAW_HOME: t.home, NO_COLOR: '1', ...env },
+    env: t.env(env),
     cwd: t.home,
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
