@@ -3,7 +3,7 @@
 //   - the error catalogue in docs/troubleshooting.md (between the GENERATED markers): every
 //     NemoclawError / UserError / UsageError the sources can throw, with its hint (the fix).
 //   node scripts/gen-docs.ts          write both
-//   node scripts/gen-docs.ts --check  exit 1 when either is out of date (test/unit/docs.test.ts too)
+//   node scripts/gen-docs.ts --check  exit 1 when either is out of date (test/unit/scripts/gen-docs.test.ts too)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

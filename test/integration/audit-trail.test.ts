@@ -7,48 +7,19 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendRecord, auditPaths, readHead, readLog } from '../../src/adapters/audit/store.ts';
-import { registryStore } from '../../src/adapters/state/registry-store.ts';
 import { parseRecords, recordLine, sealRecord, verifyLog } from '../../src/core/audit.ts';
-import { emptyRegistry, withSandbox } from '../../src/core/registry/schema.ts';
 import { runCli } from '../helpers/cli.ts';
+import { sandboxEntry, useTestHome } from '../helpers/context.ts';
+
+const t = useTestHome({ prefix: 'nc-audit-', sandboxes: [sandboxEntry()], scope: 'file' });
 
 const CHILD = join(import.meta.dirname, '..', 'helpers', 'audit-child.ts');
 const CANARY = 'nvapi-AUDITCANARY0123456789abcdef';
-let home: string;
-const env = () => ({
-  NEMOCLAW_HOME: home,
-  NO_COLOR: '1',
-  NEMOCLAW_OPENSHELL_BIN: join(home, 'no-such-openshell'),
-});
+const env = () => t.env({ NEMOCLAW_OPENSHELL_BIN: join(t.home, 'no-such-openshell') });
 
-beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'nc-audit-'));
-  await registryStore(join(home, 'sandboxes.json')).update(() =>
-    withSandbox(emptyRegistry(), {
-      name: 'alpha',
-      agent: 'openclaw',
-      provider: 'build',
-      model: 'm',
-      blueprintVersion: '0.1.0',
-      blueprintDigest: `sha256:${'a'.repeat(64)}`,
-      image: 'img',
-      policyTier: 'balanced',
-      presets: [],
-      customPolicies: [],
-      gpu: { enabled: false },
-      dashboardPort: 18789,
-      gatewayName: 'nemoclaw',
-      channels: [],
-      createdAt: 'x',
-      updatedAt: 'x',
-    }),
-  );
-});
-afterAll(() => rmSync(home, { recursive: true, force: true }));
-
-const records = async () => parseRecords(await readLog(auditPaths(home)));
+const records = async () => parseRecords(await readLog(auditPaths(t.home)));
 
 describe('the command runner records changing commands', () => {
   it('records a failed change with its error, redacted; reads, dry runs and usage errors are not recorded', async () => {
@@ -68,12 +39,12 @@ describe('the command runner records changing commands', () => {
     expect(rec.result.error).toContain('openshell binary was not found');
     expect(rec.user).not.toBe('');
     expect(rec.host).not.toBe('');
-    expect(readFileSync(auditPaths(home).log, 'utf8')).not.toContain(CANARY);
+    expect(readFileSync(auditPaths(t.home).log, 'utf8')).not.toContain(CANARY);
   });
 
   it('audit show lists records (text, JSON, --since); audit verify passes', async () => {
-    const t = await runCli(['audit', 'show'], env());
-    expect(t.stdout).toMatch(/^ {4}1 {2}\S+ {2}\S+@\S+ {2}exit 1 .*policy reject abcd/m);
+    const text = await runCli(['audit', 'show'], env());
+    expect(text.stdout).toMatch(/^ {4}1 {2}\S+ {2}\S+@\S+ {2}exit 1 .*policy reject abcd/m);
     const j = JSON.parse((await runCli(['audit', 'show', '--json'], env())).stdout);
     expect(j.records).toHaveLength(1);
     const later = JSON.parse(
@@ -89,7 +60,7 @@ describe('the command runner records changing commands', () => {
   it('audit verify names the first record an edit broke', async () => {
     await runCli(['alpha', 'policy', 'reject', 'efgh'], env());
     await runCli(['alpha', 'policy', 'reject', 'ijkl'], env());
-    const p = auditPaths(home).log;
+    const p = auditPaths(t.home).log;
     const good = readFileSync(p, 'utf8');
     writeFileSync(p, good.replace('reject efgh', 'reject zzzz'));
     const v = await runCli(['audit', 'verify'], env());

@@ -14,6 +14,7 @@ import type { OpenshellClient } from '../../src/adapters/openshell/types.ts';
 import { registryStore } from '../../src/adapters/state/registry-store.ts';
 import { emptyRegistry, withSandbox } from '../../src/core/registry/schema.ts';
 import { createSimulator, startHealthServer, type Simulator } from '../helpers/simulator.ts';
+import { sandboxEntry } from '../helpers/context.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CHILD = join(ROOT, 'test/helpers/cli-child.ts');
@@ -65,24 +66,7 @@ async function sandbox(name: string) {
     command: ['/bin/sh', '-l'],
   });
   await registryStore(join(home, 'sandboxes.json')).update((r) =>
-    withSandbox(r ?? emptyRegistry(), {
-      name,
-      agent: 'openclaw',
-      provider: 'build',
-      model: 'm',
-      blueprintVersion: '0.1.0',
-      blueprintDigest: `sha256:${'a'.repeat(64)}`,
-      image: 'img',
-      policyTier: 'restricted',
-      presets: [],
-      customPolicies: [],
-      gpu: { enabled: false },
-      dashboardPort: 18789,
-      gatewayName: 'nemoclaw',
-      channels: [],
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    }),
+    withSandbox(r ?? emptyRegistry(), sandboxEntry({ name, policyTier: 'restricted' })),
   );
 }
 
