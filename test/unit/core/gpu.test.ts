@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   decideGpu,
@@ -25,6 +26,20 @@ describe('nvidia-smi output', () => {
     ]);
     expect(parseNvidiaSmi('No devices were found')).toEqual([]);
     expect(parseNvidiaSmi('')).toEqual([]);
+  });
+  it('reads what a real H200 printed (test/fixtures/gpu, recorded on the device machine)', () => {
+    const real = readFileSync(
+      new URL('../../fixtures/gpu/h200-query-gpu.csv', import.meta.url),
+      'utf8',
+    );
+    const gpus = parseNvidiaSmi(real);
+    expect(gpus).toEqual([{ name: 'NVIDIA H200', memoryMiB: 143771 }]);
+    // That host had no toolkit: auto runs without the GPU, --gpu is refused with the install steps.
+    const none = { cdiSpecs: [], engineRuntimes: [], present: false, via: [] };
+    expect(decideGpu({ mode: 'auto' }, { gpus, toolkit: none })).toMatchObject({ enabled: false });
+    expect(() => decideGpu({ mode: 'on' }, { gpus, toolkit: none })).toThrow(/Toolkit/);
+    const cdi = { ...none, cdiSpecs: ['/etc/cdi/nvidia.yaml'], present: true };
+    expect(decideGpu({ mode: 'auto' }, { gpus, toolkit: cdi })).toMatchObject({ enabled: true });
   });
 });
 

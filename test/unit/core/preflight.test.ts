@@ -107,6 +107,17 @@ describe('preflight evaluators', () => {
         toolkitVia: [],
       }).status,
     ).toBe('warn');
+    // The warning's fix is the install steps themselves: doctor shows it, so it cannot say "see doctor".
+    const toolkitFix = c.gpu({
+      ok: true,
+      decision: {
+        enabled: false,
+        reason: '1 NVIDIA GPU(s) found, but the NVIDIA Container Toolkit is not set up',
+      },
+      toolkitVia: [],
+    }).fix;
+    expect(toolkitFix).toContain('nvidia-ctk cdi generate');
+    expect(toolkitFix).not.toMatch(/nemoclaw doctor/);
     expect(
       c.gpu({ ok: false, error: new NemoclawError('failed', 'nope', { hint: 'h' }) }),
     ).toMatchObject({ status: 'fail', fix: 'h' });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { newJournal } from '../../../../src/core/rebuild/journal.ts';
 import { describe, expect, it } from 'vitest';
 import {
@@ -80,6 +81,12 @@ describe('status parts', () => {
     ).toMatchObject({
       state: 'fail',
       result: 'failed',
+    });
+    // What `nvidia-smi -L` printed on a real H200 (test/fixtures/gpu, recorded on the device machine).
+    const real = readFileSync(new URL('../../../fixtures/gpu/h200-L.txt', import.meta.url), 'utf8');
+    expect(gpuPart(true, { exitCode: 0, stdout: real, stderr: '' })).toMatchObject({
+      state: 'ok',
+      gpus: ['GPU 0: NVIDIA H200 (UUID: GPU-7497ea13-9b3b-4254-0bef-d1959fce379c)'],
     });
     expect(gpuPart(true, { error: new Error('not ready') })).toMatchObject({
       state: 'warn',
