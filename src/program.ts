@@ -3,10 +3,13 @@
  * Declarations only; every action lazily imports its use case.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { resolveHome, statePaths } from './adapters/state/paths.ts';
+import { registryStore } from './adapters/state/registry-store.ts';
 import type { Context } from './context.ts';
 import { ExitCode, NemoclawError, UsageError } from './core/errors.ts';
 import { didYouMean, RESERVED_NAMES } from './core/names.ts';
-import type { MainIo } from './main.ts';
+import type { MainIo } from './main-io.ts';
+import type { World } from './world.ts';
 import { VERSION } from './version.ts';
 import type { CommandEnv } from './commands/types.ts';
 import { registerBlueprint } from './commands/blueprint.ts';
@@ -107,14 +110,22 @@ function firstWord(argv: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Runs the program. The context is built on first use, after commander has parsed the global
+ * flags (which may come before or after the sandbox name and the verb); routing reads only the
+ * registry's names.
+ */
 export async function runProgram(
   io: MainIo,
   makeCtx: (flags: GlobalFlags) => Context,
+  makeWorld: (ctx: Context) => World,
 ): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let ctx: Context | undefined;
+  let world: World | undefined;
   let program: Command | undefined;
   const env: CommandEnv = {
+    world: () => (world ??= makeWorld(env.ctx())),
     ctx: () => {
       if (!ctx) {
         const o = (program?.opts() ?? {}) as {
@@ -142,7 +153,7 @@ export async function runProgram(
   );
   let argv = io.argv;
   if (word !== undefined && !globalNames.has(word)) {
-    const registry = await env.ctx().registry().read();
+    const registry = await registryStore(statePaths(resolveHome(io.env)).registry).read();
     const names = Object.keys(registry.sandboxes);
     if (names.includes(word)) {
       env.sandboxName = word;

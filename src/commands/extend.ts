@@ -1,7 +1,6 @@
 /** `nemoclaw <name> channels … | skill install <dir> | inference get|set`. */
 import type { Command } from 'commander';
 import { action, type CommandEnv } from './types.ts';
-import { opsDeps } from './ops.ts';
 
 export const EXTEND_VERBS = [
   {
@@ -25,7 +24,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean }) => {
         const ctx = env.ctx();
         const { channelsList } = await import('../usecases/channels.ts');
-        return channelsList(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        return channelsList(ctx, env.world(), { sandbox: sandbox(), ...o });
       }),
     );
   channels
@@ -37,7 +36,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
       action(env, async (channel: string, o: { rebuild?: boolean }) => {
         const ctx = env.ctx();
         const { channelsAdd } = await import('../usecases/channels.ts');
-        return channelsAdd(ctx, await opsDeps(ctx), { sandbox: sandbox(), channel, ...o });
+        return channelsAdd(ctx, env.world(), { sandbox: sandbox(), channel, ...o });
       }),
     );
   channels
@@ -48,7 +47,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
       action(env, async (channel: string) => {
         const ctx = env.ctx();
         const { channelsRemove } = await import('../usecases/channels.ts');
-        return channelsRemove(ctx, await opsDeps(ctx), { sandbox: sandbox(), channel });
+        return channelsRemove(ctx, env.world(), { sandbox: sandbox(), channel });
       }),
     );
   for (const [verb, on] of [
@@ -67,7 +66,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
         action(env, async (channel: string) => {
           const ctx = env.ctx();
           const { channelsToggle } = await import('../usecases/channels.ts');
-          return channelsToggle(ctx, await opsDeps(ctx), { sandbox: sandbox(), channel, on });
+          return channelsToggle(ctx, env.world(), { sandbox: sandbox(), channel, on });
         }),
       );
   }
@@ -81,7 +80,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
       action(env, async (dir: string) => {
         const ctx = env.ctx();
         const { skillInstall } = await import('../usecases/skill.ts');
-        return skillInstall(ctx, await opsDeps(ctx), { sandbox: sandbox(), dir });
+        return skillInstall(ctx, env.world(), { sandbox: sandbox(), dir });
       }),
     );
   const inference = program
@@ -94,7 +93,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean }) => {
         const ctx = env.ctx();
         const { inferenceGet } = await import('../usecases/settings.ts');
-        return inferenceGet(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        return inferenceGet(ctx, env.world(), { sandbox: sandbox(), ...o });
       }),
     );
   inference
@@ -116,7 +115,7 @@ export function registerExtend(program: Command, env: CommandEnv): void {
         }) => {
           const ctx = env.ctx();
           const { inferenceSet } = await import('../usecases/settings.ts');
-          return inferenceSet(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+          return inferenceSet(ctx, env.world(), { sandbox: sandbox(), ...o });
         },
       ),
     );

@@ -36,17 +36,14 @@ export function registerFleet(program: Command, env: CommandEnv): void {
           yes?: boolean;
           prune?: boolean;
         }) => {
-          const ctx = env.ctx();
-          const [{ applyFile }, { defaultOpsDeps }] = await Promise.all([
-            import('../usecases/apply.ts'),
-            import('../usecases/ops-deps.ts'),
-          ]);
+          const { applyFile } = await import('../usecases/apply.ts');
+          const world = env.world();
           return applyFile(
-            ctx,
+            env.ctx(),
             {
-              ops: defaultOpsDeps(ctx),
+              ops: world,
               onboard: async (c, flags) =>
-                (await import('../usecases/onboard/command.ts')).onboardCommand(c, flags),
+                (await import('../usecases/onboard/command.ts')).onboardCommand(c, world, flags),
             },
             o,
           );

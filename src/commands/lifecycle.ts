@@ -4,9 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { opsDeps } from './ops.ts';
-import type { VerbSummary } from './sandbox.ts';
-import { action, type CommandEnv } from './types.ts';
+import { action, type CommandEnv, type VerbSummary } from './types.ts';
 
 export const LIFECYCLE_VERBS: VerbSummary[] = [
   { usage: 'stop [--dry-run]', summary: 'stop the sandbox; its state is kept' },
@@ -27,7 +25,7 @@ export function registerLifecycle(program: Command, env: CommandEnv): void {
         action(env, async (o: { dryRun?: boolean }) => {
           const ctx = env.ctx();
           const { sandboxLifecycle } = await import('../usecases/lifecycle.ts');
-          return sandboxLifecycle(ctx, await opsDeps(ctx), {
+          return sandboxLifecycle(ctx, env.world(), {
             sandbox: env.sandboxName!,
             verb,
             dryRun: o.dryRun,
@@ -53,7 +51,7 @@ export function registerLifecycleGlobal(program: Command, env: CommandEnv): void
           }
           const ctx = env.ctx();
           const { lifecycleAll } = await import('../usecases/lifecycle.ts');
-          return lifecycleAll(ctx, await opsDeps(ctx), { verb, dryRun: o.dryRun });
+          return lifecycleAll(ctx, env.world(), { verb, dryRun: o.dryRun });
         }),
       );
   }
@@ -70,7 +68,7 @@ export function registerUpgradeAndProfiles(program: Command, env: CommandEnv): v
       action(env, async (o: { check?: boolean; yes?: boolean; dryRun?: boolean }) => {
         const ctx = env.ctx();
         const { upgradeSandboxes } = await import('../usecases/upgrade.ts');
-        return upgradeSandboxes(ctx, await opsDeps(ctx), o);
+        return upgradeSandboxes(ctx, env.world(), o);
       }),
     );
   const profiles = program

@@ -59,9 +59,8 @@ export function registerOnboard(program: Command, env: CommandEnv): void {
     )
     .action(
       action(env, async (o: Record<string, unknown>) => {
-        const ctx = env.ctx();
         const { onboardCommand } = await import('../usecases/onboard/command.ts');
-        return onboardCommand(ctx, o);
+        return onboardCommand(env.ctx(), env.world(), o);
       }),
     );
 }

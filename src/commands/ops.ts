@@ -1,7 +1,5 @@
 /** `nemoclaw <name> status | logs | connect | exec | destroy | recover`. */
 import type { Command } from 'commander';
-import type { Context } from '../context.ts';
-import type { OpsDeps } from '../usecases/ops-deps.ts';
 import { action, type CommandEnv } from './types.ts';
 
 export const OPS_VERBS = [
@@ -22,10 +20,6 @@ export const OPS_VERBS = [
   { usage: 'recover', summary: 'bring back gateway, sandbox and forward after a reboot' },
 ];
 
-export async function opsDeps(ctx: Context): Promise<OpsDeps> {
-  return (await import('../usecases/ops-deps.ts')).defaultOpsDeps(ctx);
-}
-
 export function registerOps(program: Command, env: CommandEnv): void {
   const sandbox = () => env.sandboxName!;
   program
@@ -38,7 +32,7 @@ export function registerOps(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean; audit?: boolean; probe?: boolean }) => {
         const ctx = env.ctx();
         const { sandboxStatus } = await import('../usecases/sandbox-status.ts');
-        return sandboxStatus(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        return sandboxStatus(ctx, env.world(), { sandbox: sandbox(), ...o });
       }),
     );
   program
@@ -54,7 +48,7 @@ export function registerOps(program: Command, env: CommandEnv): void {
         async (o: { follow?: boolean; tail?: string; since?: string; denied?: boolean }) => {
           const ctx = env.ctx();
           const { sandboxLogs } = await import('../usecases/sandbox-session.ts');
-          return sandboxLogs(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+          return sandboxLogs(ctx, env.world(), { sandbox: sandbox(), ...o });
         },
       ),
     );
@@ -68,7 +62,7 @@ export function registerOps(program: Command, env: CommandEnv): void {
       action(env, async (o: { timeout?: string }) => {
         const ctx = env.ctx();
         const { sandboxConnect } = await import('../usecases/sandbox-session.ts');
-        return sandboxConnect(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        return sandboxConnect(ctx, env.world(), { sandbox: sandbox(), ...o });
       }),
     );
   program
@@ -81,7 +75,7 @@ export function registerOps(program: Command, env: CommandEnv): void {
       action(env, async (command: string[], o: { workdir?: string; timeout?: string }) => {
         const ctx = env.ctx();
         const { sandboxExec } = await import('../usecases/sandbox-session.ts');
-        return sandboxExec(ctx, await opsDeps(ctx), { sandbox: sandbox(), command, ...o });
+        return sandboxExec(ctx, env.world(), { sandbox: sandbox(), command, ...o });
       }),
     );
   program
@@ -94,7 +88,7 @@ export function registerOps(program: Command, env: CommandEnv): void {
       action(env, async (o: { yes?: boolean; force?: boolean; dryRun?: boolean }) => {
         const ctx = env.ctx();
         const { destroySandbox } = await import('../usecases/destroy.ts');
-        return destroySandbox(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        return destroySandbox(ctx, env.world(), { sandbox: sandbox(), ...o });
       }),
     );
   program
@@ -105,7 +99,7 @@ export function registerOps(program: Command, env: CommandEnv): void {
       action(env, async (o: { dryRun?: boolean }) => {
         const ctx = env.ctx();
         const { recoverSandbox } = await import('../usecases/recover.ts');
-        return recoverSandbox(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
+        return recoverSandbox(ctx, env.world(), { sandbox: sandbox(), ...o });
       }),
     );
 }

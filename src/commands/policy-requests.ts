@@ -1,7 +1,5 @@
 /** `nemoclaw <name> policy requests | approve <id> | reject <id> | history`. */
 import type { Command } from 'commander';
-import type { Context } from '../context.ts';
-import type { RequestDeps } from '../usecases/policy-requests.ts';
 import { action, type CommandEnv } from './types.ts';
 
 export const POLICY_REQUEST_VERBS = [
@@ -10,29 +8,6 @@ export const POLICY_REQUEST_VERBS = [
     summary: 'review requests the sandbox blocked; approve or reject them',
   },
 ];
-
-/** OpenShell is reached on first use, so usage errors come before any call. */
-async function deps(ctx: Context, sandbox: string): Promise<RequestDeps> {
-  const [{ sandboxClient, DEFAULT_GATEWAY_NAME }, { createRuleClient }] = await Promise.all([
-    import('../adapters/openshell/factory.ts'),
-    import('../adapters/openshell/rules.ts'),
-  ]);
-  let client: ReturnType<typeof sandboxClient> | undefined;
-  const get = () => (client ??= sandboxClient(ctx, sandbox));
-  const workspace = (await ctx.registry().read()).sandboxes[sandbox]?.workspace;
-  return {
-    rules: createRuleClient({
-      gateway: DEFAULT_GATEWAY_NAME,
-      workspace,
-      env: ctx.env,
-      log: ctx.log,
-    }),
-    openshell: {
-      policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
-      policySet: async (sandbox, file, o) => (await get()).policySet(sandbox, file, o),
-    },
-  };
-}
 
 export function registerPolicyRequests(program: Command, env: CommandEnv): void {
   const sandbox = () => env.sandboxName!;
@@ -46,9 +21,11 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
     .option('--json', 'print JSON')
     .action(
       action(env, async (o: { json?: boolean; all?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyRequests } = await import('../usecases/policy-requests.ts');
-        return policyRequests(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), ...o });
+        const { policyRequests, requestDepsOf } = await import('../usecases/policy-requests.ts');
+        return policyRequests(env.ctx(), requestDepsOf(env.world(), sandbox()), {
+          sandbox: sandbox(),
+          ...o,
+        });
       }),
     );
   policy
@@ -62,9 +39,12 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
     .option('--dry-run', 'print the plan; change nothing')
     .action(
       action(env, async (id: string, o: { yes?: boolean; persist?: boolean; dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyApprove } = await import('../usecases/policy-requests.ts');
-        return policyApprove(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), id, ...o });
+        const { policyApprove, requestDepsOf } = await import('../usecases/policy-requests.ts');
+        return policyApprove(env.ctx(), requestDepsOf(env.world(), sandbox()), {
+          sandbox: sandbox(),
+          id,
+          ...o,
+        });
       }),
     );
   policy
@@ -74,9 +54,12 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
     .option('--reason <text>', 'why; OpenShell passes it back to the agent')
     .action(
       action(env, async (id: string, o: { reason?: string }) => {
-        const ctx = env.ctx();
-        const { policyReject } = await import('../usecases/policy-requests.ts');
-        return policyReject(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), id, ...o });
+        const { policyReject, requestDepsOf } = await import('../usecases/policy-requests.ts');
+        return policyReject(env.ctx(), requestDepsOf(env.world(), sandbox()), {
+          sandbox: sandbox(),
+          id,
+          ...o,
+        });
       }),
     );
   policy
@@ -85,9 +68,11 @@ export function registerPolicyRequests(program: Command, env: CommandEnv): void 
     .option('--json', 'print JSON')
     .action(
       action(env, async (o: { json?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyHistory } = await import('../usecases/policy-requests.ts');
-        return policyHistory(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), ...o });
+        const { policyHistory, requestDepsOf } = await import('../usecases/policy-requests.ts');
+        return policyHistory(env.ctx(), requestDepsOf(env.world(), sandbox()), {
+          sandbox: sandbox(),
+          ...o,
+        });
       }),
     );
 }

@@ -1,8 +1,5 @@
 /** `nemoclaw <name> policy-add | policy-remove | policy-list | policy-get | policy-check`. */
 import type { Command } from 'commander';
-import type { OpenshellClient } from '../adapters/openshell/types.ts';
-import type { Context } from '../context.ts';
-import type { PolicyDeps } from '../usecases/policy-shared.ts';
 import { action, type CommandEnv } from './types.ts';
 
 export const POLICY_VERBS = [
@@ -18,21 +15,6 @@ export const POLICY_VERBS = [
     summary: 'explain whether a request is allowed, and by which rule',
   },
 ];
-
-/** The OpenShell client is created on first use, so usage errors come before any OpenShell call. */
-async function deps(ctx: Context, sandbox: string): Promise<PolicyDeps> {
-  let client: Promise<OpenshellClient> | undefined;
-  const get = () =>
-    (client ??= import('../adapters/openshell/factory.ts').then((m) =>
-      m.sandboxClient(ctx, sandbox),
-    ));
-  return {
-    openshell: {
-      policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
-      policySet: async (sandbox, file, o) => (await get()).policySet(sandbox, file, o),
-    },
-  };
-}
 
 function sandboxOf(env: CommandEnv): string {
   // Registered only under `nemoclaw <name>`, which sets the name before parsing.
@@ -54,9 +36,9 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
           preset: string | undefined,
           o: { fromFile?: string; yes?: boolean; dryRun?: boolean },
         ) => {
-          const ctx = env.ctx();
           const { policyAdd } = await import('../usecases/policy-change.ts');
-          return policyAdd(ctx, await deps(ctx, sandboxOf(env)), {
+          const { policyDepsOf } = await import('../usecases/policy-shared.ts');
+          return policyAdd(env.ctx(), policyDepsOf(env.world(), sandboxOf(env)), {
             sandbox: sandboxOf(env),
             preset,
             ...o,
@@ -72,9 +54,9 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'print the change to the effective policy; change nothing')
     .action(
       action(env, async (name: string, o: { yes?: boolean; dryRun?: boolean }) => {
-        const ctx = env.ctx();
         const { policyRemove } = await import('../usecases/policy-change.ts');
-        return policyRemove(ctx, await deps(ctx, sandboxOf(env)), {
+        const { policyDepsOf } = await import('../usecases/policy-shared.ts');
+        return policyRemove(env.ctx(), policyDepsOf(env.world(), sandboxOf(env)), {
           sandbox: sandboxOf(env),
           name,
           ...o,
@@ -87,9 +69,12 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
     .option('--json', 'print JSON')
     .action(
       action(env, async (o: { json?: boolean }) => {
-        const ctx = env.ctx();
         const { policyList } = await import('../usecases/policy-view.ts');
-        return policyList(ctx, await deps(ctx, sandboxOf(env)), { sandbox: sandboxOf(env), ...o });
+        const { policyDepsOf } = await import('../usecases/policy-shared.ts');
+        return policyList(env.ctx(), policyDepsOf(env.world(), sandboxOf(env)), {
+          sandbox: sandboxOf(env),
+          ...o,
+        });
       }),
     );
   program
@@ -98,9 +83,12 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
     .option('--raw', 'only the YAML, as OpenShell returns it')
     .action(
       action(env, async (o: { raw?: boolean }) => {
-        const ctx = env.ctx();
         const { policyGet } = await import('../usecases/policy-view.ts');
-        return policyGet(ctx, await deps(ctx, sandboxOf(env)), { sandbox: sandboxOf(env), ...o });
+        const { policyDepsOf } = await import('../usecases/policy-shared.ts');
+        return policyGet(env.ctx(), policyDepsOf(env.world(), sandboxOf(env)), {
+          sandbox: sandboxOf(env),
+          ...o,
+        });
       }),
     );
   program
@@ -112,9 +100,9 @@ export function registerPolicy(program: Command, env: CommandEnv): void {
     .option('--json', 'print JSON')
     .action(
       action(env, async (url: string, o: { method?: string; binary?: string; json?: boolean }) => {
-        const ctx = env.ctx();
         const { policyCheck } = await import('../usecases/policy-view.ts');
-        return policyCheck(ctx, await deps(ctx, sandboxOf(env)), {
+        const { policyDepsOf } = await import('../usecases/policy-shared.ts');
+        return policyCheck(env.ctx(), policyDepsOf(env.world(), sandboxOf(env)), {
           sandbox: sandboxOf(env),
           url,
           ...o,

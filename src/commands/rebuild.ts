@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
-import type { VerbSummary } from './sandbox.ts';
+import { action, type CommandEnv, type VerbSummary } from './types.ts';
 
 export const REBUILD_VERBS: VerbSummary[] = [
   {
@@ -32,19 +31,11 @@ export function registerRebuild(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'print the plan and the blueprint diff; change nothing')
     .action(
       action(env, async (o: RebuildFlags) => {
-        const ctx = env.ctx();
         const { rebuild } = await import('../usecases/rebuild.ts');
-        const { promptConfirm } = await import('../adapters/terminal/confirm.ts');
-        const { sandboxClient } = await import('../adapters/openshell/factory.ts');
-        const openshell = await sandboxClient(ctx, env.sandboxName!);
-        const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
+        const world = env.world();
         return rebuild(
-          ctx,
-          {
-            openshell,
-            confirm: (m) => promptConfirm(m),
-            extraLabels: run ? { 'nemoclaw.test': run } : undefined,
-          },
+          env.ctx(),
+          { ...world, openshell: await world.sandboxClient(env.sandboxName!) },
           { sandbox: env.sandboxName!, ...o },
         );
       }),

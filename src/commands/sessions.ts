@@ -22,11 +22,9 @@ export function registerSessions(program: Command, env: CommandEnv): void {
     .option('--since <when>', 'only sessions changed since an ISO date or a duration (12h, 7d)')
     .action(
       action(env, async (o: { out?: string; format?: string; since?: string }) => {
-        const ctx = env.ctx();
         const { sessionsExport } = await import('../usecases/sessions-export.ts');
-        const { sandboxClient } = await import('../adapters/openshell/factory.ts');
-        const openshell = await sandboxClient(ctx, env.sandboxName!);
-        return sessionsExport(ctx, openshell, { sandbox: env.sandboxName!, ...o });
+        const openshell = await env.world().sandboxClient(env.sandboxName!);
+        return sessionsExport(env.ctx(), openshell, { sandbox: env.sandboxName!, ...o });
       }),
     );
 }

@@ -1,7 +1,6 @@
 /** Global: `status`, `use <name>`, `inference get|set`, `credentials list|add|reset`. */
 import type { Command } from 'commander';
 import { action, type CommandEnv } from './types.ts';
-import { opsDeps } from './ops.ts';
 
 interface SetFlags {
   provider: string;
@@ -21,7 +20,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
       action(env, async (o: { dryRun?: boolean }) => {
         const ctx = env.ctx();
         const { recoverAll } = await import('../usecases/recover.ts');
-        return recoverAll(ctx, await opsDeps(ctx), o);
+        return recoverAll(ctx, env.world(), o);
       }),
     );
   program
@@ -32,7 +31,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean }) => {
         const ctx = env.ctx();
         const { globalStatus } = await import('../usecases/status-global.ts');
-        return globalStatus(ctx, await opsDeps(ctx), o);
+        return globalStatus(ctx, env.world(), o);
       }),
     );
   program
@@ -58,7 +57,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean; sandbox?: string }) => {
         const ctx = env.ctx();
         const { inferenceGet } = await import('../usecases/settings.ts');
-        return inferenceGet(ctx, await opsDeps(ctx), o);
+        return inferenceGet(ctx, env.world(), o);
       }),
     );
   inference
@@ -76,7 +75,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
       action(env, async (o: SetFlags) => {
         const ctx = env.ctx();
         const { inferenceSet } = await import('../usecases/settings.ts');
-        return inferenceSet(ctx, await opsDeps(ctx), o);
+        return inferenceSet(ctx, env.world(), o);
       }),
     );
   const credentials = program
@@ -90,7 +89,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
       action(env, async (o: { json?: boolean }) => {
         const ctx = env.ctx();
         const { credentialsList } = await import('../usecases/settings.ts');
-        return credentialsList(ctx, await opsDeps(ctx), o);
+        return credentialsList(ctx, env.world(), o);
       }),
     );
   credentials
@@ -108,7 +107,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
         async (provider: string, o: { model?: string; endpointUrl?: string; verify?: boolean }) => {
           const ctx = env.ctx();
           const { credentialsAdd } = await import('../usecases/inference-switch.ts');
-          return credentialsAdd(ctx, await opsDeps(ctx), { provider, ...o });
+          return credentialsAdd(ctx, env.world(), { provider, ...o });
         },
       ),
     );
@@ -120,7 +119,7 @@ export function registerSettings(program: Command, env: CommandEnv): void {
       action(env, async (provider: string) => {
         const ctx = env.ctx();
         const { credentialsReset } = await import('../usecases/settings.ts');
-        return credentialsReset(ctx, await opsDeps(ctx), { provider });
+        return credentialsReset(ctx, env.world(), { provider });
       }),
     );
 }

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { action, type CommandEnv } from './types.ts';
 
 const usecases = () => import('../usecases/snapshot.ts');
-const deps = async (env: CommandEnv) =>
-  (await import('../usecases/snapshot-deps.ts')).snapshotDeps(env.ctx());
+const deps = async (env: CommandEnv) => (await usecases()).snapshotDepsOf(env.world());
 
 export function registerSnapshot(program: Command, env: CommandEnv): void {
   const sandbox = () => env.sandboxName!;

@@ -9,7 +9,7 @@ export function registerDoctor(program: Command, env: CommandEnv): void {
     .option('--json', 'print JSON')
     .action(
       action(env, async (o: { json?: boolean }) =>
-        (await import('../usecases/doctor.ts')).doctorCommand(env.ctx(), o),
+        (await import('../usecases/doctor.ts')).doctorCommand(env.ctx(), o, env.world()),
       ),
     );
 }
@@ -26,7 +26,7 @@ export function registerDebug(program: Command, env: CommandEnv): void {
     )
     .action(
       action(env, async (o: { quick?: boolean; sandbox?: string; output?: string }) =>
-        (await import('../usecases/debug.ts')).debugCommand(env.ctx(), o),
+        (await import('../usecases/debug.ts')).debugCommand(env.ctx(), env.world(), o),
       ),
     );
 }
@@ -38,7 +38,7 @@ export function registerGc(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'list what would be removed; remove nothing')
     .action(
       action(env, async (o: { dryRun?: boolean }) =>
-        (await import('../usecases/gc.ts')).gcCommand(env.ctx(), o),
+        (await import('../usecases/gc.ts')).gcCommand(env.ctx(), env.world(), o),
       ),
     );
 }
@@ -64,7 +64,8 @@ export function registerUninstall(program: Command, env: CommandEnv): void {
           deleteModels?: boolean;
           destroyUserData?: boolean;
           dryRun?: boolean;
-        }) => (await import('../usecases/uninstall.ts')).uninstallCommand(env.ctx(), o),
+        }) =>
+          (await import('../usecases/uninstall.ts')).uninstallCommand(env.ctx(), env.world(), o),
       ),
     );
 }

@@ -30,7 +30,7 @@ import { parseCustomPolicyFile, parseYaml, validateParsed } from '../core/policy
 import { customPolicyName } from '../core/policy/presets.ts';
 import { registerSecret } from '../core/redact.ts';
 import { noteAuditPlan } from './audit.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 
 export interface ApplyOptions {
   file: string;
@@ -41,10 +41,9 @@ export interface ApplyOptions {
 }
 
 export interface ApplyDeps {
-  ops: OpsDeps;
+  ops: OpsWorld;
   /** Creates or recreates one sandbox non-interactively (the onboarding use case). */
   onboard(ctx: Context, flags: Record<string, unknown>): Promise<number>;
-  confirm?: (q: string) => Promise<boolean>;
 }
 
 async function readFleetFile(ctx: Context, file: string): Promise<FleetFile> {
@@ -137,9 +136,7 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
   }
   if (mode === 'ask') {
     renderText(plan, (s) => ctx.ui.info(s));
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm(`Apply these ${plan.changes.length} change(s)?`))) {
+    if (!(await deps.ops.confirm(`Apply these ${plan.changes.length} change(s)?`))) {
       ctx.ui.info('Nothing was changed.');
       return 1;
     }

@@ -20,11 +20,35 @@ import {
   type BlockedRequest,
 } from '../core/policy/requests.ts';
 import { parseEffectivePolicy } from '../core/policy/parse.ts';
-import { livePolicyYaml, presetsOf, sandboxEntry, type PolicyDeps } from './policy-shared.ts';
+import type { World } from '../world.ts';
+import {
+  livePolicyYaml,
+  policyDepsOf,
+  presetsOf,
+  sandboxEntry,
+  type PolicyDeps,
+} from './policy-shared.ts';
 
 export interface RequestDeps extends Pick<PolicyDeps, 'openshell' | 'presets'> {
-  rules: RuleClient;
-  confirm?: Confirm;
+  rules: Pick<RuleClient, 'get' | 'approve' | 'reject' | 'history'>;
+  confirm: Confirm;
+}
+
+/** The requests use cases' view of the world for one sandbox; OpenShell is reached on first use. */
+export function requestDepsOf(
+  world: Pick<World, 'sandboxClient' | 'sandboxRules' | 'confirm'>,
+  sandbox: string,
+): RequestDeps {
+  const rules = () => world.sandboxRules(sandbox);
+  return {
+    ...policyDepsOf(world, sandbox),
+    rules: {
+      get: async (...a) => (await rules()).get(...a),
+      approve: async (...a) => (await rules()).approve(...a),
+      reject: async (...a) => (await rules()).reject(...a),
+      history: async (...a) => (await rules()).history(...a),
+    },
+  };
 }
 
 function describe(r: BlockedRequest): string {
@@ -134,9 +158,7 @@ export async function policyApprove(
   }
   if (mode === 'ask') {
     ctx.ui.info(formatPlan(plan));
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm(`Allow ${reqs.map(describe).join('; ')}?`))) {
+    if (!(await deps.confirm(`Allow ${reqs.map(describe).join('; ')}?`))) {
       ctx.ui.info('Nothing was changed.');
       return 1;
     }

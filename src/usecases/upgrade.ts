@@ -9,7 +9,7 @@ import { stalenessReasons } from '../core/blueprint/diff.ts';
 import { consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 
 export interface UpgradeCandidate {
   name: string;
@@ -54,7 +54,7 @@ export async function upgradeCandidates(
 
 export async function upgradeSandboxes(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { check?: boolean; yes?: boolean; dryRun?: boolean },
 ): Promise<number> {
   const { newest, list } = await upgradeCandidates(ctx);
@@ -98,7 +98,6 @@ export async function upgradeSandboxes(
     return 1;
   }
   const { rebuild } = await import('./rebuild.ts');
-  const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
   const failed: string[] = [];
   for (const c of todo) {
     ctx.ui.info(`== ${c.name}`);
@@ -109,7 +108,7 @@ export async function upgradeSandboxes(
         {
           openshell: await deps.openshell(e.gatewayName, e.workspace),
           confirm: (m) => deps.confirm(m),
-          extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+          extraLabels: deps.extraLabels,
         },
         c.resume
           ? { sandbox: c.name, resume: true, consented: true }

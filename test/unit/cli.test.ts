@@ -113,6 +113,9 @@ describe('sandbox verbs', () => {
         ctx: () => {
           throw new Error('unused');
         },
+        world: () => {
+          throw new Error('unused');
+        },
         setExitCode: () => {},
       },
       'x',

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { stateChecks, type DoctorObservation } from '../../src/core/doctor.ts';
 import { buildManifest, safeEntryPath, scrub } from '../../src/core/debug-bundle.ts';
-import { ownedLabelFilters, planGc, type GcObservation } from '../../src/core/gc.ts';
+import {
+  ownedLabelFilters,
+  planGc,
+  TEST_SCOPE_LABEL,
+  type GcObservation,
+} from '../../src/core/gc.ts';
 import { parseReceipt } from '../../src/core/install-receipt.ts';
 import { clearKnownSecrets, registerSecret } from '../../src/core/redact.ts';
 import { planUninstall, type UninstallObservation } from '../../src/core/uninstall-plan.ts';
@@ -94,7 +99,7 @@ describe('gc plan', () => {
 
   it('a test run id narrows what counts as ours', () => {
     expect(ownedLabelFilters({})).toEqual([`${M}=nemoclaw`]);
-    expect(ownedLabelFilters({ NEMOCLAW_TEST_RUN_ID: 'r1' })).toEqual([
+    expect(ownedLabelFilters({ [TEST_SCOPE_LABEL]: 'r1' })).toEqual([
       `${M}=nemoclaw`,
       'nemoclaw.test=r1',
     ]);
