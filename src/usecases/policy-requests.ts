@@ -9,7 +9,7 @@
 import type { RuleClient } from '../adapters/openshell/rules.ts';
 import type { Confirm } from '../adapters/terminal/confirm.ts';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { formatPlan, type Plan } from '../core/plan.ts';
 import type { RuleChunk } from '../core/openshell/rules.ts';
@@ -106,15 +106,14 @@ export async function policyApprove(
   deps: RequestDeps,
   o: { sandbox: string; id: string; yes?: boolean; persist?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-  if (!o.dryRun && mode === 'refuse') {
-    throw new UsageError(
-      'policy approve widens the sandbox policy and needs a confirmation, but no terminal is attached.',
-      {
-        hint: 'Re-run with --yes (or set NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the change.',
-      },
-    );
-  }
+  const consent = {
+    yes: o.yes,
+    dryRun: o.dryRun,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} policy approve ${o.id}`,
+  };
+  assertCanAsk('policy approve widens the sandbox policy', consent);
   await sandboxEntry(ctx, o.sandbox);
   const chunk = await findChunk(deps, o.sandbox, o.id);
   if (chunk.status !== 'pending' && chunk.status !== 'rejected') {
@@ -156,12 +155,12 @@ export async function policyApprove(
     ctx.ui.info('Dry run: nothing was changed.');
     return 0;
   }
-  if (mode === 'ask') {
-    ctx.ui.info(formatPlan(plan));
-    if (!(await deps.confirm(`Allow ${reqs.map(describe).join('; ')}?`))) {
-      ctx.ui.info('Nothing was changed.');
-      return 1;
-    }
+  if (consentMode(consent) === 'ask') ctx.ui.info(formatPlan(plan));
+  if (
+    !(await ask(`Allow ${reqs.map(describe).join('; ')}?`, { ...consent, confirm: deps.confirm }))
+  ) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
   }
   const r = await deps.rules.approve(o.sandbox, chunk.id);
   const v = r.version !== undefined ? ` (policy version ${r.version})` : '';

@@ -6,8 +6,8 @@
  */
 import type { Context } from '../context.ts';
 import { stalenessReasons } from '../core/blueprint/diff.ts';
-import { consentMode } from '../core/consent.ts';
-import { NemoclawError, UsageError } from '../core/errors.ts';
+import { ask, assertCanAsk } from '../core/consent.ts';
+import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
 
@@ -82,18 +82,16 @@ export async function upgradeSandboxes(
     }
     return 0;
   }
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
   const names = todo.map((c) => c.name).join(', ');
-  if (mode === 'refuse')
-    throw new UsageError(`Upgrading ${names} replaces their containers; confirm with --yes.`, {
-      hint: 'Run: nemoclaw upgrade-sandboxes --yes (see the plans first with --dry-run)',
-    });
-  if (
-    mode === 'ask' &&
-    !(await deps.confirm(
-      `Upgrade ${names} to blueprint ${newest}? Each is snapshotted first and restored after.`,
-    ))
-  ) {
+  const consent = {
+    yes: o.yes,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: 'nemoclaw upgrade-sandboxes',
+  };
+  assertCanAsk(`Upgrading ${names} replaces their containers`, consent);
+  const question = `Upgrade ${names} to blueprint ${newest}? Each is snapshotted first and restored after.`;
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {
     ctx.ui.info('Nothing was changed.');
     return 1;
   }
