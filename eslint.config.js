@@ -16,8 +16,6 @@ const ALLOWED_ADAPTER_IMPORTS = [
   'src/usecases/onboard/provider.ts',
   'src/usecases/onboard/run.ts',
   'src/usecases/onboard/steps.ts',
-  'src/usecases/onboard/summary.ts',
-  'src/usecases/onboard/wizard.ts',
 ];
 
 export default tseslint.config(

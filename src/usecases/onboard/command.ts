@@ -1,8 +1,7 @@
 /** Onboarding's view of the world (src/world.ts). */
 import type { Context } from '../../context.ts';
 import type { World } from '../../world.ts';
-import type { OnboardOptions } from './run.ts';
-import { GATEWAY_NAME, type OnboardDeps } from './types.ts';
+import { GATEWAY_NAME, type OnboardDeps, type OnboardOptions } from './types.ts';
 
 export async function onboardCommand(
   ctx: Context,
