@@ -1,6 +1,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Use cases that still import an adapter's value statically (issue 17 item 1, not yet moved
+ * behind the world). Shrink this list; never grow it.
+ */
+const ALLOWED_ADAPTER_IMPORTS = [
+  'src/usecases/blueprint.ts',
+  'src/usecases/gateway.ts',
+  'src/usecases/gpu.ts',
+  'src/usecases/local-inference.ts',
+  'src/usecases/preflight.ts',
+  'src/usecases/sandbox-image.ts',
+  'src/usecases/onboard/local-server.ts',
+  'src/usecases/onboard/provider.ts',
+  'src/usecases/onboard/run.ts',
+  'src/usecases/onboard/steps.ts',
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.build/', '.tmp/'] },
   js.configs.recommended,
@@ -33,6 +50,43 @@ export default tseslint.config(
             { name: 'execa', message: 'Only src/adapters may run processes.' },
             { name: 'dockerode', message: 'Only src/adapters may talk to Docker.' },
             { name: 'node:child_process', message: 'Only src/adapters may run processes.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Use cases reach the outside through the world (src/world.ts, built in src/main.ts): adapters
+    // only as types. ALLOWED_ADAPTER_IMPORTS lists the files that still import an adapter's value.
+    files: ['src/usecases/**/*.ts'],
+    ignores: ALLOWED_ADAPTER_IMPORTS,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/**'],
+              allowTypeImports: true,
+              message: 'Use cases get adapters from the world (src/world.ts); import types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Adapters know nothing of the CLI's context; they take what they need as parameters.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/context.ts', '**/world.ts'],
+              message: 'Adapters take plain parameters, not the context or the world.',
+            },
           ],
         },
       ],

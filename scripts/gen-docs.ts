@@ -33,6 +33,9 @@ export function renderCommandsDoc(): string {
     ctx: () => {
       throw new Error('docs generation never runs a command');
     },
+    world: () => {
+      throw new Error('docs generation never runs a command');
+    },
     setExitCode: () => {},
   };
   const root = buildProgram(io, env);

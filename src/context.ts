@@ -1,9 +1,8 @@
 /**
  * What every use case receives (house style 3): the environment, state locations, output channels,
- * the log, and lazy factories for the adapters so that a command loads only what it uses.
+ * the log and the registry. Everything else outside the process comes from the world (src/world.ts).
  */
 import type { Logger } from './adapters/log.ts';
-import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { StatePaths } from './adapters/state/paths.ts';
 import type { RegistryStore } from './adapters/state/registry-store.ts';
 import type { Ui } from './adapters/terminal/ui.ts';
@@ -24,6 +23,4 @@ export interface Context {
   nonInteractive: boolean;
   now(): Date;
   registry(): RegistryStore;
-  /** The OpenShell client bound to nemoclaw's gateway, built on first use. */
-  openshell?(): Promise<OpenshellClient>;
 }

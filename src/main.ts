@@ -1,30 +1,24 @@
 /**
- * The composition root (house style 1): builds the context and the program, runs it, and alone maps
- * errors to exit codes and printed messages. `main` never calls process.exit, so tests run it
- * in-process.
+ * The composition root (house style 1): builds the context, the world (everything outside the
+ * process, lazily) and the program, runs it, and alone maps errors to exit codes and printed
+ * messages. The test hooks (NEMOCLAW_TEST_RUN_ID, NEMOCLAW_FAULT_PAUSE) are read here and nowhere
+ * else. `main` never calls process.exit, so tests run it in-process.
  */
 import { createLazyLogger, type Logger } from './adapters/log.ts';
 import { packageRoot } from './adapters/package-root.ts';
 import { resolveHome, statePaths } from './adapters/state/paths.ts';
 import { registryStore } from './adapters/state/registry-store.ts';
-import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
+import { createUi, wantColor } from './adapters/terminal/ui.ts';
 import type { Context, Env } from './context.ts';
+import type { DockerEngine } from './adapters/docker/engine.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import { isTruthy } from './core/consent.ts';
 import { ExitCode, NemoclawError, errorMessage } from './core/errors.ts';
 import { redact, registerSecretsFromEnv } from './core/redact.ts';
-import type { Agent } from './core/registry/schema.ts';
+import type { MainIo } from './main-io.ts';
+import type { World } from './world.ts';
 
-export interface MainIo {
-  argv: string[];
-  env: Env;
-  cwd: string;
-  stdout: Writable;
-  stderr: Writable;
-  stdinIsTTY: boolean;
-  /** `nemohermes` passes 'hermes'. */
-  agent?: Agent;
-}
+export type { MainIo } from './main-io.ts';
 
 export function buildContext(
   io: MainIo,
@@ -45,7 +39,6 @@ export function buildContext(
     level: io.env.NEMOCLAW_LOG_LEVEL,
   });
   let registry: ReturnType<typeof registryStore> | undefined;
-  let openshell: Promise<OpenshellClient> | undefined;
   const ctx: Context = {
     env: io.env,
     cwd: io.cwd,
@@ -57,12 +50,65 @@ export function buildContext(
     nonInteractive: isTruthy(io.env.NEMOCLAW_NON_INTERACTIVE) || !io.stdinIsTTY,
     now: () => new Date(),
     registry: () => (registry ??= registryStore(paths.registry)),
-    // Bound to nemoclaw's gateway; built on first use so commands that never call OpenShell
-    // never load execa.
-    openshell: () =>
-      (openshell ??= import('./adapters/openshell/factory.ts').then((m) => m.openshellClient(ctx))),
   };
   return ctx;
+}
+
+/** The test hooks, read from the environment here only and injected through the world. */
+export function testHooks(env: Env): Pick<World, 'extraLabels' | 'faultPause'> {
+  const run = env.NEMOCLAW_TEST_RUN_ID?.trim();
+  return {
+    extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+    faultPause: env.NEMOCLAW_FAULT_PAUSE || undefined,
+  };
+}
+
+/**
+ * The world: every member is built on first use, so a command loads only the adapters it touches
+ * (an OpenShell client per gateway and workspace, one Engine connection, a prompt).
+ */
+export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
+  const clients = new Map<string, Promise<OpenshellClient>>();
+  let engine: Promise<DockerEngine> | undefined;
+  const openshell = (gateway = 'nemoclaw', workspace?: string): Promise<OpenshellClient> => {
+    const key = `${gateway}\u0000${workspace ?? ''}`;
+    let c = clients.get(key);
+    if (!c) {
+      c = import('./adapters/openshell/factory.ts').then((m) =>
+        m.openshellClient(ctx, gateway, workspace),
+      );
+      clients.set(key, c);
+    }
+    return c;
+  };
+  return {
+    ...hooks,
+    openshell,
+    async sandboxClient(name) {
+      const e = (await ctx.registry().read()).sandboxes[name];
+      return openshell(e?.gatewayName, e?.workspace);
+    },
+    async sandboxRules(name) {
+      const e = (await ctx.registry().read()).sandboxes[name];
+      const { createRuleClient } = await import('./adapters/openshell/rules.ts');
+      return createRuleClient({
+        gateway: e?.gatewayName ?? 'nemoclaw',
+        workspace: e?.workspace,
+        env: ctx.env,
+        log: ctx.log,
+      });
+    },
+    engine: () =>
+      (engine ??= import('./adapters/docker/engine.ts').then((m) => m.connectEngine(ctx.env))),
+    answeringEngine: async (timeoutMs) =>
+      (await import('./adapters/docker/engine.ts')).answeringEngine(ctx.env, timeoutMs),
+    confirm: async (message) =>
+      (await import('./adapters/terminal/confirm.ts')).terminalConfirm(message),
+    prompter: async () => (await import('./adapters/terminal/prompt.ts')).inquirerPrompter(),
+    presets: async () => (await import('./adapters/policy/assets.ts')).loadPresets(ctx.packageRoot),
+    now: () => ctx.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
 }
 
 export async function main(io: MainIo): Promise<number> {
@@ -70,7 +116,7 @@ export async function main(io: MainIo): Promise<number> {
   const { runProgram } = await import('./program.ts');
   let ctx: Context | undefined;
   try {
-    return await runProgram(io, (flags) => (ctx = buildContext(io, flags)));
+    return await runProgram(io, (flags) => (ctx = buildContext(io, flags)), createWorld);
   } catch (e) {
     return reportError(e, io, ctx);
   } finally {

@@ -3,28 +3,30 @@
  * Declarations only; every action lazily imports its use case.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { resolveHome, statePaths } from './adapters/state/paths.ts';
+import { registryStore } from './adapters/state/registry-store.ts';
 import type { Context } from './context.ts';
 import { ExitCode, NemoclawError, UsageError } from './core/errors.ts';
 import { didYouMean, RESERVED_NAMES } from './core/names.ts';
-import type { MainIo } from './main.ts';
+import type { MainIo } from './main-io.ts';
+import type { World } from './world.ts';
 import { VERSION } from './version.ts';
-import type { CommandEnv } from './commands/types.ts';
-import { registerBlueprint } from './commands/blueprint.ts';
-import { registerList } from './commands/list.ts';
-import { registerOnboard } from './commands/onboard.ts';
-import { registerSandboxVerbs, SANDBOX_VERBS } from './commands/sandbox.ts';
-import { registerBackupAll } from './commands/snapshot.ts';
-import { registerSettings } from './commands/settings.ts';
+import type { CommandEnv, Register } from './commands/types.ts';
+import { AUDIT } from './commands/audit.ts';
+import { BLUEPRINT } from './commands/blueprint.ts';
 import { registerCompletion } from './commands/completion.ts';
-import { registerAudit } from './commands/audit.ts';
-import { registerFleet } from './commands/fleet.ts';
-import { registerLifecycleGlobal, registerUpgradeAndProfiles } from './commands/lifecycle.ts';
-import {
-  registerDebug,
-  registerDoctor,
-  registerGc,
-  registerUninstall,
-} from './commands/tooling.ts';
+import { FLEET } from './commands/fleet.ts';
+import { LIFECYCLE_GLOBAL, UPGRADE_AND_PROFILES } from './commands/lifecycle.ts';
+import { LIST } from './commands/list.ts';
+import { ONBOARD } from './commands/onboard.ts';
+import { buildSandboxProgram, SANDBOX_VERBS } from './commands/sandbox.ts';
+import { SETTINGS } from './commands/settings.ts';
+import { BACKUP_ALL } from './commands/snapshot.ts';
+import { GLOBAL_OPS } from './commands/status.ts';
+import { TOOLING } from './commands/tooling.ts';
+import { attachAll, type VerbDecl } from './commands/verb.ts';
+
+export { buildSandboxProgram } from './commands/sandbox.ts';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -32,22 +34,20 @@ export interface GlobalFlags {
   color: boolean;
 }
 
-/** Registration functions for global commands; each area adds one line here. */
-const GLOBAL_REGISTRARS = [
-  registerOnboard,
-  registerList,
-  registerSettings,
-  registerBlueprint,
-  registerBackupAll,
-  registerDoctor,
-  registerDebug,
-  registerGc,
-  registerUninstall,
+/** The global commands, in the order `nemoclaw --help` lists them; each area adds its line here. */
+const GLOBAL: (VerbDecl | VerbDecl[] | Register)[] = [
+  ONBOARD,
+  LIST,
+  GLOBAL_OPS,
+  SETTINGS,
+  BLUEPRINT,
+  BACKUP_ALL,
+  TOOLING,
   registerCompletion,
-  registerAudit,
-  registerFleet,
-  registerLifecycleGlobal,
-  registerUpgradeAndProfiles,
+  AUDIT,
+  FLEET,
+  LIFECYCLE_GLOBAL,
+  UPGRADE_AND_PROFILES,
 ];
 
 const SANDBOX_HELP = `
@@ -75,26 +75,11 @@ export function buildProgram(io: MainIo, env: CommandEnv): Command {
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
     });
-  for (const register of GLOBAL_REGISTRARS) register(program, env);
+  for (const g of GLOBAL) {
+    if (typeof g === 'function') g(program, env);
+    else attachAll(program, env, Array.isArray(g) ? g : [g]);
+  }
   program.addHelpText('after', SANDBOX_HELP);
-  return program;
-}
-
-export function buildSandboxProgram(io: MainIo, env: CommandEnv, name: string): Command {
-  const program = new Command(`nemoclaw ${name}`);
-  program
-    .description(`Operate the sandbox "${name}".`)
-    .option('-q, --quiet', 'print only results and errors')
-    .option('--verbose', 'also print the log on stderr')
-    .option('--no-color', 'do not colour output (also NO_COLOR)')
-    .showSuggestionAfterError(true)
-    .configureHelp({ helpWidth: 100 })
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-    });
-  registerSandboxVerbs(program, env);
   return program;
 }
 
@@ -107,14 +92,22 @@ function firstWord(argv: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Runs the program. The context is built on first use, after commander has parsed the global
+ * flags (which may come before or after the sandbox name and the verb); routing reads only the
+ * registry's names.
+ */
 export async function runProgram(
   io: MainIo,
   makeCtx: (flags: GlobalFlags) => Context,
+  makeWorld: (ctx: Context) => World,
 ): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let ctx: Context | undefined;
+  let world: World | undefined;
   let program: Command | undefined;
   const env: CommandEnv = {
+    world: () => (world ??= makeWorld(env.ctx())),
     ctx: () => {
       if (!ctx) {
         const o = (program?.opts() ?? {}) as {
@@ -142,7 +135,7 @@ export async function runProgram(
   );
   let argv = io.argv;
   if (word !== undefined && !globalNames.has(word)) {
-    const registry = await env.ctx().registry().read();
+    const registry = await registryStore(statePaths(resolveHome(io.env)).registry).read();
     const names = Object.keys(registry.sandboxes);
     if (names.includes(word)) {
       env.sandboxName = word;

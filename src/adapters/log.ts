@@ -27,9 +27,9 @@ export interface Logger {
 
 export const LOG_RETENTION_DAYS = 7;
 
-export function logFileName(d: Date): string {
-  return `nemoclaw-${d.toISOString().slice(0, 10)}.jsonl`;
-}
+import { logFileName } from '../core/log-file-name.ts';
+
+export { logFileName };
 
 /** Deletes log files older than the retention window. */
 export function pruneLogs(dir: string, now: Date, days = LOG_RETENTION_DAYS): string[] {

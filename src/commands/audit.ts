@@ -1,30 +1,33 @@
 /** `nemoclaw audit show [--since] [--json]` and `nemoclaw audit verify`. */
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
+import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export function registerAudit(program: Command, env: CommandEnv): void {
-  const audit = program
-    .command('audit')
-    .description('the operator audit trail: who changed what, tamper-evident');
-  audit
-    .command('show')
-    .description('list audit records')
-    .option('--since <when>', 'only records since an ISO date or a duration (30m, 12h, 7d)')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { since?: string; json?: boolean }) => {
-        const { auditShow } = await import('../usecases/audit.ts');
-        return auditShow(env.ctx(), o);
+const audit = () => import('../usecases/audit.ts');
+
+export const AUDIT: VerbDecl[] = [
+  defineGroup({
+    name: 'audit',
+    description: 'the operator audit trail: who changed what, tamper-evident',
+    verbs: [
+      defineVerb({
+        name: 'show',
+        description: 'list audit records',
+        options: [
+          {
+            flags: '--since <when>',
+            description: 'only records since an ISO date or a duration (30m, 12h, 7d)',
+          },
+          { flags: '--json', description: 'print JSON' },
+        ],
+        load: audit,
+        run: (m, v: V<{ since?: string; json?: boolean }>) => m.auditShow(v.ctx, v.o),
       }),
-    );
-  audit
-    .command('verify')
-    .description('check the hash chain; names the first record that breaks it (exit 1)')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) => {
-        const { auditVerify } = await import('../usecases/audit.ts');
-        return auditVerify(env.ctx(), o);
+      defineVerb({
+        name: 'verify',
+        description: 'check the hash chain; names the first record that breaks it (exit 1)',
+        options: [{ flags: '--json', description: 'print JSON' }],
+        load: audit,
+        run: (m, v: V<{ json?: boolean }>) => m.auditVerify(v.ctx, v.o),
       }),
-    );
-}
+    ],
+  }),
+];

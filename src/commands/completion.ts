@@ -11,7 +11,7 @@ export function registerCompletion(program: Command, env: CommandEnv): void {
     .addHelpText('after', '\nExample: source <(nemoclaw completion bash)')
     .action(
       action(env, async (shell: Shell) => {
-        const { buildSandboxProgram } = await import('../program.ts');
+        const { buildSandboxProgram } = await import('./sandbox.ts');
         const { commandTree } = await import('./tree.ts');
         const { completionScript } = await import('../core/completion.ts');
         const quiet = { write: () => true };

@@ -1,56 +1,51 @@
 /** `nemoclaw config export [<name>…]` and `nemoclaw apply -f FILE`: declarative configuration. */
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
+import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export function registerFleet(program: Command, env: CommandEnv): void {
-  program
-    .command('config')
-    .description('declarative configuration: export')
-    .command('export')
-    .description('write the secret-free configuration of sandboxes as YAML (all when none named)')
-    .argument('[names...]', 'sandboxes to export')
-    .option('--out <file>', 'write to this file instead of stdout')
-    .action(
-      action(env, async (names: string[], o: { out?: string }) => {
-        const { configExport } = await import('../usecases/config-export.ts');
-        return configExport(env.ctx(), { names, out: o.out });
+export const FLEET: VerbDecl[] = [
+  defineGroup({
+    name: 'config',
+    description: 'declarative configuration: export',
+    verbs: [
+      defineVerb({
+        name: 'export',
+        description:
+          'write the secret-free configuration of sandboxes as YAML (all when none named)',
+        args: [{ name: '[names...]', description: 'sandboxes to export' }],
+        options: [{ flags: '--out <file>', description: 'write to this file instead of stdout' }],
+        load: () => import('../usecases/config-export.ts'),
+        run: (m, v: V<{ out?: string }, [string[]]>) =>
+          m.configExport(v.ctx, { names: v.args[0], out: v.o.out }),
       }),
-    );
-  program
-    .command('apply')
-    .description(
+    ],
+  }),
+  defineVerb({
+    name: 'apply',
+    description:
       'converge the sandboxes to a configuration file: create, update in place, recreate',
-    )
-    .requiredOption('-f, --file <file>', 'the configuration (from `config export`)')
-    .option('--dry-run', 'print the plan; change nothing')
-    .option('--json', 'print the plan (or the applied changes) as JSON')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--prune', 'also destroy registered sandboxes the file does not list')
-    .action(
-      action(
-        env,
-        async (o: {
-          file: string;
-          dryRun?: boolean;
-          json?: boolean;
-          yes?: boolean;
-          prune?: boolean;
-        }) => {
-          const ctx = env.ctx();
-          const [{ applyFile }, { defaultOpsDeps }] = await Promise.all([
-            import('../usecases/apply.ts'),
-            import('../usecases/ops-deps.ts'),
-          ]);
-          return applyFile(
-            ctx,
-            {
-              ops: defaultOpsDeps(ctx),
-              onboard: async (c, flags) =>
-                (await import('../usecases/onboard/command.ts')).onboardCommand(c, flags),
-            },
-            o,
-          );
+    options: [
+      {
+        flags: '-f, --file <file>',
+        description: 'the configuration (from `config export`)',
+        required: true,
+      },
+      { flags: '--dry-run', description: 'print the plan; change nothing' },
+      { flags: '--json', description: 'print the plan (or the applied changes) as JSON' },
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      { flags: '--prune', description: 'also destroy registered sandboxes the file does not list' },
+    ],
+    load: () => import('../usecases/apply.ts'),
+    run: (
+      m,
+      v: V<{ file: string; dryRun?: boolean; json?: boolean; yes?: boolean; prune?: boolean }>,
+    ) =>
+      m.applyFile(
+        v.ctx,
+        {
+          ops: v.world,
+          onboard: async (c, flags) =>
+            (await import('../usecases/onboard/command.ts')).onboardCommand(c, v.world, flags),
         },
+        v.o,
       ),
-    );
-}
+  }),
+];

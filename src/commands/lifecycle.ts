@@ -2,90 +2,90 @@
  * Lifecycle commands (issue 15): `<name> stop|start`, global `stop --all|start --all`,
  * `upgrade-sandboxes` and `profiles list`.
  */
-import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { opsDeps } from './ops.ts';
-import type { VerbSummary } from './sandbox.ts';
-import { action, type CommandEnv } from './types.ts';
+import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export const LIFECYCLE_VERBS: VerbSummary[] = [
-  { usage: 'stop [--dry-run]', summary: 'stop the sandbox; its state is kept' },
-  { usage: 'start [--dry-run]', summary: 'start a stopped sandbox and its dashboard forward' },
+const lifecycle = () => import('../usecases/lifecycle.ts');
+const VERBS = ['stop', 'start'] as const;
+
+export const LIFECYCLE: VerbDecl[] = VERBS.map((verb) =>
+  defineVerb({
+    name: verb,
+    description:
+      verb === 'stop'
+        ? 'stop the sandbox (OpenShell sandbox stop): state kept, dashboard forward down'
+        : 'start the stopped sandbox, wait for Ready, bring its dashboard forward back',
+    help:
+      verb === 'stop'
+        ? { usage: 'stop [--dry-run]', summary: 'stop the sandbox; its state is kept' }
+        : {
+            usage: 'start [--dry-run]',
+            summary: 'start a stopped sandbox and its dashboard forward',
+          },
+    options: [{ flags: '--dry-run', description: 'print the plan; change nothing' }],
+    load: lifecycle,
+    run: (m, v: V<{ dryRun?: boolean }>) =>
+      m.sandboxLifecycle(v.ctx, v.world, { sandbox: v.sandbox, verb, dryRun: v.o.dryRun }),
+  }),
+);
+
+export const LIFECYCLE_GLOBAL: VerbDecl[] = [
+  ...VERBS.map((verb) =>
+    defineVerb({
+      name: verb,
+      description: `${verb} every registered sandbox (--all), e.g. around a host reboot`,
+      options: [
+        { flags: '--all', description: 'every registered sandbox' },
+        { flags: '--dry-run', description: 'print the plans; change nothing' },
+      ],
+      load: lifecycle,
+      run: (m, v: V<{ all?: boolean; dryRun?: boolean }>) => {
+        if (!v.o.all) {
+          throw new UsageError(`\`nemoclaw ${verb}\` needs --all, or a sandbox name.`, {
+            hint: `Run: nemoclaw <name> ${verb}   or   nemoclaw ${verb} --all`,
+          });
+        }
+        return m.lifecycleAll(v.ctx, v.world, { verb, dryRun: v.o.dryRun });
+      },
+    }),
+  ),
 ];
 
-export function registerLifecycle(program: Command, env: CommandEnv): void {
-  for (const verb of ['stop', 'start'] as const) {
-    program
-      .command(verb)
-      .description(
-        verb === 'stop'
-          ? 'stop the sandbox (OpenShell sandbox stop): state kept, dashboard forward down'
-          : 'start the stopped sandbox, wait for Ready, bring its dashboard forward back',
-      )
-      .option('--dry-run', 'print the plan; change nothing')
-      .action(
-        action(env, async (o: { dryRun?: boolean }) => {
-          const ctx = env.ctx();
-          const { sandboxLifecycle } = await import('../usecases/lifecycle.ts');
-          return sandboxLifecycle(ctx, await opsDeps(ctx), {
-            sandbox: env.sandboxName!,
-            verb,
-            dryRun: o.dryRun,
-          });
-        }),
-      );
-  }
-}
-
-export function registerLifecycleGlobal(program: Command, env: CommandEnv): void {
-  for (const verb of ['stop', 'start'] as const) {
-    program
-      .command(verb)
-      .description(`${verb} every registered sandbox (--all), e.g. around a host reboot`)
-      .option('--all', 'every registered sandbox')
-      .option('--dry-run', 'print the plans; change nothing')
-      .action(
-        action(env, async (o: { all?: boolean; dryRun?: boolean }) => {
-          if (!o.all) {
-            throw new UsageError(`\`nemoclaw ${verb}\` needs --all, or a sandbox name.`, {
-              hint: `Run: nemoclaw <name> ${verb}   or   nemoclaw ${verb} --all`,
-            });
-          }
-          const ctx = env.ctx();
-          const { lifecycleAll } = await import('../usecases/lifecycle.ts');
-          return lifecycleAll(ctx, await opsDeps(ctx), { verb, dryRun: o.dryRun });
-        }),
-      );
-  }
-}
-
-export function registerUpgradeAndProfiles(program: Command, env: CommandEnv): void {
-  program
-    .command('upgrade-sandboxes')
-    .description('list sandboxes behind the newest blueprint and why; rebuild each onto it')
-    .option('--check', 'only list them; change nothing')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--dry-run', 'print each rebuild plan with its blueprint diff; change nothing')
-    .action(
-      action(env, async (o: { check?: boolean; yes?: boolean; dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { upgradeSandboxes } = await import('../usecases/upgrade.ts');
-        return upgradeSandboxes(ctx, await opsDeps(ctx), o);
+export const UPGRADE_AND_PROFILES: VerbDecl[] = [
+  defineVerb({
+    name: 'upgrade-sandboxes',
+    description: 'list sandboxes behind the newest blueprint and why; rebuild each onto it',
+    options: [
+      { flags: '--check', description: 'only list them; change nothing' },
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      {
+        flags: '--dry-run',
+        description: 'print each rebuild plan with its blueprint diff; change nothing',
+      },
+    ],
+    load: () => import('../usecases/upgrade.ts'),
+    run: (m, v: V<{ check?: boolean; yes?: boolean; dryRun?: boolean }>) =>
+      m.upgradeSandboxes(v.ctx, v.world, v.o),
+  }),
+  defineGroup({
+    name: 'profiles',
+    description: 'blueprint profiles: an inference profile and the sandbox resources',
+    verbs: [
+      defineVerb({
+        name: 'list',
+        description: 'the profiles of the newest packaged blueprint (or --blueprint)',
+        options: [
+          { flags: '--json', description: 'print JSON' },
+          { flags: '--blueprint <ref>', description: 'a blueprint version, folder or https URL' },
+          {
+            flags: '--blueprint-sha256 <digest>',
+            description: 'sha256:<hex> pin of a blueprint archive URL',
+          },
+        ],
+        load: () => import('../usecases/profiles.ts'),
+        run: (m, v: V<{ json?: boolean; blueprint?: string; blueprintSha256?: string }>) =>
+          m.profilesList(v.ctx, v.o),
       }),
-    );
-  const profiles = program
-    .command('profiles')
-    .description('blueprint profiles: an inference profile and the sandbox resources');
-  profiles
-    .command('list')
-    .description('the profiles of the newest packaged blueprint (or --blueprint)')
-    .option('--json', 'print JSON')
-    .option('--blueprint <ref>', 'a blueprint version, folder or https URL')
-    .option('--blueprint-sha256 <digest>', 'sha256:<hex> pin of a blueprint archive URL')
-    .action(
-      action(env, async (o: { json?: boolean; blueprint?: string; blueprintSha256?: string }) => {
-        const { profilesList } = await import('../usecases/profiles.ts');
-        return profilesList(env.ctx(), o);
-      }),
-    );
-}
+    ],
+  }),
+];

@@ -1,14 +1,10 @@
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
+/** `nemoclaw list [--json]` (src/cli.ts answers the plain forms before commander loads). */
+import { defineVerb, type Invocation as V } from './verb.ts';
 
-export function registerList(program: Command, env: CommandEnv): void {
-  program
-    .command('list')
-    .description('list registered sandboxes (default marked with *)')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) =>
-        (await import('../usecases/list.ts')).listSandboxes(env.ctx(), o),
-      ),
-    );
-}
+export const LIST = defineVerb({
+  name: 'list',
+  description: 'list registered sandboxes (default marked with *)',
+  options: [{ flags: '--json', description: 'print JSON' }],
+  load: () => import('../usecases/list.ts'),
+  run: (m, v: V<{ json?: boolean }>) => m.listSandboxes(v.ctx, v.o),
+});

@@ -1,111 +1,109 @@
 /** `nemoclaw <name> status | logs | connect | exec | destroy | recover`. */
-import type { Command } from 'commander';
-import type { Context } from '../context.ts';
-import type { OpsDeps } from '../usecases/ops-deps.ts';
-import { action, type CommandEnv } from './types.ts';
+import { defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export const OPS_VERBS = [
-  {
-    usage: 'status [--json] [--audit] [--probe]',
-    summary: 'phase, uptime, restarts, CPU/memory, GPU, route, presets',
-  },
-  {
-    usage: 'logs [--follow] [--tail N] [--since D] [--denied]',
-    summary: 'gateway and sandbox logs, denials included',
-  },
-  { usage: 'connect', summary: 'wait for Ready, ensure the dashboard forward, open a shell' },
-  { usage: 'exec -- CMD…', summary: 'run a command in the sandbox; exits with its exit code' },
-  {
-    usage: 'destroy [--yes] [--force]',
-    summary: 'delete the sandbox (snapshots and gateway are kept)',
-  },
-  { usage: 'recover', summary: 'bring back gateway, sandbox and forward after a reboot' },
-];
+const session = () => import('../usecases/sandbox-session.ts');
 
-export async function opsDeps(ctx: Context): Promise<OpsDeps> {
-  return (await import('../usecases/ops-deps.ts')).defaultOpsDeps(ctx);
-}
-
-export function registerOps(program: Command, env: CommandEnv): void {
-  const sandbox = () => env.sandboxName!;
-  program
-    .command('status')
-    .description('the sandbox’s health; exit 1 unless it could be verified healthy')
-    .option('--json', 'print JSON')
-    .option('--audit', "also run the agent's own security audit inside the sandbox")
-    .option('--probe', 'also send one request through the inference route, from inside the sandbox')
-    .action(
-      action(env, async (o: { json?: boolean; audit?: boolean; probe?: boolean }) => {
-        const ctx = env.ctx();
-        const { sandboxStatus } = await import('../usecases/sandbox-status.ts');
-        return sandboxStatus(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-      }),
-    );
-  program
-    .command('logs')
-    .description('OpenShell logs of the sandbox: gateway events, sandbox output, policy denials')
-    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-    .option('-n, --tail <n>', 'only the last N lines')
-    .option('--since <duration>', 'only lines newer than this, e.g. 5m, 2h')
-    .option('--denied', 'only denied requests, each with the preset or policy that would allow it')
-    .action(
-      action(
-        env,
-        async (o: { follow?: boolean; tail?: string; since?: string; denied?: boolean }) => {
-          const ctx = env.ctx();
-          const { sandboxLogs } = await import('../usecases/sandbox-session.ts');
-          return sandboxLogs(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-        },
-      ),
-    );
-  program
-    .command('connect')
-    .description(
+export const OPS: VerbDecl[] = [
+  defineVerb({
+    name: 'status',
+    description: 'the sandbox’s health; exit 1 unless it could be verified healthy',
+    help: {
+      usage: 'status [--json] [--audit] [--probe]',
+      summary: 'phase, uptime, restarts, CPU/memory, GPU, route, presets',
+    },
+    options: [
+      { flags: '--json', description: 'print JSON' },
+      {
+        flags: '--audit',
+        description: "also run the agent's own security audit inside the sandbox",
+      },
+      {
+        flags: '--probe',
+        description: 'also send one request through the inference route, from inside the sandbox',
+      },
+    ],
+    load: () => import('../usecases/sandbox-status.ts'),
+    run: (m, v: V<{ json?: boolean; audit?: boolean; probe?: boolean }>) =>
+      m.sandboxStatus(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
+  }),
+  defineVerb({
+    name: 'logs',
+    description: 'OpenShell logs of the sandbox: gateway events, sandbox output, policy denials',
+    help: {
+      usage: 'logs [--follow] [--tail N] [--since D] [--denied]',
+      summary: 'gateway and sandbox logs, denials included',
+    },
+    options: [
+      { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C' },
+      { flags: '-n, --tail <n>', description: 'only the last N lines' },
+      { flags: '--since <duration>', description: 'only lines newer than this, e.g. 5m, 2h' },
+      {
+        flags: '--denied',
+        description: 'only denied requests, each with the preset or policy that would allow it',
+      },
+    ],
+    load: session,
+    run: (m, v: V<{ follow?: boolean; tail?: string; since?: string; denied?: boolean }>) =>
+      m.sandboxLogs(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
+  }),
+  defineVerb({
+    name: 'connect',
+    description:
       'wait for Ready (NEMOCLAW_CONNECT_TIMEOUT, 120 s), ensure the dashboard forward, connect',
-    )
-    .option('--timeout <seconds>', 'how long to wait for Ready')
-    .action(
-      action(env, async (o: { timeout?: string }) => {
-        const ctx = env.ctx();
-        const { sandboxConnect } = await import('../usecases/sandbox-session.ts');
-        return sandboxConnect(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-      }),
-    );
-  program
-    .command('exec')
-    .description('run a command in the sandbox (after --); exits with the remote exit code')
-    .argument('[command...]', 'the command and its arguments, after --')
-    .option('--workdir <dir>', 'working directory in the sandbox')
-    .option('--timeout <seconds>', 'stop the command after this many seconds (exit 124)')
-    .action(
-      action(env, async (command: string[], o: { workdir?: string; timeout?: string }) => {
-        const ctx = env.ctx();
-        const { sandboxExec } = await import('../usecases/sandbox-session.ts');
-        return sandboxExec(ctx, await opsDeps(ctx), { sandbox: sandbox(), command, ...o });
-      }),
-    );
-  program
-    .command('destroy')
-    .description('delete the sandbox, its forward, its image if unused and its registry entry')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--force', 'go ahead with the gateway down or the sandbox already gone')
-    .option('--dry-run', 'print the plan; change nothing')
-    .action(
-      action(env, async (o: { yes?: boolean; force?: boolean; dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { destroySandbox } = await import('../usecases/destroy.ts');
-        return destroySandbox(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-      }),
-    );
-  program
-    .command('recover')
-    .description('bring back the gateway container, the sandbox and its forward (idempotent)')
-    .option('--dry-run', 'print what would be done; change nothing')
-    .action(
-      action(env, async (o: { dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { recoverSandbox } = await import('../usecases/recover.ts');
-        return recoverSandbox(ctx, await opsDeps(ctx), { sandbox: sandbox(), ...o });
-      }),
-    );
-}
+    help: {
+      usage: 'connect',
+      summary: 'wait for Ready, ensure the dashboard forward, open a shell',
+    },
+    options: [{ flags: '--timeout <seconds>', description: 'how long to wait for Ready' }],
+    load: session,
+    run: (m, v: V<{ timeout?: string }>) =>
+      m.sandboxConnect(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
+  }),
+  defineVerb({
+    name: 'exec',
+    description: 'run a command in the sandbox (after --); exits with the remote exit code',
+    help: {
+      usage: 'exec -- CMD…',
+      summary: 'run a command in the sandbox; exits with its exit code',
+    },
+    args: [{ name: '[command...]', description: 'the command and its arguments, after --' }],
+    options: [
+      { flags: '--workdir <dir>', description: 'working directory in the sandbox' },
+      {
+        flags: '--timeout <seconds>',
+        description: 'stop the command after this many seconds (exit 124)',
+      },
+    ],
+    load: session,
+    run: (m, v: V<{ workdir?: string; timeout?: string }, [string[]]>) =>
+      m.sandboxExec(v.ctx, v.world, { sandbox: v.sandbox, command: v.args[0], ...v.o }),
+  }),
+  defineVerb({
+    name: 'destroy',
+    description: 'delete the sandbox, its forward, its image if unused and its registry entry',
+    help: {
+      usage: 'destroy [--yes] [--force]',
+      summary: 'delete the sandbox (snapshots and gateway are kept)',
+    },
+    options: [
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      {
+        flags: '--force',
+        description: 'go ahead with the gateway down or the sandbox already gone',
+      },
+      { flags: '--dry-run', description: 'print the plan; change nothing' },
+    ],
+    load: () => import('../usecases/destroy.ts'),
+    run: (m, v: V<{ yes?: boolean; force?: boolean; dryRun?: boolean }>) =>
+      m.destroySandbox(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
+  }),
+  defineVerb({
+    name: 'recover',
+    description: 'bring back the gateway container, the sandbox and its forward (idempotent)',
+    help: { usage: 'recover', summary: 'bring back gateway, sandbox and forward after a reboot' },
+    options: [{ flags: '--dry-run', description: 'print what would be done; change nothing' }],
+    load: () => import('../usecases/recover.ts'),
+    run: (m, v: V<{ dryRun?: boolean }>) =>
+      m.recoverSandbox(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
+  }),
+];

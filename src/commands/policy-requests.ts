@@ -1,93 +1,71 @@
 /** `nemoclaw <name> policy requests | approve <id> | reject <id> | history`. */
-import type { Command } from 'commander';
-import type { Context } from '../context.ts';
-import type { RequestDeps } from '../usecases/policy-requests.ts';
-import { action, type CommandEnv } from './types.ts';
+import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export const POLICY_REQUEST_VERBS = [
-  {
-    usage: 'policy <requests|approve|reject|history>',
-    summary: 'review requests the sandbox blocked; approve or reject them',
-  },
-];
+const requests = () => import('../usecases/policy-requests.ts');
+type M = Awaited<ReturnType<typeof requests>>;
+const deps = (m: M, v: V<unknown, unknown[]>) => m.requestDepsOf(v.world, v.sandbox);
 
-/** OpenShell is reached on first use, so usage errors come before any call. */
-async function deps(ctx: Context, sandbox: string): Promise<RequestDeps> {
-  const [{ sandboxClient, DEFAULT_GATEWAY_NAME }, { createRuleClient }] = await Promise.all([
-    import('../adapters/openshell/factory.ts'),
-    import('../adapters/openshell/rules.ts'),
-  ]);
-  let client: ReturnType<typeof sandboxClient> | undefined;
-  const get = () => (client ??= sandboxClient(ctx, sandbox));
-  const workspace = (await ctx.registry().read()).sandboxes[sandbox]?.workspace;
-  return {
-    rules: createRuleClient({
-      gateway: DEFAULT_GATEWAY_NAME,
-      workspace,
-      env: ctx.env,
-      log: ctx.log,
-    }),
-    openshell: {
-      policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
-      policySet: async (sandbox, file, o) => (await get()).policySet(sandbox, file, o),
+export const POLICY_REQUESTS: VerbDecl[] = [
+  defineGroup({
+    name: 'policy',
+    description: 'review requests the sandbox blocked: requests, approve, reject, history',
+    help: {
+      usage: 'policy <requests|approve|reject|history>',
+      summary: 'review requests the sandbox blocked; approve or reject them',
     },
-  };
-}
-
-export function registerPolicyRequests(program: Command, env: CommandEnv): void {
-  const sandbox = () => env.sandboxName!;
-  const policy = program
-    .command('policy')
-    .description('review requests the sandbox blocked: requests, approve, reject, history');
-  policy
-    .command('requests')
-    .description('list the requests OpenShell blocked that await review')
-    .option('--all', 'also approved and rejected ones')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean; all?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyRequests } = await import('../usecases/policy-requests.ts');
-        return policyRequests(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), ...o });
+    verbs: [
+      defineVerb({
+        name: 'requests',
+        description: 'list the requests OpenShell blocked that await review',
+        options: [
+          { flags: '--all', description: 'also approved and rejected ones' },
+          { flags: '--json', description: 'print JSON' },
+        ],
+        load: requests,
+        run: (m, v: V<{ json?: boolean; all?: boolean }>) =>
+          m.policyRequests(v.ctx, deps(m, v), { sandbox: v.sandbox, ...v.o }),
       }),
-    );
-  policy
-    .command('approve')
-    .description(
-      'allow a blocked request for this sandbox (until it is rebuilt, or with --persist for good)',
-    )
-    .argument('<id>', 'the request id (or a unique prefix) from `policy requests`')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--persist', 'also record it as a custom policy that a rebuild applies again')
-    .option('--dry-run', 'print the plan; change nothing')
-    .action(
-      action(env, async (id: string, o: { yes?: boolean; persist?: boolean; dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyApprove } = await import('../usecases/policy-requests.ts');
-        return policyApprove(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), id, ...o });
+      defineVerb({
+        name: 'approve',
+        description:
+          'allow a blocked request for this sandbox (until it is rebuilt, or with --persist for good)',
+        args: [
+          {
+            name: '<id>',
+            description: 'the request id (or a unique prefix) from `policy requests`',
+          },
+        ],
+        options: [
+          { flags: '-y, --yes', description: 'do not ask for confirmation' },
+          {
+            flags: '--persist',
+            description: 'also record it as a custom policy that a rebuild applies again',
+          },
+          { flags: '--dry-run', description: 'print the plan; change nothing' },
+        ],
+        load: requests,
+        run: (m, v: V<{ yes?: boolean; persist?: boolean; dryRun?: boolean }, [string]>) =>
+          m.policyApprove(v.ctx, deps(m, v), { sandbox: v.sandbox, id: v.args[0], ...v.o }),
       }),
-    );
-  policy
-    .command('reject')
-    .description('reject a blocked request (an approved one is removed from the policy)')
-    .argument('<id>', 'the request id (or a unique prefix)')
-    .option('--reason <text>', 'why; OpenShell passes it back to the agent')
-    .action(
-      action(env, async (id: string, o: { reason?: string }) => {
-        const ctx = env.ctx();
-        const { policyReject } = await import('../usecases/policy-requests.ts');
-        return policyReject(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), id, ...o });
+      defineVerb({
+        name: 'reject',
+        description: 'reject a blocked request (an approved one is removed from the policy)',
+        args: [{ name: '<id>', description: 'the request id (or a unique prefix)' }],
+        options: [
+          { flags: '--reason <text>', description: 'why; OpenShell passes it back to the agent' },
+        ],
+        load: requests,
+        run: (m, v: V<{ reason?: string }, [string]>) =>
+          m.policyReject(v.ctx, deps(m, v), { sandbox: v.sandbox, id: v.args[0], ...v.o }),
       }),
-    );
-  policy
-    .command('history')
-    .description('proposals, approvals and rejections for this sandbox')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyHistory } = await import('../usecases/policy-requests.ts');
-        return policyHistory(ctx, await deps(ctx, sandbox()), { sandbox: sandbox(), ...o });
+      defineVerb({
+        name: 'history',
+        description: 'proposals, approvals and rejections for this sandbox',
+        options: [{ flags: '--json', description: 'print JSON' }],
+        load: requests,
+        run: (m, v: V<{ json?: boolean }>) =>
+          m.policyHistory(v.ctx, deps(m, v), { sandbox: v.sandbox, ...v.o }),
       }),
-    );
-}
+    ],
+  }),
+];

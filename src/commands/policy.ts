@@ -1,124 +1,89 @@
 /** `nemoclaw <name> policy-add | policy-remove | policy-list | policy-get | policy-check`. */
-import type { Command } from 'commander';
-import type { OpenshellClient } from '../adapters/openshell/types.ts';
-import type { Context } from '../context.ts';
-import type { PolicyDeps } from '../usecases/policy-shared.ts';
-import { action, type CommandEnv } from './types.ts';
+import { defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export const POLICY_VERBS = [
-  {
-    usage: 'policy-add <preset>|--from-file F',
-    summary: 'add a network policy preset or custom policy',
-  },
-  { usage: 'policy-remove <preset>', summary: 'remove a preset or custom policy' },
-  { usage: 'policy-list [--json]', summary: 'presets, applied (●) or not (○)' },
-  { usage: 'policy-get [--raw]', summary: 'print the effective policy' },
-  {
-    usage: 'policy-check <url>',
-    summary: 'explain whether a request is allowed, and by which rule',
-  },
-];
+const change = () => import('../usecases/policy-change.ts');
+const view = () => import('../usecases/policy-view.ts');
+const shared = () => import('../usecases/policy-shared.ts');
+const deps = async (v: V<unknown, unknown[]>) => (await shared()).policyDepsOf(v.world, v.sandbox);
 
-/** The OpenShell client is created on first use, so usage errors come before any OpenShell call. */
-async function deps(ctx: Context, sandbox: string): Promise<PolicyDeps> {
-  let client: Promise<OpenshellClient> | undefined;
-  const get = () =>
-    (client ??= import('../adapters/openshell/factory.ts').then((m) =>
-      m.sandboxClient(ctx, sandbox),
-    ));
-  return {
-    openshell: {
-      policyGet: async (sandbox, o) => (await get()).policyGet(sandbox, o),
-      policySet: async (sandbox, file, o) => (await get()).policySet(sandbox, file, o),
+export const POLICY: VerbDecl[] = [
+  defineVerb({
+    name: 'policy-add',
+    description: 'add a network policy preset (or a custom policy file) to the sandbox',
+    help: {
+      usage: 'policy-add <preset>|--from-file F',
+      summary: 'add a network policy preset or custom policy',
     },
-  };
-}
-
-function sandboxOf(env: CommandEnv): string {
-  // Registered only under `nemoclaw <name>`, which sets the name before parsing.
-  return env.sandboxName!;
-}
-
-export function registerPolicy(program: Command, env: CommandEnv): void {
-  program
-    .command('policy-add')
-    .description('add a network policy preset (or a custom policy file) to the sandbox')
-    .argument('[preset]', 'a preset name (see policy-list)')
-    .option('--from-file <file>', 'a custom policy: network_policies entries in YAML')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--dry-run', 'print the change to the effective policy; change nothing')
-    .action(
-      action(
-        env,
-        async (
-          preset: string | undefined,
-          o: { fromFile?: string; yes?: boolean; dryRun?: boolean },
-        ) => {
-          const ctx = env.ctx();
-          const { policyAdd } = await import('../usecases/policy-change.ts');
-          return policyAdd(ctx, await deps(ctx, sandboxOf(env)), {
-            sandbox: sandboxOf(env),
-            preset,
-            ...o,
-          });
-        },
-      ),
-    );
-  program
-    .command('policy-remove')
-    .description('remove a preset or custom policy from the sandbox')
-    .argument('<preset>', 'a preset or custom policy name')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--dry-run', 'print the change to the effective policy; change nothing')
-    .action(
-      action(env, async (name: string, o: { yes?: boolean; dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyRemove } = await import('../usecases/policy-change.ts');
-        return policyRemove(ctx, await deps(ctx, sandboxOf(env)), {
-          sandbox: sandboxOf(env),
-          name,
-          ...o,
-        });
-      }),
-    );
-  program
-    .command('policy-list')
-    .description('list presets: applied (●) or not (○)')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyList } = await import('../usecases/policy-view.ts');
-        return policyList(ctx, await deps(ctx, sandboxOf(env)), { sandbox: sandboxOf(env), ...o });
-      }),
-    );
-  program
-    .command('policy-get')
-    .description('print the effective policy')
-    .option('--raw', 'only the YAML, as OpenShell returns it')
-    .action(
-      action(env, async (o: { raw?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyGet } = await import('../usecases/policy-view.ts');
-        return policyGet(ctx, await deps(ctx, sandboxOf(env)), { sandbox: sandboxOf(env), ...o });
-      }),
-    );
-  program
-    .command('policy-check')
-    .description('explain whether a request is allowed by the effective policy (exit 1 if denied)')
-    .argument('<url>', 'e.g. https://api.github.com/repos/o/r')
-    .option('--method <method>', 'HTTP method', 'GET')
-    .option('--binary <path>', 'the executable making the request, e.g. /usr/bin/curl')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (url: string, o: { method?: string; binary?: string; json?: boolean }) => {
-        const ctx = env.ctx();
-        const { policyCheck } = await import('../usecases/policy-view.ts');
-        return policyCheck(ctx, await deps(ctx, sandboxOf(env)), {
-          sandbox: sandboxOf(env),
-          url,
-          ...o,
-        });
-      }),
-    );
-}
+    args: [{ name: '[preset]', description: 'a preset name (see policy-list)' }],
+    options: [
+      {
+        flags: '--from-file <file>',
+        description: 'a custom policy: network_policies entries in YAML',
+      },
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      {
+        flags: '--dry-run',
+        description: 'print the change to the effective policy; change nothing',
+      },
+    ],
+    load: change,
+    run: async (
+      m,
+      v: V<{ fromFile?: string; yes?: boolean; dryRun?: boolean }, [string | undefined]>,
+    ) => m.policyAdd(v.ctx, await deps(v), { sandbox: v.sandbox, preset: v.args[0], ...v.o }),
+  }),
+  defineVerb({
+    name: 'policy-remove',
+    description: 'remove a preset or custom policy from the sandbox',
+    help: { usage: 'policy-remove <preset>', summary: 'remove a preset or custom policy' },
+    args: [{ name: '<preset>', description: 'a preset or custom policy name' }],
+    options: [
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      {
+        flags: '--dry-run',
+        description: 'print the change to the effective policy; change nothing',
+      },
+    ],
+    load: change,
+    run: async (m, v: V<{ yes?: boolean; dryRun?: boolean }, [string]>) =>
+      m.policyRemove(v.ctx, await deps(v), { sandbox: v.sandbox, name: v.args[0], ...v.o }),
+  }),
+  defineVerb({
+    name: 'policy-list',
+    description: 'list presets: applied (●) or not (○)',
+    help: { usage: 'policy-list [--json]', summary: 'presets, applied (●) or not (○)' },
+    options: [{ flags: '--json', description: 'print JSON' }],
+    load: view,
+    run: async (m, v: V<{ json?: boolean }>) =>
+      m.policyList(v.ctx, await deps(v), { sandbox: v.sandbox, ...v.o }),
+  }),
+  defineVerb({
+    name: 'policy-get',
+    description: 'print the effective policy',
+    help: { usage: 'policy-get [--raw]', summary: 'print the effective policy' },
+    options: [{ flags: '--raw', description: 'only the YAML, as OpenShell returns it' }],
+    load: view,
+    run: async (m, v: V<{ raw?: boolean }>) =>
+      m.policyGet(v.ctx, await deps(v), { sandbox: v.sandbox, ...v.o }),
+  }),
+  defineVerb({
+    name: 'policy-check',
+    description: 'explain whether a request is allowed by the effective policy (exit 1 if denied)',
+    help: {
+      usage: 'policy-check <url>',
+      summary: 'explain whether a request is allowed, and by which rule',
+    },
+    args: [{ name: '<url>', description: 'e.g. https://api.github.com/repos/o/r' }],
+    options: [
+      { flags: '--method <method>', description: 'HTTP method', default: 'GET' },
+      {
+        flags: '--binary <path>',
+        description: 'the executable making the request, e.g. /usr/bin/curl',
+      },
+      { flags: '--json', description: 'print JSON' },
+    ],
+    load: view,
+    run: async (m, v: V<{ method?: string; binary?: string; json?: boolean }, [string]>) =>
+      m.policyCheck(v.ctx, await deps(v), { sandbox: v.sandbox, url: v.args[0], ...v.o }),
+  }),
+];

@@ -1,13 +1,5 @@
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
-import type { VerbSummary } from './sandbox.ts';
-
-export const REBUILD_VERBS: VerbSummary[] = [
-  {
-    usage: 'rebuild [--yes] [--resume] [--blueprint V] [--rollback] [--dry-run]',
-    summary: 'recreate (or upgrade) the sandbox without losing its state',
-  },
-];
+/** `nemoclaw <name> rebuild`. */
+import { defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
 interface RebuildFlags {
   yes?: boolean;
@@ -18,35 +10,38 @@ interface RebuildFlags {
   dryRun?: boolean;
 }
 
-export function registerRebuild(program: Command, env: CommandEnv): void {
-  program
-    .command('rebuild')
-    .description(
+export const REBUILD: VerbDecl[] = [
+  defineVerb({
+    name: 'rebuild',
+    description:
       'snapshot, recreate from its blueprint (or --blueprint), restore, migrate, re-apply policies (journaled)',
-    )
-    .option('--yes', 'do not ask for confirmation')
-    .option('--resume', 'continue an interrupted rebuild from where it stopped')
-    .option('--blueprint <ref>', 'rebuild onto this blueprint: a version, folder or https URL')
-    .option('--blueprint-sha256 <digest>', 'sha256:<hex> pin of a blueprint archive URL')
-    .option('--rollback', 'go back to the blueprint and state before the last upgrade')
-    .option('--dry-run', 'print the plan and the blueprint diff; change nothing')
-    .action(
-      action(env, async (o: RebuildFlags) => {
-        const ctx = env.ctx();
-        const { rebuild } = await import('../usecases/rebuild.ts');
-        const { promptConfirm } = await import('../adapters/terminal/confirm.ts');
-        const { sandboxClient } = await import('../adapters/openshell/factory.ts');
-        const openshell = await sandboxClient(ctx, env.sandboxName!);
-        const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
-        return rebuild(
-          ctx,
-          {
-            openshell,
-            confirm: (m) => promptConfirm(m),
-            extraLabels: run ? { 'nemoclaw.test': run } : undefined,
-          },
-          { sandbox: env.sandboxName!, ...o },
-        );
-      }),
-    );
-}
+    help: {
+      usage: 'rebuild [--yes] [--resume] [--blueprint V] [--rollback] [--dry-run]',
+      summary: 'recreate (or upgrade) the sandbox without losing its state',
+    },
+    options: [
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      { flags: '--resume', description: 'continue an interrupted rebuild from where it stopped' },
+      {
+        flags: '--blueprint <ref>',
+        description: 'rebuild onto this blueprint: a version, folder or https URL',
+      },
+      {
+        flags: '--blueprint-sha256 <digest>',
+        description: 'sha256:<hex> pin of a blueprint archive URL',
+      },
+      {
+        flags: '--rollback',
+        description: 'go back to the blueprint and state before the last upgrade',
+      },
+      { flags: '--dry-run', description: 'print the plan and the blueprint diff; change nothing' },
+    ],
+    load: () => import('../usecases/rebuild.ts'),
+    run: async (m, v: V<RebuildFlags>) =>
+      m.rebuild(
+        v.ctx,
+        { ...v.world, openshell: await v.world.sandboxClient(v.sandbox) },
+        { sandbox: v.sandbox, ...v.o },
+      ),
+  }),
+];

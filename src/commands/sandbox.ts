@@ -1,48 +1,69 @@
 /**
- * Per-sandbox verbs (`nemoclaw <name> <verb>`). Each area adds its registrar to SANDBOX_REGISTRARS
- * and its rows to SANDBOX_VERBS (the root help lists them; a test keeps the two in step).
+ * Per-sandbox verbs (`nemoclaw <name> <verb>`): each area declares its verbs (commands/verb.ts) and
+ * adds them here; the root help's rows come from the same declarations.
  */
-import type { Command } from 'commander';
-import { EXTEND_VERBS, registerExtend } from './extend.ts';
-import { OPS_VERBS, registerOps } from './ops.ts';
-import { POLICY_VERBS, registerPolicy } from './policy.ts';
-import { POLICY_REQUEST_VERBS, registerPolicyRequests } from './policy-requests.ts';
-import type { CommandEnv, Register } from './types.ts';
-import { registerSnapshot } from './snapshot.ts';
-import { registerSessions, SESSIONS_VERBS } from './sessions.ts';
-import { REBUILD_VERBS, registerRebuild } from './rebuild.ts';
-import { LIFECYCLE_VERBS, registerLifecycle } from './lifecycle.ts';
+import { Command } from 'commander';
+import type { MainIo } from '../main-io.ts';
+import { CHANNELS } from './channels.ts';
+import { SANDBOX_INFERENCE } from './inference.ts';
+import { LIFECYCLE } from './lifecycle.ts';
+import { OPS } from './ops.ts';
+import { POLICY } from './policy.ts';
+import { POLICY_REQUESTS } from './policy-requests.ts';
+import { REBUILD } from './rebuild.ts';
+import { SESSIONS } from './sessions.ts';
+import { SKILL } from './skill.ts';
+import { SNAPSHOT } from './snapshot.ts';
+import type { CommandEnv, VerbSummary } from './types.ts';
+import { attachAll, helpRows } from './verb.ts';
 
-export interface VerbSummary {
-  usage: string;
-  summary: string;
-}
-
-export const SANDBOX_VERBS: VerbSummary[] = [
-  ...OPS_VERBS,
-  ...POLICY_VERBS,
-  ...POLICY_REQUEST_VERBS,
-  {
-    usage: 'snapshot <create|list|restore|…>',
-    summary: "save, verify and restore the agent's memory",
-  },
-  ...REBUILD_VERBS,
-  ...SESSIONS_VERBS,
-  ...LIFECYCLE_VERBS,
-  ...EXTEND_VERBS,
+/** In the order `nemoclaw <name> --help` lists them. */
+const SANDBOX_DECLS = [
+  ...OPS,
+  ...POLICY,
+  ...POLICY_REQUESTS,
+  ...SNAPSHOT,
+  ...SESSIONS,
+  ...REBUILD,
+  ...LIFECYCLE,
+  ...CHANNELS,
+  ...SKILL,
+  ...SANDBOX_INFERENCE,
 ];
 
-const SANDBOX_REGISTRARS: Register[] = [
-  registerOps,
-  registerPolicy,
-  registerPolicyRequests,
-  registerSnapshot,
-  registerSessions,
-  registerRebuild,
-  registerLifecycle,
-  registerExtend,
-];
+/** In the order the root help lists them. */
+export const SANDBOX_VERBS: VerbSummary[] = helpRows([
+  ...OPS,
+  ...POLICY,
+  ...POLICY_REQUESTS,
+  ...SNAPSHOT,
+  ...REBUILD,
+  ...SESSIONS,
+  ...LIFECYCLE,
+  ...CHANNELS,
+  ...SKILL,
+  ...SANDBOX_INFERENCE,
+]);
 
 export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
-  for (const register of SANDBOX_REGISTRARS) register(program, env);
+  attachAll(program, env, SANDBOX_DECLS);
+}
+
+/** `nemoclaw <name> …`: the sandbox's own program, with the same global flags as the root. */
+export function buildSandboxProgram(io: MainIo, env: CommandEnv, name: string): Command {
+  const program = new Command(`nemoclaw ${name}`);
+  program
+    .description(`Operate the sandbox "${name}".`)
+    .option('-q, --quiet', 'print only results and errors')
+    .option('--verbose', 'also print the log on stderr')
+    .option('--no-color', 'do not colour output (also NO_COLOR)')
+    .showSuggestionAfterError(true)
+    .configureHelp({ helpWidth: 100 })
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    });
+  registerSandboxVerbs(program, env);
+  return program;
 }

@@ -1,32 +1,37 @@
 /** `nemoclaw <name> sessions export [--out DIR|--format tar] [--since D]`. */
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
+import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export const SESSIONS_VERBS = [
-  {
-    usage: 'sessions export [--out DIR] [--format tar]',
-    summary: "export the agent's session logs, redacted, with a hash manifest",
-  },
-];
-
-export function registerSessions(program: Command, env: CommandEnv): void {
-  program
-    .command('sessions')
-    .description("the agent's session logs")
-    .command('export')
-    .description(
-      'copy the session logs out of the sandbox (redacted on the host side) with a manifest of SHA-256 hashes',
-    )
-    .option('--out <path>', 'the folder (or .tar.gz with --format tar) to write')
-    .option('--format <format>', 'dir (default) or tar')
-    .option('--since <when>', 'only sessions changed since an ISO date or a duration (12h, 7d)')
-    .action(
-      action(env, async (o: { out?: string; format?: string; since?: string }) => {
-        const ctx = env.ctx();
-        const { sessionsExport } = await import('../usecases/sessions-export.ts');
-        const { sandboxClient } = await import('../adapters/openshell/factory.ts');
-        const openshell = await sandboxClient(ctx, env.sandboxName!);
-        return sessionsExport(ctx, openshell, { sandbox: env.sandboxName!, ...o });
+export const SESSIONS: VerbDecl[] = [
+  defineGroup({
+    name: 'sessions',
+    description: "the agent's session logs",
+    help: {
+      usage: 'sessions export [--out DIR] [--format tar]',
+      summary: "export the agent's session logs, redacted, with a hash manifest",
+    },
+    verbs: [
+      defineVerb({
+        name: 'export',
+        description:
+          'copy the session logs out of the sandbox (redacted on the host side) with a manifest of SHA-256 hashes',
+        options: [
+          {
+            flags: '--out <path>',
+            description: 'the folder (or .tar.gz with --format tar) to write',
+          },
+          { flags: '--format <format>', description: 'dir (default) or tar' },
+          {
+            flags: '--since <when>',
+            description: 'only sessions changed since an ISO date or a duration (12h, 7d)',
+          },
+        ],
+        load: () => import('../usecases/sessions-export.ts'),
+        run: async (m, v: V<{ out?: string; format?: string; since?: string }>) =>
+          m.sessionsExport(v.ctx, await v.world.sandboxClient(v.sandbox), {
+            sandbox: v.sandbox,
+            ...v.o,
+          }),
       }),
-    );
-}
+    ],
+  }),
+];

@@ -1,7 +1,7 @@
-/** Global: `status`, `use <name>`, `inference get|set`, `credentials list|add|reset`. */
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
-import { opsDeps } from './ops.ts';
+/** Global: `use <name>`, `inference get|set`, `credentials list|add|reset`. */
+import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
+
+const settings = () => import('../usecases/settings.ts');
 
 interface SetFlags {
   provider: string;
@@ -12,115 +12,105 @@ interface SetFlags {
   rebuild?: boolean;
 }
 
-export function registerSettings(program: Command, env: CommandEnv): void {
-  program
-    .command('recover')
-    .description('bring back the gateway, every registered sandbox and its forward (e.g. at boot)')
-    .option('--dry-run', 'print what would be done; change nothing')
-    .action(
-      action(env, async (o: { dryRun?: boolean }) => {
-        const ctx = env.ctx();
-        const { recoverAll } = await import('../usecases/recover.ts');
-        return recoverAll(ctx, await opsDeps(ctx), o);
-      }),
-    );
-  program
-    .command('status')
-    .description('gateway health and each sandbox’s phase (exit 1 if a gateway is down)')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) => {
-        const ctx = env.ctx();
-        const { globalStatus } = await import('../usecases/status-global.ts');
-        return globalStatus(ctx, await opsDeps(ctx), o);
-      }),
-    );
-  program
-    .command('use')
-    .description('set the default sandbox')
-    .argument('<name>', 'a registered sandbox')
-    .action(
-      action(env, async (name: string) =>
-        (await import('../usecases/settings.ts')).useSandbox(env.ctx(), { name }),
-      ),
-    );
-  const inference = program
-    .command('inference')
-    .description(
+export const SETTINGS: VerbDecl[] = [
+  defineVerb({
+    name: 'use',
+    description: 'set the default sandbox',
+    args: [{ name: '<name>', description: 'a registered sandbox' }],
+    load: settings,
+    run: (m, v: V<object, [string]>) => m.useSandbox(v.ctx, { name: v.args[0] }),
+  }),
+  defineGroup({
+    name: 'inference',
+    description:
       'the inference route (one per sandbox workspace; older sandboxes share the gateway’s)',
-    );
-  inference
-    .command('get')
-    .description('print the route')
-    .option('--json', 'print JSON')
-    .option('--sandbox <name>', 'the route of this sandbox (default: the default sandbox’s)')
-    .action(
-      action(env, async (o: { json?: boolean; sandbox?: string }) => {
-        const ctx = env.ctx();
-        const { inferenceGet } = await import('../usecases/settings.ts');
-        return inferenceGet(ctx, await opsDeps(ctx), o);
+    verbs: [
+      defineVerb({
+        name: 'get',
+        description: 'print the route',
+        options: [
+          { flags: '--json', description: 'print JSON' },
+          {
+            flags: '--sandbox <name>',
+            description: 'the route of this sandbox (default: the default sandbox’s)',
+          },
+        ],
+        load: settings,
+        run: (m, v: V<{ json?: boolean; sandbox?: string }>) => m.inferenceGet(v.ctx, v.world, v.o),
       }),
-    );
-  inference
-    .command('set')
-    .description(
-      'point a sandbox’s route at a provider/model, registering the provider if needed (affects only the sandboxes in its workspace)',
-    )
-    .requiredOption('--provider <provider>', 'a provider key (build, openai, …) or OpenShell name')
-    .requiredOption('--model <model>', 'the model id')
-    .option('--sandbox <name>', 'the route of this sandbox (default: the default sandbox’s)')
-    .option('--endpoint-url <url>', 'the base URL (compatible endpoints)')
-    .option('--no-verify', 'skip the validation request')
-    .option('--rebuild', 'rebuild the affected sandboxes so their agent config names the model')
-    .action(
-      action(env, async (o: SetFlags) => {
-        const ctx = env.ctx();
-        const { inferenceSet } = await import('../usecases/settings.ts');
-        return inferenceSet(ctx, await opsDeps(ctx), o);
+      defineVerb({
+        name: 'set',
+        description:
+          'point a sandbox’s route at a provider/model, registering the provider if needed (affects only the sandboxes in its workspace)',
+        options: [
+          {
+            flags: '--provider <provider>',
+            description: 'a provider key (build, openai, …) or OpenShell name',
+            required: true,
+          },
+          { flags: '--model <model>', description: 'the model id', required: true },
+          {
+            flags: '--sandbox <name>',
+            description: 'the route of this sandbox (default: the default sandbox’s)',
+          },
+          { flags: '--endpoint-url <url>', description: 'the base URL (compatible endpoints)' },
+          { flags: '--no-verify', description: 'skip the validation request' },
+          {
+            flags: '--rebuild',
+            description: 'rebuild the affected sandboxes so their agent config names the model',
+          },
+        ],
+        load: settings,
+        run: (m, v: V<SetFlags>) => m.inferenceSet(v.ctx, v.world, v.o),
       }),
-    );
-  const credentials = program
-    .command('credentials')
-    .description('provider credentials in the gateway (names only, never values)');
-  credentials
-    .command('list')
-    .description('providers and their credential key names')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) => {
-        const ctx = env.ctx();
-        const { credentialsList } = await import('../usecases/settings.ts');
-        return credentialsList(ctx, await opsDeps(ctx), o);
+    ],
+  }),
+  defineGroup({
+    name: 'credentials',
+    description: 'provider credentials in the gateway (names only, never values)',
+    verbs: [
+      defineVerb({
+        name: 'list',
+        description: 'providers and their credential key names',
+        options: [{ flags: '--json', description: 'print JSON' }],
+        load: settings,
+        run: (m, v: V<{ json?: boolean }>) => m.credentialsList(v.ctx, v.world, v.o),
       }),
-    );
-  credentials
-    .command('add')
-    .description(
-      'register a provider in the gateway without onboarding (key from its env variable)',
-    )
-    .argument('<provider>', 'a provider key (build, openai, anthropic, gemini, custom, …)')
-    .option('--model <model>', 'the model the validation request asks (default: the provider’s)')
-    .option('--endpoint-url <url>', 'the base URL (compatible endpoints)')
-    .option('--no-verify', 'skip the validation request')
-    .action(
-      action(
-        env,
-        async (provider: string, o: { model?: string; endpointUrl?: string; verify?: boolean }) => {
-          const ctx = env.ctx();
-          const { credentialsAdd } = await import('../usecases/inference-switch.ts');
-          return credentialsAdd(ctx, await opsDeps(ctx), { provider, ...o });
-        },
-      ),
-    );
-  credentials
-    .command('reset')
-    .description('replace a provider’s stored key (from its env variable or a hidden prompt)')
-    .argument('<provider>', 'a provider key (build, openai, …) or OpenShell name')
-    .action(
-      action(env, async (provider: string) => {
-        const ctx = env.ctx();
-        const { credentialsReset } = await import('../usecases/settings.ts');
-        return credentialsReset(ctx, await opsDeps(ctx), { provider });
+      defineVerb({
+        name: 'add',
+        description:
+          'register a provider in the gateway without onboarding (key from its env variable)',
+        args: [
+          {
+            name: '<provider>',
+            description: 'a provider key (build, openai, anthropic, gemini, custom, …)',
+          },
+        ],
+        options: [
+          {
+            flags: '--model <model>',
+            description: 'the model the validation request asks (default: the provider’s)',
+          },
+          { flags: '--endpoint-url <url>', description: 'the base URL (compatible endpoints)' },
+          { flags: '--no-verify', description: 'skip the validation request' },
+        ],
+        load: () => import('../usecases/inference-switch.ts'),
+        run: (m, v: V<{ model?: string; endpointUrl?: string; verify?: boolean }, [string]>) =>
+          m.credentialsAdd(v.ctx, v.world, { provider: v.args[0], ...v.o }),
       }),
-    );
-}
+      defineVerb({
+        name: 'reset',
+        description: 'replace a provider’s stored key (from its env variable or a hidden prompt)',
+        args: [
+          {
+            name: '<provider>',
+            description: 'a provider key (build, openai, …) or OpenShell name',
+          },
+        ],
+        load: settings,
+        run: (m, v: V<object, [string]>) =>
+          m.credentialsReset(v.ctx, v.world, { provider: v.args[0] }),
+      }),
+    ],
+  }),
+];

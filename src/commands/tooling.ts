@@ -1,70 +1,68 @@
 /** Operator tooling: `doctor`, `debug`, `gc`, `uninstall`. Declarations only. */
-import type { Command } from 'commander';
-import { action, type CommandEnv } from './types.ts';
+import { defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
-export function registerDoctor(program: Command, env: CommandEnv): void {
-  program
-    .command('doctor')
-    .description('run every preflight check plus state consistency checks, each with its fix')
-    .option('--json', 'print JSON')
-    .action(
-      action(env, async (o: { json?: boolean }) =>
-        (await import('../usecases/doctor.ts')).doctorCommand(env.ctx(), o),
-      ),
-    );
-}
+export const DOCTOR = defineVerb({
+  name: 'doctor',
+  description: 'run every preflight check plus state consistency checks, each with its fix',
+  options: [{ flags: '--json', description: 'print JSON' }],
+  load: () => import('../usecases/doctor.ts'),
+  run: (m, v: V<{ json?: boolean }>) => m.doctorCommand(v.ctx, v.o, v.world),
+});
 
-export function registerDebug(program: Command, env: CommandEnv): void {
-  program
-    .command('debug')
-    .description('write a redacted tar.gz bundle for a bug report, with a manifest')
-    .option('-q, --quick', 'skip the slow probes (doctor, container and sandbox logs)')
-    .option('--sandbox <name>', "add this sandbox's details, policy and recent logs")
-    .option(
-      '-o, --output <file>',
-      'where to write the bundle (default: ./nemoclaw-debug-<time>.tar.gz)',
-    )
-    .action(
-      action(env, async (o: { quick?: boolean; sandbox?: string; output?: string }) =>
-        (await import('../usecases/debug.ts')).debugCommand(env.ctx(), o),
-      ),
-    );
-}
+export const DEBUG = defineVerb({
+  name: 'debug',
+  description: 'write a redacted tar.gz bundle for a bug report, with a manifest',
+  options: [
+    {
+      flags: '-q, --quick',
+      description: 'skip the slow probes (doctor, container and sandbox logs)',
+    },
+    {
+      flags: '--sandbox <name>',
+      description: "add this sandbox's details, policy and recent logs",
+    },
+    {
+      flags: '-o, --output <file>',
+      description: 'where to write the bundle (default: ./nemoclaw-debug-<time>.tar.gz)',
+    },
+  ],
+  load: () => import('../usecases/debug.ts'),
+  run: (m, v: V<{ quick?: boolean; sandbox?: string; output?: string }>) =>
+    m.debugCommand(v.ctx, v.world, v.o),
+});
 
-export function registerGc(program: Command, env: CommandEnv): void {
-  program
-    .command('gc')
-    .description('remove images and containers nemoclaw made that no registered sandbox uses')
-    .option('--dry-run', 'list what would be removed; remove nothing')
-    .action(
-      action(env, async (o: { dryRun?: boolean }) =>
-        (await import('../usecases/gc.ts')).gcCommand(env.ctx(), o),
-      ),
-    );
-}
+export const GC = defineVerb({
+  name: 'gc',
+  description: 'remove images and containers nemoclaw made that no registered sandbox uses',
+  options: [{ flags: '--dry-run', description: 'list what would be removed; remove nothing' }],
+  load: () => import('../usecases/gc.ts'),
+  run: (m, v: V<{ dryRun?: boolean }>) => m.gcCommand(v.ctx, v.world, v.o),
+});
 
-export function registerUninstall(program: Command, env: CommandEnv): void {
-  program
-    .command('uninstall')
-    .description('remove sandboxes, the gateway, images and state (snapshots are kept)')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--keep-openshell', 'keep the OpenShell CLI and its images')
-    .option('--delete-models', 'also remove downloaded local models')
-    .option(
-      '--destroy-user-data',
-      'also remove snapshots and the gateway state volume (credentials)',
-    )
-    .option('--dry-run', 'print what would be removed and kept; remove nothing')
-    .action(
-      action(
-        env,
-        async (o: {
-          yes?: boolean;
-          keepOpenshell?: boolean;
-          deleteModels?: boolean;
-          destroyUserData?: boolean;
-          dryRun?: boolean;
-        }) => (await import('../usecases/uninstall.ts')).uninstallCommand(env.ctx(), o),
-      ),
-    );
-}
+export const UNINSTALL = defineVerb({
+  name: 'uninstall',
+  description: 'remove sandboxes, the gateway, images and state (snapshots are kept)',
+  options: [
+    { flags: '-y, --yes', description: 'do not ask for confirmation' },
+    { flags: '--keep-openshell', description: 'keep the OpenShell CLI and its images' },
+    { flags: '--delete-models', description: 'also remove downloaded local models' },
+    {
+      flags: '--destroy-user-data',
+      description: 'also remove snapshots and the gateway state volume (credentials)',
+    },
+    { flags: '--dry-run', description: 'print what would be removed and kept; remove nothing' },
+  ],
+  load: () => import('../usecases/uninstall.ts'),
+  run: (
+    m,
+    v: V<{
+      yes?: boolean;
+      keepOpenshell?: boolean;
+      deleteModels?: boolean;
+      destroyUserData?: boolean;
+      dryRun?: boolean;
+    }>,
+  ) => m.uninstallCommand(v.ctx, v.world, v.o),
+});
+
+export const TOOLING: VerbDecl[] = [DOCTOR, DEBUG, GC, UNINSTALL];

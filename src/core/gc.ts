@@ -11,13 +11,15 @@ import { IMAGE_REPO_PREFIX } from './sandbox-image.ts';
 export const TEST_SCOPE_LABEL = 'nemoclaw.test';
 
 /**
- * The label filters that select what this nemoclaw made. NEMOCLAW_TEST_RUN_ID (which onboarding
- * already stamps on what it creates in tests) narrows it further, so a test's gc or uninstall can
- * never touch what a parallel test, or the developer, owns on the same Engine.
+ * The label filters that select what this nemoclaw made. The world's extra labels (a test's run id,
+ * which onboarding already stamps on what it creates in tests) narrow it further, so a test's gc
+ * or uninstall can never touch what a parallel test, or the developer, owns on the same Engine.
  */
-export function ownedLabelFilters(env: Record<string, string | undefined>): string[] {
-  const run = env.NEMOCLAW_TEST_RUN_ID?.trim();
-  return [`${MANAGED_BY_LABEL}=nemoclaw`, ...(run ? [`${TEST_SCOPE_LABEL}=${run}`] : [])];
+export function ownedLabelFilters(extraLabels: Record<string, string> = {}): string[] {
+  return [
+    `${MANAGED_BY_LABEL}=nemoclaw`,
+    ...Object.entries(extraLabels).map(([k, v]) => `${k}=${v}`),
+  ];
 }
 
 export interface GcImage {

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import {
   describeChange,
@@ -30,7 +30,7 @@ import { parseCustomPolicyFile, parseYaml, validateParsed } from '../core/policy
 import { customPolicyName } from '../core/policy/presets.ts';
 import { registerSecret } from '../core/redact.ts';
 import { noteAuditPlan } from './audit.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 
 export interface ApplyOptions {
   file: string;
@@ -41,10 +41,9 @@ export interface ApplyOptions {
 }
 
 export interface ApplyDeps {
-  ops: OpsDeps;
+  ops: OpsWorld;
   /** Creates or recreates one sandbox non-interactively (the onboarding use case). */
   onboard(ctx: Context, flags: Record<string, unknown>): Promise<number>;
-  confirm?: (q: string) => Promise<boolean>;
 }
 
 async function readFleetFile(ctx: Context, file: string): Promise<FleetFile> {
@@ -115,34 +114,22 @@ export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions):
   const destructive = plan.changes.some(
     (c) => c.op === 'sandbox.destroy' || c.op === 'sandbox.recreate',
   );
-  const mode = consentMode({
+  const consent = {
     yes: o.yes,
     destructive,
     env: ctx.env,
     stdinIsTTY: ctx.ui.stdinIsTTY,
-  });
-  if (mode === 'refuse' && destructive) {
-    throw new UsageError(
-      'apply would destroy or recreate sandboxes: that needs an explicit --yes (or NEMOCLAW_YES=1), even when NEMOCLAW_NON_INTERACTIVE=1.',
-      { hint: 'Check the plan with --dry-run, then re-run with --yes.' },
-    );
-  }
-  if (mode === 'refuse') {
-    throw new UsageError(
-      'apply changes sandboxes and needs a confirmation, but no terminal is attached.',
-      {
-        hint: 'Re-run with --yes (or NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the plan.',
-      },
-    );
-  }
-  if (mode === 'ask') {
-    renderText(plan, (s) => ctx.ui.info(s));
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm(`Apply these ${plan.changes.length} change(s)?`))) {
-      ctx.ui.info('Nothing was changed.');
-      return 1;
-    }
+    retry: `nemoclaw apply -f ${o.file}`,
+  };
+  assertCanAsk(
+    destructive ? 'apply would destroy or recreate sandboxes' : 'apply changes sandboxes',
+    consent,
+  );
+  if (consentMode(consent) === 'ask') renderText(plan, (s) => ctx.ui.info(s));
+  const question = `Apply these ${plan.changes.length} change(s)?`;
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.ops.confirm(q) }))) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
   }
   const bySandbox = new Map(file.sandboxes.map((s) => [s.name, s]));
   for (const [i, c] of plan.changes.entries()) {

@@ -14,7 +14,8 @@ import {
 } from '../core/ops/channels.ts';
 import { tokenFingerprint, tokenHolders } from '../core/ops/token-fingerprint.ts';
 import { registerSecret } from '../core/redact.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 function channelOf(name: string | undefined, sandbox: string, verb: string): ChannelSpec {
   const c = name ? findChannel(name) : undefined;
@@ -28,7 +29,7 @@ function channelOf(name: string | undefined, sandbox: string, verb: string): Cha
 
 export async function channelsList(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; json?: boolean },
 ): Promise<number> {
   const entry = await requireEntry(ctx, o.sandbox);
@@ -67,7 +68,7 @@ export async function channelsList(
 
 async function readTokens(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   c: ChannelSpec,
   sandbox: string,
 ): Promise<Record<string, string>> {
@@ -98,14 +99,14 @@ async function readTokens(
   return values;
 }
 
-async function policyDeps(deps: OpsDeps, gateway: string, workspace?: string) {
+async function policyDeps(deps: OpsWorld, gateway: string, workspace?: string) {
   const client = await deps.openshell(gateway, workspace);
   return { openshell: client };
 }
 
 export async function channelsAdd(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; channel?: string; rebuild?: boolean },
 ): Promise<number> {
   const c = channelOf(o.channel, o.sandbox, 'add');
@@ -142,7 +143,7 @@ export async function channelsAdd(
  */
 async function offerRebuild(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   sandbox: string,
   c: ChannelSpec,
   now: boolean | undefined,
@@ -164,13 +165,12 @@ async function offerRebuild(
     return 0;
   }
   const { rebuild } = await import('./rebuild.ts');
-  const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
   return rebuild(
     ctx,
     {
       openshell: await deps.openshell(entry.gatewayName, entry.workspace),
       confirm: (m) => deps.confirm(m),
-      extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+      extraLabels: deps.extraLabels,
     },
     { sandbox, yes: true },
   );
@@ -178,7 +178,7 @@ async function offerRebuild(
 
 export async function channelsRemove(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; channel?: string },
 ): Promise<number> {
   const c = channelOf(o.channel, o.sandbox, 'remove');
@@ -208,7 +208,7 @@ export async function channelsRemove(
 
 export async function channelsToggle(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; channel?: string; on: boolean },
 ): Promise<number> {
   const c = channelOf(o.channel, o.sandbox, o.on ? 'start' : 'stop');
@@ -236,7 +236,7 @@ export async function channelsToggle(
 
 async function removePreset(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   at: { gatewayName: string; workspace?: string },
   sandbox: string,
   preset: string,

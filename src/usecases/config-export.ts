@@ -5,10 +5,9 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from '../context.ts';
-import { NemoclawError } from '../core/errors.ts';
 import { exportSandbox, FLEET_SCHEMA_VERSION, type FleetFile } from '../core/fleet/schema.ts';
-import { didYouMean } from '../core/names.ts';
 import { redact } from '../core/redact.ts';
+import { notRegisteredError } from '../core/registry/not-registered.ts';
 
 export async function configExport(
   ctx: Context,
@@ -18,12 +17,7 @@ export async function configExport(
   const all = Object.keys(reg.sandboxes).sort();
   for (const n of o.names) {
     if (!reg.sandboxes[n]) {
-      const close = didYouMean(n, all);
-      throw new NemoclawError('not-found', `Sandbox ${n} is not registered.`, {
-        hint: close
-          ? `Did you mean ${close}?`
-          : 'See the registered sandboxes with `nemoclaw list`.',
-      });
+      throw notRegisteredError(n, all);
     }
   }
   const names = o.names.length > 0 ? o.names : all;

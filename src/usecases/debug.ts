@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import {
   buildManifest,
   interestingEnv,
@@ -26,10 +27,10 @@ export interface DebugOptions {
   output?: string;
 }
 
-export interface DebugDeps {
-  openshell?: OpenshellClient;
-  engine?: DockerEngine | null;
-}
+export type DebugDeps = Pick<
+  World,
+  'openshell' | 'sandboxClient' | 'answeringEngine' | 'extraLabels'
+>;
 
 const PROBE_TIMEOUT_MS = 20_000;
 const LOG_TAIL_BYTES = 512 * 1024;
@@ -54,14 +55,13 @@ function toText(v: unknown): string {
   return `${JSON.stringify(redactValue(v), null, 2)}\n`;
 }
 
-async function engineOrNull(ctx: Context, deps: DebugDeps): Promise<DockerEngine | null> {
-  if (deps.engine !== undefined) return deps.engine;
-  const { answeringEngine } = await import('../adapters/docker/engine.ts');
-  return (await answeringEngine(ctx.env, 3000)) ?? null;
+async function engineOrNull(deps: DebugDeps): Promise<DockerEngine | null> {
+  return (await deps.answeringEngine(3000)) ?? null;
 }
 
 function probes(
   ctx: Context,
+  deps: DebugDeps,
   o: DebugOptions,
   os: OpenshellClient,
   engine: DockerEngine | null,
@@ -180,7 +180,7 @@ function probes(
         const e = needEngine();
         const i = await inv();
         const { ownedLabelFilters } = await import('../core/gc.ts');
-        const labels = ownedLabelFilters(ctx.env);
+        const labels = ownedLabelFilters(deps.extraLabels);
         const [images, containers, sandboxes, volumes] = await Promise.all([
           i.listImages(e, { labels }),
           i.listContainers(e, { labels }),
@@ -213,8 +213,8 @@ function probes(
       slow: true,
       run: async () =>
         (await import('./doctor.ts')).runDoctor(ctx, {
-          openshell: os,
-          engine: engine ?? undefined,
+          ...deps,
+          answeringEngine: async () => engine ?? undefined,
         }),
     },
   ];
@@ -274,18 +274,13 @@ async function logEntries(ctx: Context): Promise<BundleEntry[]> {
 export async function buildDebugBundle(
   ctx: Context,
   o: DebugOptions,
-  deps: DebugDeps = {},
+  deps: DebugDeps,
 ): Promise<{ path: string; manifest: ReturnType<typeof buildManifest> }> {
-  const os =
-    deps.openshell ??
-    (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
-  const engine = await engineOrNull(ctx, deps);
-  // A sandbox lives in its own workspace: its probes ask there (an injected client is used as is).
-  const sos =
-    o.sandbox && !deps.openshell
-      ? await (await import('../adapters/openshell/factory.ts')).sandboxClient(ctx, o.sandbox)
-      : os;
-  const all = probes(ctx, o, os, engine, sos);
+  const os = await deps.openshell();
+  const engine = await engineOrNull(deps);
+  // A sandbox lives in its own workspace: its probes ask there.
+  const sos = o.sandbox ? await deps.sandboxClient(o.sandbox) : os;
+  const all = probes(ctx, deps, o, os, engine, sos);
   const skipped: { path: string; reason: string }[] = [];
   const entries: BundleEntry[] = [];
   const results = await Promise.all(
@@ -327,7 +322,11 @@ export async function buildDebugBundle(
   return { path: out, manifest };
 }
 
-export async function debugCommand(ctx: Context, o: DebugOptions): Promise<number> {
+export async function debugCommand(
+  ctx: Context,
+  deps: DebugDeps,
+  o: DebugOptions,
+): Promise<number> {
   if (o.sandbox !== undefined) {
     // A name that is not registered would only put an attacker-chosen string into the bundle.
     const reg = await ctx
@@ -342,7 +341,7 @@ export async function debugCommand(ctx: Context, o: DebugOptions): Promise<numbe
         },
       );
   }
-  const { path, manifest } = await buildDebugBundle(ctx, o);
+  const { path, manifest } = await buildDebugBundle(ctx, o, deps);
   ctx.ui.info(`Wrote ${manifest.entries.length} entries (see manifest.json inside):`);
   for (const e of manifest.entries) ctx.ui.info(`  ${e.path.padEnd(36)} ${e.description}`);
   for (const s of manifest.skipped) ctx.ui.info(`  (skipped ${s.path}: ${s.reason})`);

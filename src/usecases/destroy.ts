@@ -9,13 +9,14 @@ import { isNemoclawError } from '../core/errors.ts';
 import { planDestroy } from '../core/ops/destroy-plan.ts';
 import { formatPlan } from '../core/plan.ts';
 import { withoutSandbox } from '../core/registry/schema.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
 export async function destroySandbox(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; yes?: boolean; force?: boolean; dryRun?: boolean },
 ): Promise<number> {
   const name = o.sandbox;

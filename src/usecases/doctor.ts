@@ -6,16 +6,14 @@ import { join } from 'node:path';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { formatChecks, stateChecks, summarise, type DoctorObservation } from '../core/doctor.ts';
 import { errorMessage } from '../core/errors.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { checkCrashed, type CheckResult } from '../core/preflight.ts';
 
-export interface DoctorDeps {
-  openshell?: OpenshellClient;
-  engine?: DockerEngine;
-}
+export type DoctorDeps = Pick<World, 'openshell' | 'sandboxClient' | 'answeringEngine'>;
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
@@ -238,13 +236,9 @@ async function preflightChecks(
 }
 
 /** Both halves, for doctor itself and for the debug bundle. */
-export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<CheckResult[]> {
-  const os =
-    deps.openshell ??
-    (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
-  const engine =
-    deps.engine ??
-    (await (await import('../adapters/docker/engine.ts')).answeringEngine(ctx.env, 3000));
+export async function runDoctor(ctx: Context, deps: DoctorDeps): Promise<CheckResult[]> {
+  const os = await deps.openshell();
+  const engine = await deps.answeringEngine(3000);
   const hasSandboxes = await ctx
     .registry()
     .read()
@@ -261,11 +255,9 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<Ch
       checkCrashed('state', 'State', e),
     ]),
     registryPostureChecks(ctx).catch((e: unknown) => [checkCrashed('posture', 'Posture', e)]),
-    agentAuditChecks(ctx, async (e) =>
-      deps.openshell
-        ? os
-        : (await import('../adapters/openshell/factory.ts')).sandboxClient(ctx, e.name),
-    ).catch((e: unknown) => [checkCrashed('agent.audit', 'Agent audit', e)]),
+    agentAuditChecks(ctx, (e) => deps.sandboxClient(e.name)).catch((e: unknown) => [
+      checkCrashed('agent.audit', 'Agent audit', e),
+    ]),
   ]);
   return [...pre, ...state, ...posture, ...audits];
 }
@@ -273,7 +265,7 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps = {}): Promise<Ch
 export async function doctorCommand(
   ctx: Context,
   o: { json?: boolean },
-  deps: DoctorDeps = {},
+  deps: DoctorDeps,
 ): Promise<number> {
   const results = await runDoctor(ctx, deps);
   const sum = summarise(results);

@@ -9,10 +9,15 @@ import { errorMessage } from '../core/errors.ts';
 import { formatBytes, ownedLabelFilters, planGc, type GcPlan, type GcStep } from '../core/gc.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { IMAGE_REPO_PREFIX } from '../core/sandbox-image.ts';
+import type { World } from '../world.ts';
 
-export async function observeAndPlanGc(ctx: Context, engine: DockerEngine): Promise<GcPlan> {
+export async function observeAndPlanGc(
+  ctx: Context,
+  engine: DockerEngine,
+  extraLabels?: Record<string, string>,
+): Promise<GcPlan> {
   const { listContainers, listImages } = await import('../adapters/docker/inventory.ts');
-  const labels = ownedLabelFilters(ctx.env);
+  const labels = ownedLabelFilters(extraLabels);
   const scoped = labels.length > 1;
   const [reg, labelled, byTag, containers, all] = await Promise.all([
     ctx.registry().read(),
@@ -74,12 +79,16 @@ async function snapshotLitter(ctx: Context, o: { dryRun?: boolean }): Promise<vo
   }
 }
 
-export async function gcCommand(ctx: Context, o: { dryRun?: boolean }): Promise<number> {
+export async function gcCommand(
+  ctx: Context,
+  world: Pick<World, 'engine' | 'extraLabels'>,
+  o: { dryRun?: boolean },
+): Promise<number> {
   await snapshotLitter(ctx, o);
-  const { connectEngine, pingEngine } = await import('../adapters/docker/engine.ts');
-  const engine = await connectEngine(ctx.env);
+  const { pingEngine } = await import('../adapters/docker/engine.ts');
+  const engine = await world.engine();
   await pingEngine(engine);
-  const plan = await observeAndPlanGc(ctx, engine);
+  const plan = await observeAndPlanGc(ctx, engine, world.extraLabels);
   const { out } = ctx.ui;
   const total = plan.steps.reduce(
     (n, s) => n + (s.kind === 'docker.image.remove' ? s.sizeBytes : 0),

@@ -21,7 +21,8 @@ import {
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { DEFAULT_WORKSPACE, sharesRoute } from '../core/workspace.ts';
 import { registerSecret } from '../core/redact.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 export interface SwitchOptions {
   provider?: string;
@@ -64,7 +65,7 @@ function routeScope(gateway: string, workspace?: string): string {
     : `gateway ${gateway} (default workspace)`;
 }
 
-async function keyFor(ctx: Context, deps: OpsDeps, spec: ProviderSpec, cmd: string) {
+async function keyFor(ctx: Context, deps: OpsWorld, spec: ProviderSpec, cmd: string) {
   if (!spec.userEnv) return undefined;
   const fromEnv = ctx.env[spec.userEnv]?.trim();
   if (fromEnv) return fromEnv;
@@ -108,7 +109,7 @@ async function verify(spec: ProviderSpec, baseUrl: string, model: string, key?: 
  */
 export async function ensureProvider(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   client: OpenshellClient,
   o: { spec: ProviderSpec; endpointUrl?: string; model?: string; verify: boolean; cmd: string },
 ): Promise<{ created: boolean; verified: boolean }> {
@@ -149,7 +150,7 @@ export async function ensureProvider(
 
 export async function credentialsAdd(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { provider: string; model?: string; endpointUrl?: string; verify?: boolean },
 ): Promise<number> {
   const spec = specOf(o.provider);
@@ -182,7 +183,7 @@ export async function credentialsAdd(
 
 export async function inferenceSwitch(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: SwitchOptions,
 ): Promise<number> {
   if (!o.provider || !o.model) {
@@ -255,7 +256,7 @@ export async function inferenceSwitch(
 
 async function offerRebuild(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   served: SandboxEntry[],
   model: string,
   always: boolean,
@@ -276,13 +277,12 @@ async function offerRebuild(
       continue;
     }
     const { rebuild } = await import('./rebuild.ts');
-    const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
     await rebuild(
       ctx,
       {
         openshell: await deps.openshell(e.gatewayName, e.workspace),
         confirm: deps.confirm,
-        extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+        extraLabels: deps.extraLabels,
       },
       { sandbox: e.name, yes: true },
     );

@@ -10,7 +10,8 @@ import type { Context } from '../context.ts';
 import { NemoclawError } from '../core/errors.ts';
 import { formatPlan, type Plan, type PlanStep } from '../core/plan.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 export type LifecycleVerb = 'stop' | 'start';
 
@@ -92,7 +93,7 @@ async function applyStep(
 
 export async function sandboxLifecycle(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; verb: LifecycleVerb; dryRun?: boolean },
 ): Promise<number> {
   const entry = await requireEntry(ctx, o.sandbox);
@@ -157,7 +158,7 @@ export async function sandboxLifecycle(
 /** `stop --all` / `start --all`: every registered sandbox; one failure does not stop the rest. */
 export async function lifecycleAll(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { verb: LifecycleVerb; dryRun?: boolean },
 ): Promise<number> {
   const names = Object.keys((await ctx.registry().read()).sandboxes).sort();

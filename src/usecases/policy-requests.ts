@@ -9,7 +9,7 @@
 import type { RuleClient } from '../adapters/openshell/rules.ts';
 import type { Confirm } from '../adapters/terminal/confirm.ts';
 import type { Context } from '../context.ts';
-import { consentMode } from '../core/consent.ts';
+import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { formatPlan, type Plan } from '../core/plan.ts';
 import type { RuleChunk } from '../core/openshell/rules.ts';
@@ -20,11 +20,35 @@ import {
   type BlockedRequest,
 } from '../core/policy/requests.ts';
 import { parseEffectivePolicy } from '../core/policy/parse.ts';
-import { livePolicyYaml, presetsOf, sandboxEntry, type PolicyDeps } from './policy-shared.ts';
+import type { World } from '../world.ts';
+import {
+  livePolicyYaml,
+  policyDepsOf,
+  presetsOf,
+  sandboxEntry,
+  type PolicyDeps,
+} from './policy-shared.ts';
 
 export interface RequestDeps extends Pick<PolicyDeps, 'openshell' | 'presets'> {
-  rules: RuleClient;
-  confirm?: Confirm;
+  rules: Pick<RuleClient, 'get' | 'approve' | 'reject' | 'history'>;
+  confirm: Confirm;
+}
+
+/** The requests use cases' view of the world for one sandbox; OpenShell is reached on first use. */
+export function requestDepsOf(
+  world: Pick<World, 'sandboxClient' | 'sandboxRules' | 'confirm'>,
+  sandbox: string,
+): RequestDeps {
+  const rules = () => world.sandboxRules(sandbox);
+  return {
+    ...policyDepsOf(world, sandbox),
+    rules: {
+      get: async (...a) => (await rules()).get(...a),
+      approve: async (...a) => (await rules()).approve(...a),
+      reject: async (...a) => (await rules()).reject(...a),
+      history: async (...a) => (await rules()).history(...a),
+    },
+  };
 }
 
 function describe(r: BlockedRequest): string {
@@ -82,15 +106,14 @@ export async function policyApprove(
   deps: RequestDeps,
   o: { sandbox: string; id: string; yes?: boolean; persist?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
-  if (!o.dryRun && mode === 'refuse') {
-    throw new UsageError(
-      'policy approve widens the sandbox policy and needs a confirmation, but no terminal is attached.',
-      {
-        hint: 'Re-run with --yes (or set NEMOCLAW_NON_INTERACTIVE=1), or --dry-run to see the change.',
-      },
-    );
-  }
+  const consent = {
+    yes: o.yes,
+    dryRun: o.dryRun,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: `nemoclaw ${o.sandbox} policy approve ${o.id}`,
+  };
+  assertCanAsk('policy approve widens the sandbox policy', consent);
   await sandboxEntry(ctx, o.sandbox);
   const chunk = await findChunk(deps, o.sandbox, o.id);
   if (chunk.status !== 'pending' && chunk.status !== 'rejected') {
@@ -132,14 +155,12 @@ export async function policyApprove(
     ctx.ui.info('Dry run: nothing was changed.');
     return 0;
   }
-  if (mode === 'ask') {
-    ctx.ui.info(formatPlan(plan));
-    const confirm =
-      deps.confirm ?? (await import('../adapters/terminal/confirm.ts')).terminalConfirm;
-    if (!(await confirm(`Allow ${reqs.map(describe).join('; ')}?`))) {
-      ctx.ui.info('Nothing was changed.');
-      return 1;
-    }
+  if (consentMode(consent) === 'ask') ctx.ui.info(formatPlan(plan));
+  if (
+    !(await ask(`Allow ${reqs.map(describe).join('; ')}?`, { ...consent, confirm: deps.confirm }))
+  ) {
+    ctx.ui.info('Nothing was changed.');
+    return 1;
   }
   const r = await deps.rules.approve(o.sandbox, chunk.id);
   const v = r.version !== undefined ? ` (policy version ${r.version})` : '';

@@ -9,6 +9,8 @@ import type { PolicyPatch } from '../core/policy/merge.ts';
 import type { Preset } from '../core/policy/presets.ts';
 import type { NetworkPolicies } from '../core/policy/schema.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import type { World } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 export interface PolicyDeps {
   openshell: Pick<OpenshellClient, 'policyGet' | 'policySet'>;
@@ -18,15 +20,26 @@ export interface PolicyDeps {
   presets?: Preset[];
 }
 
+/**
+ * The policy use cases' view of the world for one sandbox. The client is reached on first use, so
+ * usage errors come before any OpenShell call.
+ */
+export function policyDepsOf(
+  world: Pick<World, 'sandboxClient' | 'confirm'>,
+  sandbox: string,
+): Required<Pick<PolicyDeps, 'openshell' | 'confirm'>> {
+  return {
+    openshell: {
+      policyGet: async (name, o) => (await world.sandboxClient(sandbox)).policyGet(name, o),
+      policySet: async (name, file, o) =>
+        (await world.sandboxClient(sandbox)).policySet(name, file, o),
+    },
+    confirm: (m) => world.confirm(m),
+  };
+}
+
 export async function sandboxEntry(ctx: Context, sandbox: string): Promise<SandboxEntry> {
-  const reg = await ctx.registry().read();
-  const entry = reg.sandboxes[sandbox];
-  if (!entry) {
-    throw new NemoclawError('not-found', `Sandbox ${sandbox} is not registered.`, {
-      hint: 'See the registered sandboxes with `nemoclaw list`.',
-    });
-  }
-  return entry;
+  return requireEntry(ctx, sandbox);
 }
 
 export async function presetsOf(

@@ -8,9 +8,9 @@ import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { Part } from '../core/ops/status.ts';
 import { landlockCheck } from '../core/posture.ts';
 import { cgroupVersion, type CheckResult } from '../core/preflight.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 
-export async function enforcementPart(deps: OpsDeps, remote: boolean): Promise<Part> {
+export async function enforcementPart(deps: OpsWorld, remote: boolean): Promise<Part> {
   if (remote)
     return { state: 'ok', summary: 'enforced by the remote gateway (not observable here)' };
   try {

@@ -18,6 +18,8 @@ export interface RebuildDeps {
   openshell: OpenshellClient;
   confirm(message: string): Promise<boolean>;
   extraLabels?: Record<string, string>;
+  /** Test hook: `<step>:<ms>` pauses at the start of that step (injected by main.ts). */
+  faultPause?: string;
 }
 
 export interface Run {

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { ask, assertCanAsk } from '../core/consent.ts';
-import { NemoclawError, UsageError, UserError } from '../core/errors.ts';
+import { NemoclawError, UsageError } from '../core/errors.ts';
 import {
   JOURNAL_SCHEMA_VERSION,
   JournalSchema,
@@ -21,6 +21,7 @@ import {
 } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { MIGRATE_STEPS } from './rebuild-migrate.ts';
+import { requireEntry } from './registry-entry.ts';
 import { planMove, prepareWorkspace } from './rebuild-workspace.ts';
 import {
   STEPS as FIRST_STEPS,
@@ -120,21 +121,15 @@ function rollbackJournal(ctx: Context, name: string, last: Journal | undefined):
 }
 
 /** Test hook: pause at the start of a step so a test can kill the process there. */
-async function faultPause(ctx: Context, step: RebuildStepId): Promise<void> {
-  const spec = ctx.env.NEMOCLAW_FAULT_PAUSE;
+async function faultPause(deps: RebuildDeps, step: RebuildStepId): Promise<void> {
+  const spec = deps.faultPause;
   if (!spec) return;
   const [at, ms] = spec.split(':');
   if (at === step) await new Promise((r) => setTimeout(r, Number(ms ?? 10_000)));
 }
 
 export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions): Promise<number> {
-  const reg = await ctx.registry().read();
-  const entry = reg.sandboxes[o.sandbox];
-  if (!entry)
-    throw new UserError(`No sandbox named ${o.sandbox} is registered.`, {
-      kind: 'not-found',
-      hint: 'See: nemoclaw list',
-    });
+  const entry = await requireEntry(ctx, o.sandbox);
   if (o.rollback && o.blueprint)
     throw new UsageError(
       '--rollback goes back to the blueprint before the upgrade; drop --blueprint.',
@@ -222,7 +217,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
       journal.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
       await writeJournal(ctx, journal);
-      await faultPause(ctx, step.id);
+      await faultPause(deps, step.id);
       try {
         const what = await STEPS[step.id](run);
         journal.steps[step.id] = { status: 'complete', at: ctx.now().toISOString() };

@@ -9,7 +9,8 @@ import type { Context } from '../context.ts';
 import { NemoclawError } from '../core/errors.ts';
 import { isRemoteEntry, localGatewayPort } from '../core/ops/gateway-of.ts';
 import { formatPlan } from '../core/plan.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 import { ensureForward, waitReady } from './sandbox-session.ts';
 
 const CONNECTED = new Set(['connected', 'connected_http']);
@@ -17,7 +18,7 @@ const START_NEEDED = new Set(['Stopped', 'Error', 'Unknown', 'Unspecified']);
 
 export async function recoverSandbox(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; dryRun?: boolean },
 ): Promise<number> {
   const name = o.sandbox;
@@ -65,9 +66,7 @@ export async function recoverSandbox(
         blueprint: bp.blueprint,
         port: localGatewayPort(entry, ctx.env),
         dryRun: o.dryRun,
-        extraLabels: ctx.env.NEMOCLAW_TEST_RUN_ID
-          ? { 'nemoclaw.test': ctx.env.NEMOCLAW_TEST_RUN_ID }
-          : undefined,
+        extraLabels: deps.extraLabels,
       },
     );
     if (o.dryRun) {
@@ -145,7 +144,7 @@ export async function recoverSandbox(
  */
 export async function recoverAll(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { dryRun?: boolean },
 ): Promise<number> {
   const names = Object.keys((await ctx.registry().read()).sandboxes).sort();

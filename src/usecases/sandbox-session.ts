@@ -11,13 +11,14 @@ import { parseDenialLine } from '../core/openshell/denials.ts';
 import { denialExplainer } from './log-denials.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 const DURATION_RE = /^\d+[smhd]$/;
 
 export async function sandboxLogs(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; follow?: boolean; tail?: string; since?: string; denied?: boolean },
 ): Promise<number> {
   const tail = o.tail === undefined ? undefined : Number(o.tail);
@@ -74,7 +75,7 @@ export async function sandboxLogs(
 /** The wait of connect and recover: a missing sandbox is re-onboarded, an Error one recovered. */
 export function waitReady(
   client: Pick<OpenshellClient, 'sandboxGet'>,
-  deps: Pick<OpsDeps, 'sleep'>,
+  deps: Pick<OpsWorld, 'sleep'>,
   name: string,
   timeoutMs: number,
   onWaiting?: (phase: string) => void,
@@ -119,7 +120,7 @@ function connectTimeoutMs(ctx: Context, flag?: string): number {
 
 export async function sandboxConnect(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; timeout?: string },
 ): Promise<number> {
   const timeoutMs = connectTimeoutMs(ctx, o.timeout);
@@ -144,7 +145,7 @@ export async function sandboxConnect(
 
 export async function sandboxExec(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; command: string[]; workdir?: string; timeout?: string },
 ): Promise<number> {
   if (o.command.length === 0) {

@@ -33,7 +33,8 @@ import {
 } from '../core/ops/last-inference.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { dashboardPart, stoppedPart } from '../core/ops/status-parts.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 import { agentAuditPart, configDriftPart, enforcementPart } from './posture.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
@@ -86,7 +87,7 @@ export interface SandboxStatusReport {
 
 export async function sandboxStatusReport(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   name: string,
   o: { audit?: boolean; probe?: boolean } = {},
 ): Promise<SandboxStatusReport> {
@@ -234,7 +235,7 @@ export async function sandboxStatusReport(
   };
 }
 
-async function probeContainer(deps: OpsDeps, name: string, sb: { ok?: { id: string } } | object) {
+async function probeContainer(deps: OpsWorld, name: string, sb: { ok?: { id: string } } | object) {
   const { inspectSandboxContainer, containerStats } =
     await import('../adapters/docker/sandboxes.ts');
   const engine = await deps.engine();
@@ -337,7 +338,7 @@ async function rebuildPart(ctx: Context, name: string): Promise<Part> {
 
 export async function sandboxStatus(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; json?: boolean; audit?: boolean; probe?: boolean },
 ): Promise<number> {
   const report = await sandboxStatusReport(ctx, deps, o.sandbox, {

@@ -8,17 +8,15 @@ import { NemoclawError, UsageError } from '../core/errors.ts';
 import { didYouMean } from '../core/names.ts';
 import { PROVIDERS, findProvider } from '../core/providers.ts';
 import { registerSecret } from '../core/redact.ts';
+import { notRegisteredError } from '../core/registry/not-registered.ts';
 import { sharesRoute, workspaceOf } from '../core/workspace.ts';
 import type { SwitchOptions } from './inference-switch.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 
 export async function useSandbox(ctx: Context, o: { name: string }): Promise<number> {
   const reg = await ctx.registry().read();
   if (!reg.sandboxes[o.name]) {
-    const guess = didYouMean(o.name, Object.keys(reg.sandboxes));
-    throw new UsageError(`Sandbox ${o.name} is not registered.`, {
-      hint: guess ? `Did you mean \`nemoclaw use ${guess}\`?` : 'See them with `nemoclaw list`.',
-    });
+    throw notRegisteredError(o.name, Object.keys(reg.sandboxes), (n) => `\`nemoclaw use ${n}\``);
   }
   await ctx
     .registry()
@@ -36,7 +34,7 @@ function openshellProviderName(p: string): string {
 
 export async function inferenceGet(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox?: string; json?: boolean },
 ): Promise<number> {
   const { scopeFor } = await import('./inference-switch.ts');
@@ -85,14 +83,18 @@ export async function inferenceGet(
 }
 
 /** Switching the route, possibly to a provider the gateway lacks: see inference-switch.ts. */
-export async function inferenceSet(ctx: Context, deps: OpsDeps, o: SwitchOptions): Promise<number> {
+export async function inferenceSet(
+  ctx: Context,
+  deps: OpsWorld,
+  o: SwitchOptions,
+): Promise<number> {
   const { inferenceSwitch } = await import('./inference-switch.ts');
   return inferenceSwitch(ctx, deps, o);
 }
 
 export async function credentialsList(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { json?: boolean },
 ): Promise<number> {
   const { scopeFor } = await import('./inference-switch.ts');
@@ -126,7 +128,7 @@ export async function credentialsList(
  */
 export async function credentialsReset(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { provider: string },
 ): Promise<number> {
   const { scopeFor } = await import('./inference-switch.ts');

@@ -10,11 +10,12 @@ import type { Context } from '../context.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { frontMatter, skillName, treeProblems } from '../core/ops/skill.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
+import { requireEntry } from './registry-entry.ts';
 
 export async function skillInstall(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { sandbox: string; dir: string },
 ): Promise<number> {
   const dir = resolve(ctx.cwd, o.dir);

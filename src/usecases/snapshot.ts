@@ -7,8 +7,36 @@ import type { Context } from '../context.ts';
 import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, errorMessage } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import { requireEntry } from './registry-entry.ts';
 import type { SkippedPath } from '../core/snapshot/manifest.ts';
-import type { SnapshotDeps } from './snapshot-deps.ts';
+import type { OpenshellClient } from '../adapters/openshell/types.ts';
+import type { World } from '../world.ts';
+
+export type SnapshotClient = Pick<
+  OpenshellClient,
+  'sandboxDownload' | 'sandboxUpload' | 'sandboxExec' | 'sandboxGet'
+>;
+
+export interface SnapshotDeps {
+  /** Each call goes to the named sandbox's own client (its gateway and workspace). */
+  openshell: SnapshotClient;
+  /** Asks a yes/no question; only called when a terminal is there and --yes was not given. */
+  confirm(message: string): Promise<boolean>;
+}
+
+/** The snapshot use cases' view of the world; a client is reached only when a sandbox is. */
+export function snapshotDepsOf(world: Pick<World, 'sandboxClient' | 'confirm'>): SnapshotDeps {
+  const of = (name: string) => world.sandboxClient(name);
+  return {
+    openshell: {
+      sandboxGet: async (...a) => (await of(a[0])).sandboxGet(...a),
+      sandboxDownload: async (...a) => (await of(a[0])).sandboxDownload(...a),
+      sandboxUpload: async (...a) => (await of(a[0])).sandboxUpload(...a),
+      sandboxExec: async (...a) => (await of(a[0])).sandboxExec(...a),
+    },
+    confirm: (m) => world.confirm(m),
+  };
+}
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -23,14 +51,7 @@ function formatBytes(n: number): string {
 }
 
 async function registered(ctx: Context, sandbox: string): Promise<SandboxEntry> {
-  const reg = await ctx.registry().read();
-  const entry = reg.sandboxes[sandbox];
-  if (!entry) {
-    throw new NemoclawError('not-found', `Sandbox "${sandbox}" is not registered.`, {
-      hint: 'See the registered sandboxes with: nemoclaw list',
-    });
-  }
-  return entry;
+  return requireEntry(ctx, sandbox);
 }
 
 /** The agent's state paths from the sandbox's own blueprint version, verified before use. */

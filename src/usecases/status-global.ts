@@ -6,12 +6,12 @@
 import type { Context } from '../context.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { isRemoteEntry } from '../core/ops/gateway-of.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 import { phaseText, takeInventory } from './inventory.ts';
 
 export async function globalStatus(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { json?: boolean },
 ): Promise<number> {
   const reg = await ctx.registry().read();
@@ -82,7 +82,7 @@ export async function globalStatus(
 }
 
 async function gatewayContainer(
-  deps: OpsDeps,
+  deps: OpsWorld,
   name: string,
 ): Promise<{ name: string; status: string; restarts?: number; error?: string }> {
   try {

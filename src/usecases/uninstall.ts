@@ -6,11 +6,11 @@
  */
 import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
-import type { Confirm } from '../adapters/terminal/confirm.ts';
 import type { Context } from '../context.ts';
 import { ask, assertCanAsk } from '../core/consent.ts';
 import { errorMessage } from '../core/errors.ts';
 import { ownedLabelFilters } from '../core/gc.ts';
+import type { World } from '../world.ts';
 import {
   DEFAULT_GATEWAY_CONTAINER,
   DEFAULT_GATEWAY_NAME,
@@ -30,17 +30,16 @@ export interface UninstallCommandOptions extends Partial<UninstallOptions> {
   dryRun?: boolean;
 }
 
-export interface UninstallDeps {
-  engine?: DockerEngine;
-  openshell?: OpenshellClient;
-  confirm?: Confirm;
-}
+export type UninstallDeps = Pick<
+  World,
+  'openshell' | 'answeringEngine' | 'confirm' | 'extraLabels'
+>;
 
 const SANDBOX_LABEL = 'openshell.ai/sandbox-name';
 
 async function observe(
   ctx: Context,
-  deps: Required<Pick<UninstallDeps, 'openshell'>> & { engine?: DockerEngine },
+  deps: { openshell: OpenshellClient; engine?: DockerEngine; extraLabels?: Record<string, string> },
 ): Promise<UninstallObservation> {
   const inv = await import('../adapters/docker/inventory.ts');
   const { listDir, readReceipt, exists } = await import('../adapters/state/home-files.ts');
@@ -65,7 +64,7 @@ async function observe(
   ]);
   const containerName = ctx.env.NEMOCLAW_GATEWAY_CONTAINER?.trim() || DEFAULT_GATEWAY_CONTAINER;
   const volumeName = ctx.env.NEMOCLAW_GATEWAY_VOLUME?.trim() || DEFAULT_GATEWAY_VOLUME;
-  const labels = ownedLabelFilters(ctx.env);
+  const labels = ownedLabelFilters(deps.extraLabels);
   const e = deps.engine;
   const names = new Set([...sandboxes.map((s) => s.name), ...(osList ?? [])]);
   const [owned, images, volumes, sandboxContainers, gateway, openshellImages] = e
@@ -190,8 +189,8 @@ async function apply(
 
 export async function uninstallCommand(
   ctx: Context,
+  deps: UninstallDeps,
   o: UninstallCommandOptions,
-  deps: UninstallDeps = {},
 ): Promise<number> {
   const options: UninstallOptions = {
     keepOpenshell: Boolean(o.keepOpenshell),
@@ -208,25 +207,20 @@ export async function uninstallCommand(
     retry: 'nemoclaw uninstall',
   };
   assertCanAsk('uninstall removes sandboxes, images and state', consent);
-  const openshell =
-    deps.openshell ??
-    (await (await import('../adapters/openshell/factory.ts')).openshellClient(ctx));
-  let engine = deps.engine;
-  if (!engine) {
-    engine = await (await import('../adapters/docker/engine.ts')).answeringEngine(ctx.env);
-    if (!engine)
-      ctx.ui.warn(
-        'The Docker Engine did not answer: containers, volumes and images are not included. Start Docker and run uninstall again to remove them.',
-      );
-  }
-  const plan = planUninstall(await observe(ctx, { openshell, engine }), options);
+  const openshell = await deps.openshell();
+  const engine = await deps.answeringEngine();
+  if (!engine)
+    ctx.ui.warn(
+      'The Docker Engine did not answer: containers, volumes and images are not included. Start Docker and run uninstall again to remove them.',
+    );
+  const plan = planUninstall(
+    await observe(ctx, { openshell, engine, extraLabels: deps.extraLabels }),
+    options,
+  );
   for (const l of formatUninstallPlan(plan)) ctx.ui.out(l);
   if (o.dryRun) return 0;
   if (plan.steps.length === 0) return 0;
-  const confirm =
-    deps.confirm ??
-    (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
-  if (!(await ask(question, { ...consent, confirm }))) {
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {
     ctx.ui.info('Nothing was removed.');
     return 1;
   }
@@ -241,8 +235,7 @@ export async function uninstallCommand(
   const clientFor = async (s: UninstallStep): Promise<OpenshellClient> => {
     const ws = s.kind === 'openshell.sandbox.delete' ? reg?.sandboxes[s.ref]?.workspace : undefined;
     if (!ws) return openshell;
-    const { openshellClient } = await import('../adapters/openshell/factory.ts');
-    return openshellClient(ctx, reg!.sandboxes[s.ref]!.gatewayName, ws);
+    return deps.openshell(reg!.sandboxes[s.ref]!.gatewayName, ws);
   };
   for (const s of plan.steps) {
     try {

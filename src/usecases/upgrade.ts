@@ -6,10 +6,10 @@
  */
 import type { Context } from '../context.ts';
 import { stalenessReasons } from '../core/blueprint/diff.ts';
-import { consentMode } from '../core/consent.ts';
-import { NemoclawError, UsageError } from '../core/errors.ts';
+import { ask, assertCanAsk } from '../core/consent.ts';
+import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import type { OpsDeps } from './ops-deps.ts';
+import type { OpsWorld } from '../world.ts';
 
 export interface UpgradeCandidate {
   name: string;
@@ -54,7 +54,7 @@ export async function upgradeCandidates(
 
 export async function upgradeSandboxes(
   ctx: Context,
-  deps: OpsDeps,
+  deps: OpsWorld,
   o: { check?: boolean; yes?: boolean; dryRun?: boolean },
 ): Promise<number> {
   const { newest, list } = await upgradeCandidates(ctx);
@@ -82,23 +82,20 @@ export async function upgradeSandboxes(
     }
     return 0;
   }
-  const mode = consentMode({ yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY });
   const names = todo.map((c) => c.name).join(', ');
-  if (mode === 'refuse')
-    throw new UsageError(`Upgrading ${names} replaces their containers; confirm with --yes.`, {
-      hint: 'Run: nemoclaw upgrade-sandboxes --yes (see the plans first with --dry-run)',
-    });
-  if (
-    mode === 'ask' &&
-    !(await deps.confirm(
-      `Upgrade ${names} to blueprint ${newest}? Each is snapshotted first and restored after.`,
-    ))
-  ) {
+  const consent = {
+    yes: o.yes,
+    env: ctx.env,
+    stdinIsTTY: ctx.ui.stdinIsTTY,
+    retry: 'nemoclaw upgrade-sandboxes',
+  };
+  assertCanAsk(`Upgrading ${names} replaces their containers`, consent);
+  const question = `Upgrade ${names} to blueprint ${newest}? Each is snapshotted first and restored after.`;
+  if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {
     ctx.ui.info('Nothing was changed.');
     return 1;
   }
   const { rebuild } = await import('./rebuild.ts');
-  const run = ctx.env.NEMOCLAW_TEST_RUN_ID;
   const failed: string[] = [];
   for (const c of todo) {
     ctx.ui.info(`== ${c.name}`);
@@ -109,7 +106,7 @@ export async function upgradeSandboxes(
         {
           openshell: await deps.openshell(e.gatewayName, e.workspace),
           confirm: (m) => deps.confirm(m),
-          extraLabels: run ? { 'nemoclaw.test': run } : undefined,
+          extraLabels: deps.extraLabels,
         },
         c.resume
           ? { sandbox: c.name, resume: true, consented: true }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { SANDBOX_VERBS } from '../../src/commands/sandbox.ts';
-import { buildSandboxProgram } from '../../src/program.ts';
+import { buildSandboxProgram } from '../../src/commands/sandbox.ts';
 import { useTestHome, writeRegistryFile } from '../helpers/context.ts';
 
 const t = useTestHome({ prefix: 'nc-cli-' });
@@ -99,6 +99,9 @@ describe('sandbox verbs', () => {
       io,
       {
         ctx: () => {
+          throw new Error('unused');
+        },
+        world: () => {
           throw new Error('unused');
         },
         setExitCode: () => {},

@@ -42,20 +42,6 @@ export interface Prompter {
   ): Promise<string>;
 }
 
-/** The searchable prompt where the prompter has one, otherwise the plain input prompt. */
-export function searchOrInput(
-  p: Prompter,
-  message: string,
-  o: {
-    source: (term: string | undefined) => Choice<string>[];
-    default?: string;
-    validate?: (v: string) => string | true;
-  },
-): Promise<string> {
-  if (p.search) return p.search(message, o);
-  return p.input(message, { default: o.default, validate: o.validate });
-}
-
 /** Ctrl-C at a prompt: a `canceled` error, so the composition root exits 130. */
 export class PromptCanceled extends NemoclawError {
   constructor() {

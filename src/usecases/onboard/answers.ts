@@ -6,7 +6,7 @@ import type { Context } from '../../context.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatProblems, resolveIntent, type OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
-import type { OnboardOptions } from './run.ts';
+import type { OnboardOptions } from './types.ts';
 import type { Blueprint } from '../../core/blueprint/schema.ts';
 import type { OnboardDeps } from './types.ts';
 

@@ -1,21 +1,20 @@
-/** Wires the real adapters into onboarding. */
+/** Onboarding's view of the world (src/world.ts). */
 import type { Context } from '../../context.ts';
-import type { OnboardOptions } from './run.ts';
-import { GATEWAY_NAME, type OnboardDeps } from './types.ts';
+import type { World } from '../../world.ts';
+import { GATEWAY_NAME, type OnboardDeps, type OnboardOptions } from './types.ts';
 
-export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<number> {
-  const { openshellClient } = await import('../../adapters/openshell/factory.ts');
-  const { connectEngine } = await import('../../adapters/docker/engine.ts');
+export async function onboardCommand(
+  ctx: Context,
+  world: Pick<World, 'openshell' | 'engine' | 'prompter' | 'extraLabels'>,
+  o: OnboardOptions,
+): Promise<number> {
   const interactive = !o.nonInteractive && !ctx.nonInteractive;
-  let engine: ReturnType<typeof connectEngine> | undefined;
-  const openshell = await openshellClient(ctx, GATEWAY_NAME);
+  const openshell = await world.openshell(GATEWAY_NAME);
   const deps: OnboardDeps = {
     openshell,
-    openshellIn: (workspace) => openshellClient(ctx, GATEWAY_NAME, workspace),
-    engine: () => (engine ??= connectEngine(ctx.env)),
-    prompter: interactive
-      ? (await import('../../adapters/terminal/prompt.ts')).inquirerPrompter()
-      : undefined,
+    openshellIn: (workspace) => world.openshell(GATEWAY_NAME, workspace),
+    engine: () => world.engine(),
+    prompter: interactive ? await world.prompter() : undefined,
     // A spinner only where someone watches; CI logs and pipes get plain [n/8] lines.
     progressStream: interactive && !ctx.env.CI ? process.stderr : undefined,
     // A recreate never deletes an agent's memory without a verified copy on the host first.
@@ -26,7 +25,7 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
       const entry = (await ctx.registry().read()).sandboxes[name]!;
       const statePaths = await agentStatePaths(ctx, entry);
       const r = await createSnapshot(
-        { openshell: await openshellClient(ctx, GATEWAY_NAME, entry.workspace) },
+        { openshell: await world.openshell(GATEWAY_NAME, entry.workspace) },
         {
           snapshotsDir: ctx.paths.snapshotsDir,
           source: entry,
@@ -49,9 +48,7 @@ export async function onboardCommand(ctx: Context, o: OnboardOptions): Promise<n
       await verifySnapshot(r.record, statePaths);
       return r.record.id;
     },
-    extraLabels: ctx.env.NEMOCLAW_TEST_RUN_ID
-      ? { 'nemoclaw.test': ctx.env.NEMOCLAW_TEST_RUN_ID }
-      : undefined,
+    extraLabels: world.extraLabels,
   };
   const { onboard } = await import('./run.ts');
   return onboard(ctx, deps, o);

@@ -66,7 +66,7 @@ async function chooseLocalModel(s: StepEnv, spec: ProviderSpec, hostBase: string
     });
   }
   if (s.deps.prompter && r.ids.length > 1) {
-    const { searchOrInput } = await import('../../adapters/terminal/prompt.ts');
+    const { searchOrInput } = await import('../../core/prompt-choice.ts');
     const { modelChoices } = await import('../../core/onboard/model-choices.ts');
     const valid = (v: string) => MODEL_RE.test(v.trim());
     return searchOrInput(s.deps.prompter, 'Model (type to search)', {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Context } from '../../context.ts';
 import { UsageError } from '../../core/errors.ts';
-import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
+import type { OnboardIntent } from '../../core/onboard/intent.ts';
 import { formatPlan } from '../../core/plan.ts';
 import { registerSecret } from '../../core/redact.ts';
 import {
@@ -36,12 +36,9 @@ import {
 import { renderSummary } from './summary.ts';
 import type { OnboardDeps, StepEnv } from './types.ts';
 
-export interface OnboardOptions extends OnboardFlags {
-  resume?: boolean;
-  fresh?: boolean;
-  dryRun?: boolean;
-  nonInteractive?: boolean;
-}
+import type { OnboardOptions } from './types.ts';
+
+export type { OnboardOptions };
 
 const RUNNERS: Record<StepId, (s: StepEnv) => Promise<string>> = {
   preflight: preflightStep,

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { Context } from '../../context.ts';
 import type { Session } from '../../core/onboard/session.ts';
 import { findProvider } from '../../core/providers.ts';
-import { formatDuration } from '../../adapters/terminal/progress.ts';
-import { logFileName } from '../../adapters/log.ts';
+import { formatDuration } from '../../core/durations.ts';
+import { logFileName } from '../../core/log-file-name.ts';
 
 /** Where each agent keeps its dashboard token inside the sandbox, and its terminal UI. */
 const AGENT_FACTS = {

@@ -4,10 +4,18 @@ import type { Progress } from '../../adapters/terminal/progress.ts';
 import type { Prompter } from '../../adapters/terminal/prompt.ts';
 import type { ResolvedBlueprint } from '../../adapters/blueprint/resolve.ts';
 import type { Context } from '../../context.ts';
-import type { OnboardIntent } from '../../core/onboard/intent.ts';
+import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
 
 export const GATEWAY_NAME = 'nemoclaw';
+
+/** The onboarding flags plus how to run: resume, start fresh, dry run, non-interactive. */
+export interface OnboardOptions extends OnboardFlags {
+  resume?: boolean;
+  fresh?: boolean;
+  dryRun?: boolean;
+  nonInteractive?: boolean;
+}
 
 export interface OnboardDeps {
   openshell: OpenshellClient;

@@ -2,7 +2,8 @@
  * The interactive wizard: asks only what flags and environment did not answer, validates as you
  * type, and fills a secret-free intent. Nothing runs until the answers are complete.
  */
-import { searchOrInput, type Prompter } from '../../adapters/terminal/prompt.ts';
+import type { Prompter } from '../../adapters/terminal/prompt.ts';
+import { searchOrInput } from '../../core/prompt-choice.ts';
 import { modelChoices } from '../../core/onboard/model-choices.ts';
 import { UserError } from '../../core/errors.ts';
 import {

@@ -23,7 +23,11 @@ async function run(argv: string[], env: Record<string, string> = {}) {
 describe('policy verbs on the command line', () => {
   it('lists every registered verb in the root help', () => {
     const p = new Command();
-    registerSandboxVerbs(p, { ctx: () => undefined as never, setExitCode: () => {} });
+    registerSandboxVerbs(p, {
+      ctx: () => undefined as never,
+      world: () => undefined as never,
+      setExitCode: () => {},
+    });
     const registered = p.commands.map((c) => c.name()).sort();
     const listed = SANDBOX_VERBS.map((v) => v.usage.split(' ')[0]!).sort();
     expect(listed).toEqual(registered);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Context } from '../../../src/context.ts';
-import { buildContext, reportError, type MainIo } from '../../../src/main.ts';
+import { buildContext, createWorld, reportError, type MainIo } from '../../../src/main.ts';
 import { runProgram } from '../../../src/program.ts';
 import { fakeSandbox, treeDigest, type FakeClient } from '../../helpers/fake-sandbox.ts';
 import { seedOpenclaw } from '../../helpers/snapshot-fixtures.ts';
@@ -58,7 +58,8 @@ async function run(argv: string[], env: Record<string, string> = {}) {
   try {
     code = await runProgram(
       io,
-      (f) => (ctx = { ...buildContext(io, f), openshell: async () => sb as never }),
+      (f) => (ctx = buildContext(io, f)),
+      (c) => ({ ...createWorld(c), sandboxClient: async () => sb as never }),
     );
   } catch (e) {
     code = reportError(e, io, ctx);

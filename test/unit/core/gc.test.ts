@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ownedLabelFilters, planGc, type GcObservation } from '../../../src/core/gc.ts';
+import {
+  ownedLabelFilters,
+  planGc,
+  TEST_SCOPE_LABEL,
+  type GcObservation,
+} from '../../../src/core/gc.ts';
 
 const M = 'ai.nvidia.nemoclaw.managed-by';
 const ROLE = 'ai.nvidia.nemoclaw.role';
@@ -88,7 +93,7 @@ describe('gc plan', () => {
 
   it('a test run id narrows what counts as ours', () => {
     expect(ownedLabelFilters({})).toEqual([`${M}=nemoclaw`]);
-    expect(ownedLabelFilters({ NEMOCLAW_TEST_RUN_ID: 'r1' })).toEqual([
+    expect(ownedLabelFilters({ [TEST_SCOPE_LABEL]: 'r1' })).toEqual([
       `${M}=nemoclaw`,
       'nemoclaw.test=r1',
     ]);

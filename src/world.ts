@@ -1,0 +1,40 @@
+/**
+ * The world (house style 1): everything a use case reaches outside the process, built once and
+ * lazily by the composition root (src/main.ts). Types only, so use cases import it type-only and a
+ * test passes its own (or a `Pick` of it).
+ */
+import type { DockerEngine } from './adapters/docker/engine.ts';
+import type { RuleClient } from './adapters/openshell/rules.ts';
+import type { OpenshellClient } from './adapters/openshell/types.ts';
+import type { Prompter } from './adapters/terminal/prompt.ts';
+import type { Preset } from './core/policy/presets.ts';
+
+export interface World {
+  /** The OpenShell client of a gateway (default `nemoclaw`) and workspace (absent: `default`). */
+  openshell(gateway?: string, workspace?: string): Promise<OpenshellClient>;
+  /** The client of a registered sandbox: its registry entry's gateway and workspace. */
+  sandboxClient(name: string): Promise<OpenshellClient>;
+  /** `openshell rule …` (blocked requests) for a registered sandbox, in its workspace. */
+  sandboxRules(name: string): Promise<RuleClient>;
+  /** One Docker Engine connection (no ping). */
+  engine(): Promise<DockerEngine>;
+  /** The Engine if it answers a ping within `timeoutMs`, else undefined. */
+  answeringEngine(timeoutMs?: number): Promise<DockerEngine | undefined>;
+  /** A yes/no question on the terminal; Ctrl-C is a cancellation (exit 130). */
+  confirm(message: string): Promise<boolean>;
+  prompter(): Promise<Prompter>;
+  /** The packaged network policy presets. */
+  presets(): Promise<Preset[]>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** Test hook (NEMOCLAW_TEST_RUN_ID): labels stamped on every container/image nemoclaw makes. */
+  extraLabels?: Record<string, string>;
+  /** Test hook (NEMOCLAW_FAULT_PAUSE=<step>:<ms>): pause a rebuild at a step so a test can kill it. */
+  faultPause?: string;
+}
+
+/** What the day-two use cases take. */
+export type OpsWorld = Pick<
+  World,
+  'openshell' | 'engine' | 'confirm' | 'prompter' | 'sleep' | 'extraLabels'
+>;
