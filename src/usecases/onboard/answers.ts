@@ -6,9 +6,8 @@ import type { Context } from '../../context.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatProblems, resolveIntent, type OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
-import type { OnboardOptions } from './run.ts';
 import type { Blueprint } from '../../core/blueprint/schema.ts';
-import type { OnboardDeps } from './types.ts';
+import type { OnboardDeps, OnboardOptions } from './types.ts';
 
 async function knownPresets(ctx: Context): Promise<{ name: string; description: string }[]> {
   const { loadPresets } = await import('../../adapters/policy/assets.ts');

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Context } from '../../context.ts';
 import { UsageError } from '../../core/errors.ts';
-import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
+import type { OnboardIntent } from '../../core/onboard/intent.ts';
 import { formatPlan } from '../../core/plan.ts';
 import { registerSecret } from '../../core/redact.ts';
 import {
@@ -34,14 +34,10 @@ import {
   sandboxStep,
 } from './steps.ts';
 import { renderSummary } from './summary.ts';
-import type { OnboardDeps, StepEnv } from './types.ts';
+import type { OnboardDeps, OnboardOptions, StepEnv } from './types.ts';
 
-export interface OnboardOptions extends OnboardFlags {
-  resume?: boolean;
-  fresh?: boolean;
-  dryRun?: boolean;
-  nonInteractive?: boolean;
-}
+// The options live in types.ts (answers.ts reads them too); re-exported for this module's callers.
+export type { OnboardOptions } from './types.ts';
 
 const RUNNERS: Record<StepId, (s: StepEnv) => Promise<string>> = {
   preflight: preflightStep,

@@ -4,7 +4,7 @@ import type { Progress } from '../../adapters/terminal/progress.ts';
 import type { Prompter } from '../../adapters/terminal/prompt.ts';
 import type { ResolvedBlueprint } from '../../adapters/blueprint/resolve.ts';
 import type { Context } from '../../context.ts';
-import type { OnboardIntent } from '../../core/onboard/intent.ts';
+import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
 
 export const GATEWAY_NAME = 'nemoclaw';
@@ -37,4 +37,12 @@ export interface StepEnv {
   blueprint?: ResolvedBlueprint & { digest: string };
   /** The provider key, in memory only. */
   apiKey?: string;
+}
+
+/** What `nemoclaw onboard` was asked: the intent's flags and how to run the steps. */
+export interface OnboardOptions extends OnboardFlags {
+  resume?: boolean;
+  fresh?: boolean;
+  dryRun?: boolean;
+  nonInteractive?: boolean;
 }
