@@ -11,6 +11,7 @@ import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
 import type { Context, Env } from './context.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import { isTruthy } from './core/consent.ts';
+import { jsonRequested, errorJson } from './core/error-report.ts';
 import { ExitCode, NemoclawError, errorMessage } from './core/errors.ts';
 import { redact, registerSecretsFromEnv } from './core/redact.ts';
 import type { Agent } from './core/registry/schema.ts';
@@ -98,6 +99,12 @@ export async function mainFast(
 }
 
 export function reportError(e: unknown, io: MainIo, ctx: Context | undefined): number {
+  if (jsonRequested(io.argv)) {
+    ctx?.log.error({ err: errorMessage(e), stack: (e as Error)?.stack }, 'command failed');
+    const { line, exitCode } = errorJson(e);
+    io.stderr.write(line);
+    return exitCode;
+  }
   const write = (s: string) => void io.stderr.write(`${redact(s)}\n`);
   if (e instanceof NemoclawError) {
     ctx?.log.error({ kind: e.kind, detail: e.detail, err: errorMessage(e) }, 'command failed');
