@@ -11,6 +11,7 @@ import { NemoclawError } from '../core/errors.ts';
 import { formatPlan, type Plan, type PlanStep } from '../core/plan.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
+import { warnLost } from './unobserved.ts';
 
 export type LifecycleVerb = 'stop' | 'start';
 
@@ -125,7 +126,17 @@ export async function sandboxLifecycle(
           kind: 'registry.desired-state' as const,
           args: { desiredState: 'running' },
         };
-        await applyStep(ctx, client, entry, back).catch(() => {});
+        await applyStep(ctx, client, entry, back).catch((re: unknown) =>
+          warnLost(
+            ctx,
+            {
+              id: 'rollback.desired-state',
+              what: `set ${entry.name} back to running in the registry after the failed stop`,
+              consequence: `the registry says it was stopped on purpose although it still runs; fix it with: nemoclaw ${entry.name} start`,
+            },
+            re,
+          ),
+        );
       }
       throw new NemoclawError(
         'failed',

@@ -11,6 +11,7 @@ import { isRemoteEntry, localGatewayPort } from '../core/ops/gateway-of.ts';
 import { formatPlan } from '../core/plan.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 import { ensureForward, waitReady } from './sandbox-session.ts';
+import { warnUnobserved } from './unobserved.ts';
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 const START_NEEDED = new Set(['Stopped', 'Error', 'Unknown', 'Unspecified']);
@@ -60,6 +61,7 @@ export async function recoverSandbox(
         env: ctx.env,
         supervisorDir: ctx.paths.supervisorDir,
         onProgress: (l) => ctx.ui.info(`  ${l}`),
+        warn: (u) => warnUnobserved(ctx, u),
       },
       {
         blueprint: bp.blueprint,

@@ -35,6 +35,7 @@ import {
 } from './steps.ts';
 import { renderSummary } from './summary.ts';
 import type { OnboardDeps, OnboardOptions, StepEnv } from './types.ts';
+import { warnLost } from '../unobserved.ts';
 
 // The options live in types.ts (answers.ts reads them too); re-exported for this module's callers.
 export type { OnboardOptions } from './types.ts';
@@ -230,7 +231,17 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           error: err.message,
         };
         session.failure = { step: step.id, message: err.message, hint: err.hint };
-        await saveSession(ctx, session).catch(() => {});
+        await saveSession(ctx, session).catch((se: unknown) =>
+          warnLost(
+            ctx,
+            {
+              id: 'onboard.session-write',
+              what: `record the failed step in the onboarding session (${ctx.paths.onboardSession})`,
+              consequence: `\`nemoclaw onboard --resume\` will not know that ${step.id} failed`,
+            },
+            se,
+          ),
+        );
         progress.fail(`[${i + 1}/${total}] ${step.title} failed.`);
         ctx.log.error(
           { step: step.id, kind: err.kind, err: err.message },
