@@ -35,6 +35,7 @@ import { isRemoteEntry } from '../core/ops/gateway-of.ts';
 import { dashboardPart, stoppedPart } from '../core/ops/status-parts.ts';
 import { requireEntry, type OpsDeps } from './ops-deps.ts';
 import { agentAuditPart, configDriftPart, enforcementPart } from './posture.ts';
+import { errorMessage } from '../core/errors.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
 const LOG_LINES = 500;
@@ -267,7 +268,7 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
     // Whether a newer blueprint is packaged: unknown (with the reason) when they cannot be listed.
     let newerUnknown: string | undefined;
     const available = await newerBlueprint(ctx, entry).catch((e: unknown) => {
-      newerUnknown = (e as Error)?.message ?? String(e);
+      newerUnknown = errorMessage(e);
       ctx.log.warn({ unobserved: 'blueprints.packaged', reason: newerUnknown }, 'could not list');
       return undefined;
     });
