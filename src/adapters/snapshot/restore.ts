@@ -189,15 +189,14 @@ export async function restoreSnapshot(
           left.push(`${s.args.temp} (${errorMessage(ce)})`),
         );
       }
+      const notRemoved = left.length
+        ? ` (the uploaded temporary files could not be removed: ${left.join('; ')})`
+        : '';
       throw new NemoclawError(
         'failed',
-        `Restore of ${m.id} into ${o.sandbox} stopped while uploading: ${(e as Error).message}`,
+        `Restore of ${m.id} into ${o.sandbox} stopped while uploading: ${(e as Error).message}${notRemoved}`,
         {
-          hint:
-            'No state path was replaced; the sandbox is as it was. Check `nemoclaw <name> status` and run the restore again.' +
-            (left.length
-              ? ` The uploaded temporary files could not be removed: ${left.join('; ')}.`
-              : ''),
+          hint: 'No state path was replaced; the sandbox is as it was. Check `nemoclaw <name> status` and run the restore again.',
           cause: e,
         },
       );
