@@ -29,9 +29,9 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
-    // s3-world removes this: these four files take part in cycles that its rewrite of the
-    // composition root and the commands breaks (main.ts<->program.ts, program.ts<->
-    // commands/completion.ts, commands/lifecycle.ts<->commands/sandbox.ts<->commands/rebuild.ts).
+    // s3-world removes this: the files of the four cycles that its rewrite of the composition
+    // root and the commands breaks (main.ts<->program.ts, program.ts<->commands/completion.ts,
+    // commands/lifecycle.ts<->commands/sandbox.ts, commands/sandbox.ts<->commands/rebuild.ts).
     files: [
       'src/main.ts',
       'src/program.ts',
