@@ -181,8 +181,8 @@ describe.skipIf(skip)('onboarding failure and resume', () => {
         f.step >= 7,
       );
     }
-    // The last run's `forward list` fails too: not taken for "no forwards", but shown and
-    // logged; the forward is started anyway (and start itself refuses a port in use).
+    // The last run's `forward list` fails too: not taken for "no forwards" but shown and
+    // logged, and the forward is started anyway.
     const r = await w.cli(['onboard', '--resume'], {
       env: { OPENSHELL_SIM_FAIL: failRule(w, 'forward list', [1]) },
     });
