@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -99,6 +99,16 @@ describe('the CLI under --json (in-process)', () => {
     expect(out.error).toMatchObject({ kind: 'usage', exitCode: 2 });
     expect(out.error.message).toContain('ghost-box');
     expect(out.error.hint).toContain('nemoclaw onboard');
+  });
+
+  it('`nemoclaw list --json` over a damaged registry: the corrupt-state error as JSON, exit 1', async () => {
+    writeFileSync(join(home, 'sandboxes.json'), '{ not json');
+    const r = await runCli(['list', '--json'], { NEMOCLAW_HOME: home });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const out = JSON.parse(r.stderr);
+    expect(out.error).toMatchObject({ kind: 'corrupt', exitCode: 1 });
+    expect(out.error.message).toContain('sandboxes.json');
   });
 
   it('without --json the same error is prose', async () => {
