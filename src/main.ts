@@ -13,6 +13,7 @@ import type { Context, Env } from './context.ts';
 import type { DockerEngine } from './adapters/docker/engine.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import { isTruthy } from './core/consent.ts';
+import { jsonRequested, errorJson } from './core/error-report.ts';
 import { ExitCode, NemoclawError, errorMessage } from './core/errors.ts';
 import { redact, registerSecretsFromEnv } from './core/redact.ts';
 import type { MainIo } from './main-io.ts';
@@ -144,6 +145,12 @@ export async function mainFast(
 }
 
 export function reportError(e: unknown, io: MainIo, ctx: Context | undefined): number {
+  if (jsonRequested(io.argv)) {
+    ctx?.log.error({ err: errorMessage(e), stack: (e as Error)?.stack }, 'command failed');
+    const { line, exitCode } = errorJson(e);
+    io.stderr.write(line);
+    return exitCode;
+  }
   const write = (s: string) => void io.stderr.write(`${redact(s)}\n`);
   if (e instanceof NemoclawError) {
     ctx?.log.error({ kind: e.kind, detail: e.detail, err: errorMessage(e) }, 'command failed');

@@ -4,6 +4,7 @@
  * the same shape as the preflight checks, so the two lists print and serialise alike. Pure.
  */
 import type { CheckResult } from './preflight.ts';
+import { unobservedCheck, type Unobserved } from './unobserved.ts';
 
 export interface DoctorObservation {
   registry:
@@ -44,6 +45,8 @@ export interface DoctorObservation {
   damagedFiles?: { path: string; problem: string }[];
   /** Partial archives and working folders that killed snapshot creates or restores left. */
   snapshotLitter?: { path: string; bytes: number }[];
+  /** Reads that failed: each becomes a warning check marked unknown, with the reason. */
+  unobserved?: Unobserved[];
 }
 
 const r = (
@@ -286,6 +289,7 @@ export function stateChecks(o: DoctorObservation): CheckResult[] {
         ),
       );
   }
+  for (const u of o.unobserved ?? []) out.push(unobservedCheck(u));
   return out;
 }
 

@@ -150,6 +150,15 @@ export interface PortFacts {
   container?: { name: string; ours: boolean };
 }
 
+/** A taken port's check when the Engine could not say which container publishes it. */
+export function portContainerUnknown(r: CheckResult, reason: string): CheckResult {
+  if (r.status === 'ok') return r;
+  return {
+    ...r,
+    detail: `${r.detail}; unknown whether a container publishes it (the Engine could not list containers: ${reason})`,
+  };
+}
+
 export function port(f: PortFacts): CheckResult {
   const id = `port.${f.role}`;
   const title = `Port ${f.port} (${f.role})`;

@@ -12,6 +12,8 @@ import { formatChecks, stateChecks, summarise, type DoctorObservation } from '..
 import { errorMessage } from '../core/errors.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { checkCrashed, type CheckResult } from '../core/preflight.ts';
+import type { Unobserved } from '../core/unobserved.ts';
+import { orRecord } from './unobserved.ts';
 
 export type DoctorDeps = Pick<World, 'openshell' | 'sandboxClient' | 'answeringEngine'>;
 
@@ -52,6 +54,8 @@ async function observeState(
       (e: unknown) => ({ ok: false as const, path: ctx.paths.registry, error: errorMessage(e) }),
     );
   const inv = engine ? await import('../adapters/docker/inventory.ts') : undefined;
+  // Reads that fail are reported as "unknown" checks, not taken for empty answers.
+  const unobserved: Unobserved[] = [];
   const [osList, status, forwards, containers, journals, session, blueprints] = await Promise.all([
     os.sandboxList({ allWorkspaces: true }).then(
       (l) => ({
@@ -67,7 +71,18 @@ async function observeState(
       }),
       (e: unknown) => ({ connected: false, detail: errorMessage(e) }),
     ),
-    os.forwardList().catch(() => undefined),
+    orRecord(
+      ctx,
+      unobserved,
+      {
+        id: 'openshell.forward-list',
+        what: "list OpenShell's port forwards",
+        consequence:
+          'forwards to unregistered sandboxes and missing dashboard forwards are not checked',
+      },
+      os.forwardList(),
+      undefined,
+    ),
     engine && inv ? inv.listContainers(engine).catch(() => undefined) : Promise.resolve(undefined),
     listDir(ctx.paths.journalDir).then((names) =>
       Promise.all(
@@ -81,7 +96,7 @@ async function observeState(
       ),
     ),
     readJson(ctx.paths.onboardSession),
-    verifyBlueprints(ctx),
+    verifyBlueprints(ctx, unobserved),
   ]);
   const gw = containers?.find((c) => c.name === containerName);
   const mode =
@@ -119,18 +134,40 @@ async function observeState(
     journals: journals.filter((j) => j.interrupted),
     onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
     blueprints,
-    policyDrift: osList.ok ? await driftOf(ctx, os, osList.sandboxes) : undefined,
-    damagedFiles: await damagedFiles(ctx).catch(() => []),
-    snapshotLitter: await (
-      await import('../adapters/snapshot/litter.ts')
-    )
-      .findSnapshotLitter(ctx.paths.snapshotsDir)
-      .catch(() => []),
+    policyDrift: osList.ok ? await driftOf(ctx, os, osList.sandboxes, unobserved) : undefined,
+    damagedFiles: await orRecord(
+      ctx,
+      unobserved,
+      {
+        id: 'state.damaged-files',
+        what: 'read the rebuild journals and snapshot manifests',
+        consequence: 'damaged state files are not checked',
+      },
+      damagedFiles(ctx, unobserved),
+      [],
+    ),
+    snapshotLitter: await orRecord(
+      ctx,
+      unobserved,
+      {
+        id: 'state.snapshot-litter',
+        what: 'look for snapshot litter',
+        consequence: 'leftovers of killed snapshot runs are not checked',
+      },
+      import('../adapters/snapshot/litter.ts').then((m) =>
+        m.findSnapshotLitter(ctx.paths.snapshotsDir),
+      ),
+      [],
+    ),
+    unobserved,
   };
 }
 
 /** Journals that fail their schema and snapshot manifests that cannot be read, by path. */
-async function damagedFiles(ctx: Context): Promise<{ path: string; problem: string }[]> {
+async function damagedFiles(
+  ctx: Context,
+  unobserved: Unobserved[],
+): Promise<{ path: string; problem: string }[]> {
   const { listDir } = await import('../adapters/state/home-files.ts');
   const { JournalSchema } = await import('../core/rebuild/journal.ts');
   const { listSnapshots } = await import('../adapters/snapshot/store.ts');
@@ -150,9 +187,17 @@ async function damagedFiles(ctx: Context): Promise<{ path: string; problem: stri
   }
   for (const sandbox of await listDir(ctx.paths.snapshotsDir)) {
     if (sandbox.startsWith('.')) continue;
-    const { unreadable } = await listSnapshots(ctx.paths.snapshotsDir, sandbox).catch(() => ({
-      unreadable: [],
-    }));
+    const { unreadable } = await orRecord(
+      ctx,
+      unobserved,
+      {
+        id: `snapshots.${sandbox}`,
+        what: `list the snapshots of ${sandbox}`,
+        consequence: 'its snapshot manifests are not checked',
+      },
+      listSnapshots(ctx.paths.snapshotsDir, sandbox),
+      { snapshots: [], unreadable: [] },
+    );
     for (const u of unreadable) out.push({ path: u.manifestPath, problem: u.problem });
   }
   return out;
@@ -163,6 +208,7 @@ async function driftOf(
   ctx: Context,
   os: OpenshellClient,
   live: { name: string }[],
+  unobserved: Unobserved[],
 ): Promise<DoctorObservation['policyDrift']> {
   const { policyDrift, driftFinding } = await import('./policy-drift.ts');
   const reg = await ctx
@@ -174,16 +220,39 @@ async function driftOf(
   const out: NonNullable<DoctorObservation['policyDrift']> = [];
   for (const entry of Object.values(reg.sandboxes)) {
     if (!names.has(entry.name)) continue;
-    const d = await policyDrift(ctx, os, entry).catch(() => []);
+    const d = await orRecord(
+      ctx,
+      unobserved,
+      {
+        id: `policy-drift.${entry.name}`,
+        what: `compare the live policy of ${entry.name} with the registry`,
+        consequence: 'its policy drift is not checked',
+      },
+      policyDrift(ctx, os, entry),
+      [],
+    );
     if (d.length > 0) out.push({ sandbox: entry.name, ...driftFinding(entry.name, d) });
   }
   return out;
 }
 
-async function verifyBlueprints(ctx: Context): Promise<DoctorObservation['blueprints']> {
+async function verifyBlueprints(
+  ctx: Context,
+  unobserved: Unobserved[],
+): Promise<DoctorObservation['blueprints']> {
   const { listPackagedVersions, resolveBlueprint, verifyBlueprint } =
     await import('../adapters/blueprint/resolve.ts');
-  const versions = await listPackagedVersions(ctx.packageRoot).catch(() => []);
+  const versions = await orRecord(
+    ctx,
+    unobserved,
+    {
+      id: 'blueprints.packaged',
+      what: 'list the packaged blueprints',
+      consequence: 'their digests are not verified',
+    },
+    listPackagedVersions(ctx.packageRoot),
+    [],
+  );
   return Promise.all(
     versions.map(async (v) => {
       try {

@@ -24,7 +24,8 @@ import { writeFileAtomic } from '../adapters/state/atomic.ts';
 import { installSupervisor, supervisorIsCurrent } from '../adapters/docker/supervisor.ts';
 import type { GatewayStatus, OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
-import { NemoclawError } from '../core/errors.ts';
+import { NemoclawError, errorMessage } from '../core/errors.ts';
+import { unobservedText, type Unobserved } from '../core/unobserved.ts';
 import {
   gatewayContainerSpec,
   gatewaySettings,
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   env: Record<string, string | undefined>;
   supervisorDir: string;
   onProgress?: (line: string) => void;
+  /** A read that failed and what that leaves unknown; without it, a progress line. */
+  warn?: (u: Unobserved) => void;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -182,7 +185,17 @@ async function observeGateway(
     inspectContainer(deps.engine, s.containerName),
     volumeExists(deps.engine, s.volumeName),
     supervisorIsCurrent(s.supervisorHostPath, s.supervisorImage),
-    deps.openshell.gatewayList().catch(() => []),
+    deps.openshell.gatewayList().catch((e: unknown) => {
+      const u: Unobserved = {
+        id: 'openshell.gateway-list',
+        what: "list OpenShell's gateways",
+        reason: errorMessage(e),
+        consequence: `gateway ${s.name} is taken as not registered`,
+      };
+      if (deps.warn) deps.warn(u);
+      else deps.onProgress?.(`Warning: ${unobservedText(u)}`);
+      return [];
+    }),
     readFile(s.configHostPath, 'utf8').catch(() => undefined),
   ]);
   const reg = list.find((g) => g.name === s.name);
@@ -289,7 +302,18 @@ export async function registerRemoteGateway(
   o: { timeoutMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<{ url: string; warnings: string[]; status: GatewayStatus }> {
   const { url: clean, warnings } = validateGatewayUrl(url);
-  const existing = (await client.gatewayList().catch(() => [])).find((g) => g.name === name);
+  const listed = await client.gatewayList().catch((e: unknown) => {
+    warnings.push(
+      unobservedText({
+        id: 'openshell.gateway-list',
+        what: "list OpenShell's gateways",
+        reason: errorMessage(e),
+        consequence: `whether ${name} is already registered elsewhere was not checked`,
+      }),
+    );
+    return [];
+  });
+  const existing = listed.find((g) => g.name === name);
   if (existing && existing.endpoint.replace(/\/+$/, '') !== clean) {
     throw new NemoclawError(
       'conflict',

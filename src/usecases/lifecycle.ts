@@ -12,6 +12,7 @@ import { formatPlan, type Plan, type PlanStep } from '../core/plan.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
+import { warnLost } from './unobserved.ts';
 
 export type LifecycleVerb = 'stop' | 'start';
 
@@ -126,7 +127,17 @@ export async function sandboxLifecycle(
           kind: 'registry.desired-state' as const,
           args: { desiredState: 'running' },
         };
-        await applyStep(ctx, client, entry, back).catch(() => {});
+        await applyStep(ctx, client, entry, back).catch((re: unknown) =>
+          warnLost(
+            ctx,
+            {
+              id: 'rollback.desired-state',
+              what: `set ${entry.name} back to running in the registry after the failed stop`,
+              consequence: `the registry says it was stopped on purpose although it still runs; fix it with: nemoclaw ${entry.name} start`,
+            },
+            re,
+          ),
+        );
       }
       throw new NemoclawError(
         'failed',

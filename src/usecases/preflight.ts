@@ -17,7 +17,7 @@ import { probePort } from '../adapters/host/ports.ts';
 import { freeDiskMb, hostLsmList, hostMemory } from '../adapters/host/resources.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { describeTarget } from '../core/docker-connection.ts';
-import { NemoclawError } from '../core/errors.ts';
+import { NemoclawError, errorMessage } from '../core/errors.ts';
 import type { GpuRequest } from '../core/gpu.ts';
 import { decideGpu } from '../core/gpu.ts';
 import * as checks from '../core/preflight.ts';
@@ -99,15 +99,23 @@ export async function runPreflight(
       guard(`port.${p.role}`, `Port ${p.port} (${p.role})`, async () => {
         const probe = await probePort(p.port, deps.procRoot);
         let container: { name: string; ours: boolean } | undefined;
+        let unknown: string | undefined;
         if (!probe.free && (await engineReady).ok) {
-          const c = (await containersPublishing(engine as DockerEngine, p.port).catch(() => []))[0];
+          const published = await containersPublishing(engine as DockerEngine, p.port).catch(
+            (e: unknown) => {
+              unknown = errorMessage(e);
+              return [];
+            },
+          );
+          const c = published[0];
           if (c)
             container = {
               name: c.name,
               ours: c.labels[MANAGED_BY_LABEL] === 'nemoclaw' && p.role.startsWith('gateway'),
             };
         }
-        return checks.port({ ...p, free: probe.free, holder: probe.holder, container });
+        const r = checks.port({ ...p, free: probe.free, holder: probe.holder, container });
+        return unknown === undefined ? r : checks.portContainerUnknown(r, unknown);
       }),
     ),
   );

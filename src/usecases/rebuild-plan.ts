@@ -9,6 +9,7 @@ import { formatPlan, type Plan, type PlanStep } from '../core/plan.ts';
 import { REBUILD_STEPS, type RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { entryBlueprintSpec, entryProviders, verifiedBlueprintOf } from './rebuild-steps.ts';
+import { orWarn } from './unobserved.ts';
 
 export interface RebuildPlan {
   plan: Plan;
@@ -45,7 +46,16 @@ export async function planRebuild(
 ): Promise<RebuildPlan> {
   const { readPolicyTexts } = await import('../adapters/blueprint/files.ts');
   const to = await verifiedBlueprintOf(ctx, target);
-  const from = await verifiedBlueprintOf(ctx, entryBlueprintSpec(entry)).catch(() => undefined);
+  const from = await orWarn(
+    ctx,
+    {
+      id: `blueprint.${entry.name}`,
+      what: `verify the blueprint ${entry.name} was built from (${entry.blueprintVersion})`,
+      consequence: 'the plan cannot show what changes',
+    },
+    verifiedBlueprintOf(ctx, entryBlueprintSpec(entry)),
+    undefined,
+  );
   const changes = from
     ? blueprintDiff(from.blueprint, to.blueprint, entry.agent, {
         from: await readPolicyTexts(from.blueprint, from.assetsRoot, entry.agent),

@@ -33,6 +33,7 @@ import {
   type RebuildDeps,
   type Run,
 } from './rebuild-steps.ts';
+import { warnLost } from './unobserved.ts';
 
 export type { RebuildDeps } from './rebuild-steps.ts';
 
@@ -235,7 +236,17 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
           error: err.message,
         };
         journal.failure = { step: step.id, message: err.message };
-        await writeJournal(ctx, journal).catch(() => {});
+        await writeJournal(ctx, journal).catch((we: unknown) =>
+          warnLost(
+            ctx,
+            {
+              id: 'rebuild.journal-write',
+              what: `record the failed step in the rebuild journal of ${o.sandbox}`,
+              consequence: `\`rebuild --resume\` continues from the last step the journal recorded, not from ${step.id}`,
+            },
+            we,
+          ),
+        );
         const kept =
           journal.snapshotId && !err.hint?.includes(journal.snapshotId)
             ? ` The snapshot ${journal.snapshotId} holds the agent's state and is kept.`

@@ -6,12 +6,13 @@
  * again does nothing.
  */
 import type { Context } from '../context.ts';
-import { NemoclawError } from '../core/errors.ts';
+import { NemoclawError, errorMessage } from '../core/errors.ts';
 import { isRemoteEntry, localGatewayPort } from '../core/ops/gateway-of.ts';
 import { formatPlan } from '../core/plan.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
 import { ensureForward, waitReady } from './sandbox-session.ts';
+import { warnUnobserved } from './unobserved.ts';
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 const START_NEEDED = new Set(['Stopped', 'Error', 'Unknown', 'Unspecified']);
@@ -35,11 +36,15 @@ export async function recoverSandbox(
 
   // 1. The gateway.
   if (isRemoteEntry(entry)) {
-    const st = await client.status().catch(() => undefined);
+    let why = '';
+    const st = await client.status().catch((e: unknown) => {
+      why = ` (${errorMessage(e)})`;
+      return undefined;
+    });
     if (!st || !CONNECTED.has(st.status)) {
       throw new NemoclawError(
         'unavailable',
-        `The remote OpenShell gateway ${entry.gatewayUrl} does not answer; nemoclaw does not run it, so it cannot restart it.`,
+        `The remote OpenShell gateway ${entry.gatewayUrl} does not answer${why || (st ? ` (status: ${st.status})` : '')}; nemoclaw does not run it, so it cannot restart it.`,
         {
           hint: 'Ask whoever runs it, or check it (kubectl get pods -n openshell for a Helm install).',
         },
@@ -61,6 +66,7 @@ export async function recoverSandbox(
         env: ctx.env,
         supervisorDir: ctx.paths.supervisorDir,
         onProgress: (l) => ctx.ui.info(`  ${l}`),
+        warn: (u) => warnUnobserved(ctx, u),
       },
       {
         blueprint: bp.blueprint,

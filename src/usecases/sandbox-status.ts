@@ -36,6 +36,7 @@ import { dashboardPart, stoppedPart } from '../core/ops/status-parts.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
 import { agentAuditPart, configDriftPart, enforcementPart } from './posture.ts';
+import { errorMessage } from '../core/errors.ts';
 
 const GPU_PROBE_TIMEOUT_SECS = 20;
 const LOG_LINES = 500;
@@ -265,14 +266,23 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
       };
     }
     const same = v.actual === entry.blueprintDigest;
-    const available = await newerBlueprint(ctx, entry);
+    // Whether a newer blueprint is packaged: unknown (with the reason) when they cannot be listed.
+    let newerUnknown: string | undefined;
+    const available = await newerBlueprint(ctx, entry).catch((e: unknown) => {
+      newerUnknown = errorMessage(e);
+      ctx.log.warn({ unobserved: 'blueprints.packaged', reason: newerUnknown }, 'could not list');
+      return undefined;
+    });
     return {
-      state: same && !available ? 'ok' : 'warn',
+      state: same && !available && !newerUnknown ? 'ok' : 'warn',
       summary:
         (same
           ? `${entry.blueprintVersion} verified`
           : `${entry.blueprintVersion} verifies, but its digest differs from the one this sandbox was built with`) +
-        (available ? `; blueprint ${available} available` : ''),
+        (available ? `; blueprint ${available} available` : '') +
+        (newerUnknown
+          ? `; whether a newer blueprint is available is unknown (the packaged blueprints could not be listed: ${newerUnknown})`
+          : ''),
       version: entry.blueprintVersion,
       verified: true,
       digest: v.actual,
@@ -296,7 +306,7 @@ async function newerBlueprint(ctx: Context, entry: SandboxEntry): Promise<string
   if (entry.blueprintSource) return undefined; // made from a folder or URL: the user upgrades it
   const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
   const { compareVersions, parseVersion } = await import('../core/version.ts');
-  const newest = (await listPackagedVersions(ctx.packageRoot).catch(() => [])).at(-1);
+  const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1);
   const [a, b] = [parseVersion(entry.blueprintVersion), newest && parseVersion(newest)];
   return a && b && compareVersions(a, b) < 0 ? newest : undefined;
 }

@@ -28,6 +28,7 @@ import {
 } from '../core/sessions.ts';
 import { sandboxEntry } from './policy-shared.ts';
 import { agentStatePaths } from './snapshot.ts';
+import { warnLost } from './unobserved.ts';
 
 export interface SessionsExportOptions {
   sandbox: string;
@@ -109,7 +110,23 @@ export async function sessionsExport(
       try {
         if (ok.size > 0) await client.sandboxDownload(o.sandbox, remote, tree);
       } finally {
-        await client.sandboxExec(o.sandbox, ['rm', '-rf', remote]).catch(() => undefined);
+        // The staged copy is not redacted: leaving it behind silently would be wrong.
+        await client
+          .sandboxExec(o.sandbox, ['rm', '-rf', remote])
+          .then((r) => {
+            if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
+          })
+          .catch((e: unknown) =>
+            warnLost(
+              ctx,
+              {
+                id: 'sessions.staged-copy',
+                what: `remove the staged copy ${remote} in ${o.sandbox}`,
+                consequence: `it stays in the sandbox; remove it with: nemoclaw ${o.sandbox} exec -- rm -rf ${remote}`,
+              },
+              e,
+            ),
+          );
       }
       for (const f of files.filter((x) => ok.has(x.path))) {
         manifestFiles.push(await redactAndHash(tree, f.path, f.kind));

@@ -24,6 +24,7 @@ import {
   type UninstallPlan,
   type UninstallStep,
 } from '../core/uninstall-plan.ts';
+import { orWarn } from './unobserved.ts';
 
 export interface UninstallCommandOptions extends Partial<UninstallOptions> {
   yes?: boolean;
@@ -58,7 +59,16 @@ async function observe(
       .sandboxList({ allWorkspaces: true })
       .then((l) => l.map((s) => s.name))
       .catch(() => undefined),
-    os.gatewayList().catch(() => []),
+    orWarn(
+      ctx,
+      {
+        id: 'openshell.gateway-list',
+        what: "list OpenShell's gateways",
+        consequence: `gateway ${DEFAULT_GATEWAY_NAME} is taken as not registered; if it is, remove it with: openshell gateway remove ${DEFAULT_GATEWAY_NAME}`,
+      },
+      os.gatewayList(),
+      [],
+    ),
     readReceipt(ctx.paths.home),
     listDir(ctx.paths.home),
   ]);

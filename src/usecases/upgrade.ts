@@ -10,6 +10,7 @@ import { ask, assertCanAsk } from '../core/consent.ts';
 import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
+import { orWarn } from './unobserved.ts';
 
 export interface UpgradeCandidate {
   name: string;
@@ -32,7 +33,17 @@ export async function upgradeCandidates(
   const reg = await ctx.registry().read();
   const list: UpgradeCandidate[] = [];
   for (const e of Object.values(reg.sandboxes).sort((a, b) => a.name.localeCompare(b.name))) {
-    const j = await readJournal(ctx, e.name).catch(() => undefined);
+    const j = await orWarn(
+      ctx,
+      {
+        id: `rebuild.journal.${e.name}`,
+        what: `read the rebuild journal of ${e.name}`,
+        consequence:
+          'whether a rebuild of it was interrupted is unknown; its rebuild refuses until the journal is fixed or moved aside',
+      },
+      readJournal(ctx, e.name),
+      undefined,
+    );
     const resume = Boolean(j && !j.completedAt);
     if (e.blueprintSource) {
       list.push({
@@ -44,7 +55,16 @@ export async function upgradeCandidates(
       });
       continue;
     }
-    const cur = await verifiedBlueprintOf(ctx, entryBlueprintSpec(e)).catch(() => undefined);
+    const cur = await orWarn(
+      ctx,
+      {
+        id: `blueprint.${e.name}`,
+        what: `verify the blueprint ${e.name} was built from`,
+        consequence: 'what changes since then is unknown',
+      },
+      verifiedBlueprintOf(ctx, entryBlueprintSpec(e)),
+      undefined,
+    );
     const reasons = stalenessReasons(e, cur?.blueprint, nbp);
     if (resume) reasons.unshift('an interrupted rebuild is resumed');
     list.push({ name: e.name, from: e.blueprintVersion, reasons, resume });

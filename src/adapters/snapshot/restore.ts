@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { NemoclawError } from '../../core/errors.ts';
+import { NemoclawError, errorMessage } from '../../core/errors.ts';
 import {
   planRestore,
   rootsProblem,
@@ -130,7 +130,19 @@ async function applyStep(
       try {
         await run(client, sandbox, ['mv', '--', uploaded, s.target]);
       } catch (e) {
-        if (had) await run(client, sandbox, ['mv', '--', previous, s.target]).catch(() => {});
+        if (had) {
+          // A failed undo must not hide where the sandbox's own content went.
+          await run(client, sandbox, ['mv', '--', previous, s.target]).catch((re: unknown) => {
+            throw new NemoclawError(
+              'failed',
+              `Could not replace ${s.target} (${errorMessage(e)}), and could not put its previous content back from ${previous} (${errorMessage(re)}).`,
+              {
+                hint: `Its previous content is kept at ${previous} in the sandbox; move it back (mv -- ${previous} ${s.target}) before the agent uses it.`,
+                cause: e,
+              },
+            );
+          });
+        }
         throw e;
       }
       return;
@@ -171,10 +183,18 @@ export async function restoreSnapshot(
         await applyStep(client, o.sandbox, staging, s);
       }
     } catch (e) {
-      for (const s of cleanup) await applyStep(client, o.sandbox, staging, s).catch(() => {});
+      const left: string[] = [];
+      for (const s of cleanup) {
+        await applyStep(client, o.sandbox, staging, s).catch((ce: unknown) =>
+          left.push(`${s.args.temp} (${errorMessage(ce)})`),
+        );
+      }
+      const notRemoved = left.length
+        ? ` (the uploaded temporary files could not be removed: ${left.join('; ')})`
+        : '';
       throw new NemoclawError(
         'failed',
-        `Restore of ${m.id} into ${o.sandbox} stopped while uploading: ${(e as Error).message}`,
+        `Restore of ${m.id} into ${o.sandbox} stopped while uploading: ${(e as Error).message}${notRemoved}`,
         {
           hint: 'No state path was replaced; the sandbox is as it was. Check `nemoclaw <name> status` and run the restore again.',
           cause: e,

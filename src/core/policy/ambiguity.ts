@@ -5,7 +5,7 @@
  * one policy, so two presets naming the same host must agree; this finds the pairs that do not.
  */
 import { globMatch } from './glob.ts';
-import type { Endpoint, NetworkPolicies } from './schema.ts';
+import type { Endpoint, NetworkPolicies } from './entry-schema.ts';
 
 export interface Ambiguity {
   left: { key: string; endpoint: number };

@@ -6,9 +6,9 @@ import type { Context } from '../../context.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatProblems, resolveIntent, type OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
-import type { OnboardOptions } from './types.ts';
 import type { Blueprint } from '../../core/blueprint/schema.ts';
-import type { OnboardDeps } from './types.ts';
+import type { OnboardDeps, OnboardOptions } from './types.ts';
+import { orWarn } from '../unobserved.ts';
 
 async function knownPresets(ctx: Context): Promise<{ name: string; description: string }[]> {
   const { loadPresets } = await import('../../adapters/policy/assets.ts');
@@ -69,7 +69,16 @@ export async function decideIntent(
   const { expandTier } = await import('../../core/policy/presets.ts');
   const tiers = await loadTiers(ctx.packageRoot);
   const { detectGpu } = await import('../gpu.ts');
-  const gpus = await detectGpu({ env: ctx.env }).catch(() => undefined);
+  const gpus = await orWarn(
+    ctx,
+    {
+      id: 'host.gpu',
+      what: 'detect NVIDIA GPUs',
+      consequence: 'the wizard does not offer GPU passthrough',
+    },
+    detectGpu({ env: ctx.env }),
+    undefined,
+  );
   return runWizard(o, {
     env: ctx.env,
     prompter: deps.prompter,

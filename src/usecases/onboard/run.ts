@@ -34,9 +34,8 @@ import {
   sandboxStep,
 } from './steps.ts';
 import { renderSummary } from './summary.ts';
-import type { OnboardDeps, StepEnv } from './types.ts';
-
-import type { OnboardOptions } from './types.ts';
+import type { OnboardDeps, OnboardOptions, StepEnv } from './types.ts';
+import { warnLost } from '../unobserved.ts';
 
 export type { OnboardOptions };
 
@@ -231,7 +230,17 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           error: err.message,
         };
         session.failure = { step: step.id, message: err.message, hint: err.hint };
-        await saveSession(ctx, session).catch(() => {});
+        await saveSession(ctx, session).catch((se: unknown) =>
+          warnLost(
+            ctx,
+            {
+              id: 'onboard.session-write',
+              what: `record the failed step in the onboarding session (${ctx.paths.onboardSession})`,
+              consequence: `\`nemoclaw onboard --resume\` will not know that ${step.id} failed`,
+            },
+            se,
+          ),
+        );
         progress.fail(`[${i + 1}/${total}] ${step.title} failed.`);
         ctx.log.error(
           { step: step.id, kind: err.kind, err: err.message },

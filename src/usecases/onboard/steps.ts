@@ -13,6 +13,7 @@ import type { SandboxEntry } from '../../core/registry/schema.ts';
 import { GATEWAY_NAME, type StepEnv } from './types.ts';
 import { onboardWorkspace, scopedClient } from './workspace.ts';
 import { DEFAULT_WORKSPACE } from '../../core/workspace.ts';
+import { orWarn, warnUnobserved } from '../unobserved.ts';
 
 export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blueprint']>> {
   if (s.blueprint) return s.blueprint;
@@ -28,7 +29,16 @@ export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blue
 }
 
 async function forwardRunning(s: StepEnv): Promise<boolean> {
-  const list = await s.deps.openshell.forwardList().catch(() => []);
+  const list = await orWarn(
+    s.ctx,
+    {
+      id: 'openshell.forward-list',
+      what: "list OpenShell's port forwards",
+      consequence: `whether port ${s.intent.dashboardPort} is already forwarded is unknown; the forward is started anyway`,
+    },
+    s.deps.openshell.forwardList(),
+    [],
+  );
   const port = s.intent.dashboardPort;
   const other = list.find(
     (f) => f.port === port && f.sandbox !== s.intent.sandboxName && f.status === 'running',
@@ -108,6 +118,7 @@ export async function gatewayStep(s: StepEnv): Promise<string> {
       env: s.ctx.env,
       supervisorDir: s.ctx.paths.supervisorDir,
       onProgress: (l) => s.progress.detail(l),
+      warn: (u) => warnUnobserved(s.ctx, u),
     },
     { blueprint: bp.blueprint, port: s.intent.gatewayPort, extraLabels: s.deps.extraLabels },
   );

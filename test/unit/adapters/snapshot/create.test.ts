@@ -285,6 +285,29 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     expect(err.message).toMatch(/openclaw\.json/);
     expect(treeDigest(join(w.sb.root, 'sandbox/.openclaw/openclaw.json'))).toBe(cfgBefore);
     expect(treeDigest(join(w.sb.root, 'sandbox/.openclaw/workspace'))).toBe(wsBefore);
+    // The swap fails and so does putting the previous content back: the error says where it is.
+    let moves2 = 0;
+    const stuck: FakeClient = {
+      ...w.sb,
+      async sandboxExec(n, argv, o) {
+        if (
+          argv[0] === 'mv' &&
+          argv[2]?.includes('.nemoclaw-restore-') &&
+          [2, 3].includes(++moves2)
+        ) {
+          return { exitCode: 1, stdout: '', stderr: `mv: injected failure ${moves2}` };
+        }
+        return w.sb.sandboxExec(n, argv, o);
+      },
+    };
+    const lost = (await restoreSnapshot(
+      { openshell: stuck },
+      { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
+    ).catch((e: unknown) => e)) as Error;
+    expect(lost).toMatchObject({ kind: 'failed' });
+    expect(lost.message).toMatch(
+      /stopped at \/sandbox\/\.openclaw\/openclaw\.json: Could not replace \/sandbox\/\.openclaw\/openclaw\.json \(.*injected failure 2.*\), and could not put its previous content back from \/.*\.nemoclaw-restore-.*\/\.previous-openclaw\.json \(.*injected failure 3.*\)\./,
+    );
     // Running the restore again finishes the job.
     await restoreSnapshot(
       { openshell: w.sb },
