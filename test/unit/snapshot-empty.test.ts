@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashArchive, isEmptyTar } from '../../src/adapters/snapshot/archive.ts';
 import { createSnapshot } from '../../src/adapters/snapshot/create.ts';
-import { restoreSnapshot, verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
+import { restoreSnapshot, verifySnapshot } from '../../src/usecases/snapshot-restore.ts';
 import type { SnapshotRecord } from '../../src/adapters/snapshot/store.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
 import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSnapshot } from '../../src/adapters/snapshot/create.ts';
-import { restoreSnapshot, verifySnapshot } from '../../src/adapters/snapshot/restore.ts';
+import { restoreSnapshot, verifySnapshot } from '../../src/usecases/snapshot-restore.ts';
 import { listSnapshots, resolveSnapshot } from '../../src/adapters/snapshot/store.ts';
 import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
 import { OPENCLAW_PATHS, seedOpenclaw, SOURCE } from '../helpers/snapshot-fixtures.ts';
