@@ -125,7 +125,7 @@ export const STEPS: Record<
 > = {
   async snapshot(r) {
     const { agentStatePaths } = await import('./snapshot.ts');
-    const { createSnapshot } = await import('../adapters/snapshot/create.ts');
+    const { createSnapshot } = await import('./snapshot-create.ts');
     const live = await r.deps.openshell.sandboxGet(r.entry.name);
     if (live?.phase !== 'Ready') {
       throw new UserError(

@@ -73,7 +73,7 @@ function printSkipped(ctx: Context, skipped: readonly { path: string; reason: st
 async function createFor(ctx: Context, deps: SnapshotDeps, entry: SandboxEntry, name?: string) {
   await requireReady(deps, entry.name);
   const statePaths = await agentStatePaths(ctx, entry);
-  const { createSnapshot } = await import('../adapters/snapshot/create.ts');
+  const { createSnapshot } = await import('./snapshot-create.ts');
   return createSnapshot(deps, {
     snapshotsDir: ctx.paths.snapshotsDir,
     source: entry,

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashArchive, isEmptyTar } from '../../src/adapters/snapshot/archive.ts';
-import { createSnapshot } from '../../src/adapters/snapshot/create.ts';
+import { createSnapshot } from '../../src/usecases/snapshot-create.ts';
 import { restoreSnapshot, verifySnapshot } from '../../src/usecases/snapshot-restore.ts';
 import type { SnapshotRecord } from '../../src/adapters/snapshot/store.ts';
 import { NemoclawError } from '../../src/core/errors.ts';

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readdirSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSnapshot } from '../../src/adapters/snapshot/create.ts';
+import { createSnapshot } from '../../src/usecases/snapshot-create.ts';
 import { restoreSnapshot, verifySnapshot } from '../../src/usecases/snapshot-restore.ts';
 import { listSnapshots, resolveSnapshot } from '../../src/adapters/snapshot/store.ts';
 import { fakeSandbox, treeDigest, type FakeClient } from '../helpers/fake-sandbox.ts';
