@@ -1,7 +1,7 @@
 /**
  * How a use case hears the executor (core/plan-run.ts): a best-effort step that failed is printed
- * as a warning and logged; a required step that failed is named in the log before its error goes
- * up to the user.
+ * as a warning and logged; a required step that failed is named (on stderr and in the log)
+ * before its own error goes up to the user.
  */
 import type { Context } from '../context.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -10,6 +10,7 @@ import { formatStepWarning, type RunHooks } from '../core/plan-run.ts';
 
 export function reportingHooks<S extends PlanStep>(
   ctx: Pick<Context, 'ui' | 'log'>,
+  o: { nameFailedStep?: boolean } = { nameFailedStep: true },
 ): Pick<RunHooks<S>, 'onWarning' | 'onFailed'> {
   return {
     onWarning(w) {
@@ -20,6 +21,8 @@ export function reportingHooks<S extends PlanStep>(
       );
     },
     onFailed(f) {
+      // The step's own error follows (its message and hint are the answer); this says where.
+      if (o.nameFailedStep) ctx.ui.error(`✗ ${f.step.kind} ${f.step.target} failed.`);
       ctx.log.error(
         { step: f.step.kind, target: f.step.target, err: errorMessage(f.error) },
         'plan step failed',

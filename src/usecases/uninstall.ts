@@ -250,7 +250,8 @@ export async function uninstallCommand(
   // Every step is attempted even when an earlier one failed (keepGoing).
   const { runPlan } = await import('../core/plan-run.ts');
   const run = await runPlan(plan, handlers(openshell, clientFor, engine), {
-    ...reportingHooks(ctx),
+    // uninstall lists every failure itself, after the run.
+    ...reportingHooks(ctx, { nameFailedStep: false }),
     keepGoing: true,
   });
   const removed = run.done;
