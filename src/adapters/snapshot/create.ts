@@ -10,12 +10,8 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { NemoclawError } from '../../core/errors.ts';
 import { archivePathOf } from '../../core/snapshot/entries.ts';
-import type {
-  SkippedPath,
-  SnapshotFile,
-  SnapshotManifest,
-  SnapshotRoot,
-} from '../../core/snapshot/manifest.ts';
+import type { SkippedPath, SnapshotRoot } from '../../core/snapshot/manifest.ts';
+import { snapshotManifest } from '../../core/snapshot/save-plan.ts';
 import { newSnapshotId, snapshotNameProblem } from '../../core/snapshot/selectors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import type { OpenshellClient } from '../openshell/types.ts';
@@ -98,38 +94,20 @@ export async function writeSnapshot(o: WriteSnapshotOptions): Promise<CreateSnap
     o.treeDir,
     o.roots.map((r) => archivePathOf(r.path)),
   );
-  // A state path the walk left out (a link, a FIFO) is in `skipped`, not a root of the archive.
-  const walked = new Set(walk.entries.map((f) => f.path));
-  const roots = o.roots
-    .filter((r) => walked.has(archivePathOf(r.path)))
-    .sort((a, b) => a.path.localeCompare(b.path));
   let renamed = false;
   try {
     const archive = await packEntries(walk.entries, paths.tmpArchive);
-    const files: SnapshotFile[] = walk.entries.map((e) => ({
-      path: e.path,
-      type: e.type,
-      size: e.size,
-      mode: e.mode,
-      ...(e.sha256 !== undefined ? { sha256: e.sha256 } : {}),
-      ...(e.target !== undefined ? { target: e.target } : {}),
-    }));
-    const manifest: SnapshotManifest = {
-      schemaVersion: 1,
+    const manifest = snapshotManifest({
       id,
-      name: o.name ?? null,
-      createdAt: now.toISOString(),
+      name: o.name,
+      now,
       nemoclawVersion: VERSION,
-      sandbox,
-      agent: o.source.agent,
-      blueprint: { version: o.source.blueprintVersion, digest: o.source.blueprintDigest },
-      presets: [...o.source.presets],
-      customPolicies: o.source.customPolicies.map((p) => ({ ...p })),
-      roots,
+      source: o.source,
+      roots: o.roots,
+      entries: walk.entries,
       skipped: [...(o.skipped ?? []), ...walk.skipped],
-      files,
       archive: { file: basename(paths.archive), size: archive.size, sha256: archive.sha256 },
-    };
+    });
     await withLock(paths.lock, { what: `the snapshots of ${sandbox}` }, async () => {
       // Checked again under the lock: another create may have taken the name meanwhile.
       await checkName(o.snapshotsDir, sandbox, o.name);
