@@ -169,18 +169,18 @@ export interface GatewayObservation {
 }
 
 export type GatewayStepKind =
-  | 'supervisor.copy'
-  | 'config.write'
-  | 'image.ensure'
-  | 'volume.create'
-  | 'container.remove'
-  | 'container.create'
-  | 'container.start'
-  | 'container.restart'
+  | 'docker.supervisor.copy'
+  | 'file.write'
+  | 'docker.image.ensure'
+  | 'docker.volume.create'
+  | 'docker.container.remove'
+  | 'docker.container.create'
+  | 'docker.container.start'
+  | 'docker.container.restart'
   | 'openshell.gateway.remove'
   | 'openshell.gateway.add'
   | 'openshell.gateway.select'
-  | 'gateway.wait';
+  | 'openshell.gateway.wait';
 
 export type GatewayStep = PlanStep<GatewayStepKind>;
 
@@ -227,7 +227,7 @@ export function planGateway(
 
   if (!obs.supervisorCurrent) {
     add(
-      'supervisor.copy',
+      'docker.supervisor.copy',
       s.supervisorHostPath,
       `the sandbox supervisor binary is not on the host yet (from ${s.supervisorImage})`,
       {
@@ -237,34 +237,39 @@ export function planGateway(
     );
   }
   if (!obs.configCurrent)
-    add('config.write', s.configHostPath, 'the gateway reads its settings from this file', {
+    add('file.write', s.configHostPath, 'the gateway reads its settings from this file', {
       port: s.port,
       healthPort: s.healthPort,
     });
-  if (!c || recreate) add('image.ensure', s.gatewayImage, 'the gateway container needs its image');
+  if (!c || recreate)
+    add('docker.image.ensure', s.gatewayImage, 'the gateway container needs its image');
   if (!obs.volumeExists)
-    add('volume.create', s.volumeName, 'the gateway keeps its database and secrets there');
+    add('docker.volume.create', s.volumeName, 'the gateway keeps its database and secrets there');
   if (c && recreate)
     add(
-      'container.remove',
+      'docker.container.remove',
       s.containerName,
       `its settings changed: ${drift.join(', ')}; the volume is kept`,
     );
   if (!c || recreate) {
-    add('container.create', s.containerName, 'no gateway container exists', {
+    add('docker.container.create', s.containerName, 'no gateway container exists', {
       image: s.gatewayImage,
       port: s.port,
     });
-    add('container.start', s.containerName, 'start the new gateway');
+    add('docker.container.start', s.containerName, 'start the new gateway');
   } else if (!c.running) {
-    add('container.start', s.containerName, `the gateway container is ${c.status}`);
+    add('docker.container.start', s.containerName, `the gateway container is ${c.status}`);
   } else if (!obs.configCurrent) {
-    add('container.restart', s.containerName, 'it reads gateway.toml only when it starts');
+    add('docker.container.restart', s.containerName, 'it reads gateway.toml only when it starts');
   } else if (obs.registered?.active && !obs.healthy && sameUrl(obs.registered.endpoint, s.url)) {
     // Health is judged only through our own active registration; otherwise `status` speaks of
     // another gateway and says nothing about this container.
     // Restart, never recreate: the volume and the container's identity stay as they are.
-    add('container.restart', s.containerName, 'the gateway runs but does not answer as Connected');
+    add(
+      'docker.container.restart',
+      s.containerName,
+      'the gateway runs but does not answer as Connected',
+    );
   }
   if (obs.registered && !sameUrl(obs.registered.endpoint, s.url)) {
     add(
@@ -283,7 +288,7 @@ export function planGateway(
   }
   if (steps.length > 0 || !obs.healthy)
     add(
-      'gateway.wait',
+      'openshell.gateway.wait',
       s.name,
       `wait until /readyz answers on port ${s.healthPort} and \`openshell status\` says Connected`,
     );

@@ -12,12 +12,25 @@ export interface PlanStep<K extends string = string> {
   cause: string;
   /** Secret-free arguments, for display and the journal. */
   args?: Record<string, unknown>;
+  /**
+   * A step whose failure does not stop the plan: the failure becomes a typed warning (printed and
+   * logged by the use case), and the plan goes on. The reason says why that is safe.
+   */
+  bestEffort?: true;
+  /** Why a failure of this step is only a warning; required with `bestEffort`. */
+  bestEffortReason?: string;
 }
 
 export interface Plan<S extends PlanStep = PlanStep> {
   title: string;
   steps: S[];
 }
+
+/**
+ * The one step vocabulary: what a step acts on (`docker.*` the Engine, `openshell.*` the CLI,
+ * `registry.*` nemoclaw's registry, `file.*` host files), then the object and the verb.
+ */
+export type StepKind = `${'docker' | 'openshell' | 'registry' | 'file'}.${string}`;
 
 /** Stable text form, so planner tests compare printed plans. */
 export function formatPlan(plan: Plan): string {
@@ -26,6 +39,8 @@ export function formatPlan(plan: Plan): string {
   plan.steps.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${s.kind} ${s.target}`);
     lines.push(`     why: ${s.cause}`);
+    if (s.bestEffort)
+      lines.push(`     best effort: ${s.bestEffortReason ?? 'a failure is only a warning'}`);
     if (s.args && Object.keys(s.args).length > 0) {
       for (const [k, v] of Object.entries(s.args)) lines.push(`     ${k}: ${formatArg(v)}`);
     }

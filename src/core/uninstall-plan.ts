@@ -57,8 +57,6 @@ export interface UninstallStep extends PlanStep<UninstallStepKind> {
   ref: string;
   port?: number;
   refs?: string[];
-  /** A failure of this step is expected when its target is already gone (best effort). */
-  bestEffort?: boolean;
 }
 
 export interface UninstallPlan extends Plan<UninstallStep> {
@@ -81,6 +79,7 @@ export function planUninstall(obs: UninstallObservation, o: UninstallOptions): U
       port: s.dashboardPort,
       cause: 'the dashboard forward of a sandbox being removed',
       bestEffort: true,
+      bestEffortReason: 'a forward is a local process that ends with its sandbox',
     });
   }
   for (const n of [...names].sort()) {
@@ -93,6 +92,7 @@ export function planUninstall(obs: UninstallObservation, o: UninstallOptions): U
         : "a sandbox on nemoclaw's gateway",
       // With the gateway down, the container removal below still takes the sandbox away.
       bestEffort: true,
+      bestEffortReason: 'the container removal takes the sandbox away if OpenShell cannot',
     });
   }
   for (const c of obs.sandboxContainers) {
@@ -103,6 +103,7 @@ export function planUninstall(obs: UninstallObservation, o: UninstallOptions): U
       ref: c.id,
       cause: `the container of the sandbox ${c.sandbox}, if OpenShell left it`,
       bestEffort: true,
+      bestEffortReason: 'OpenShell usually removed it with the sandbox',
     });
   }
   if (obs.gatewayRegistered) {
@@ -112,6 +113,7 @@ export function planUninstall(obs: UninstallObservation, o: UninstallOptions): U
       ref: obs.gatewayName,
       cause: "nemoclaw's gateway registration in OpenShell",
       bestEffort: true,
+      bestEffortReason: 'a registration left behind points at nothing and holds no secret',
     });
   }
   for (const s of obs.sandboxes.filter((x) => x.gatewayUrl)) {

@@ -11,6 +11,7 @@ import { formatPlan } from '../core/plan.ts';
 import { withoutSandbox } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
+import { reportingHooks } from './plan-hooks.ts';
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
@@ -75,52 +76,36 @@ export async function destroySandbox(
   }
 
   // Apply.
-  for (const step of plan.steps) {
-    switch (step.kind) {
-      case 'openshell.forward.stop':
-        // A forward is a local process; stopping one that is not there is fine.
-        await client.forwardStop(name, entry.dashboardPort).catch((e: unknown) => {
-          ctx.log.warn({ err: (e as Error).message }, 'forward stop failed');
-        });
-        break;
-      case 'openshell.sandbox.delete':
+  const { runPlan } = await import('../core/plan-run.ts');
+  await runPlan(
+    plan,
+    {
+      'openshell.forward.stop': () => client.forwardStop(name, entry.dashboardPort),
+      'openshell.sandbox.delete': async () => {
         try {
           await client.sandboxDelete(name);
           ctx.ui.info(`✓ Deleted sandbox ${name}`);
         } catch (e) {
+          // With --force, a sandbox OpenShell no longer has is already where it should be.
           if (!(o.force && isNemoclawError(e) && e.kind === 'not-found')) throw e;
         }
-        break;
-      case 'docker.container.remove': {
+      },
+      'docker.container.remove': async () => {
         const { removeSandboxContainers } = await import('../adapters/docker/sandboxes.ts');
-        try {
-          const n = await removeSandboxContainers(await deps.engine(), name);
-          if (n > 0) ctx.ui.info(`✓ Removed ${n} container${n === 1 ? '' : 's'} of ${name}`);
-        } catch (e) {
-          if (!o.force) throw e;
-          ctx.ui.warn(`Could not remove the container of ${name}: ${(e as Error).message}`);
-        }
-        break;
-      }
-      case 'docker.image.remove': {
+        const n = await removeSandboxContainers(await deps.engine(), name);
+        if (n > 0) ctx.ui.info(`✓ Removed ${n} container${n === 1 ? '' : 's'} of ${name}`);
+      },
+      'docker.image.remove': async () => {
         const { removeImageIfUnused } = await import('../adapters/docker/sandboxes.ts');
-        try {
-          const r = await removeImageIfUnused(await deps.engine(), entry.image);
-          if (r === 'removed') ctx.ui.info(`✓ Removed image ${entry.image}`);
-          if (r === 'in-use') ctx.ui.info(`Kept image ${entry.image}: a container still uses it.`);
-        } catch (e) {
-          // The image is only disk space; never fail a destroy over it.
-          ctx.ui.warn(`Could not remove image ${entry.image}: ${(e as Error).message}`);
-        }
-        break;
-      }
-      case 'registry.remove':
-        await ctx
-          .registry()
-          .update((r) => (r.sandboxes[name] ? withoutSandbox(r, name) : undefined));
-        break;
-    }
-  }
+        const r = await removeImageIfUnused(await deps.engine(), entry.image);
+        if (r === 'removed') ctx.ui.info(`✓ Removed image ${entry.image}`);
+        if (r === 'in-use') ctx.ui.info(`Kept image ${entry.image}: a container still uses it.`);
+      },
+      'registry.entry.remove': () =>
+        ctx.registry().update((r) => (r.sandboxes[name] ? withoutSandbox(r, name) : undefined)),
+    },
+    reportingHooks(ctx),
+  );
   const after = await ctx.registry().read();
   ctx.ui.out(`Destroyed sandbox ${name}.`);
   if (after.defaultSandbox && reg.defaultSandbox === name) {

@@ -97,10 +97,11 @@ export async function ensureGateway(
   }
   let status: GatewayStatus | undefined;
   let containerId = obs.container?.id;
-  for (const step of plan.steps) {
-    deps.onProgress?.(`${step.kind} ${step.target}: ${step.cause}`);
-    switch (step.kind) {
-      case 'supervisor.copy':
+  const { runPlan } = await import('../core/plan-run.ts');
+  await runPlan(
+    plan,
+    {
+      'docker.supervisor.copy': async () => {
         await ensureImage(deps.engine, settings.supervisorImage, {
           overrideEnv: 'NEMOCLAW_SUPERVISOR_IMAGE',
           purpose: 'OpenShell supervisor',
@@ -113,51 +114,40 @@ export async function ensureGateway(
           settings.supervisorHostPath,
           settings.labels,
         );
-        break;
-      case 'image.ensure':
-        await ensureImage(deps.engine, settings.gatewayImage, {
+      },
+      'docker.image.ensure': () =>
+        ensureImage(deps.engine, settings.gatewayImage, {
           overrideEnv: 'NEMOCLAW_GATEWAY_IMAGE',
           purpose: 'OpenShell gateway',
           onProgress: deps.onProgress,
-        });
-        break;
-      case 'volume.create':
-        await createVolume(deps.engine, settings.volumeName, settings.labels);
-        break;
-      case 'container.remove':
+        }),
+      'docker.volume.create': () => createVolume(deps.engine, settings.volumeName, settings.labels),
+      'docker.container.remove': async () => {
         if (containerId) await removeContainer(deps.engine, containerId);
         containerId = undefined;
-        break;
-      case 'config.write':
-        // World-readable: the gateway reads it as root through a read-only mount; it holds no secret.
-        await writeFileAtomic(settings.configHostPath, settings.configToml, 0o644);
-        break;
-      case 'container.create':
+      },
+      // World-readable: the gateway reads it as root through a read-only mount; it holds no secret.
+      'file.write': () => writeFileAtomic(settings.configHostPath, settings.configToml, 0o644),
+      'docker.container.create': async () => {
         containerId = await createContainer(
           deps.engine,
           gatewayContainerSpec(settings, { entrypoint: await entrypointOf(deps, settings) }),
         );
-        break;
-      case 'container.start':
-        await startContainer(deps.engine, containerId ?? settings.containerName);
-        break;
-      case 'container.restart':
-        await restartContainer(deps.engine, containerId ?? settings.containerName);
-        break;
-      case 'openshell.gateway.remove':
-        await deps.openshell.gatewayRemove(settings.name);
-        break;
-      case 'openshell.gateway.add':
-        await deps.openshell.gatewayAdd(settings.url, { name: settings.name, local: true });
-        break;
-      case 'openshell.gateway.select':
-        await deps.openshell.gatewaySelect(settings.name);
-        break;
-      case 'gateway.wait':
+      },
+      'docker.container.start': () =>
+        startContainer(deps.engine, containerId ?? settings.containerName),
+      'docker.container.restart': () =>
+        restartContainer(deps.engine, containerId ?? settings.containerName),
+      'openshell.gateway.remove': () => deps.openshell.gatewayRemove(settings.name),
+      'openshell.gateway.add': () =>
+        deps.openshell.gatewayAdd(settings.url, { name: settings.name, local: true }),
+      'openshell.gateway.select': () => deps.openshell.gatewaySelect(settings.name),
+      'openshell.gateway.wait': async () => {
         status = await waitForGateway(deps, settings, o.timeoutMs ?? timeoutFromEnv(deps.env));
-        break;
-    }
-  }
+      },
+    },
+    { before: (step) => deps.onProgress?.(`${step.kind} ${step.target}: ${step.cause}`) },
+  );
   return { settings, plan, reused: false, status };
 }
 

@@ -7,14 +7,16 @@ import { basename, resolve } from 'node:path';
 import type { Context } from '../context.ts';
 import { ask, assertCanAsk, consentMode } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
-import { formatPlan, type Plan } from '../core/plan.ts';
-import { unifiedDiff } from '../core/policy/diff.ts';
+import { formatPlan } from '../core/plan.ts';
 import {
-  applyPolicyChanges,
-  type MergeResult,
-  type PolicyChange,
-  type PolicyPatch,
-} from '../core/policy/merge.ts';
+  planPolicyChange,
+  recordPolicyChange,
+  requestLabel,
+  type PolicyChangePlan,
+  type PolicyRequest,
+} from '../core/policy/change-plan.ts';
+import { unifiedDiff } from '../core/policy/diff.ts';
+import type { MergeResult, PolicyPatch } from '../core/policy/merge.ts';
 import { parseCustomPolicyFile } from '../core/policy/parse.ts';
 import { customPolicyName, ownershipConflicts } from '../core/policy/presets.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
@@ -30,6 +32,7 @@ import {
   withPolicyLock,
   type PolicyDeps,
 } from './policy-shared.ts';
+import { reportingHooks } from './plan-hooks.ts';
 
 export interface PolicyAddOptions {
   sandbox: string;
@@ -113,19 +116,13 @@ async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): P
     );
   }
 
-  const label = `${target.kind === 'preset' ? 'preset' : 'custom policy'} ${target.patch.name}`;
-  const merge = await plan(ctx, deps, o.sandbox, [{ kind: 'add', patch: target.patch }]);
-  const record = (e: SandboxEntry) => recordAdd(e, target, ctx.now());
-  if (!merge.changed) {
-    ctx.ui.info(`The ${label} is already applied to sandbox ${o.sandbox}; nothing to change.`);
-    if (!o.dryRun) await recordEntry(ctx, o.sandbox, record);
-    return 0;
-  }
-  return execute(ctx, deps, o, merge, {
-    title: `add ${label} to sandbox ${o.sandbox}`,
-    question: `Apply the ${label} to sandbox ${o.sandbox}?`,
-    done: `Applied the ${label} to sandbox ${o.sandbox}`,
-    record,
+  const request: PolicyRequest =
+    target.kind === 'preset'
+      ? { op: 'add', patch: target.patch }
+      : { op: 'add', patch: target.patch, custom: { content: target.content } };
+  return execute(ctx, deps, o, await plan(ctx, deps, entry, request), {
+    question: `Apply the ${requestLabel(request)} to sandbox ${o.sandbox}?`,
+    done: `Applied the ${requestLabel(request)} to sandbox ${o.sandbox}`,
   });
 }
 
@@ -154,22 +151,13 @@ async function lockedRemove(
       o.name,
       entry.customPolicies.map((c) => c.name),
     );
-  const label = `${custom ? 'custom policy' : 'preset'} ${o.name}`;
   // Never delete a key another owner has (a custom policy recorded before keys were checked).
   const owners = await keyOwnersFor(ctx, entry, presets, o.name, { custom: false });
   const keys = Object.keys(patch.entries).filter((k) => !owners.has(k));
-  const merge = await plan(ctx, deps, o.sandbox, [{ kind: 'remove', name: o.name, keys }]);
-  const record = (e: SandboxEntry) => recordRemove(e, o.name, ctx.now());
-  if (!merge.changed) {
-    ctx.ui.info(`The ${label} is not applied to sandbox ${o.sandbox}; nothing to change.`);
-    if (!o.dryRun) await recordEntry(ctx, o.sandbox, record);
-    return 0;
-  }
-  return execute(ctx, deps, o, merge, {
-    title: `remove ${label} from sandbox ${o.sandbox}`,
-    question: `Remove the ${label} from sandbox ${o.sandbox}?`,
-    done: `Removed the ${label} from sandbox ${o.sandbox}`,
-    record,
+  const request: PolicyRequest = { op: 'remove', name: o.name, keys, custom: Boolean(custom) };
+  return execute(ctx, deps, o, await plan(ctx, deps, entry, request), {
+    question: `Remove the ${requestLabel(request)} from sandbox ${o.sandbox}?`,
+    done: `Removed the ${requestLabel(request)} from sandbox ${o.sandbox}`,
   });
 }
 
@@ -188,93 +176,86 @@ function requireConsentPossible(
   });
 }
 
-async function plan(ctx: Context, deps: PolicyDeps, sandbox: string, changes: PolicyChange[]) {
-  const live = await livePolicyYaml(deps, sandbox);
-  const merge = applyPolicyChanges(live, changes, `the live policy of sandbox ${sandbox}`);
+/** Observe (the live policy; the registry entry was read by the caller), then plan (pure). */
+async function plan(
+  ctx: Context,
+  deps: PolicyDeps,
+  entry: SandboxEntry,
+  request: PolicyRequest,
+): Promise<PolicyChangePlan> {
+  const live = await livePolicyYaml(deps, entry.name);
+  const p = planPolicyChange({ sandbox: entry.name, entry, live, request, now: ctx.now() });
+  const { added, replaced, removed } = p.merge;
   ctx.log.info(
-    { sandbox, added: merge.added, replaced: merge.replaced, removed: merge.removed },
+    { sandbox: entry.name, added, replaced, removed, steps: p.steps.map((s) => s.kind) },
     'policy change planned',
   );
-  return merge;
+  return p;
 }
 
 interface Execution {
-  title: string;
   question: string;
   done: string;
-  record: (e: SandboxEntry) => SandboxEntry;
 }
 
+/** Render → consent (only when the live policy changes) → run exactly the plan's steps. */
 async function execute(
   ctx: Context,
   deps: PolicyDeps,
   o: { sandbox: string; yes?: boolean; dryRun?: boolean },
-  merge: MergeResult,
+  p: PolicyChangePlan,
   x: Execution,
 ): Promise<number> {
-  const steps: Plan = { title: x.title, steps: [] };
-  const keys = (ks: string[]) => ks.map((k) => `network_policies.${k}`).join(', ');
-  if (merge.added.length)
-    steps.steps.push({ kind: 'policy.entry.add', target: keys(merge.added), cause: x.title });
-  if (merge.replaced.length)
-    steps.steps.push({
-      kind: 'policy.entry.replace',
-      target: keys(merge.replaced),
-      cause: 'the live entry differs from the preset',
-    });
-  if (merge.removed.length)
-    steps.steps.push({ kind: 'policy.entry.remove', target: keys(merge.removed), cause: x.title });
-  steps.steps.push({
-    kind: 'openshell.policy.set',
-    target: o.sandbox,
-    cause: 'apply the merged policy and wait until it is loaded',
-    args: { wait: true },
-  });
-  steps.steps.push({
-    kind: 'registry.update',
-    target: o.sandbox,
-    cause: 'a rebuild or re-onboard restores it',
-  });
-  if (merge.strippedReserved.length) {
-    ctx.ui.info(
-      `OpenShell composes ${merge.strippedReserved.join(', ')} from providers; they are left to it.`,
-    );
-  }
-  if (merge.versionAdded) ctx.ui.info('The live policy had no version; version: 1 is added.');
-
-  const diff = unifiedDiff(merge.before, merge.after, {
-    fromLabel: `${o.sandbox} (live policy)`,
-    toLabel: `${o.sandbox} (after)`,
-  });
+  const diff = p.policyChanges
+    ? unifiedDiff(p.merge.before, p.merge.after, {
+        fromLabel: `${o.sandbox} (live policy)`,
+        toLabel: `${o.sandbox} (after)`,
+      })
+    : undefined;
+  for (const n of p.notes) ctx.ui.info(n);
   if (o.dryRun) {
-    ctx.ui.out(diff);
-    ctx.ui.info(formatPlan(steps));
+    if (diff) ctx.ui.out(diff);
+    if (p.steps.length > 0) ctx.ui.out(formatPlan(p));
     ctx.ui.info('Dry run: nothing was changed.');
     return 0;
   }
-  const consent = { yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY };
-  if (consentMode(consent) === 'ask') ctx.ui.info(diff);
-  const confirm =
-    deps.confirm ??
-    (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
-  if (!(await ask(x.question, { ...consent, retry: `nemoclaw ${o.sandbox} policy`, confirm }))) {
-    ctx.ui.info('Nothing was changed.');
-    return 1;
+  if (p.steps.length === 0) return 0;
+  if (p.policyChanges) {
+    const consent = { yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY };
+    if (consentMode(consent) === 'ask' && diff) ctx.ui.info(diff);
+    const confirm =
+      deps.confirm ??
+      (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
+    if (!(await ask(x.question, { ...consent, retry: `nemoclaw ${o.sandbox} policy`, confirm }))) {
+      ctx.ui.info('Nothing was changed.');
+      return 1;
+    }
   }
-
-  const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
-  let result;
-  try {
-    result = await withPolicyFile(merge.after, (file) =>
-      deps.openshell.policySet(o.sandbox, file, { wait: true }),
-    );
-  } catch (e) {
-    throw applyError(e, o.sandbox);
+  let version: number | undefined;
+  const { runPlan } = await import('../core/plan-run.ts');
+  await runPlan(
+    p,
+    {
+      'openshell.policy.set': async () => {
+        const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
+        try {
+          const r = await withPolicyFile(p.merge.after, (file) =>
+            deps.openshell.policySet(o.sandbox, file, { wait: true }),
+          );
+          version = r.version;
+        } catch (e) {
+          throw applyError(e, o.sandbox);
+        }
+      },
+      'openshell.policy.verify': () => verifyLanded(deps, o.sandbox, p.merge),
+      'registry.entry.update': () =>
+        recordEntry(ctx, o.sandbox, (e) => recordPolicyChange(e, p.request, ctx.now())),
+    },
+    reportingHooks(ctx),
+  );
+  if (p.policyChanges) {
+    ctx.ui.info(`✓ ${x.done}${version !== undefined ? ` (policy version ${version})` : ''}.`);
   }
-  await verifyLanded(deps, o.sandbox, merge);
-  await recordEntry(ctx, o.sandbox, x.record);
-  const version = result.version !== undefined ? ` (policy version ${result.version})` : '';
-  ctx.ui.info(`✓ ${x.done}${version}.`);
   return 0;
 }
 
@@ -325,22 +306,4 @@ async function recordEntry(ctx: Context, sandbox: string, fn: (e: SandboxEntry) 
     if (!e) return undefined;
     return { ...reg, sandboxes: { ...reg.sandboxes, [sandbox]: fn(e) } };
   });
-}
-
-function recordAdd(e: SandboxEntry, t: Target, now: Date): SandboxEntry {
-  const updatedAt = now.toISOString();
-  if (t.kind === 'preset') {
-    if (e.presets.includes(t.patch.name)) return e;
-    return { ...e, presets: [...e.presets, t.patch.name], updatedAt };
-  }
-  const rest = e.customPolicies.filter((c) => c.name !== t.patch.name);
-  return { ...e, customPolicies: [...rest, { name: t.patch.name, content: t.content }], updatedAt };
-}
-
-function recordRemove(e: SandboxEntry, name: string, now: Date): SandboxEntry {
-  const presets = e.presets.filter((p) => p !== name);
-  const customPolicies = e.customPolicies.filter((c) => c.name !== name);
-  if (presets.length === e.presets.length && customPolicies.length === e.customPolicies.length)
-    return e;
-  return { ...e, presets, customPolicies, updatedAt: now.toISOString() };
 }

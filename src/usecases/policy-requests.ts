@@ -135,7 +135,7 @@ export async function policyApprove(
   };
   if (o.persist) {
     plan.steps.push({
-      kind: 'registry.update',
+      kind: 'registry.entry.update',
       target: o.sandbox,
       cause: 'keep the approved rule across rebuilds',
       args: { customPolicy: approvedPolicyName(chunk.rule) },

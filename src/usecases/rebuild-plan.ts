@@ -5,8 +5,9 @@
  */
 import type { Context } from '../context.ts';
 import { blueprintDiff, pendingMigrations, type BlueprintChange } from '../core/blueprint/diff.ts';
-import { formatPlan, type Plan, type PlanStep } from '../core/plan.ts';
+import { formatPlan, type Plan } from '../core/plan.ts';
 import { REBUILD_STEPS, type RebuildStepId } from '../core/rebuild/journal.ts';
+import { rebuildSteps } from '../core/rebuild/steps.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { entryBlueprintSpec, entryProviders, verifiedBlueprintOf } from './rebuild-steps.ts';
 import { orWarn } from './unobserved.ts';
@@ -71,20 +72,17 @@ export async function planRebuild(
     mode === 'rollback'
       ? []
       : pendingMigrations(to.blueprint, entry.blueprintVersion, entry.agent).map((m) => m.id);
-  const steps: PlanStep[] = [];
-  for (const s of REBUILD_STEPS) {
-    if (mode === 'rollback' && s.id === 'snapshot') continue; // the kept snapshot is restored
+  const steps = rebuildSteps(entry.name, (id) => {
     const args: Record<string, unknown> = {};
-    if (s.id === 'image' || s.id === 'create') args.blueprint = `${to.version} (${to.source})`;
-    if (s.id === 'restore' && snapshotId) args.snapshot = snapshotId;
-    if (s.id === 'migrate') args.migrations = migrations.length ? migrations : 'none';
-    steps.push({
-      kind: `rebuild.${s.id}`,
-      target: entry.name,
-      cause: `${s.title}: ${CAUSES[s.id](entry)}`,
+    if (id === 'image' || id === 'create') args.blueprint = `${to.version} (${to.source})`;
+    if (id === 'restore' && snapshotId) args.snapshot = snapshotId;
+    if (id === 'migrate') args.migrations = migrations.length ? migrations : 'none';
+    const title = REBUILD_STEPS.find((s) => s.id === id)!.title;
+    return {
+      cause: `${title}: ${CAUSES[id](entry)}`,
       args: Object.keys(args).length ? args : undefined,
-    });
-  }
+    };
+  }).filter((s) => !(mode === 'rollback' && s.id === 'snapshot')); // the kept snapshot is restored
   return {
     plan: {
       title: `${mode} ${entry.name}: blueprint ${entry.blueprintVersion} → ${to.version}`,

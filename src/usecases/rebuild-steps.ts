@@ -93,7 +93,7 @@ export function entryProviders(entry: SandboxEntry): string[] {
  */
 export async function checkBeforeResume(r: Run): Promise<void> {
   if (!r.journal.snapshotId || r.journal.steps.restore?.status === 'complete') return;
-  const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+  const { verifySnapshot } = await import('./snapshot-restore.ts');
   const { agentStatePaths } = await import('./snapshot.ts');
   const { listSnapshots, sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
   const id = r.journal.snapshotId;
@@ -127,7 +127,7 @@ export const STEPS: Record<
 > = {
   async snapshot(r) {
     const { agentStatePaths } = await import('./snapshot.ts');
-    const { createSnapshot } = await import('../adapters/snapshot/create.ts');
+    const { createSnapshot } = await import('./snapshot-create.ts');
     const live = await r.deps.openshell.sandboxGet(r.entry.name);
     if (live?.phase !== 'Ready') {
       throw new UserError(
@@ -162,7 +162,7 @@ export const STEPS: Record<
     return `snapshot ${res.record.id}`;
   },
   async 'verify-snapshot'(r) {
-    const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+    const { verifySnapshot } = await import('./snapshot-restore.ts');
     const { agentStatePaths } = await import('./snapshot.ts');
     const rec = await snapshotRecord(r);
     await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
@@ -262,7 +262,7 @@ export const STEPS: Record<
         `run: nemoclaw ${r.entry.name} rebuild --resume`,
       );
     }
-    const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
+    const { restoreSnapshot } = await import('./snapshot-restore.ts');
     const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
     const { agentStatePaths } = await import('./snapshot.ts');
     const rec = await snapshotRecord(r);
@@ -274,6 +274,7 @@ export const STEPS: Record<
         statePaths: await agentStatePaths(r.ctx, r.entry),
         workDir: sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name),
         onProgress: (l) => r.ctx.ui.info(`  ${l}`),
+        onWarning: (await import('./plan-hooks.ts')).reportingHooks(r.ctx).onWarning,
       },
     );
     for (const s of res.skipped) r.ctx.ui.info(`  skipped ${s.path}: ${s.reason}`);

@@ -13,12 +13,12 @@ import { NemoclawError, UsageError } from '../core/errors.ts';
 import {
   JOURNAL_SCHEMA_VERSION,
   JournalSchema,
-  REBUILD_STEPS,
   newJournal,
   pendingStep,
   type Journal,
   type RebuildStepId,
 } from '../core/rebuild/journal.ts';
+import { rebuildHandlers, rebuildSteps } from '../core/rebuild/steps.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { MIGRATE_STEPS } from './rebuild-migrate.ts';
 import { requireEntry } from './registry-entry.ts';
@@ -197,69 +197,79 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
     const j = journal;
     const run: Run = { ctx, deps, journal: j, entry, save: () => writeJournal(ctx, j) };
     if (o.resume) await checkBeforeResume(run);
-    const total = REBUILD_STEPS.length;
+    const steps = rebuildSteps(o.sandbox);
+    const total = steps.length;
     let current = '';
     endActivity = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
       () => `rebuilding ${o.sandbox}${current ? ` (at ${current})` : ''}`,
       `The journal and the pre-rebuild snapshot are kept: continue with \`nemoclaw ${o.sandbox} rebuild --resume\`.`,
     );
-    const moveAt = REBUILD_STEPS.findIndex((s) => s.id === 'create');
-    for (const [i, step] of REBUILD_STEPS.entries()) {
-      if (journal.steps[step.id]?.status === 'complete') continue;
-      current = `step ${i + 1}/${total}, ${step.title}`;
-      // From the create step on, a moving sandbox lives in its new workspace.
-      if (i >= moveAt && j.workspace && !entry.workspace && run.deps === deps) {
-        run.deps = {
-          ...deps,
-          openshell: await prepareWorkspace(ctx, entry, j.workspace, deps.openshell),
-        };
-        ctx.ui.info(`  moving ${o.sandbox} into workspace ${j.workspace} (its own route)`);
-      }
-      ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
-      journal.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
-      await writeJournal(ctx, journal);
-      await faultPause(deps, step.id);
-      try {
-        const what = await STEPS[step.id](run);
-        journal.steps[step.id] = { status: 'complete', at: ctx.now().toISOString() };
-        journal.failure = undefined;
-        await writeJournal(ctx, journal);
-        ctx.ui.info(`  ✓ ${what}`);
-      } catch (e) {
-        const err =
-          e instanceof NemoclawError
-            ? e
-            : new NemoclawError('failed', (e as Error)?.message ?? String(e), { cause: e });
-        journal.steps[step.id] = {
-          status: 'failed',
-          at: ctx.now().toISOString(),
-          error: err.message,
-        };
-        journal.failure = { step: step.id, message: err.message };
-        await writeJournal(ctx, journal).catch((we: unknown) =>
-          warnLost(
-            ctx,
-            {
-              id: 'rebuild.journal-write',
-              what: `record the failed step in the rebuild journal of ${o.sandbox}`,
-              consequence: `\`rebuild --resume\` continues from the last step the journal recorded, not from ${step.id}`,
-            },
-            we,
-          ),
-        );
-        const kept =
-          journal.snapshotId && !err.hint?.includes(journal.snapshotId)
-            ? ` The snapshot ${journal.snapshotId} holds the agent's state and is kept.`
-            : '';
-        throw new NemoclawError(
-          err.kind,
-          `Rebuild of ${o.sandbox} failed at step ${i + 1}/${total} (${step.title}): ${err.message}.${kept}`,
-          {
-            hint: `${err.hint ? `${err.hint}\n  ` : ''}Continue with: nemoclaw ${o.sandbox} rebuild --resume`,
-            cause: err,
-          },
-        );
-      }
+    const moveAt = steps.findIndex((s) => s.id === 'create');
+    const { runPlan } = await import('../core/plan-run.ts');
+    const handlers = rebuildHandlers((id) => STEPS[id](run));
+    let failedAt = -1;
+    try {
+      await runPlan({ title: `rebuild ${o.sandbox}`, steps }, handlers, {
+        // A resumed rebuild goes on from the first step the journal has not completed.
+        skip: (step) => j.steps[step.id]?.status === 'complete',
+        before: async (step, i) => {
+          current = `step ${i + 1}/${total}, ${step.title}`;
+          // From the create step on, a moving sandbox lives in its new workspace.
+          if (i >= moveAt && j.workspace && !entry.workspace && run.deps === deps) {
+            run.deps = {
+              ...deps,
+              openshell: await prepareWorkspace(ctx, entry, j.workspace, deps.openshell),
+            };
+            ctx.ui.info(`  moving ${o.sandbox} into workspace ${j.workspace} (its own route)`);
+          }
+          ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
+          j.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
+          await writeJournal(ctx, j);
+          await faultPause(deps, step.id);
+        },
+        after: async (step, _i, what) => {
+          j.steps[step.id] = { status: 'complete', at: ctx.now().toISOString() };
+          j.failure = undefined;
+          await writeJournal(ctx, j);
+          ctx.ui.info(`  ✓ ${String(what)}`);
+        },
+        onFailed: async ({ step, error }, i) => {
+          failedAt = i;
+          const message = (error as Error)?.message ?? String(error);
+          j.steps[step.id] = { status: 'failed', at: ctx.now().toISOString(), error: message };
+          j.failure = { step: step.id, message };
+          await writeJournal(ctx, j).catch((we: unknown) =>
+            warnLost(
+              ctx,
+              {
+                id: 'rebuild.journal-write',
+                what: `record the failed step in the rebuild journal of ${o.sandbox}`,
+                consequence: `\`rebuild --resume\` continues from the last step the journal recorded, not from ${step.id}`,
+              },
+              we,
+            ),
+          );
+        },
+      });
+    } catch (e) {
+      if (failedAt < 0) throw e;
+      const step = steps[failedAt]!;
+      const err =
+        e instanceof NemoclawError
+          ? e
+          : new NemoclawError('failed', (e as Error)?.message ?? String(e), { cause: e });
+      const kept =
+        j.snapshotId && !err.hint?.includes(j.snapshotId)
+          ? ` The snapshot ${j.snapshotId} holds the agent's state and is kept.`
+          : '';
+      throw new NemoclawError(
+        err.kind,
+        `Rebuild of ${o.sandbox} failed at step ${failedAt + 1}/${total} (${step.title}): ${err.message}.${kept}`,
+        {
+          hint: `${err.hint ? `${err.hint}\n  ` : ''}Continue with: nemoclaw ${o.sandbox} rebuild --resume`,
+          cause: err,
+        },
+      );
     }
     const bp = await verifiedBlueprint(run);
     await ctx.registry().update((r) => {

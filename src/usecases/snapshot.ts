@@ -94,7 +94,7 @@ function printSkipped(ctx: Context, skipped: readonly { path: string; reason: st
 async function createFor(ctx: Context, deps: SnapshotDeps, entry: SandboxEntry, name?: string) {
   await requireReady(deps, entry.name);
   const statePaths = await agentStatePaths(ctx, entry);
-  const { createSnapshot } = await import('../adapters/snapshot/create.ts');
+  const { createSnapshot } = await import('./snapshot-create.ts');
   return createSnapshot(deps, {
     snapshotsDir: ctx.paths.snapshotsDir,
     source: entry,
@@ -228,7 +228,8 @@ export async function snapshotRestore(
   // The only places a restore writes: the agent's state paths from its blueprint, never the
   // manifest's word (a blueprint that cannot be read stops the restore).
   const statePaths = await agentStatePaths(ctx, entry);
-  const { restoreSnapshot } = await import('../adapters/snapshot/restore.ts');
+  const { restoreSnapshot } = await import('./snapshot-restore.ts');
+  const { reportingHooks } = await import('./plan-hooks.ts');
   const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
   const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
     `restoring snapshot ${record.id} into ${o.sandbox}`,
@@ -240,6 +241,7 @@ export async function snapshotRestore(
     statePaths,
     workDir: sandboxSnapshotDir(ctx.paths.snapshotsDir, o.sandbox),
     onProgress: (l) => ctx.ui.info(l),
+    onWarning: reportingHooks(ctx).onWarning,
     confirm: async (plan) => {
       if (answered) return true;
       ctx.ui.info(
@@ -268,7 +270,7 @@ export async function snapshotVerify(
 ): Promise<number> {
   const entry = await registered(ctx, o.sandbox);
   const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
-  const { verifySnapshot } = await import('../adapters/snapshot/restore.ts');
+  const { verifySnapshot } = await import('./snapshot-restore.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
   const v = await verifySnapshot(record, await agentStatePaths(ctx, entry, record.manifest.agent));
   if (o.json) ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, ok: true, ...v });

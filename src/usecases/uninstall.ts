@@ -17,6 +17,7 @@ import {
   DEFAULT_GATEWAY_VOLUME,
   MANAGED_BY_LABEL,
 } from '../core/gateway-plan.ts';
+import type { StepHandlers } from '../core/plan-run.ts';
 import {
   planUninstall,
   type UninstallObservation,
@@ -25,6 +26,7 @@ import {
   type UninstallStep,
 } from '../core/uninstall-plan.ts';
 import { orWarn } from './unobserved.ts';
+import { reportingHooks } from './plan-hooks.ts';
 
 export interface UninstallCommandOptions extends Partial<UninstallOptions> {
   yes?: boolean;
@@ -174,27 +176,30 @@ function describe(s: UninstallStep): string {
   }
 }
 
-async function apply(
-  s: UninstallStep,
+/** One handler per step kind; `clientFor` picks the sandbox's own workspace where it has one. */
+function handlers(
   os: OpenshellClient,
+  clientFor: (s: UninstallStep) => Promise<OpenshellClient>,
   e: DockerEngine | undefined,
-): Promise<void> {
-  switch (s.kind) {
-    case 'openshell.forward.stop':
-      return os.forwardStop(s.ref, s.port!);
-    case 'openshell.sandbox.delete':
-      return os.sandboxDelete(s.ref);
-    case 'openshell.gateway.remove':
-      return os.gatewayRemove(s.ref);
-    case 'file.remove':
-      return (await import('../adapters/state/home-files.ts')).removePath(s.ref);
-  }
-  if (!e) throw new Error('the Docker Engine did not answer');
-  const inv = await import('../adapters/docker/inventory.ts');
-  if (s.kind === 'docker.container.remove')
-    return (await import('../adapters/docker/containers.ts')).removeContainer(e, s.ref);
-  if (s.kind === 'docker.volume.remove') return inv.removeVolume(e, s.ref);
-  for (const r of s.refs ?? [s.ref]) await inv.removeImage(e, r);
+): StepHandlers<UninstallStep> {
+  const engine = () => {
+    if (!e) throw new Error('the Docker Engine did not answer');
+    return e;
+  };
+  const inv = () => import('../adapters/docker/inventory.ts');
+  return {
+    'openshell.forward.stop': (s) => os.forwardStop(s.ref, s.port!),
+    'openshell.sandbox.delete': async (s) => (await clientFor(s)).sandboxDelete(s.ref),
+    'openshell.gateway.remove': (s) => os.gatewayRemove(s.ref),
+    'file.remove': async (s) => (await import('../adapters/state/home-files.ts')).removePath(s.ref),
+    'docker.container.remove': async (s) =>
+      (await import('../adapters/docker/containers.ts')).removeContainer(engine(), s.ref),
+    'docker.volume.remove': async (s) => (await inv()).removeVolume(engine(), s.ref),
+    'docker.image.remove': async (s) => {
+      const { removeImage } = await inv();
+      for (const r of s.refs ?? [s.ref]) await removeImage(engine(), r);
+    },
+  };
 }
 
 export async function uninstallCommand(
@@ -235,32 +240,25 @@ export async function uninstallCommand(
     return 1;
   }
 
-  const removed: UninstallStep[] = [];
-  const failed: { step: UninstallStep; error: string }[] = [];
   // A sandbox in its own OpenShell workspace is deleted there.
   const reg = await ctx
     .registry()
     .read()
     .catch(() => undefined);
   const clientFor = async (s: UninstallStep): Promise<OpenshellClient> => {
-    const ws = s.kind === 'openshell.sandbox.delete' ? reg?.sandboxes[s.ref]?.workspace : undefined;
+    const ws = reg?.sandboxes[s.ref]?.workspace;
     if (!ws) return openshell;
     return deps.openshell(reg!.sandboxes[s.ref]!.gatewayName, ws);
   };
-  for (const s of plan.steps) {
-    try {
-      await apply(s, await clientFor(s), engine);
-      removed.push(s);
-    } catch (e) {
-      // A best-effort step whose target is already gone is not a failure worth reporting.
-      if (s.bestEffort)
-        ctx.log.debug(
-          { step: s.kind, target: s.target, err: errorMessage(e) },
-          'uninstall: skipped',
-        );
-      else failed.push({ step: s, error: errorMessage(e) });
-    }
-  }
+  // Every step is attempted even when an earlier one failed (keepGoing).
+  const { runPlan } = await import('../core/plan-run.ts');
+  const run = await runPlan(plan, handlers(openshell, clientFor, engine), {
+    // uninstall lists every failure itself, after the run.
+    ...reportingHooks(ctx, { nameFailedStep: false }),
+    keepGoing: true,
+  });
+  const removed = run.done;
+  const failed = run.failed.map((f) => ({ step: f.step, error: errorMessage(f.error) }));
   ctx.log.info(
     { removed: removed.map(describe), failed: failed.map((f) => describe(f.step)) },
     'uninstall',

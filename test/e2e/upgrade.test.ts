@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REBUILD_STEPS } from '../../src/core/rebuild/journal.ts';
+import { REBUILD_STEP_KINDS } from '../../src/core/rebuild/steps.ts';
 import { skipWithoutDocker } from '../helpers/docker.ts';
 import { freePort } from '../helpers/net.ts';
 import {
@@ -85,7 +86,8 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     const before = w.sim.invocations().length;
     const dry = await w.cli(['upgrade-sandboxes', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    for (const s of REBUILD_STEPS) expect(dry.stdout).toContain(`rebuild.${s.id} ${NAME}`);
+    for (const s of REBUILD_STEPS)
+      expect(dry.stdout).toContain(`${REBUILD_STEP_KINDS[s.id]} ${NAME}`);
     expect(dry.stdout).toContain('migrations: ["state-layout-marker"]');
     expect(dry.stdout).toContain('resources: memory 4Gi → 6Gi');
     expect(dry.stdout).toContain('start-command: nemoclaw-start → nemoclaw-harden nemoclaw-start');

@@ -76,14 +76,14 @@ describe.skipIf(skip)('local gateway container', () => {
 
     const first = await ensureGateway(deps, opts);
     expect(first.plan.steps.map((s) => s.kind)).toEqual([
-      'supervisor.copy',
-      'config.write',
-      'image.ensure',
-      'volume.create',
-      'container.create',
-      'container.start',
+      'docker.supervisor.copy',
+      'file.write',
+      'docker.image.ensure',
+      'docker.volume.create',
+      'docker.container.create',
+      'docker.container.start',
       'openshell.gateway.add',
-      'gateway.wait',
+      'openshell.gateway.wait',
     ]);
     expect(first.status?.status).toBe('connected');
     expect(client.calls).toEqual([`gateway add http://127.0.0.1:${port} --local --name nemoclaw`]);
@@ -140,7 +140,10 @@ describe.skipIf(skip)('local gateway container', () => {
     // Stopped: started, not recreated.
     await docker().getContainer(name).stop({ t: 2 });
     const started = await ensureGateway(deps, opts);
-    expect(started.plan.steps.map((s) => s.kind)).toEqual(['container.start', 'gateway.wait']);
+    expect(started.plan.steps.map((s) => s.kind)).toEqual([
+      'docker.container.start',
+      'openshell.gateway.wait',
+    ]);
     expect(started.status?.status).toBe('connected');
 
     // Running but not answering: restarted, same container, the volume (its secrets) kept.
@@ -151,12 +154,15 @@ describe.skipIf(skip)('local gateway container', () => {
     ]);
     await docker().getContainer(name).restart({ t: 2 });
     const healed = await ensureGateway(deps, opts);
-    expect(healed.plan.steps.map((s) => s.kind)).toEqual(['container.restart', 'gateway.wait']);
+    expect(healed.plan.steps.map((s) => s.kind)).toEqual([
+      'docker.container.restart',
+      'openshell.gateway.wait',
+    ]);
     expect(healed.status?.status).toBe('connected');
     expect((await docker().getContainer(name).inspect()).Id).toBe(id);
     expect(await execIn(name, ['cat', '/var/openshell/keep-me'])).toContain('s3cret');
     // The supervisor binary was copied once only.
-    expect(healed.plan.steps.some((s) => s.kind === 'supervisor.copy')).toBe(false);
+    expect(healed.plan.steps.some((s) => s.kind === 'docker.supervisor.copy')).toBe(false);
   });
 
   it('refuses a changed port unless asked to recreate, and keeps the volume when it does', async () => {
@@ -175,8 +181,8 @@ describe.skipIf(skip)('local gateway container', () => {
     expect((err as NemoclawError).kind).toBe('conflict');
     expect((err as NemoclawError).hint).toContain(`docker rm -f ${env.NEMOCLAW_GATEWAY_CONTAINER}`);
     const re = await ensureGateway(deps, { ...moved, recreate: true });
-    expect(re.plan.steps.map((s) => s.kind)).toContain('container.remove');
-    expect(re.plan.steps.map((s) => s.kind)).not.toContain('volume.create');
+    expect(re.plan.steps.map((s) => s.kind)).toContain('docker.container.remove');
+    expect(re.plan.steps.map((s) => s.kind)).not.toContain('docker.volume.create');
     expect(re.status?.status).toBe('connected');
     const info = await docker().getContainer(env.NEMOCLAW_GATEWAY_CONTAINER).inspect();
     expect(info.HostConfig.PortBindings[`${moved.port}/tcp`][0].HostPort).toBe(String(moved.port));
@@ -212,10 +218,10 @@ describe.skipIf(skip)('local gateway container', () => {
       timeoutMs: 20_000,
     });
     expect(r.plan.steps.map((s) => s.kind)).toEqual(
-      expect.arrayContaining(['config.write', 'container.remove', 'container.create']),
+      expect.arrayContaining(['file.write', 'docker.container.remove', 'docker.container.create']),
     );
-    expect(r.plan.steps.map((s) => s.kind)).not.toContain('volume.create');
-    expect(r.plan.steps.find((s) => s.kind === 'container.remove')?.cause).toMatch(
+    expect(r.plan.steps.map((s) => s.kind)).not.toContain('docker.volume.create');
+    expect(r.plan.steps.find((s) => s.kind === 'docker.container.remove')?.cause).toMatch(
       /command .*overrides the TOML/,
     );
     expect(r.status?.status).toBe('connected');

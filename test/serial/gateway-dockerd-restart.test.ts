@@ -81,7 +81,7 @@ describe.skipIf(skip || !launch)('gateway after a dockerd restart', () => {
 
     const after = await ensureGateway({ ...deps, engine: await connectEngine(process.env) }, opts);
     expect(after.status?.status).toBe('connected');
-    expect(after.plan.steps.map((s) => s.kind)).not.toContain('container.create');
+    expect(after.plan.steps.map((s) => s.kind)).not.toContain('docker.container.create');
     expect((await docker().getContainer(env.NEMOCLAW_GATEWAY_CONTAINER).inspect()).Id).toBe(id);
     expect(client.calls).toHaveLength(1); // registered once, never again
   });

@@ -1,5 +1,6 @@
 /**
- * Snapshot create: download each state path into a private staging folder, walk it, stream-pack it
+ * Snapshot create's I/O (the orchestration is src/usecases/snapshot-create.ts): download a state
+ * path into a private staging folder; walk the staged tree, stream-pack it
  * into `.<id>.tar.gz.tmp` hashing every file and the archive as they pass, fsync, rename to
  * `<id>.tar.gz`, and only then write `<id>.manifest.json`. A crash at any point leaves nothing that
  * `list` shows, so a listed snapshot always verifies.
@@ -7,14 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { NemoclawError, errorMessage, isNemoclawError } from '../../core/errors.ts';
+import { NemoclawError } from '../../core/errors.ts';
 import { archivePathOf } from '../../core/snapshot/entries.ts';
-import type {
-  SkippedPath,
-  SnapshotFile,
-  SnapshotManifest,
-  SnapshotRoot,
-} from '../../core/snapshot/manifest.ts';
+import type { SkippedPath, SnapshotRoot } from '../../core/snapshot/manifest.ts';
+import { snapshotManifest } from '../../core/snapshot/save-plan.ts';
 import { newSnapshotId, snapshotNameProblem } from '../../core/snapshot/selectors.ts';
 import type { SandboxEntry } from '../../core/registry/schema.ts';
 import type { OpenshellClient } from '../openshell/types.ts';
@@ -30,7 +27,7 @@ import {
   writeManifest,
   type SnapshotRecord,
 } from './store.ts';
-import { removeTree, walkStateTree } from './tree.ts';
+import { walkStateTree } from './tree.ts';
 
 /** What the manifest records about the sandbox (a registry entry has all of it). */
 export type SnapshotSource = Pick<
@@ -97,38 +94,20 @@ export async function writeSnapshot(o: WriteSnapshotOptions): Promise<CreateSnap
     o.treeDir,
     o.roots.map((r) => archivePathOf(r.path)),
   );
-  // A state path the walk left out (a link, a FIFO) is in `skipped`, not a root of the archive.
-  const walked = new Set(walk.entries.map((f) => f.path));
-  const roots = o.roots
-    .filter((r) => walked.has(archivePathOf(r.path)))
-    .sort((a, b) => a.path.localeCompare(b.path));
   let renamed = false;
   try {
     const archive = await packEntries(walk.entries, paths.tmpArchive);
-    const files: SnapshotFile[] = walk.entries.map((e) => ({
-      path: e.path,
-      type: e.type,
-      size: e.size,
-      mode: e.mode,
-      ...(e.sha256 !== undefined ? { sha256: e.sha256 } : {}),
-      ...(e.target !== undefined ? { target: e.target } : {}),
-    }));
-    const manifest: SnapshotManifest = {
-      schemaVersion: 1,
+    const manifest = snapshotManifest({
       id,
-      name: o.name ?? null,
-      createdAt: now.toISOString(),
+      name: o.name,
+      now,
       nemoclawVersion: VERSION,
-      sandbox,
-      agent: o.source.agent,
-      blueprint: { version: o.source.blueprintVersion, digest: o.source.blueprintDigest },
-      presets: [...o.source.presets],
-      customPolicies: o.source.customPolicies.map((p) => ({ ...p })),
-      roots,
+      source: o.source,
+      roots: o.roots,
+      entries: walk.entries,
       skipped: [...(o.skipped ?? []), ...walk.skipped],
-      files,
       archive: { file: basename(paths.archive), size: archive.size, sha256: archive.sha256 },
-    };
+    });
     await withLock(paths.lock, { what: `the snapshots of ${sandbox}` }, async () => {
       // Checked again under the lock: another create may have taken the name meanwhile.
       await checkName(o.snapshotsDir, sandbox, o.name);
@@ -156,17 +135,6 @@ export async function writeSnapshot(o: WriteSnapshotOptions): Promise<CreateSnap
   }
 }
 
-export interface CreateSnapshotOptions {
-  snapshotsDir: string;
-  source: SnapshotSource;
-  /** Absolute state paths in the sandbox (the blueprint's `state_paths` for the agent). */
-  statePaths: readonly string[];
-  name?: string;
-  now?: Date;
-  /** Progress lines for stderr. */
-  onProgress?: (line: string) => void;
-}
-
 /**
  * Finds where a download landed. OpenShell writes a remote path into a local folder as
  * `<folder>/<basename>` (tar over SSH, like `docker cp`); if a build instead writes a folder's
@@ -180,70 +148,47 @@ async function landed(dlDir: string, remote: string): Promise<string | undefined
   return dlDir;
 }
 
-/** Downloads every state path and writes the snapshot. */
-export async function createSnapshot(
-  deps: { openshell: Pick<OpenshellClient, 'sandboxDownload'> },
-  o: CreateSnapshotOptions,
-): Promise<CreateSnapshotResult> {
-  const sandbox = o.source.name;
-  const dir = sandboxSnapshotDir(o.snapshotsDir, sandbox);
-  await ensurePrivateDir(o.snapshotsDir);
+/** A private staging folder for one create, in the sandbox's snapshot folder; `tree` is empty. */
+export async function openStaging(
+  snapshotsDir: string,
+  sandbox: string,
+  name: string | undefined,
+): Promise<{ staging: string; tree: string }> {
+  const dir = sandboxSnapshotDir(snapshotsDir, sandbox);
+  await ensurePrivateDir(snapshotsDir);
   await ensurePrivateDir(dir);
   // Fail on a bad name before downloading anything.
-  await checkName(o.snapshotsDir, sandbox, o.name);
+  await checkName(snapshotsDir, sandbox, name);
   await removeStaleStaging(dir);
   const staging = join(dir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging, { mode: 0o700 });
-  try {
-    const tree = join(staging, 'tree');
-    await mkdir(tree, { mode: 0o700 });
-    const roots: SnapshotRoot[] = [];
-    const skipped: SkippedPath[] = [];
-    let n = 0;
-    // A path inside another state path is already saved with it (and would be archived twice).
-    const wanted = [...new Set(o.statePaths)]
-      .sort()
-      .filter((p, _i, all) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
-    for (const remote of wanted) {
-      const dl = join(staging, `dl-${n++}`);
-      await mkdir(dl, { mode: 0o700 });
-      o.onProgress?.(`Downloading ${remote}`);
-      try {
-        await deps.openshell.sandboxDownload(sandbox, remote, dl);
-      } catch (e) {
-        if (isNemoclawError(e) && e.kind === 'not-found') {
-          skipped.push({ path: remote, reason: 'not present in the sandbox', code: 'absent' });
-        } else {
-          skipped.push({
-            path: remote,
-            reason: `download failed: ${errorMessage(e)}`,
-            code: 'failed',
-          });
-        }
-        continue;
-      }
-      const got = await landed(dl, remote);
-      if (!got) {
-        skipped.push({ path: remote, reason: 'not present in the sandbox', code: 'absent' });
-        continue;
-      }
-      const dest = join(tree, archivePathOf(remote));
-      await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
-      await rename(got, dest);
-      const st = await lstat(dest);
-      roots.push({ path: remote, type: st.isDirectory() ? 'dir' : 'file' });
-    }
-    o.onProgress?.('Packing the archive');
-    return await writeSnapshot({
-      snapshotsDir: o.snapshotsDir,
-      source: o.source,
-      treeDir: tree,
-      roots,
-      skipped,
-      name: o.name,
-      now: o.now,
-    });
-  } finally {
-    await removeTree(staging);
-  }
+  const tree = join(staging, 'tree');
+  await mkdir(tree, { mode: 0o700 });
+  return { staging, tree };
+}
+
+export { removeTree as removeStaging } from './tree.ts';
+
+/**
+ * Downloads one state path into the staging folder and moves it to its archive path in `tree`.
+ * Returns its root, or undefined when nothing landed; a failed download throws.
+ */
+export async function downloadStatePath(
+  openshell: Pick<OpenshellClient, 'sandboxDownload'>,
+  sandbox: string,
+  remote: string,
+  staging: string,
+  tree: string,
+  n: number,
+): Promise<SnapshotRoot | undefined> {
+  const dl = join(staging, `dl-${n}`);
+  await mkdir(dl, { mode: 0o700 });
+  await openshell.sandboxDownload(sandbox, remote, dl);
+  const got = await landed(dl, remote);
+  if (!got) return undefined;
+  const dest = join(tree, archivePathOf(remote));
+  await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+  await rename(got, dest);
+  const st = await lstat(dest);
+  return { path: remote, type: st.isDirectory() ? 'dir' : 'file' };
 }

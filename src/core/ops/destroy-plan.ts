@@ -12,7 +12,7 @@ export type DestroyStepKind =
   | 'openshell.sandbox.delete'
   | 'docker.container.remove'
   | 'docker.image.remove'
-  | 'registry.remove';
+  | 'registry.entry.remove';
 
 export type DestroyStep = PlanStep<DestroyStepKind>;
 
@@ -51,6 +51,8 @@ export function planDestroy(o: DestroyObservation): Plan<DestroyStep> {
       kind: 'openshell.forward.stop',
       target: `${name}:${entry.dashboardPort}`,
       cause: 'the dashboard forward points at this sandbox',
+      bestEffort: true,
+      bestEffortReason: 'a forward is a local process; the sandbox goes either way',
     },
   ];
   if (o.gatewayUp && o.sandboxExists !== false) {
@@ -62,6 +64,12 @@ export function planDestroy(o: DestroyObservation): Plan<DestroyStep> {
       cause: o.gatewayUp
         ? 'OpenShell no longer knows the sandbox: remove any container left behind'
         : '--force with the gateway down: remove the container directly',
+      ...(o.force
+        ? {
+            bestEffort: true as const,
+            bestEffortReason: '--force removes what is left even when a part of it cannot be',
+          }
+        : {}),
     });
   }
   if (o.imageSharedWith.length === 0) {
@@ -69,10 +77,12 @@ export function planDestroy(o: DestroyObservation): Plan<DestroyStep> {
       kind: 'docker.image.remove',
       target: entry.image,
       cause: 'no other registered sandbox uses this image (kept if a container still does)',
+      bestEffort: true,
+      bestEffortReason: 'the image is only disk space; `nemoclaw gc` can remove it later',
     });
   }
   steps.push({
-    kind: 'registry.remove',
+    kind: 'registry.entry.remove',
     target: name,
     cause: 'forget the sandbox; snapshots are kept',
   });

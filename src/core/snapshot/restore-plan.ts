@@ -11,11 +11,14 @@ import { archivePathOf } from './entries.ts';
 import type { SnapshotManifest } from './manifest.ts';
 
 export type RestoreStepKind =
-  'sandbox.prepare-temp' | 'sandbox.upload' | 'sandbox.replace' | 'sandbox.remove-temp';
+  | 'openshell.sandbox.prepare-temp'
+  | 'openshell.sandbox.upload'
+  | 'openshell.sandbox.replace'
+  | 'openshell.sandbox.remove-temp';
 
 export interface RestoreStep extends PlanStep<RestoreStepKind> {
   args: {
-    /** sandbox.upload: the staged local path, relative to the staging tree. */
+    /** openshell.sandbox.upload: the staged local path, relative to the staging tree. */
     local?: string;
     /** The temporary folder in the sandbox. */
     temp: string;
@@ -98,7 +101,7 @@ export function planRestore(
   const temps = [...new Set(roots.map((r) => restoreTempDir(posix.dirname(r.path), m.id)))];
   for (const temp of temps) {
     steps.push({
-      kind: 'sandbox.prepare-temp',
+      kind: 'openshell.sandbox.prepare-temp',
       target: temp,
       cause: 'uploads land beside their state paths, so the swap is a rename',
       args: { temp },
@@ -107,7 +110,7 @@ export function planRestore(
   for (const r of roots) {
     const temp = restoreTempDir(posix.dirname(r.path), m.id);
     steps.push({
-      kind: 'sandbox.upload',
+      kind: 'openshell.sandbox.upload',
       target: r.path,
       cause: `snapshot ${m.id} holds this state path`,
       args: { local: archivePathOf(r.path), temp },
@@ -116,14 +119,19 @@ export function planRestore(
   for (const r of roots) {
     const temp = restoreTempDir(posix.dirname(r.path), m.id);
     steps.push({
-      kind: 'sandbox.replace',
+      kind: 'openshell.sandbox.replace',
       target: r.path,
       cause: 'every upload succeeded; the current content is replaced by the snapshot',
       args: { temp },
     });
   }
   for (const temp of temps) {
-    steps.push({ kind: 'sandbox.remove-temp', target: temp, cause: 'clean up', args: { temp } });
+    steps.push({
+      kind: 'openshell.sandbox.remove-temp',
+      target: temp,
+      cause: 'clean up',
+      args: { temp },
+    });
   }
   return { title: `restore snapshot ${m.id} into ${sandbox}`, steps, restore, skipped };
 }

@@ -19,8 +19,8 @@ export async function onboardCommand(
     progressStream: interactive && !ctx.env.CI ? process.stderr : undefined,
     // A recreate never deletes an agent's memory without a verified copy on the host first.
     snapshot: async (name) => {
-      const { createSnapshot } = await import('../../adapters/snapshot/create.ts');
-      const { verifySnapshot } = await import('../../adapters/snapshot/restore.ts');
+      const { createSnapshot } = await import('../snapshot-create.ts');
+      const { verifySnapshot } = await import('../snapshot-restore.ts');
       const { agentStatePaths } = await import('../snapshot.ts');
       const entry = (await ctx.registry().read()).sandboxes[name]!;
       const statePaths = await agentStatePaths(ctx, entry);

@@ -22,12 +22,12 @@ export function onboardPlan(
   const spec = findProvider(intent.provider);
   const targets: Record<string, PlanStep> = {
     preflight: {
-      kind: 'check.preflight',
+      kind: 'docker.host.preflight',
       target: 'this host',
       cause: 'stop a doomed onboarding before anything is created',
     },
     blueprint: {
-      kind: 'blueprint.verify',
+      kind: 'file.blueprint.verify',
       target: facts
         ? `${facts.blueprintVersion} (${facts.blueprintDigest.slice(0, 19)}…)`
         : (intent.blueprint ?? 'packaged (newest)'),

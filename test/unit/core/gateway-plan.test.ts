@@ -185,29 +185,29 @@ describe('gateway plan', () => {
       ),
     ).toMatchInlineSnapshot(`
       "Plan: OpenShell gateway nemoclaw (nemoclaw-openshell-gateway on http://127.0.0.1:8080)
-        1. supervisor.copy /home/u/.nemoclaw/openshell/supervisor/openshell-sandbox
+        1. docker.supervisor.copy /home/u/.nemoclaw/openshell/supervisor/openshell-sandbox
            why: the sandbox supervisor binary is not on the host yet (from ghcr.io/nvidia/openshell/supervisor:0.0.111)
            image: ghcr.io/nvidia/openshell/supervisor:0.0.111
            path: /openshell-sandbox
-        2. config.write /home/u/.nemoclaw/openshell/gateway.toml
+        2. file.write /home/u/.nemoclaw/openshell/gateway.toml
            why: the gateway reads its settings from this file
            port: 8080
            healthPort: 8081
-        3. image.ensure ghcr.io/nvidia/openshell/gateway:0.0.111
+        3. docker.image.ensure ghcr.io/nvidia/openshell/gateway:0.0.111
            why: the gateway container needs its image
-        4. volume.create nemoclaw-openshell-state
+        4. docker.volume.create nemoclaw-openshell-state
            why: the gateway keeps its database and secrets there
-        5. container.create nemoclaw-openshell-gateway
+        5. docker.container.create nemoclaw-openshell-gateway
            why: no gateway container exists
            image: ghcr.io/nvidia/openshell/gateway:0.0.111
            port: 8080
-        6. container.start nemoclaw-openshell-gateway
+        6. docker.container.start nemoclaw-openshell-gateway
            why: start the new gateway
         7. openshell.gateway.add nemoclaw
            why: register the gateway with the OpenShell CLI
            url: http://127.0.0.1:8080
            local: true
-        8. gateway.wait nemoclaw
+        8. openshell.gateway.wait nemoclaw
            why: wait until /readyz answers on port 8081 and \`openshell status\` says Connected"
     `);
   });
@@ -223,25 +223,28 @@ describe('gateway plan', () => {
         container: { ...running, running: false, status: 'exited' },
         healthy: false,
       }),
-    ).toEqual(['container.start', 'gateway.wait']);
-    expect(kinds({ ...healthy, healthy: false })).toEqual(['container.restart', 'gateway.wait']);
+    ).toEqual(['docker.container.start', 'openshell.gateway.wait']);
+    expect(kinds({ ...healthy, healthy: false })).toEqual([
+      'docker.container.restart',
+      'openshell.gateway.wait',
+    ]);
   });
 
   it('registration: add, select, or re-point', () => {
     expect(kinds({ ...healthy, registered: undefined, healthy: false })).toEqual([
       'openshell.gateway.add',
-      'gateway.wait',
+      'openshell.gateway.wait',
     ]);
     expect(
       kinds({ ...healthy, registered: { ...registered, active: false }, healthy: false }),
-    ).toEqual(['openshell.gateway.select', 'gateway.wait']);
+    ).toEqual(['openshell.gateway.select', 'openshell.gateway.wait']);
     expect(
       kinds({
         ...healthy,
         registered: { endpoint: 'https://k8s.example', active: true },
         healthy: false,
       }),
-    ).toEqual(['openshell.gateway.remove', 'openshell.gateway.add', 'gateway.wait']);
+    ).toEqual(['openshell.gateway.remove', 'openshell.gateway.add', 'openshell.gateway.wait']);
   });
 
   it('an old-style container is migrated: recreated on the same volume, the TOML written', () => {
@@ -251,20 +254,20 @@ describe('gateway plan', () => {
       container: { ...running, shape: oldStyle },
     };
     expect(kinds(old)).toEqual([
-      'config.write',
-      'image.ensure',
-      'container.remove',
-      'container.create',
-      'container.start',
-      'gateway.wait',
+      'file.write',
+      'docker.image.ensure',
+      'docker.container.remove',
+      'docker.container.create',
+      'docker.container.start',
+      'openshell.gateway.wait',
     ]);
   });
 
   it('a changed TOML alone restarts the container', () => {
     expect(kinds({ ...healthy, configCurrent: false })).toEqual([
-      'config.write',
-      'container.restart',
-      'gateway.wait',
+      'file.write',
+      'docker.container.restart',
+      'openshell.gateway.wait',
     ]);
   });
 
@@ -285,11 +288,11 @@ describe('gateway plan', () => {
     expect(e?.hint).toContain('docker rm -f nemoclaw-openshell-gateway');
     expect(e?.hint).not.toContain('--recreate-gateway');
     expect(kinds(drifted, true)).toEqual([
-      'image.ensure',
-      'container.remove',
-      'container.create',
-      'container.start',
-      'gateway.wait',
+      'docker.image.ensure',
+      'docker.container.remove',
+      'docker.container.create',
+      'docker.container.start',
+      'openshell.gateway.wait',
     ]);
   });
 

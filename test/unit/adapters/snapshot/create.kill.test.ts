@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
+import { verifySnapshot } from '../../../../src/usecases/snapshot-restore.ts';
 import { listSnapshots } from '../../../../src/adapters/snapshot/store.ts';
 import { findSnapshotLitter } from '../../../../src/adapters/snapshot/litter.ts';
 import { writeSnapshot } from '../../../../src/adapters/snapshot/create.ts';

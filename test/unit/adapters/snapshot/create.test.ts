@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSnapshot } from '../../../../src/adapters/snapshot/create.ts';
-import { restoreSnapshot, verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
+import { createSnapshot } from '../../../../src/usecases/snapshot-create.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../../src/usecases/snapshot-restore.ts';
 import { listSnapshots, resolveSnapshot } from '../../../../src/adapters/snapshot/store.ts';
 import { treeDigest, type FakeClient } from '../../../helpers/fake-sandbox.ts';
 import { OPENCLAW_PATHS, SOURCE } from '../../../helpers/snapshot-fixtures.ts';

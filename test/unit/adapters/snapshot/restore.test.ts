@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive } from '../../../../src/adapters/snapshot/archive.ts';
-import { restoreSnapshot, verifySnapshot } from '../../../../src/adapters/snapshot/restore.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../../src/usecases/snapshot-restore.ts';
 import { resolveSnapshot, type SnapshotRecord } from '../../../../src/adapters/snapshot/store.ts';
 import type { SnapshotFile, SnapshotManifest } from '../../../../src/core/snapshot/manifest.ts';
 import { treeDigest } from '../../../helpers/fake-sandbox.ts';

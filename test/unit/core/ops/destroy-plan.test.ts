@@ -37,11 +37,13 @@ describe('destroy plan', () => {
       "Plan: destroy a
         1. openshell.forward.stop a:18789
            why: the dashboard forward points at this sandbox
+           best effort: a forward is a local process; the sandbox goes either way
         2. openshell.sandbox.delete a
            why: the sandbox itself
         3. docker.image.remove nemoclaw-sandbox:abc
            why: no other registered sandbox uses this image (kept if a container still does)
-        4. registry.remove a
+           best effort: the image is only disk space; \`nemoclaw gc\` can remove it later
+        4. registry.entry.remove a
            why: forget the sandbox; snapshots are kept"
     `);
   });
@@ -60,7 +62,7 @@ describe('destroy plan', () => {
       'openshell.forward.stop',
       'docker.container.remove',
       'docker.image.remove',
-      'registry.remove',
+      'registry.entry.remove',
     ]);
   });
 
@@ -72,6 +74,6 @@ describe('destroy plan', () => {
       (s) => s.kind,
     );
     expect(kinds).not.toContain('openshell.sandbox.delete');
-    expect(kinds).toContain('registry.remove');
+    expect(kinds).toContain('registry.entry.remove');
   });
 });
