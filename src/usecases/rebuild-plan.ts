@@ -39,13 +39,16 @@ const CAUSES: Record<RebuildStepId, (e: SandboxEntry) => string> = {
 export async function planRebuild(
   ctx: Context,
   entry: SandboxEntry,
-  target: { spec: string; sha256?: string },
+  target: { spec: string; sha256?: string; dryRun?: boolean },
   mode: 'rebuild' | 'rollback' = 'rebuild',
   snapshotId?: string,
 ): Promise<RebuildPlan> {
   const { readPolicyTexts } = await import('../adapters/blueprint/files.ts');
   const to = await verifiedBlueprintOf(ctx, target);
-  const from = await verifiedBlueprintOf(ctx, entryBlueprintSpec(entry)).catch(() => undefined);
+  const from = await verifiedBlueprintOf(ctx, {
+    ...entryBlueprintSpec(entry),
+    dryRun: target.dryRun,
+  }).catch(() => undefined);
   const changes = from
     ? blueprintDiff(from.blueprint, to.blueprint, entry.agent, {
         from: await readPolicyTexts(from.blueprint, from.assetsRoot, entry.agent),

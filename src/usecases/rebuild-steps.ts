@@ -46,12 +46,15 @@ type VerifiedBlueprint = ResolvedBlueprint & { digest: string };
 
 const resolved = new Map<string, Promise<VerifiedBlueprint>>();
 
-/** Resolves and verifies a blueprint (once per process and spec: a URL is fetched once). */
+/**
+ * Resolves and verifies a blueprint (once per process and spec: a URL is fetched once). With
+ * `dryRun` a URL's archive is checked in a temp folder and nothing is written under the home.
+ */
 export function verifiedBlueprintOf(
   ctx: Context,
-  t: { spec: string; sha256?: string },
+  t: { spec: string; sha256?: string; dryRun?: boolean },
 ): Promise<VerifiedBlueprint> {
-  const key = `${t.spec}\0${t.sha256 ?? ''}`;
+  const key = `${t.spec}\0${t.sha256 ?? ''}\0${t.dryRun ? 'dry' : ''}`;
   let p = resolved.get(key);
   if (!p) {
     p = (async () => {
@@ -61,6 +64,7 @@ export function verifiedBlueprintOf(
         home: ctx.paths.home,
         spec: t.spec,
         sha256: t.sha256,
+        dryRun: t.dryRun,
       });
       const v = await verifyOrThrow(bp);
       return { ...bp, digest: v.actual };
