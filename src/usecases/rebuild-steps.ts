@@ -192,11 +192,14 @@ export const STEPS: Record<
     let res;
     if (r.entry.fromDockerfile) {
       // A `--from` image is rebuilt from its own Dockerfile, not replaced by the blueprint's.
-      const { buildCustomSandboxImage } = await import('./sandbox-image.ts');
-      res = await buildCustomSandboxImage(deps, {
-        dockerfile: r.entry.fromDockerfile,
-        agent: r.entry.agent,
+      const { buildConfiguredCustomImage } = await import('./custom-image-overlay.ts');
+      const e = r.entry;
+      res = await buildConfiguredCustomImage(deps, {
+        dockerfile: e.fromDockerfile!,
+        agent: e.agent,
         extraLabels: r.deps.extraLabels,
+        config: { blueprint: await verifiedBlueprint(r), sandbox: e.name, provider: e.provider, model: e.model, hostPort: e.dashboardPort, channels: [] }, // prettier-ignore
+        previousImage: e.image,
       });
     } else {
       const bp = await verifiedBlueprint(r);
@@ -239,7 +242,7 @@ export const STEPS: Record<
       providers: entryProviders(r.entry),
       gpu: r.entry.gpu,
       resources: profileResources(bp.blueprint, r.entry.profile),
-      agentEnv: r.entry.fromDockerfile ? undefined : await agentEnvFor(bp, r.entry.agent),
+      agentEnv: await agentEnvFor(bp, r.entry.agent), // --from images carry the config too
       dashboardPort: r.entry.dashboardPort,
     });
     return `created ${r.entry.name}`;
