@@ -7,6 +7,7 @@ import type { Context } from '../context.ts';
 import { blueprintDiff, pendingMigrations, type BlueprintChange } from '../core/blueprint/diff.ts';
 import { formatPlan, type Plan, type PlanStep } from '../core/plan.ts';
 import { REBUILD_STEPS, type RebuildStepId } from '../core/rebuild/journal.ts';
+import { rebuildPushRegistry } from '../core/rebuild/push-target.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { entryBlueprintSpec, entryProviders, verifiedBlueprintOf } from './rebuild-steps.ts';
 
@@ -64,11 +65,13 @@ export async function planRebuild(
     mode === 'rollback'
       ? []
       : pendingMigrations(to.blueprint, entry.blueprintVersion, entry.agent).map((m) => m.id);
+  const push = rebuildPushRegistry(entry);
   const steps: PlanStep[] = [];
   for (const s of REBUILD_STEPS) {
     if (mode === 'rollback' && s.id === 'snapshot') continue; // the kept snapshot is restored
     const args: Record<string, unknown> = {};
     if (s.id === 'image' || s.id === 'create') args.blueprint = `${to.version} (${to.source})`;
+    if (s.id === 'image' && push) args.push = `${push} (the remote gateway pulls from there)`;
     if (s.id === 'restore' && snapshotId) args.snapshot = snapshotId;
     if (s.id === 'migrate') args.migrations = migrations.length ? migrations : 'none';
     steps.push({

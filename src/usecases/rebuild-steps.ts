@@ -222,7 +222,8 @@ export const STEPS: Record<
       });
     }
     r.journal.image = res.tag;
-    return res.built ? `built ${res.tag}` : `${res.tag} (cached)`;
+    const pushed = await (await import('./rebuild-push.ts')).pushRebuiltImage(r, engine, res.tag);
+    return `${res.built ? `built ${res.tag}` : `${res.tag} (cached)`}${pushed}`;
   },
   async create(r) {
     const live = await r.deps.openshell.sandboxGet(r.entry.name);
