@@ -8,6 +8,7 @@ import { blueprintDiff, pendingMigrations, type BlueprintChange } from '../core/
 import { formatPlan, type Plan } from '../core/plan.ts';
 import { REBUILD_STEPS, type RebuildStepId } from '../core/rebuild/journal.ts';
 import { rebuildSteps } from '../core/rebuild/steps.ts';
+import { rebuildPushRegistry } from '../core/rebuild/push-target.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { entryBlueprintSpec, entryProviders, verifiedBlueprintOf } from './rebuild-steps.ts';
 import { orWarn } from './unobserved.ts';
@@ -41,7 +42,7 @@ const CAUSES: Record<RebuildStepId, (e: SandboxEntry) => string> = {
 export async function planRebuild(
   ctx: Context,
   entry: SandboxEntry,
-  target: { spec: string; sha256?: string },
+  target: { spec: string; sha256?: string; dryRun?: boolean },
   mode: 'rebuild' | 'rollback' = 'rebuild',
   snapshotId?: string,
 ): Promise<RebuildPlan> {
@@ -54,7 +55,7 @@ export async function planRebuild(
       what: `verify the blueprint ${entry.name} was built from (${entry.blueprintVersion})`,
       consequence: 'the plan cannot show what changes',
     },
-    verifiedBlueprintOf(ctx, entryBlueprintSpec(entry)),
+    verifiedBlueprintOf(ctx, { ...entryBlueprintSpec(entry), dryRun: target.dryRun }),
     undefined,
   );
   const changes = from
@@ -72,9 +73,11 @@ export async function planRebuild(
     mode === 'rollback'
       ? []
       : pendingMigrations(to.blueprint, entry.blueprintVersion, entry.agent).map((m) => m.id);
+  const push = rebuildPushRegistry(entry);
   const steps = rebuildSteps(entry.name, (id) => {
     const args: Record<string, unknown> = {};
     if (id === 'image' || id === 'create') args.blueprint = `${to.version} (${to.source})`;
+    if (id === 'image' && push) args.push = `${push} (the remote gateway pulls from there)`;
     if (id === 'restore' && snapshotId) args.snapshot = snapshotId;
     if (id === 'migrate') args.migrations = migrations.length ? migrations : 'none';
     const title = REBUILD_STEPS.find((s) => s.id === id)!.title;

@@ -48,12 +48,15 @@ type VerifiedBlueprint = ResolvedBlueprint & { digest: string };
 
 const resolved = new Map<string, Promise<VerifiedBlueprint>>();
 
-/** Resolves and verifies a blueprint (once per process and spec: a URL is fetched once). */
+/**
+ * Resolves and verifies a blueprint (once per process and spec: a URL is fetched once). With
+ * `dryRun` a URL's archive is checked in a temp folder and nothing is written under the home.
+ */
 export function verifiedBlueprintOf(
   ctx: Context,
-  t: { spec: string; sha256?: string },
+  t: { spec: string; sha256?: string; dryRun?: boolean },
 ): Promise<VerifiedBlueprint> {
-  const key = `${t.spec}\0${t.sha256 ?? ''}`;
+  const key = `${t.spec}\0${t.sha256 ?? ''}\0${t.dryRun ? 'dry' : ''}`;
   let p = resolved.get(key);
   if (!p) {
     p = (async () => {
@@ -63,6 +66,7 @@ export function verifiedBlueprintOf(
         home: ctx.paths.home,
         spec: t.spec,
         sha256: t.sha256,
+        dryRun: t.dryRun,
       });
       const v = await verifyOrThrow(bp);
       return { ...bp, digest: v.actual };
@@ -190,11 +194,14 @@ export const STEPS: Record<
     let res;
     if (r.entry.fromDockerfile) {
       // A `--from` image is rebuilt from its own Dockerfile, not replaced by the blueprint's.
-      const { buildCustomSandboxImage } = await import('./sandbox-image.ts');
-      res = await buildCustomSandboxImage(deps, {
-        dockerfile: r.entry.fromDockerfile,
-        agent: r.entry.agent,
+      const { buildConfiguredCustomImage } = await import('./custom-image-overlay.ts');
+      const e = r.entry;
+      res = await buildConfiguredCustomImage(deps, {
+        dockerfile: e.fromDockerfile!,
+        agent: e.agent,
         extraLabels: r.deps.extraLabels,
+        config: { blueprint: await verifiedBlueprint(r), sandbox: e.name, provider: e.provider, model: e.model, hostPort: e.dashboardPort, channels: [] }, // prettier-ignore
+        previousImage: e.image,
       });
     } else {
       const bp = await verifiedBlueprint(r);
@@ -217,7 +224,8 @@ export const STEPS: Record<
       });
     }
     r.journal.image = res.tag;
-    return res.built ? `built ${res.tag}` : `${res.tag} (cached)`;
+    const pushed = await (await import('./rebuild-push.ts')).pushRebuiltImage(r, engine, res.tag);
+    return `${res.built ? `built ${res.tag}` : `${res.tag} (cached)`}${pushed}`;
   },
   async create(r) {
     const live = await r.deps.openshell.sandboxGet(r.entry.name);
@@ -237,7 +245,7 @@ export const STEPS: Record<
       providers: entryProviders(r.entry),
       gpu: r.entry.gpu,
       resources: profileResources(bp.blueprint, r.entry.profile),
-      agentEnv: r.entry.fromDockerfile ? undefined : await agentEnvFor(bp, r.entry.agent),
+      agentEnv: await agentEnvFor(bp, r.entry.agent), // --from images carry the config too
       dashboardPort: r.entry.dashboardPort,
     });
     return `created ${r.entry.name}`;

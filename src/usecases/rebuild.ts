@@ -348,7 +348,13 @@ async function printPlan(
   if (o.rollback) {
     const last = pending && !pending.completedAt ? pending : await readDoneJournal(ctx, entry.name);
     const j = rollbackJournal(ctx, entry.name, last);
-    const p = await planRebuild(ctx, entry, j.target!, 'rollback', j.snapshotId);
+    const p = await planRebuild(
+      ctx,
+      entry,
+      { ...j.target!, dryRun: true },
+      'rollback',
+      j.snapshotId,
+    );
     ctx.ui.out(formatRebuildPlan(p));
     return 0;
   }
@@ -356,6 +362,7 @@ async function printPlan(
     ctx.ui.out(`A rebuild of ${entry.name} is interrupted; --resume continues it:`);
   }
   const target = pending?.target ?? asked ?? entryBlueprintSpec(entry);
-  ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, entry, target)));
+  // A dry run writes nothing under the home: a URL's archive is checked in a temp folder.
+  ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, entry, { ...target, dryRun: true })));
   return 0;
 }

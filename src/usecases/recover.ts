@@ -2,20 +2,21 @@
  * `<name> recover [--dry-run]`: after a reboot, an Engine restart or a killed container, bring back
  * what the sandbox needs, in order — the gateway container (restarted; recreated on the same volume,
  * which holds the gateway's secrets, only when its layout drifted: usecases/gateway.ts), the
- * sandbox (started unless Ready), the dashboard forward. Each part is observed first, so running it
+ * sandbox (started when Stopped; one in Error is not started, since OpenShell never revives a failed
+ * sandbox: core/ops/recover-phase.ts), the dashboard forward. Each part is observed first, so running it
  * again does nothing.
  */
 import type { Context } from '../context.ts';
 import { NemoclawError, errorMessage } from '../core/errors.ts';
 import { isRemoteEntry, localGatewayPort } from '../core/ops/gateway-of.ts';
 import { formatPlan } from '../core/plan.ts';
+import { recoverAction } from '../core/ops/recover-phase.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
 import { ensureForward, waitReady } from './sandbox-session.ts';
 import { warnUnobserved } from './unobserved.ts';
 
 const CONNECTED = new Set(['connected', 'connected_http']);
-const START_NEEDED = new Set(['Stopped', 'Error', 'Unknown', 'Unspecified']);
 
 export async function recoverSandbox(
   ctx: Context,
@@ -78,7 +79,7 @@ export async function recoverSandbox(
     if (o.dryRun) {
       ctx.ui.out(formatPlan({ ...r.plan, title: `recover ${name}: gateway` }));
       if (!r.reused) {
-        ctx.ui.out(`Then: start sandbox ${name} unless Ready, and its dashboard forward.`);
+        ctx.ui.out(`Then: start sandbox ${name} if Stopped, and its dashboard forward.`);
         return 0;
       }
     } else if (!r.reused) {
@@ -98,13 +99,18 @@ export async function recoverSandbox(
     );
   }
   const startTimeout = 300_000;
+  const action = recoverAction(sb.phase);
+  if (action.kind === 'failed' || action.kind === 'unsettled') {
+    const { notStartableError } = await import('./recover-failed.ts');
+    throw await notStartableError(ctx, name, sb.phase, action.kind === 'failed');
+  }
   if (o.dryRun) {
     const plan = {
       title: `recover ${name}: sandbox and forward`,
       steps: [
-        ...(sb.phase === 'Ready'
-          ? []
-          : [{ kind: 'openshell.sandbox.start', target: name, cause: `phase is ${sb.phase}` }]),
+        ...(action.kind === 'start'
+          ? [{ kind: 'openshell.sandbox.start', target: name, cause: `phase is ${sb.phase}` }]
+          : []),
         {
           kind: 'openshell.forward.start',
           target: `${name}:${entry.dashboardPort}`,
@@ -115,7 +121,7 @@ export async function recoverSandbox(
     ctx.ui.out(formatPlan(plan));
     return 0;
   }
-  if (START_NEEDED.has(sb.phase)) {
+  if (action.kind === 'start') {
     ctx.ui.info(`Starting sandbox ${name} (phase ${sb.phase})…`);
     try {
       await client.sandboxStart(name);

@@ -364,7 +364,16 @@ describe.skipIf(skip)('day-two operations', () => {
     expect((await w.cli(['credentials', 'reset', 'nope'])).code).toBe(1);
   });
 
-  it('a killed sandbox container is reported as a failure, and recover brings it back (idempotently)', async () => {
+  it('a killed sandbox is Error: recover and start refuse to start it, as OpenShell does, and the offered way back loses nothing of its snapshot', async () => {
+    const sh = (cmd: string) =>
+      w.sim.run(['sandbox', 'exec', '-n', A, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+    const note = '/sandbox/.openclaw-data/workspace/recover-note.txt';
+    expect((await sh(`mkdir -p $(dirname ${note}) && echo kept > ${note}`)).code).toBe(0);
+    const snap = await w.cli([A, 'snapshot', 'create', '--name', 'before-crash', '--json']);
+    expect(snap.code, snap.stderr).toBe(0);
+    const snapId = json(snap.stdout).id as string;
+    expect(snapId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+
     const c = await sandboxContainer(A);
     await docker().getContainer(c!.Id).kill();
     const s = await w.cli([A, 'status', '--json']);
@@ -374,24 +383,69 @@ describe.skipIf(skip)('day-two operations', () => {
     expect(doc.parts.container.state).toBe('fail');
     expect(doc.parts.sandbox.state).toBe('fail');
 
+    // compute/mod.rs start_sandbox (v0.0.111) refuses Error; the simulator does too.
+    const direct = await w.sim.run([
+      'sandbox',
+      'start',
+      A,
+      '-g',
+      'nemoclaw',
+      '--workspace',
+      registry().sandboxes[A].workspace,
+    ]);
+    expect(direct.code).not.toBe(0);
+    expect(direct.stderr).toContain('sandbox must be Stopped to start (current phase: Error)');
+
+    const before = w.sim.invocations().length;
     const r = await w.cli([A, 'recover']);
-    expect(r.stderr + r.stdout).not.toContain('Error:');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('sandbox started');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Sandbox ${A} is in phase Error`);
+    expect(r.stderr).toContain('OpenShell does not start a failed sandbox');
+    expect(r.stderr).toContain(`nemoclaw ${A} destroy --yes`);
+    expect(r.stderr).toContain(`nemoclaw ${A} snapshot restore ${snapId}`);
+    const dry = await w.cli([A, 'recover', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toContain(`Sandbox ${A} is in phase Error`);
+    const st = await w.cli([A, 'start']);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toContain('OpenShell does not start a failed sandbox');
+    const all = await w.cli(['recover']);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain(`Could not recover: ${A}`);
+    const tried = w.sim
+      .invocations()
+      .slice(before)
+      .map((i) => i.command);
+    expect(tried).not.toContain('sandbox start');
+    expect(tried).not.toContain('sandbox delete');
+    expect(registry().sandboxes[A]).toBeDefined();
+
+    // The way back it offers works and restores the snapshot's state.
+    const d = await w.cli([A, 'destroy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    const o = await w.cli(['onboard', '--name', A]);
+    expect(o.code, o.stderr).toBe(0);
+    expect((await sh(`cat ${note}`)).code).not.toBe(0);
+    const back = await w.cli([A, 'snapshot', 'restore', snapId, '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect((await sh(`cat ${note}`)).stdout.trim()).toBe('kept');
     const after = await w.cli([A, 'status', '--json']);
     expect(json(after.stdout).parts.sandbox.state).toBe('ok');
     expect(after.code).toBe(0);
     const again = await w.cli([A, 'recover']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to recover');
-  });
+  }, 240_000);
 
-  it('global recover (the boot-time command) brings back every registered sandbox', async () => {
-    const c = await sandboxContainer(A);
-    await docker().getContainer(c!.Id).kill();
+  it('global recover (the boot-time command) starts every registered sandbox that is Stopped', async () => {
+    // Stopped behind nemoclaw's back (its desired state is still running): OpenShell starts it.
+    const ws = registry().sandboxes[A].workspace;
+    const stop = await w.sim.run(['sandbox', 'stop', A, '-g', 'nemoclaw', '--workspace', ws]);
+    expect(stop.code, stop.stderr).toBe(0);
     const r = await w.cli(['recover']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`== ${A}`);
+    expect(r.stdout).toContain('sandbox started');
     const after = await w.cli([A, 'status', '--json']);
     expect(json(after.stdout).parts.sandbox.state).toBe('ok');
   });

@@ -99,4 +99,37 @@ describe.skipIf(skip || !hostIp)('onboarding against a remote gateway', () => {
     });
     expect(c?.Image).toBe(from);
   });
+
+  it('rebuild pushes the rebuilt image to the same registry and runs it from there; --dry-run shows the push', async () => {
+    const repo = `${registry.host}/team`;
+    const before = w.sim.invocations().length;
+    const dry = await w.cli(['remote-one', 'rebuild', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`push: ${repo} (the remote gateway pulls from there)`);
+    expect(
+      w.sim
+        .invocations()
+        .slice(before)
+        .map((i) => i.command),
+    ).not.toContain('sandbox create');
+    // The registry forgets what onboarding pushed: the new sandbox can only run what rebuild pushes.
+    registry.manifests.clear();
+    const r = await w.cli(['remote-one', 'rebuild', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    const create = w.sim
+      .invocations()
+      .slice(before)
+      .find((i) => i.command === 'sandbox create' && i.argv.includes('remote-one'))!;
+    const from = create.argv[create.argv.indexOf('--from') + 1]!;
+    expect(from).toMatch(
+      new RegExp(`^${repo.replace(/[.]/g, '\\.')}/nemoclaw-sandbox-openclaw@sha256:[a-f0-9]{64}$`),
+    );
+    expect(registry.manifests.get('team/nemoclaw-sandbox-openclaw')?.has(from.split('@')[1]!)).toBe(
+      true,
+    );
+    const [c] = await docker().listContainers({
+      filters: { label: ['openshell.ai/sandbox-name=remote-one'] },
+    });
+    expect(c?.Image).toBe(from);
+  }, 240_000);
 });

@@ -178,13 +178,14 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect(await checksum()).toBe(before);
   }, 360_000);
 
-  it('rebuild keeps a --from image: it is rebuilt from its own Dockerfile', async () => {
+  it('rebuild keeps a --from image: rebuilt from its own Dockerfile, with the agent config laid over it, and what the agent wrote survives', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nc-from-'));
     dirs.push(dir);
     for (const f of ['nemoclaw-start', 'nemoclaw-harden'])
       cpSync(join(ROOT, 'blueprints/0.2.0', f), join(dir, f));
+    // The image ships something of its own in the agent's default folder (~/.openclaw/skills).
     const dockerfile = (v: string) =>
-      `FROM ${images.base}\nCOPY nemoclaw-start nemoclaw-harden /usr/local/bin/\nRUN chmod 0755 /usr/local/bin/nemoclaw-start /usr/local/bin/nemoclaw-harden && printf ${v} > /custom-marker\n`;
+      `FROM ${images.base}\nCOPY nemoclaw-start nemoclaw-harden /usr/local/bin/\nRUN chmod 0755 /usr/local/bin/nemoclaw-start /usr/local/bin/nemoclaw-harden && printf ${v} > /custom-marker && mkdir -p /sandbox/.openclaw/skills/mine && printf shipped > /sandbox/.openclaw/skills/mine/SKILL.md\n`;
     writeFileSync(join(dir, 'Dockerfile'), dockerfile('v1'));
     const port = { NEMOCLAW_DASHBOARD_PORT: String(await freePort()) };
     const name = 'up-from';
@@ -192,23 +193,28 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
       env: port,
     });
     expect(r.code, r.stderr).toBe(0);
-    const marker = () =>
-      w.sim.run(['sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/custom-marker']);
-    expect((await marker()).stdout).toBe('v1');
-    // The state a rebuild carries is the blueprint's state_paths (/sandbox/.openclaw-data/…); a
-    // `--from` image gets no generated config or links, so the state is written there directly.
-    const seed = await w.sim.run([
-      'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--',
-      'sh', '-c', 'mkdir -p /sandbox/.openclaw-data/memory && echo from > /sandbox/.openclaw-data/memory/m.md',
-    ]); // prettier-ignore
+    const x = (cmd: string) =>
+      w.sim.run(['sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+    expect((await x('cat /custom-marker')).stdout).toBe('v1');
+    // The generated config and the links into the state, as in the packaged image; the agent is
+    // told where its state is (OPENCLAW_STATE_DIR, which the real openclaw honours).
+    expect((await x('readlink /sandbox/.openclaw/memory')).stdout.trim()).toBe(
+      '/sandbox/.openclaw-data/memory',
+    );
+    expect((await x('test -s /sandbox/.openclaw/openclaw.json && echo ok')).stdout).toBe('ok\n');
+    const env = (await x('env')).stdout;
+    expect(env).toContain('OPENCLAW_STATE_DIR=/sandbox/.openclaw-data');
+    expect((await x('cat /sandbox/.openclaw-data/skills/mine/SKILL.md')).stdout).toBe('shipped');
+    // The agent writes in its usual folders; a rebuild carries it.
+    const seed = await x(
+      'echo from > /sandbox/.openclaw/memory/m.md && mkdir -p /sandbox/.openclaw/workspace && echo ws > /sandbox/.openclaw/workspace/w.md',
+    );
     expect(seed.code, seed.stderr).toBe(0);
     writeFileSync(join(dir, 'Dockerfile'), dockerfile('v2'));
     const rb = await w.cli([name, 'rebuild', '--yes'], { env: port });
     expect(rb.code, rb.stderr).toBe(0);
-    expect((await marker()).stdout).toBe('v2');
-    const kept = await w.sim.run([
-      'sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'cat', '/sandbox/.openclaw-data/memory/m.md',
-    ]); // prettier-ignore
-    expect(kept.stdout).toBe('from\n');
+    expect((await x('cat /custom-marker')).stdout).toBe('v2');
+    expect((await x('cat /sandbox/.openclaw/memory/m.md')).stdout).toBe('from\n');
+    expect((await x('cat /sandbox/.openclaw-data/workspace/w.md')).stdout).toBe('ws\n');
   }, 300_000);
 });

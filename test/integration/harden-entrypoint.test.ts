@@ -1,8 +1,9 @@
 /**
  * The hardened entrypoint of blueprint 0.2.0 (blueprints/0.2.0/nemoclaw-harden) in real containers
- * granted SYS_ADMIN, NET_ADMIN and SYS_PTRACE. Two images: busybox whose only setpriv is BusyBox's
- * applet (no --reuid, no --bounding-set), so the drop is refused; and the same plus this host's
- * util-linux setpriv with its shared libraries, so the drop and the step-down happen. The probe the
+ * granted SYS_ADMIN, NET_ADMIN and SYS_PTRACE. Three images: busybox whose only setpriv is BusyBox's
+ * applet (no --reuid, no --bounding-set), so the drop is refused; the same plus this host's
+ * util-linux setpriv with its shared libraries; and the same plus this host's capsh (libcap2-bin)
+ * and its libraries, with no bash: in both the drop and the step-down happen. The probe the
  * entrypoint runs prints what `status` reads (/proc/self/status, /proc/self/limits), and the
  * status parser (core/ops/hardening.ts) reads it.
  */
@@ -31,9 +32,9 @@ echo "PID $$"; cat /proc/self/status; echo ---LIMITS; cat /proc/self/limits
 echo "ULIMIT_U $(ulimit -u) ULIMIT_N $(ulimit -n)"
 `;
 
-/** This host's util-linux setpriv and the shared libraries it loads (from ldd). */
-function hostSetpriv(): RootfsFile[] | undefined {
-  const bin = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+/** A tool of this host (util-linux setpriv, libcap2-bin capsh) and the shared libraries it loads (from ldd). */
+function hostTool(candidates: string[], dest: string): RootfsFile[] | undefined {
+  const bin = candidates.find((p) => existsSync(p));
   if (!bin) return undefined;
   let ldd: string;
   try {
@@ -43,7 +44,7 @@ function hostSetpriv(): RootfsFile[] | undefined {
   }
   const libs = [...ldd.matchAll(/(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
   return [
-    { path: '/usr/bin/setpriv', content: readFileSync(bin), mode: 0o755 },
+    { path: dest, content: readFileSync(bin), mode: 0o755 },
     ...libs.map((l) => ({ path: l, content: readFileSync(realpathSync(l)), mode: 0o755 })),
   ];
 }
@@ -85,15 +86,22 @@ describe.skipIf(skip)(
       { path: '/usr/local/bin/nemoclaw-harden', content: HARDEN, mode: 0o755 },
       { path: '/usr/local/bin/probe', content: PROBE, mode: 0o755 },
     ];
-    const setpriv = hostSetpriv();
+    const setpriv = hostTool(['/usr/bin/setpriv', '/bin/setpriv'], '/usr/bin/setpriv');
+    // capsh alone: no util-linux setpriv and no bash (capsh's `--` runs /bin/bash by default).
+    const capsh = hostTool(['/usr/sbin/capsh', '/sbin/capsh'], '/usr/sbin/capsh');
     let plain: string;
     let withSetpriv: string | undefined;
+    let withCapsh: string | undefined;
 
     beforeAll(async () => {
       plain = await importBusyboxImage(`${uniqueName('nc-harden-plain')}:1`, { extra: files });
       if (setpriv)
         withSetpriv = await importBusyboxImage(`${uniqueName('nc-harden-setpriv')}:1`, {
           extra: [...files, ...setpriv],
+        });
+      if (capsh)
+        withCapsh = await importBusyboxImage(`${uniqueName('nc-harden-capsh')}:1`, {
+          extra: [...files, ...capsh],
         });
     }, 120_000);
     afterAll(async () => {
@@ -127,6 +135,32 @@ describe.skipIf(skip)(
         expect(p.maxProcesses).toBe('512/512');
         expect(r.out).toContain('ULIMIT_U 512 ULIMIT_N ');
         // Best effort: 65536 open files unless the Engine's hard limit is lower, which it says.
+        if (r.out.includes('could not set ulimit -n 65536')) {
+          expect(p.maxOpenFiles).not.toBe('65536/65536');
+        } else {
+          expect(p.maxOpenFiles).toBe('65536/65536');
+        }
+      },
+      60_000,
+    );
+
+    it.skipIf(!capsh)(
+      'with capsh and no setpriv: the agent runs as the sandbox user without the dangerous caps, limits applied',
+      async () => {
+        const r = await runHarden(withCapsh!, ['NEMOCLAW_REQUIRE_CAP_DROP=1']);
+        expect(r.code, r.out).toBe(0);
+        expect(r.out).not.toContain('FATAL');
+        // The image's only setpriv is BusyBox's applet: the capsh path is the one that dropped.
+        expect(r.out).toContain('trying capsh');
+        const p = parsePrivilegeProbe(r.out)!;
+        expect(p.uid).toBe(1000);
+        expect(p.capEff).toEqual([]);
+        for (const c of ['sys_admin', 'net_admin', 'sys_ptrace']) {
+          expect(p.capEff).not.toContain(c);
+          expect(p.capBnd).not.toContain(c);
+        }
+        expect(p.maxProcesses).toBe('512/512');
+        expect(r.out).toContain('ULIMIT_U 512 ULIMIT_N ');
         if (r.out.includes('could not set ulimit -n 65536')) {
           expect(p.maxOpenFiles).not.toBe('65536/65536');
         } else {

@@ -3,6 +3,7 @@
  * a tar.gz archive pinned by `sha256:`. Verification happens before every use.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +194,7 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
   const want = opts.sha256.slice('sha256:'.length);
   const root = join(opts.home, 'blueprints');
   let staging: string;
+  let keepUntilExit = false;
   if (opts.dryRun) {
     staging = await mkdtemp(join(tmpdir(), 'nemoclaw-blueprint-'));
   } else {
@@ -246,6 +248,11 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
       );
     }
     if (opts.dryRun) {
+      // The plan reads the tree (verification, policy diff): it lives in the temp folder until
+      // this process exits, and never under the home.
+      keepUntilExit = true;
+      const tmp = staging;
+      process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
       return {
         version: blueprint.version,
         dir: bpDir,
@@ -268,7 +275,7 @@ async function resolveUrl(url: string, opts: ResolveOptions): Promise<ResolvedBl
       expected: { digest, files },
     };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (!keepUntilExit) await rm(staging, { recursive: true, force: true });
   }
 }
 

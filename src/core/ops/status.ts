@@ -70,6 +70,15 @@ export function phasePart(phase: string | undefined, sandbox: string): Part {
       hint: `Start it with: nemoclaw ${sandbox} recover`,
     };
   }
+  if (phase === 'Error') {
+    // OpenShell never starts a failed sandbox again (core/ops/recover-phase.ts).
+    return {
+      state: 'fail',
+      summary: 'Error (its main process exited; OpenShell does not restart it)',
+      phase,
+      hint: `See why with: nemoclaw ${sandbox} logs; \`nemoclaw ${sandbox} recover\` names the way back from its newest snapshot`,
+    };
+  }
   return {
     state: 'fail',
     summary: phase,

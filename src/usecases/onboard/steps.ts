@@ -130,7 +130,7 @@ export async function gatewayStep(s: StepEnv): Promise<string> {
 }
 
 export async function imageStep(s: StepEnv): Promise<string> {
-  const { buildSandboxImage, buildCustomSandboxImage } = await import('../sandbox-image.ts');
+  const { buildSandboxImage } = await import('../sandbox-image.ts');
   const { formatBuildStatus } = await import('../../core/build-stream.ts');
   const width = Math.max(40, (s.deps.progressStream?.columns ?? 100) - 40);
   const deps = {
@@ -144,10 +144,13 @@ export async function imageStep(s: StepEnv): Promise<string> {
       s.progress.status(formatBuildStatus(st, width)),
   };
   const r = s.intent.fromDockerfile
-    ? await buildCustomSandboxImage(deps, {
+    ? await (
+        await import('../custom-image-overlay.ts')
+      ).buildConfiguredCustomImage(deps, {
         dockerfile: s.intent.fromDockerfile,
         agent: s.intent.agent,
         extraLabels: s.deps.extraLabels,
+        ...(await customConfigInput(s)),
       })
     : await buildSandboxImage(deps, await blueprintImageInput(s, deps.engine));
   if (s.intent.imageRegistry) {
@@ -163,6 +166,15 @@ export async function imageStep(s: StepEnv): Promise<string> {
 }
 
 /** The blueprint build with the agent's configuration from this onboarding's answers. */
+/** A `--from` image gets the generated config too (usecases/custom-image-overlay.ts); no channels. */
+async function customConfigInput(s: StepEnv) {
+  const prev = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName];
+  const model = s.session.outputs.model ?? s.intent.model;
+  const { sandboxName: sandbox, provider, dashboardPort: hostPort } = s.intent;
+  const config = { blueprint: await blueprintOf(s), sandbox, provider, model, hostPort };
+  return { config: { ...config, channels: [] }, previousImage: prev?.image };
+}
+
 async function blueprintImageInput(s: StepEnv, engine: DockerEngine) {
   const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('../agent-config.ts');
   const prev = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName];
@@ -271,7 +283,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     providers: sandboxProviders(s.session.outputs.providerName!, registered?.channels ?? []),
     gpu: s.session.outputs.gpu,
     resources: profileResources(bp.blueprint, s.intent.profile),
-    agentEnv: s.intent.fromDockerfile ? undefined : await agentEnvFor(bp, s.intent.agent),
+    agentEnv: await agentEnvFor(bp, s.intent.agent), // --from images carry the config too
     dashboardPort: s.intent.dashboardPort,
   });
   await waitReady(s, name);

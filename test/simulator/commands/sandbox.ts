@@ -319,13 +319,13 @@ export async function start(p: Parsed): Promise<void> {
   const { ctx, state, srv } = await serverContext(p);
   const name = sandboxName(p.positionals.name as string | undefined, state, ctx);
   const rec = findSandbox(srv, name);
-  // compute/mod.rs start_sandbox: Ready is a no-op; anything but Stopped/Starting is refused.
-  // Simplified: Error is still started here, because the simulator reports a dead container as
-  // Error where the docker driver (driver-docker/src/lib.rs container_state_needs_start)
-  // restarts an exited container; `recover` relies on that path.
+  // crates/openshell-server/src/compute/mod.rs start_sandbox: Ready is a no-op; anything but
+  // Stopped/Starting is refused with FailedPrecondition. Error included: a container whose main
+  // process exited is ContainerExited, a terminal reason (is_terminal_failure_reason), so the
+  // sandbox is Error, and apply_driver_snapshot keeps Error terminal.
   const phase = (await phases([rec])).get(name)!.phase;
   if (phase === 'Ready') return out(`✓ Started sandbox ${name}`);
-  if (!['Stopped', 'Starting', 'Error'].includes(phase))
+  if (phase !== 'Stopped' && phase !== 'Starting')
     throw grpcError(
       'FailedPrecondition',
       `sandbox must be Stopped to start (current phase: ${phase})`,
