@@ -8,8 +8,11 @@ import type { QuickReader } from '../adapters/openshell/quick.ts';
 import type { Context } from '../context.ts';
 import { phaseText, takeInventory, type Inventory } from './inventory.ts';
 
+/** What `list` uses of the context (cli.ts's fast path builds just this). */
+export type ListContext = Pick<Context, 'env' | 'registry' | 'ui'>;
+
 export async function listSandboxes(
-  ctx: Context,
+  ctx: ListContext,
   o: { json?: boolean },
   clientFor?: (gateway: string) => Promise<QuickReader>,
 ): Promise<number> {

@@ -1,0 +1,53 @@
+/**
+ * `list [--json]` without the command framework (startup budget, product.md §13): the same use
+ * case as `nemoclaw list`, given only what it uses — the environment, the registry and the output
+ * channels. Anything that goes wrong before a line is printed (a registry that cannot be read,
+ * say) is handed to the full path, main(), which words and logs it exactly as `nemoclaw list`
+ * always has; so this path only ever answers the ordinary case.
+ */
+import { resolveHome, statePaths } from './adapters/state/paths.ts';
+import { registryStore } from './adapters/state/registry-store.ts';
+import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
+import { registerSecretsFromEnv } from './core/redact.ts';
+import type { MainIo } from './main.ts';
+import { listSandboxes, type ListContext } from './usecases/list.ts';
+
+export async function listFast(io: MainIo, json: boolean): Promise<number> {
+  registerSecretsFromEnv(io.env);
+  let printed = false;
+  const stdout: Writable = {
+    write: (s: string) => ((printed = true), io.stdout.write(s)),
+    get isTTY() {
+      return io.stdout.isTTY;
+    },
+  };
+  const stderr: Writable = {
+    write: (s: string) => ((printed = true), io.stderr.write(s)),
+    get isTTY() {
+      return io.stderr.isTTY;
+    },
+  };
+  const registry = registryStore(statePaths(resolveHome(io.env)).registry);
+  const ctx: ListContext = {
+    env: io.env,
+    registry: () => registry,
+    ui: createUi({
+      stdout,
+      stderr,
+      get stdinIsTTY() {
+        return io.stdinIsTTY;
+      },
+      color: () => wantColor(io.env, stderr, true),
+    }),
+  };
+  try {
+    return await listSandboxes(ctx, { json });
+  } catch (e) {
+    if (printed) {
+      const { reportError } = await import('./main.ts');
+      return reportError(e, io, undefined);
+    }
+    const { main } = await import('./main.ts');
+    return main(io);
+  }
+}
