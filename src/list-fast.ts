@@ -14,15 +14,22 @@ import { listSandboxes, type ListContext } from './usecases/list.ts';
 
 export async function listFast(io: MainIo, json: boolean): Promise<number> {
   registerSecretsFromEnv(io.env);
+  // stdout lines are gathered and written at once (one write, not one per line); anything on
+  // stderr first flushes them, so the two stay in order on a terminal.
+  let pending = '';
   let printed = false;
+  const flush = () => {
+    if (pending) io.stdout.write(pending);
+    pending = '';
+  };
   const stdout: Writable = {
-    write: (s: string) => ((printed = true), io.stdout.write(s)),
+    write: (s: string) => ((printed = true), (pending += s), true),
     get isTTY() {
       return io.stdout.isTTY;
     },
   };
   const stderr: Writable = {
-    write: (s: string) => ((printed = true), io.stderr.write(s)),
+    write: (s: string) => (flush(), (printed = true), io.stderr.write(s)),
     get isTTY() {
       return io.stderr.isTTY;
     },
@@ -43,11 +50,14 @@ export async function listFast(io: MainIo, json: boolean): Promise<number> {
   try {
     return await listSandboxes(ctx, { json });
   } catch (e) {
+    flush();
     if (printed) {
       const { reportError } = await import('./main.ts');
       return reportError(e, io, undefined);
     }
     const { main } = await import('./main.ts');
     return main(io);
+  } finally {
+    flush();
   }
 }

@@ -20,12 +20,15 @@ export async function listSandboxes(
   const names = Object.keys(reg.sandboxes).sort();
   let inv: Inventory | undefined;
   if (names.length > 0) {
+    // One gateway (the usual case) is asked with a blocking call, the cheapest; several in parallel.
+    const one = new Set(names.map((n) => reg.sandboxes[n]!.gatewayName)).size === 1;
     const get =
       clientFor ??
       (async (gw: string) =>
         (await import('../adapters/openshell/quick.ts')).createQuickReader({
           gateway: gw,
           env: ctx.env,
+          blocking: one,
         }));
     inv = await takeInventory(reg, get, { probeStatus: false });
   }
