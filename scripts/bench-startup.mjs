@@ -1,7 +1,7 @@
 // Startup bench (product.md §13, issue 17 item 7): each nemoclaw invocation's median wall time as
 // a ratio of `node -e 0`'s, the cases run interleaved (one of each, in turn) in one run on this
 // machine, so load that comes and goes touches every case alike.
-//   npm run build && node scripts/bench-startup.mjs [--runs 30]
+//   npm run build && node scripts/bench-startup.mjs [--runs 30] [--dist DIR (another build)]
 // Prints one line per case and exits 0; budgets are reported, never asserted.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,11 @@ import { join } from 'node:path';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
-const cli = new URL('../dist/nemoclaw.js', import.meta.url).pathname;
+const distArg = process.argv.indexOf('--dist');
+const cli =
+  distArg > 0
+    ? join(process.argv[distArg + 1], 'nemoclaw.js')
+    : new URL('../dist/nemoclaw.js', import.meta.url).pathname;
 const stub = new URL('./bench-openshell-stub.sh', import.meta.url).pathname;
 const emptyHome = mkdtempSync(join(tmpdir(), 'nc-bench-empty-'));
 const fullHome = mkdtempSync(join(tmpdir(), 'nc-bench-50-'));
