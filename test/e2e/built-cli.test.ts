@@ -125,6 +125,17 @@ describe('the built CLI’s fast paths', () => {
     }
   });
 
+  it('a compile cache folder that cannot be made fails nothing', () => {
+    writeFileSync(join(home, 'a-file'), '');
+    const r = spawnSync(process.execPath, [join(DIST, 'nemoclaw.js'), 'list'], {
+      encoding: 'utf8',
+      env: { ...process.env, NEMOCLAW_HOME: home, XDG_CACHE_HOME: join(home, 'a-file') },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('No sandboxes registered.');
+  });
+
   it('a reader that goes away early is not an error', async () => {
     const names = Array.from({ length: 1500 }, (_, i) => `sandbox-${i}`);
     writeFileSync(join(home, 'sandboxes.json'), JSON.stringify(registry(names)));
