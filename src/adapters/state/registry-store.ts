@@ -15,7 +15,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { quickParseRegistry } from '../../core/registry/quick-parse.ts';
 import type { Registry } from '../../core/registry/schema.ts';
-import { VERSION } from '../../version.ts';
 import type { JsonFileSpec } from './json-file.ts';
 
 export interface RegistryStore {
@@ -27,7 +26,8 @@ export interface RegistryStore {
 }
 
 const EMPTY: Registry = { schemaVersion: 1, defaultSandbox: null, sandboxes: {} };
-const STAMP_KIND = `registry-v1 nemoclaw-${VERSION}`;
+/** Loaded only on the stamp's path: the quick check answers most reads without it. */
+const stampKind = async () => `registry-v1 nemoclaw-${(await import('../../version.ts')).VERSION}`;
 
 interface FileId {
   ino: number;
@@ -84,7 +84,7 @@ export function registryStore(path: string): RegistryStore {
         const { writeFileAtomic } = await import('./atomic.ts');
         await writeFileAtomic(
           stampPath(path),
-          JSON.stringify({ kind: STAMP_KIND, ...id, sha256: await sha256(text) }),
+          JSON.stringify({ kind: await stampKind(), ...id, sha256: await sha256(text) }),
         );
       },
     })));
@@ -117,7 +117,11 @@ export function registryStore(path: string): RegistryStore {
       } catch {
         want = undefined;
       }
-      if (want?.kind === STAMP_KIND && typeof want.sha256 === 'string' && sameId(want, id)) {
+      if (
+        want?.kind === (await stampKind()) &&
+        typeof want.sha256 === 'string' &&
+        sameId(want, id)
+      ) {
         try {
           const text = readFileSync(path, 'utf8');
           // Only the exact bytes that were validated are trusted, whatever the timestamps say.
