@@ -67,7 +67,7 @@ export async function run(agent?: 'hermes'): Promise<void> {
 }
 
 /**
- * V8's on-disk code cache roughly halves the cost of loading the rest of the CLI. It lives in the
+ * V8's on-disk code cache spares compiling the chunks again on every run. It lives in the
  * user's own cache folder (a shared /tmp one could be filled by another user), and a folder that
  * cannot be made or written only means no cache: node reports that in the return value and skips
  * writing at exit, so this never fails a command.
