@@ -4,7 +4,9 @@
 // build renders, so `nemoclaw --help` needs no command framework at run time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const BUNDLED = ['commander', 'zod'];
@@ -52,6 +54,82 @@ async function bundle(define) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  builtinsWithoutEsm('dist');
+}
+
+/*
+ * `import { readFileSync } from 'node:fs'` makes node build the ES module facade of `fs`, which
+ * reads every export — and `fs.promises` then loads the whole promises API. That alone costs more
+ * than the whole `--version` budget; `util` is as bad. process.getBuiltinModule (Node ≥ 22.3)
+ * hands back the same objects without a facade, so the built chunks take their builtins from it:
+ *   import { a, b as c } from "node:fs";  ->  const { a, b: c } = process.getBuiltinModule("node:fs");
+ * An import binding exists before its module runs, a `const` only once it has: a chunk on an import
+ * cycle could be called into early, so chunks on a cycle keep their imports as they are.
+ */
+function builtinsWithoutEsm(dir) {
+  const files = readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(dir, f));
+  const text = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+  const deps = new Map(
+    files.map((f) => [
+      f,
+      [...text.get(f).matchAll(/^(?:import|export)\b[^;]*?["'](\.[^"']+)["'];$/gm)].map((m) =>
+        join(f, '..', m[1]),
+      ),
+    ]),
+  );
+  const onCycle = (start) => {
+    const seen = new Set();
+    const stack = [...(deps.get(start) ?? [])];
+    while (stack.length) {
+      const f = stack.pop();
+      if (f === start) return true;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      stack.push(...(deps.get(f) ?? []));
+    }
+    return false;
+  };
+  const builtin = (name) => name.startsWith('node:') || builtinModules.includes(name);
+  const ident = '[A-Za-z_$][\\w$]*';
+  for (const f of files) {
+    if (onCycle(f)) continue;
+    const hoisted = [];
+    const body = text
+      .get(f)
+      .replace(/^import\s+([^;"']+?)\s+from\s+"([^"]+)";$/gm, (whole, clause, name) => {
+        if (!builtin(name)) return whole;
+        const from = `globalThis.process.getBuiltinModule(${JSON.stringify(name)})`;
+        let m;
+        if ((m = new RegExp(`^(?:\\*\\s+as\\s+)?(${ident})$`).exec(clause))) {
+          hoisted.push(`const ${m[1]} = ${from};`);
+        } else if ((m = new RegExp(`^(?:(${ident})\\s*,\\s*)?\\{([^}]*)\\}$`).exec(clause))) {
+          const names = m[2]
+            .replace(new RegExp(`(${ident})\\s+as\\s+(${ident})`, 'g'), '$1: $2')
+            .replace(/\s+/g, ' ')
+            .trim();
+          hoisted.push(
+            m[1] ? `const ${m[1]} = ${from}, {${names}} = ${m[1]};` : `const {${names}} = ${from};`,
+          );
+        } else {
+          return whole;
+        }
+        return whole.replace(/[^\n]/g, ''); // keep the line count (the source map)
+      });
+    if (hoisted.length === 0) continue;
+    // All of them on one new line before the code (after the #! line): a `const` is set only
+    // when its line runs. The source map moves down one line with it.
+    const at = body.startsWith('#!') ? body.indexOf('\n') + 1 : 0;
+    writeFileSync(f, `${body.slice(0, at)}${hoisted.join(' ')}\n${body.slice(at)}`);
+    try {
+      const map = JSON.parse(readFileSync(`${f}.map`, 'utf8'));
+      map.mappings = `;${map.mappings}`;
+      writeFileSync(`${f}.map`, JSON.stringify(map));
+    } catch {
+      // no map
+    }
+  }
 }
 
 await bundle({});

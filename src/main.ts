@@ -125,25 +125,6 @@ export async function main(io: MainIo): Promise<number> {
   }
 }
 
-/** The `list` fast path: the same use case, without building the command tree. */
-export async function mainFast(
-  io: MainIo,
-  _command: 'list',
-  o: { json: boolean },
-): Promise<number> {
-  registerSecretsFromEnv(io.env);
-  let ctx: Context | undefined;
-  try {
-    ctx = buildContext(io, { quiet: false, verbose: false, color: true });
-    const { listSandboxes } = await import('./usecases/list.ts');
-    return await listSandboxes(ctx, o);
-  } catch (e) {
-    return reportError(e, io, ctx);
-  } finally {
-    ctx?.log.flush();
-  }
-}
-
 export function reportError(e: unknown, io: MainIo, ctx: Context | undefined): number {
   if (jsonRequested(io.argv)) {
     ctx?.log.error({ err: errorMessage(e), stack: (e as Error)?.stack }, 'command failed');

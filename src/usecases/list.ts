@@ -6,25 +6,35 @@
  */
 import type { QuickReader } from '../adapters/openshell/quick.ts';
 import type { Context } from '../context.ts';
-import { phaseText, takeInventory, type Inventory } from './inventory.ts';
+import type { Inventory } from './inventory.ts';
+
+/** What `list` uses of the context (cli.ts's fast path builds just this). */
+export type ListContext = Pick<Context, 'env' | 'registry' | 'ui'>;
 
 export async function listSandboxes(
-  ctx: Context,
+  ctx: ListContext,
   o: { json?: boolean },
   clientFor?: (gateway: string) => Promise<QuickReader>,
 ): Promise<number> {
   const reg = await ctx.registry().read();
   const names = Object.keys(reg.sandboxes).sort();
   let inv: Inventory | undefined;
+  let phaseText = (p: string | null | undefined): string => String(p);
   if (names.length > 0) {
+    // Loaded only when there is something to ask about: an empty `list` loads one module less.
+    const inventory = await import('./inventory.ts');
+    phaseText = inventory.phaseText;
+    // One gateway (the usual case) is asked with a blocking call, the cheapest; several in parallel.
+    const one = new Set(names.map((n) => reg.sandboxes[n]!.gatewayName)).size === 1;
     const get =
       clientFor ??
       (async (gw: string) =>
         (await import('../adapters/openshell/quick.ts')).createQuickReader({
           gateway: gw,
           env: ctx.env,
+          blocking: one,
         }));
-    inv = await takeInventory(reg, get, { probeStatus: false });
+    inv = await inventory.takeInventory(reg, get, { probeStatus: false });
   }
   const down = inv?.gateways.filter((g) => !g.up) ?? [];
   const code = down.length > 0 ? 1 : 0;

@@ -1,10 +1,10 @@
 /**
- * A minimal reader for `list`: `status -o json` and `sandbox list -o json` through node's execFile.
- * `list` is on the startup budget (product.md §13) and execa alone costs more to load than the
+ * A minimal reader for `list`: `status -o json` and `sandbox list -o json` through node's own
+ * child_process (spawnSync when one gateway is asked). `list` is on the startup budget (product.md §13) and execa alone costs more to load than the
  * whole budget; these two read-only calls need none of its features. Same argv shape (`-g` after
  * the verb), same environment rules, same error kinds as run.ts.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { NemoclawError } from '../../core/errors.ts';
 import { classifyFailure, errorHeadline } from '../../core/openshell/parse.ts';
 import { redact } from '../../core/redact.ts';
@@ -13,51 +13,80 @@ import { INSTALL_HINT } from './run.ts';
 
 export type QuickReader = Pick<OpenshellClient, 'status' | 'sandboxList'>;
 
+/** How a call ended, whichever way it was run. */
+interface Outcome {
+  notFound?: boolean;
+  timedOut?: boolean;
+  /** The exit code (a number), null when a signal ended it, or an error code such as ENOBUFS. */
+  failed?: number | string | null;
+  stdout: string;
+  stderr: string;
+}
+
 export function createQuickReader(o: {
   gateway: string;
   env: Record<string, string | undefined>;
   timeoutMs?: number;
+  /**
+   * Run the call with spawnSync: no pipes as sockets and no event loop turns, the cheapest way
+   * to ask one gateway. Two gateways are asked in parallel instead (list passes false).
+   */
+  blocking?: boolean;
 }): QuickReader {
   const bin = o.env.NEMOCLAW_OPENSHELL_BIN ?? 'openshell';
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.env)) if (v !== undefined) env[k] = v;
   env.NO_COLOR = '1';
   delete env.OPENSHELL_WORKSPACE;
-  const json = <T>(verb: string[], args: string[]): Promise<T> =>
-    new Promise((resolve, reject) => {
-      execFile(
-        bin,
-        [...verb, '-g', o.gateway, ...args],
-        { env, timeout: o.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          const what = `openshell ${verb.join(' ')}`;
-          if (err) {
-            const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
-            if (e.code === 'ENOENT' || e.code === 'EACCES') {
-              return reject(
-                new NemoclawError('not-found', `the openshell binary was not found: ${bin}`, {
-                  hint: INSTALL_HINT,
-                }),
-              );
-            }
-            if (e.killed) return reject(new NemoclawError('timeout', `${what} timed out`));
-            const text = redact(String(stderr));
-            return reject(
-              new NemoclawError(
-                typeof e.code === 'number' && e.code === 1 ? classifyFailure(text) : 'failed',
-                `${what} failed: ${errorHeadline(text) ?? `exit code ${e.code}`}`,
-                { detail: { stderr: text } },
-              ),
-            );
-          }
-          try {
-            resolve(JSON.parse(String(stdout)) as T);
-          } catch {
-            reject(new NemoclawError('failed', `${what} printed no JSON`));
-          }
-        },
+  const options = { env, timeout: o.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 };
+  const settle = <T>(what: string, r: Outcome): T => {
+    if (r.notFound) {
+      throw new NemoclawError('not-found', `the openshell binary was not found: ${bin}`, {
+        hint: INSTALL_HINT,
+      });
+    }
+    if (r.timedOut) throw new NemoclawError('timeout', `${what} timed out`);
+    if (r.failed !== undefined) {
+      const text = redact(r.stderr);
+      throw new NemoclawError(
+        r.failed === 1 ? classifyFailure(text) : 'failed',
+        `${what} failed: ${errorHeadline(text) ?? `exit code ${r.failed}`}`,
+        { detail: { stderr: text } },
       );
+    }
+    try {
+      return JSON.parse(r.stdout) as T;
+    } catch {
+      throw new NemoclawError('failed', `${what} printed no JSON`);
+    }
+  };
+  const run = (argv: string[]): Promise<Outcome> => {
+    if (o.blocking) {
+      const r = spawnSync(bin, argv, { ...options, encoding: 'utf8' });
+      const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+      return Promise.resolve({
+        notFound: code === 'ENOENT' || code === 'EACCES',
+        timedOut: code === 'ETIMEDOUT',
+        failed: code ?? (r.status === 0 ? undefined : r.status),
+        stdout: r.stdout ?? '',
+        stderr: r.stderr ?? '',
+      });
+    }
+    return new Promise((resolve) => {
+      execFile(bin, argv, options, (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: string | number | null }) | null;
+        resolve({
+          notFound: e?.code === 'ENOENT' || e?.code === 'EACCES',
+          timedOut: Boolean(e && (e as { killed?: boolean }).killed),
+          failed: e ? e.code : undefined,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        });
+      });
     });
+  };
+  const json = async <T>(verb: string[], args: string[]): Promise<T> =>
+    settle<T>(`openshell ${verb.join(' ')}`, await run([...verb, '-g', o.gateway, ...args]));
   return {
     status: () => json<GatewayStatus>(['status'], ['-o', 'json']),
     sandboxList: (l = {}) =>

@@ -1,18 +1,20 @@
 /**
  * The sandbox registry on disk.
  *
- * Reads are on the startup budget of `list` (product.md §13), so validation is cached by the
- * file's identity: every write validates the registry and then records the file's inode, size,
+ * Reads are on the startup budget of `list` (product.md §13). A read first tries the plain-code
+ * check of core/registry/quick-parse.ts, which accepts only what the schema accepts and returns
+ * what its parse returns; only when it declines does the schema load. Validation is also cached
+ * by the file's identity: every write validates the registry and then records the file's inode, size,
  * mtime, ctime and the sha256 of its content in a stamp beside it. A read whose file still
  * matches its stamp was written — and validated — by this nemoclaw version, and skips zod;
  * anything else (a hand edit, another version, no stamp) is validated in full and, if corrupt,
  * reported and left untouched. The content hash (and the ctime, which no one can set back) mean a
  * same-size edit that restores the old mtime is still validated (issue 18 item 7).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { quickParseRegistry } from '../../core/registry/quick-parse.ts';
 import type { Registry } from '../../core/registry/schema.ts';
-import { VERSION } from '../../version.ts';
 import type { JsonFileSpec } from './json-file.ts';
 
 export interface RegistryStore {
@@ -24,7 +26,8 @@ export interface RegistryStore {
 }
 
 const EMPTY: Registry = { schemaVersion: 1, defaultSandbox: null, sandboxes: {} };
-const STAMP_KIND = `registry-v1 nemoclaw-${VERSION}`;
+/** Loaded only on the stamp's path: the quick check answers most reads without it. */
+const stampKind = async () => `registry-v1 nemoclaw-${(await import('../../version.ts')).VERSION}`;
 
 interface FileId {
   ino: number;
@@ -43,9 +46,10 @@ function sameId(a: FileId, b: FileId): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
-async function fileId(path: string): Promise<FileId | undefined> {
+/** Synchronous, like the reads below: node:fs/promises costs more to load than `list` may spend. */
+function fileId(path: string): FileId | undefined {
   try {
-    const s = await stat(path, { bigint: true });
+    const s = statSync(path, { bigint: true });
     return {
       ino: Number(s.ino),
       size: Number(s.size),
@@ -72,25 +76,39 @@ export function registryStore(path: string): RegistryStore {
       schemaVersion: m.REGISTRY_SCHEMA_VERSION,
       empty: m.emptyRegistry,
       afterWrite: async () => {
-        const id = await fileId(path);
+        const id = fileId(path);
         if (!id) return;
-        const text = await readFile(path, 'utf8');
-        const again = await fileId(path);
+        const text = readFileSync(path, 'utf8');
+        const again = fileId(path);
         if (!again || !sameId(id, again)) return; // changed meanwhile: no stamp, full validation
         const { writeFileAtomic } = await import('./atomic.ts');
         await writeFileAtomic(
           stampPath(path),
-          JSON.stringify({ kind: STAMP_KIND, ...id, sha256: await sha256(text) }),
+          JSON.stringify({ kind: await stampKind(), ...id, sha256: await sha256(text) }),
         );
       },
     })));
   return {
     path,
     async read() {
-      // No registry yet means no sandboxes, without loading zod.
-      const id = await fileId(path);
+      // One small local file, read synchronously: no thread pool to start on the `list` path.
+      let text: string | undefined;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        // No registry yet means no sandboxes; any other failure is worded below.
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(EMPTY);
+      }
+      const quick = text === undefined ? undefined : quickParseRegistry(text);
+      if (quick) return quick;
+      const id = fileId(path);
       if (!id) return structuredClone(EMPTY);
-      const stamp = await readFile(stampPath(path), 'utf8').catch(() => '');
+      let stamp = '';
+      try {
+        stamp = readFileSync(stampPath(path), 'utf8');
+      } catch {
+        // no stamp: full validation
+      }
       let want: (FileId & { kind?: string; sha256?: string }) | undefined;
       try {
         want = stamp
@@ -99,11 +117,15 @@ export function registryStore(path: string): RegistryStore {
       } catch {
         want = undefined;
       }
-      if (want?.kind === STAMP_KIND && typeof want.sha256 === 'string' && sameId(want, id)) {
+      if (
+        want?.kind === (await stampKind()) &&
+        typeof want.sha256 === 'string' &&
+        sameId(want, id)
+      ) {
         try {
-          const text = await readFile(path, 'utf8');
+          const text = readFileSync(path, 'utf8');
           // Only the exact bytes that were validated are trusted, whatever the timestamps say.
-          const again = await fileId(path);
+          const again = fileId(path);
           if (
             again &&
             sameId(again, id) &&

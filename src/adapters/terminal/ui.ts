@@ -38,12 +38,13 @@ export interface UiOptions {
   stderr: Writable;
   stdinIsTTY: boolean;
   quiet?: boolean;
-  color?: boolean;
+  /** A function is asked on first use: finding out whether a stream is a TTY builds the stream. */
+  color?: boolean | (() => boolean);
 }
 
-function styler(on: boolean): Style {
+function styler(on: () => boolean): Style {
   const wrap = (open: number, close: number) => (s: string) =>
-    on ? `\u001b[${open}m${s}\u001b[${close}m` : s;
+    on() ? `\u001b[${open}m${s}\u001b[${close}m` : s;
   return {
     bold: wrap(1, 22),
     dim: wrap(2, 22),
@@ -55,7 +56,8 @@ function styler(on: boolean): Style {
 }
 
 export function createUi(o: UiOptions): Ui {
-  const color = o.color ?? false;
+  let on: boolean | undefined;
+  const color = () => (on ??= typeof o.color === 'function' ? o.color() : (o.color ?? false));
   const style = styler(color);
   const line = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
   return {
@@ -66,9 +68,15 @@ export function createUi(o: UiOptions): Ui {
     },
     warn: (t) => void o.stderr.write(line(`${style.yellow('Warning:')} ${redact(t)}`)),
     error: (t) => void o.stderr.write(line(redact(t))),
-    color,
-    stdoutIsTTY: Boolean(o.stdout.isTTY),
-    stdinIsTTY: o.stdinIsTTY,
+    get color() {
+      return color();
+    },
+    get stdoutIsTTY() {
+      return Boolean(o.stdout.isTTY);
+    },
+    get stdinIsTTY() {
+      return o.stdinIsTTY;
+    },
     style,
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * `list [--json]` without the command framework (startup budget, product.md §13): the same use
+ * case as `nemoclaw list`, given only what it uses — the environment, the registry and the output
+ * channels. Anything that goes wrong before a line is printed (a registry that cannot be read,
+ * say) is handed to the full path, main(), which words and logs it exactly as `nemoclaw list`
+ * always has; so this path only ever answers the ordinary case.
+ */
+import { resolveHome, statePaths } from './adapters/state/paths.ts';
+import { registryStore } from './adapters/state/registry-store.ts';
+import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
+import { registerSecretsFromEnv } from './core/redact.ts';
+import type { MainIo } from './main-io.ts';
+import { listSandboxes, type ListContext } from './usecases/list.ts';
+
+export async function listFast(io: MainIo, json: boolean): Promise<number> {
+  registerSecretsFromEnv(io.env);
+  // stdout lines are gathered and written at once (one write, not one per line); anything on
+  // stderr first flushes them, so the two stay in order on a terminal.
+  let pending = '';
+  let printed = false;
+  const flush = () => {
+    if (pending) io.stdout.write(pending);
+    pending = '';
+  };
+  const stdout: Writable = {
+    write: (s: string) => ((printed = true), (pending += s), true),
+    get isTTY() {
+      return io.stdout.isTTY;
+    },
+  };
+  const stderr: Writable = {
+    write: (s: string) => (flush(), (printed = true), io.stderr.write(s)),
+    get isTTY() {
+      return io.stderr.isTTY;
+    },
+  };
+  const registry = registryStore(statePaths(resolveHome(io.env)).registry);
+  const ctx: ListContext = {
+    env: io.env,
+    registry: () => registry,
+    ui: createUi({
+      stdout,
+      stderr,
+      get stdinIsTTY() {
+        return io.stdinIsTTY;
+      },
+      color: () => wantColor(io.env, stderr, true),
+    }),
+  };
+  try {
+    return await listSandboxes(ctx, { json });
+  } catch (e) {
+    flush();
+    if (printed) {
+      const { reportError } = await import('./main.ts');
+      return reportError(e, io, undefined);
+    }
+    const { main } = await import('./main.ts');
+    return main(io);
+  } finally {
+    flush();
+  }
+}
