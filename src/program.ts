@@ -7,6 +7,7 @@ import { resolveHome, statePaths } from './adapters/state/paths.ts';
 import { registryStore } from './adapters/state/registry-store.ts';
 import type { Context } from './context.ts';
 import { ExitCode, NemoclawError, UsageError } from './core/errors.ts';
+import { commanderUsageError, errorJson, jsonRequested } from './core/error-report.ts';
 import { didYouMean, RESERVED_NAMES } from './core/names.ts';
 import type { MainIo } from './main-io.ts';
 import type { World } from './world.ts';
@@ -74,6 +75,8 @@ export function buildProgram(io: MainIo, env: CommandEnv): Command {
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
+      // Under --json a usage error is printed once, as JSON, by runProgram.
+      outputError: (s, write) => void (jsonRequested(io.argv) ? undefined : write(s)),
     });
   for (const g of GLOBAL) {
     if (typeof g === 'function') g(program, env);
@@ -190,7 +193,9 @@ export async function runProgram(
       ) {
         return ExitCode.ok;
       }
-      // commander has already printed its message (with "Did you mean" where one fits).
+      // Without --json commander has already printed its message (with "Did you mean" where one
+      // fits); with it, the message was held back and goes out in the JSON error shape.
+      if (jsonRequested(io.argv)) io.stderr.write(errorJson(commanderUsageError(e.message)).line);
       return ExitCode.usage;
     }
     throw e;

@@ -3,6 +3,7 @@
  * adds them here; the root help's rows come from the same declarations.
  */
 import { Command } from 'commander';
+import { jsonRequested } from '../core/error-report.ts';
 import type { MainIo } from '../main-io.ts';
 import { CHANNELS } from './channels.ts';
 import { SANDBOX_INFERENCE } from './inference.ts';
@@ -63,6 +64,8 @@ export function buildSandboxProgram(io: MainIo, env: CommandEnv, name: string): 
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
+      // Under --json a usage error is printed once, as JSON, by runProgram.
+      outputError: (s, write) => void (jsonRequested(io.argv) ? undefined : write(s)),
     });
   registerSandboxVerbs(program, env);
   return program;

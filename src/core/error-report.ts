@@ -4,7 +4,7 @@
  * redacted, so a script reading `--json` output never has to parse prose. The text form stays in
  * the composition root (src/main.ts `reportError`); this module only decides and formats.
  */
-import { ExitCode, NemoclawError, errorMessage, type ErrorKind } from './errors.ts';
+import { ExitCode, NemoclawError, UsageError, errorMessage, type ErrorKind } from './errors.ts';
 import { redact, redactValue } from './redact.ts';
 
 /** An error nemoclaw did not expect: a bug, reported as such. */
@@ -48,4 +48,19 @@ export function errorReport(e: unknown): ErrorReport {
 export function errorJson(e: unknown): { line: string; exitCode: number } {
   const report = errorReport(e);
   return { line: `${JSON.stringify({ error: report })}\n`, exitCode: report.exitCode };
+}
+
+/**
+ * A usage error commander found (unknown option, missing argument), as nemoclaw's own error, so
+ * that `--json` prints it in the same shape: "error: " goes, a "(Did you mean …?)" line becomes the hint.
+ */
+export function commanderUsageError(message: string): UsageError {
+  const lines = message
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const hint = lines.find((l) => /^\(Did you mean/.test(l));
+  const text = lines.filter((l) => l !== hint).join(' ');
+  return new UsageError(text, hint ? { hint: hint.replace(/^\((.*)\)$/, '$1') } : {});
 }

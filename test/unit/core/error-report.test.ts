@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeRegistryFile } from '../../helpers/context.ts';
 import { BUG_HINT, errorJson, errorReport, jsonRequested } from '../../../src/core/error-report.ts';
 import { NemoclawError, UsageError } from '../../../src/core/errors.ts';
 import { REDACTED, clearKnownSecrets, registerSecret } from '../../../src/core/redact.ts';
@@ -109,6 +110,21 @@ describe('the CLI under --json (in-process)', () => {
     const out = JSON.parse(r.stderr);
     expect(out.error).toMatchObject({ kind: 'corrupt', exitCode: 1 });
     expect(out.error.message).toContain('sandboxes.json');
+  });
+
+  it("commander's own usage errors (unknown option, on a global command and a sandbox verb) are JSON too", async () => {
+    const r = await runCli(['list', '--json', '--jsn'], { NEMOCLAW_HOME: home });
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stderr);
+    expect(out.error).toMatchObject({ kind: 'usage', exitCode: 2 });
+    expect(out.error.message).toContain("unknown option '--jsn'");
+    expect(out.error.hint).toContain('--json');
+    writeRegistryFile(home, ['alpha']);
+    const v = await runCli(['alpha', 'status', '--json', '--bogus'], { NEMOCLAW_HOME: home });
+    expect(v.code).toBe(2);
+    expect(JSON.parse(v.stderr).error.message).toContain("unknown option '--bogus'");
+    const text = await runCli(['list', '--jsn'], { NEMOCLAW_HOME: home });
+    expect(text.stderr).toContain("error: unknown option '--jsn'");
   });
 
   it('without --json the same error is prose', async () => {
