@@ -1,12 +1,12 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSnapshot } from '../../../../src/usecases/snapshot-create.ts';
-import { restoreSnapshot, verifySnapshot } from '../../../../src/usecases/snapshot-restore.ts';
-import { listSnapshots, resolveSnapshot } from '../../../../src/adapters/snapshot/store.ts';
-import { treeDigest, type FakeClient } from '../../../helpers/fake-sandbox.ts';
-import { OPENCLAW_PATHS, SOURCE } from '../../../helpers/snapshot-fixtures.ts';
-import { useSnapshotWorld } from '../../../helpers/snapshot-world.ts';
+import { createSnapshot } from '../../../src/usecases/snapshot-create.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../src/usecases/snapshot-restore.ts';
+import { listSnapshots, resolveSnapshot } from '../../../src/adapters/snapshot/store.ts';
+import { treeDigest, type FakeClient } from '../../helpers/fake-sandbox.ts';
+import { OPENCLAW_PATHS, SOURCE } from '../../helpers/snapshot-fixtures.ts';
+import { useSnapshotWorld } from '../../helpers/snapshot-world.ts';
 
 const w = useSnapshotWorld('nc-snap-rt-');
 
@@ -207,7 +207,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     expect(names).not.toContain(`.staging-${deadPid}-abcd1234`);
     expect(names).toContain(`.staging-${process.pid}-0000beef`);
     expect(names).toContain(`${first.record.id}.tar.gz`);
-    const { deleteSnapshotFiles } = await import('../../../../src/adapters/snapshot/store.ts');
+    const { deleteSnapshotFiles } = await import('../../../src/adapters/snapshot/store.ts');
     await deleteSnapshotFiles(first.record);
     expect((await listSnapshots(w.snapshotsDir, 'alpha')).snapshots).toHaveLength(1);
   });
@@ -249,7 +249,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     const contents: FakeClient = {
       ...w.sb,
       async sandboxUpload(_n, local, remoteDir = '/sandbox') {
-        const { copyTree } = await import('../../../helpers/fake-sandbox.ts');
+        const { copyTree } = await import('../../helpers/fake-sandbox.ts');
         const { lstatSync } = await import('node:fs');
         if (!lstatSync(local).isDirectory()) return w.sb.sandboxUpload(_n, local, remoteDir);
         for (const n of readdirSync(local)) copyTree(join(local, n), join(w.sb.root, remoteDir, n));

@@ -5,14 +5,14 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { hashArchive, isEmptyTar } from '../../../../src/adapters/snapshot/archive.ts';
-import { createSnapshot } from '../../../../src/usecases/snapshot-create.ts';
-import { restoreSnapshot, verifySnapshot } from '../../../../src/usecases/snapshot-restore.ts';
-import type { SnapshotRecord } from '../../../../src/adapters/snapshot/store.ts';
-import { NemoclawError } from '../../../../src/core/errors.ts';
-import { treeDigest } from '../../../helpers/fake-sandbox.ts';
-import { OPENCLAW_PATHS, rawTarGz, SOURCE } from '../../../helpers/snapshot-fixtures.ts';
-import { useSnapshotWorld } from '../../../helpers/snapshot-world.ts';
+import { hashArchive, isEmptyTar } from '../../../src/adapters/snapshot/archive.ts';
+import { createSnapshot } from '../../../src/usecases/snapshot-create.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../src/usecases/snapshot-restore.ts';
+import type { SnapshotRecord } from '../../../src/adapters/snapshot/store.ts';
+import { NemoclawError } from '../../../src/core/errors.ts';
+import { treeDigest } from '../../helpers/fake-sandbox.ts';
+import { OPENCLAW_PATHS, rawTarGz, SOURCE } from '../../helpers/snapshot-fixtures.ts';
+import { useSnapshotWorld } from '../../helpers/snapshot-world.ts';
 
 const w = useSnapshotWorld('nc-snap-empty-', { empty: true });
 

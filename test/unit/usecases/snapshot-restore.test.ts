@@ -6,13 +6,13 @@
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { extractArchive } from '../../../../src/adapters/snapshot/archive.ts';
-import { restoreSnapshot, verifySnapshot } from '../../../../src/usecases/snapshot-restore.ts';
-import { resolveSnapshot, type SnapshotRecord } from '../../../../src/adapters/snapshot/store.ts';
-import type { SnapshotFile, SnapshotManifest } from '../../../../src/core/snapshot/manifest.ts';
-import { treeDigest } from '../../../helpers/fake-sandbox.ts';
-import { rawTarGz, sha256, type RawEntry } from '../../../helpers/snapshot-fixtures.ts';
-import { useSnapshotWorld } from '../../../helpers/snapshot-world.ts';
+import { extractArchive } from '../../../src/adapters/snapshot/archive.ts';
+import { restoreSnapshot, verifySnapshot } from '../../../src/usecases/snapshot-restore.ts';
+import { resolveSnapshot, type SnapshotRecord } from '../../../src/adapters/snapshot/store.ts';
+import type { SnapshotFile, SnapshotManifest } from '../../../src/core/snapshot/manifest.ts';
+import { treeDigest } from '../../helpers/fake-sandbox.ts';
+import { rawTarGz, sha256, type RawEntry } from '../../helpers/snapshot-fixtures.ts';
+import { useSnapshotWorld } from '../../helpers/snapshot-world.ts';
 
 const w = useSnapshotWorld('nc-snap-hostile-');
 beforeEach(() => {
@@ -86,7 +86,7 @@ const hostile: [string, RawEntry[], RegExp][] = [
   ],
   [
     'a relative symlink leaving the tree',
-    [{ path: `${WS}/up`, type: 'SymbolicLink', linkpath: '../../../../etc/passwd' }],
+    [{ path: `${WS}/up`, type: 'SymbolicLink', linkpath: '../../../etc/passwd' }],
     /link that leaves its state path/,
   ],
   [
