@@ -1,9 +1,12 @@
 /**
  * Engine-disturbing: a registered sandbox survives a dockerd restart through `nemoclaw <name>
  * recover`. The gateway container comes back by its restart policy (reused, not recreated); the
- * sandbox container does not, so OpenShell reports Error until recover starts it; the dashboard
- * forward process would not survive a reboot either, so it is dropped here the way a reboot drops
- * it (the simulator's forwards are state entries, not processes). Runs alone (test/serial).
+ * sandbox container does not, but the gateway's startup pass starts it again, as v0.0.111 does for
+ * a sandbox whose persisted phase should be running (compute/mod.rs; test/simulator/gateway-startup.ts),
+ * so it comes back Starting then Ready, the same container; recover starts it if it is still
+ * Starting. The dashboard forward process would not survive a reboot either, so it is dropped here
+ * the way a reboot drops it (the simulator's forwards are state entries, not processes). Runs alone
+ * (test/serial).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, skipWithoutDocker } from '../helpers/docker.ts';
@@ -48,6 +51,15 @@ describe.skipIf(skip || !launch)('recover after a dockerd restart', () => {
 
   it('brings back gateway, sandbox and forward; a second run does nothing', async () => {
     const gatewayId = (await docker().getContainer(w.gatewayContainer).inspect()).Id;
+    const sandboxIds = async () =>
+      (
+        await docker().listContainers({
+          all: true,
+          filters: JSON.stringify({ label: [`openshell.ai/sandbox-name=${NAME}`] }),
+        })
+      ).map((c) => c.Id);
+    const sandboxBefore = await sandboxIds();
+    expect(sandboxBefore).toHaveLength(1);
     await restartDockerd(launch!);
     launch!.pid = findDockerd()!.pid;
     await w.sim.run(['forward', 'stop', w.env.NEMOCLAW_DASHBOARD_PORT!, NAME]);
@@ -59,7 +71,10 @@ describe.skipIf(skip || !launch)('recover after a dockerd restart', () => {
     const r = await w.cli([NAME, 'recover']);
     expect(r.stderr + r.stdout).not.toContain('Error:');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('sandbox started');
+    // Started by the gateway's startup pass, or by recover while it was still Starting: either way
+    // the same container, never recreated (its /sandbox holds the agent's state).
+    expect(r.stdout).toMatch(/Recovered dt-reboot: .*dashboard forward started/);
+    expect(await sandboxIds()).toEqual(sandboxBefore);
     expect(r.stdout).toContain('dashboard forward started');
     // Restarted by its policy (or by recover), never recreated: its volume holds the secrets.
     expect((await docker().getContainer(w.gatewayContainer).inspect()).Id).toBe(gatewayId);

@@ -76,6 +76,8 @@ export interface SandboxRec {
   /** Set when provisioning failed; the phase is Error from then on. */
   error: string | null;
   stopped: boolean;
+  /** Restarted by the gateway's startup pass (gateway-startup.ts): Starting until then. */
+  starting_until_ms?: number;
   policy_revisions: PolicyRevisionRec[];
   config_revision: number;
   events: SandboxLogRec[];

@@ -6,13 +6,16 @@ import type { SandboxRec, ServerState, SimState } from '../state.ts';
 import { readState, server } from '../state.ts';
 import type { GatewayContext } from './gateway.ts';
 import { requireReachable, resolveGateway } from './gateway.ts';
+import { reviveAfterGatewayStart } from '../gateway-startup.ts';
 
 export async function serverContext(
   p: Parsed,
 ): Promise<{ ctx: GatewayContext; state: SimState; srv: ServerState }> {
-  const state = readState();
+  let state = readState();
   const ctx = resolveGateway(p, state);
   await requireReachable(ctx);
+  // The gateway's startup pass over sandboxes it stopped while it was down (gateway-startup.ts).
+  if (await reviveAfterGatewayStart(ctx.endpoint, server(state, ctx.endpoint))) state = readState();
   return { ctx, state, srv: server(state, ctx.endpoint) };
 }
 
@@ -59,6 +62,8 @@ export async function phases(recs: SandboxRec[]): Promise<Map<string, PhaseView>
       if (!st) view = { phase: 'Error', reason: 'sandbox container is gone' };
       else if (!st.running) {
         view = { phase: 'Error', reason: `main process exited with code ${st.exitCode}` };
+      } else if (r.starting_until_ms !== undefined && now < r.starting_until_ms) {
+        view = { phase: 'Starting', reason: 'restarted by the gateway at its startup' };
       } else view = { phase: now >= r.ready_at_ms ? 'Ready' : 'Provisioning', reason: '' };
     } else if (r.backed && r.container_id === null && needDocker) {
       view = { phase: 'Provisioning', reason: '' }; // its container is still being made
