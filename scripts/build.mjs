@@ -59,6 +59,27 @@ async function bundle(define) {
   const list = await listBundle(split.metafile, define);
   sharedStateCheck(split.metafile, list.metafile);
   builtinsWithoutEsm('dist');
+  for (const entry of ['dist/nemoclaw.js', 'dist/nemohermes.js']) dropInertImports(entry);
+}
+
+/*
+ * esbuild makes each entry import the chunk of its runtime helpers (`__export`, ...) even when the
+ * entry uses none: one more module for `--version`. A bare import of a chunk that only declares
+ * helpers does nothing (the chunks that use them import it themselves), so it goes.
+ */
+function dropInertImports(file) {
+  const text = readFileSync(file, 'utf8');
+  const out = text.replace(/^import "(\.\/chunks\/[\w-]+\.js)";\n/gm, (line, path) => {
+    const chunk = readFileSync(join(dirname(file), path), 'utf8')
+      .replace(/^#!.*\n/, '')
+      .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+      .replace(/^export \{[^}]*\};$/m, '');
+    const inert = chunk
+      .split('\n')
+      .every((l) => l === '' || /^var __\w+ = /.test(l) || /^(?: {2}|\};?$)/.test(l));
+    return inert ? '\n' : line; // keep the line count (the source map)
+  });
+  if (out !== text) writeFileSync(file, out);
 }
 
 /*
