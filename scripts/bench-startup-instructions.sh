@@ -26,14 +26,15 @@ fs.writeFileSync(`${dir}/answer.json`, JSON.stringify(a));' "$tmp"
 export XDG_CACHE_HOME="$tmp/cache" NEMOCLAW_OPENSHELL_BIN="$stub"
 BENCH_OPENSHELL_SANDBOXES=$(cat "$tmp/answer.json")
 export BENCH_OPENSHELL_SANDBOXES
-node="node --single-threaded --hash-seed=1 --random-seed=1"
 count() { # millions of instructions of one run
   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
     grep 'I *refs' | tail -1 | awk '{ gsub(",", "", $4); printf "%.1f", $4 / 1e6 }'
 }
+# The compile cache's folder depends on node's flags: the runs that fill it use the same ones.
+node="node --single-threaded --hash-seed=1 --random-seed=1"
 for i in 1 2; do # fill the compile cache
-  NEMOCLAW_HOME="$tmp/empty" node "$dist/nemoclaw.js" list >/dev/null
-  NEMOCLAW_HOME="$tmp/full" node "$dist/nemoclaw.js" list >/dev/null
+  NEMOCLAW_HOME="$tmp/empty" $node "$dist/nemoclaw.js" list >/dev/null
+  NEMOCLAW_HOME="$tmp/full" $node "$dist/nemoclaw.js" list >/dev/null
 done
 base=$(count $node -e 0)
 echo "startup instructions (millions, valgrind, node $(node --version), $dist):"

@@ -2,11 +2,12 @@
 // Startup-critical dependencies (commander, zod) are bundled; the rest stay external and load
 // lazily from node_modules. Two passes: the second inlines the root help text that the first
 // build renders, so `nemoclaw --help` needs no command framework at run time.
+// The `list` fast path is one file of its own (dist/chunks/list-fast.js, see listBundle below).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const BUNDLED = ['commander', 'zod'];
@@ -38,8 +39,9 @@ const separateZodMini = {
 
 async function bundle(define) {
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-  await build({
-    plugins: [separateZodMini],
+  const split = await build({
+    plugins: [separateZodMini, fromListBundle],
+    metafile: true,
     entryPoints: { nemoclaw: 'src/bin-nemoclaw.ts', nemohermes: 'src/bin-nemohermes.ts' },
     outdir: 'dist',
     bundle: true,
@@ -54,7 +56,154 @@ async function bundle(define) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  const list = await listBundle(split.metafile, define);
+  sharedStateCheck(split.metafile, list.metafile);
   builtinsWithoutEsm('dist');
+  for (const entry of ['dist/nemoclaw.js', 'dist/nemohermes.js']) dropInertImports(entry);
+}
+
+/*
+ * esbuild makes each entry import the chunk of its runtime helpers (`__export`, ...) even when the
+ * entry uses none: one more module for `--version`. A bare import of a chunk that only declares
+ * helpers does nothing (the chunks that use them import it themselves), so it goes.
+ */
+function dropInertImports(file) {
+  const text = readFileSync(file, 'utf8');
+  const out = text.replace(/^import "(\.\/chunks\/[\w-]+\.js)";\n/gm, (line, path) => {
+    const chunk = readFileSync(join(dirname(file), path), 'utf8')
+      .replace(/^#!.*\n/, '')
+      .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+      .replace(/^export \{[^}]*\};$/m, '');
+    const inert = chunk
+      .split('\n')
+      .every((l) => l === '' || /^var __\w+ = /.test(l) || /^(?: {2}|\};?$)/.test(l));
+    return inert ? '\n' : line; // keep the line count (the source map)
+  });
+  if (out !== text) writeFileSync(file, out);
+}
+
+/*
+ * `nemoclaw list` has the tightest startup budget (docs/performance.md), and each module node loads
+ * costs it about 1.5 M instructions. So the list path is one file, dist/chunks/list-fast.js,
+ * bundled apart from the split chunks: src/list-fast.ts with all it imports, and the two modules it
+ * loads when there are sandboxes to ask about (LIST_PATH). Its other lazy imports (the full program
+ * on any error, the zod schema for a registry the quick check declines, ...) load the split build's
+ * own chunks.
+ * A module in both builds runs twice, as two copies: harmless for pure code, not for module state
+ * or classes. The redaction module's registered secrets and the error classes (`instanceof
+ * NemoclawError`) must be one copy, so those (SHARED) are in the list bundle only and the split
+ * build imports them from it. sharedStateCheck fails the build if another module with state or a
+ * class comes to be in both.
+ */
+const root = resolve(new URL('..', import.meta.url).pathname);
+const LIST_FILE = 'dist/chunks/list-fast.js';
+const LIST_ENTRY = resolve(root, 'src/list-fast.ts');
+const SHARED = ['src/core/redact.ts', 'src/core/errors.ts'].map((f) => resolve(root, f));
+const LIST_PATH = ['src/usecases/inventory.ts', 'src/adapters/openshell/quick.ts'].map((f) =>
+  resolve(root, f),
+);
+
+/** Split build: the list path and the SHARED modules come from the list bundle. */
+const fromListBundle = {
+  name: 'from-list-bundle',
+  setup(b) {
+    b.onResolve({ filter: /(?:list-fast|redact|errors)\.ts$/ }, async (args) => {
+      if (args.pluginData === 'from-list-bundle') return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'from-list-bundle',
+      });
+      if (r.path !== LIST_ENTRY && !SHARED.includes(r.path)) return undefined;
+      // cli.ts is in the entry, dist/nemoclaw.js; every other module in dist/chunks/ (checked below).
+      const fromEntry = args.importer === resolve(root, 'src/cli.ts');
+      return { path: fromEntry ? './chunks/list-fast.js' : './list-fast.js', external: true };
+    });
+  },
+};
+
+async function listBundle(split, define) {
+  for (const [out, o] of Object.entries(split.outputs)) {
+    for (const i of o.imports) {
+      if (
+        i.external &&
+        i.path.endsWith('list-fast.js') &&
+        join(dirname(out), i.path) !== LIST_FILE
+      ) {
+        throw new Error(`${out} imports ${i.path}, which is not ${LIST_FILE}`);
+      }
+    }
+  }
+  // The split build's chunk of each module that it loads with import().
+  const chunkOf = new Map();
+  for (const [out, o] of Object.entries(split.outputs)) {
+    if (o.entryPoint && dirname(out) === dirname(LIST_FILE))
+      chunkOf.set(resolve(root, o.entryPoint), out);
+  }
+  const backIntoSplit = {
+    name: 'back-into-split-chunks',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'back') return undefined;
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'back',
+        });
+        if (r.errors.length > 0 || LIST_PATH.includes(r.path)) return undefined;
+        const chunk = chunkOf.get(r.path);
+        if (!chunk) {
+          return { errors: [{ text: `no chunk of ${relative(root, r.path)} in the split build` }] };
+        }
+        return { path: `./${basename(chunk)}`, external: true };
+      });
+    },
+  };
+  const { metafile } = await build({
+    plugins: [backIntoSplit],
+    stdin: {
+      contents: [LIST_ENTRY, ...SHARED]
+        .map((f, i) => `export ${i ? '*' : '{ listFast }'} from './${relative(root, f)}';`)
+        .join('\n'),
+      resolveDir: root,
+      sourcefile: 'list-bundle.ts',
+      loader: 'ts',
+    },
+    metafile: true,
+    outfile: LIST_FILE,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external,
+    define: { __NEMOCLAW_VERSION__: JSON.stringify(pkg.version), ...define },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  return { metafile };
+}
+
+/** No module with state or a class may be in both builds (two copies); see above. */
+function sharedStateCheck(split, list) {
+  const inSplit = new Set(Object.keys(split.inputs));
+  for (const f of Object.keys(list.inputs)) {
+    if (f.includes('node_modules/')) throw new Error(`the list bundle includes ${f}`);
+    if (!inSplit.has(f)) continue;
+    const src = readFileSync(resolve(root, f), 'utf8');
+    const state =
+      /^(?:export\s+)?(?:let|var|class)\s/m.test(src) ||
+      /^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?\s*=\s*new\s+(?:Weak)?(?:Set|Map)\b(?:<[^>]*>)?\(\)/m.test(
+        src,
+      );
+    if (state) {
+      throw new Error(
+        `${f} has module state or a class and is in both the split build and ${LIST_FILE}: ` +
+          'add it to SHARED in scripts/build.mjs',
+      );
+    }
+  }
 }
 
 /*

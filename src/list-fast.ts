@@ -5,7 +5,7 @@
  * say) is handed to the full path, main(), which words and logs it exactly as `nemoclaw list`
  * always has; so this path only ever answers the ordinary case.
  */
-import { resolveHome, statePaths } from './adapters/state/paths.ts';
+import { registryPath, resolveHome } from './adapters/state/paths.ts';
 import { registryStore } from './adapters/state/registry-store.ts';
 import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
 import { registerSecretsFromEnv } from './core/redact.ts';
@@ -13,7 +13,7 @@ import type { MainIo } from './main-io.ts';
 import { listSandboxes, type ListContext } from './usecases/list.ts';
 
 export async function listFast(io: MainIo, json: boolean): Promise<number> {
-  registerSecretsFromEnv(io.env);
+  registerSecretsFromEnv(secretLooking(io.env));
   // stdout lines are gathered and written at once (one write, not one per line); anything on
   // stderr first flushes them, so the two stay in order on a terminal.
   let pending = '';
@@ -34,7 +34,7 @@ export async function listFast(io: MainIo, json: boolean): Promise<number> {
       return io.stderr.isTTY;
     },
   };
-  const registry = registryStore(statePaths(resolveHome(io.env)).registry);
+  const registry = registryStore(registryPath(resolveHome(io.env)));
   const ctx: ListContext = {
     env: io.env,
     registry: () => registry,
@@ -60,4 +60,22 @@ export async function listFast(io: MainIo, json: boolean): Promise<number> {
   } finally {
     flush();
   }
+}
+
+/**
+ * The variables whose name could be a secret's: a superset of what isSecretEnvName accepts (every
+ * name it matches holds one of these words, in any case), found without a regular expression.
+ * Registering the same secrets from fewer names spares compiling that expression to machine code,
+ * which costs `list` a tenth of its startup budget; registerSecretsFromEnv still decides.
+ */
+export function secretLooking(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const k of Object.keys(env)) {
+    const u = k.toUpperCase();
+    if (['KEY', 'TOKEN', 'SECRET', 'PASSW', 'CREDENTIAL'].some((w) => u.includes(w)))
+      out[k] = env[k];
+  }
+  return out;
 }

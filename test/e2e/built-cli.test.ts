@@ -1,7 +1,8 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { createSimulator, startHealthServer, type Simulator } from '../helpers/simulator.ts';
@@ -123,6 +124,46 @@ describe('the built CLI’s fast paths', () => {
       expect(r.stderr).toContain(join(home, 'sandboxes.json'));
       expect(readFileSync(join(home, 'sandboxes.json'), 'utf8')).toBe(text);
     }
+  });
+
+  it('the list bundle and the full program share one redaction module and one error class', async () => {
+    // One copy in dist/: the list bundle holds them, and the split chunks import them from it.
+    const chunks = join(DIST, 'chunks');
+    const defining = readdirSync(chunks).filter(
+      (f) =>
+        f.endsWith('.js') &&
+        /function registerSecretsFromEnv\(|class NemoclawError\b/.test(
+          readFileSync(join(chunks, f), 'utf8'),
+        ),
+    );
+    expect(defining).toEqual(['list-fast.js']);
+    // A secret the fast path registers from the environment is masked in an error that the full
+    // program prints once the fast path has handed over (main's reportError registers nothing).
+    const list = await import(pathToFileURL(join(chunks, 'list-fast.js')).href);
+    const mainChunk = /import\("\.\/chunks\/(main-[\w-]+\.js)"\)/.exec(
+      readFileSync(join(DIST, 'nemoclaw.js'), 'utf8'),
+    )![1]!;
+    const main = await import(pathToFileURL(join(chunks, mainChunk)).href);
+    const secret = 'fast-path-Secret-4711-zq8V';
+    let out = '';
+    let err = '';
+    const io = {
+      argv: ['list'],
+      env: { NEMOCLAW_HOME: home, NEMOCLAW_TEST_API_KEY: secret },
+      cwd: home,
+      stdout: { write: (s: string) => ((out += s), true), isTTY: false },
+      stderr: { write: (s: string) => ((err += s), true), isTTY: false },
+      stdinIsTTY: false,
+    };
+    expect(await list.listFast(io, false)).toBe(0);
+    expect(out).toContain('No sandboxes registered.');
+    const code = main.reportError(
+      new list.NemoclawError('not-found', `no gateway for ${secret}`, { hint: 'a hint' }),
+      io,
+      undefined,
+    );
+    expect(err).toBe('Error: no gateway for <REDACTED>\n  a hint\n');
+    expect(code).toBe(new list.NemoclawError('not-found', 'x').exitCode);
   });
 
   it('a compile cache folder that cannot be made fails nothing', () => {

@@ -4,7 +4,6 @@
  * whole budget; these two read-only calls need none of its features. Same argv shape (`-g` after
  * the verb), same environment rules, same error kinds as run.ts.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import { NemoclawError } from '../../core/errors.ts';
 import { classifyFailure, errorHeadline } from '../../core/openshell/parse.ts';
 import { redact } from '../../core/redact.ts';
@@ -61,6 +60,9 @@ export function createQuickReader(o: {
     }
   };
   const run = (argv: string[]): Promise<Outcome> => {
+    // Loaded only when a call is made, never with the module: `list` with no sandboxes (which
+    // bundles this module) does not pay for child_process.
+    const { execFile, spawnSync } = process.getBuiltinModule('node:child_process');
     if (o.blocking) {
       const r = spawnSync(bin, argv, { ...options, encoding: 'utf8' });
       const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
