@@ -107,6 +107,9 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
       (await import('./adapters/terminal/confirm.ts')).terminalConfirm(message),
     prompter: async () => (await import('./adapters/terminal/prompt.ts')).inquirerPrompter(),
     presets: async () => (await import('./adapters/policy/assets.ts')).loadPresets(ctx.packageRoot),
+    tiers: async () => (await import('./adapters/policy/assets.ts')).loadTiers(ctx.packageRoot),
+    baseline: async (agent) =>
+      (await import('./adapters/policy/assets.ts')).loadBaseline(ctx.packageRoot, agent),
     now: () => ctx.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

@@ -8,6 +8,8 @@ import type { RuleClient } from './adapters/openshell/rules.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { Prompter } from './adapters/terminal/prompt.ts';
 import type { Preset } from './core/policy/presets.ts';
+import type { TiersFile } from './core/policy/schema.ts';
+import type { Agent } from './core/registry/schema.ts';
 
 export interface World {
   /** The OpenShell client of a gateway (default `nemoclaw`) and workspace (absent: `default`). */
@@ -25,6 +27,10 @@ export interface World {
   prompter(): Promise<Prompter>;
   /** The packaged network policy presets. */
   presets(): Promise<Preset[]>;
+  /** The packaged policy tiers (policies/tiers.yaml). */
+  tiers(): Promise<TiersFile>;
+  /** The packaged baseline policy of an agent, validated. */
+  baseline(agent: Agent): Promise<string>;
   now(): Date;
   sleep(ms: number): Promise<void>;
   /** Test hook (NEMOCLAW_TEST_RUN_ID): labels stamped on every container/image nemoclaw makes. */
@@ -33,8 +39,11 @@ export interface World {
   faultPause?: string;
 }
 
+/** The packaged policy files, read and validated on use. */
+export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline'>;
+
 /** What the day-two use cases take. */
 export type OpsWorld = Pick<
   World,
-  'openshell' | 'engine' | 'confirm' | 'prompter' | 'sleep' | 'extraLabels'
+  'openshell' | 'engine' | 'confirm' | 'prompter' | 'sleep' | 'extraLabels' | keyof PolicyFiles
 >;

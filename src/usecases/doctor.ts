@@ -15,7 +15,7 @@ import { checkCrashed, type CheckResult } from '../core/preflight.ts';
 import type { Unobserved } from '../core/unobserved.ts';
 import { orRecord } from './unobserved.ts';
 
-export type DoctorDeps = Pick<World, 'openshell' | 'sandboxClient' | 'answeringEngine'>;
+export type DoctorDeps = Pick<World, 'openshell' | 'sandboxClient' | 'answeringEngine' | 'presets'>;
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
@@ -32,6 +32,7 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
 
 async function observeState(
   ctx: Context,
+  world: Pick<World, 'presets'>,
   os: OpenshellClient,
   engine: DockerEngine | undefined,
 ): Promise<DoctorObservation> {
@@ -134,7 +135,9 @@ async function observeState(
     journals: journals.filter((j) => j.interrupted),
     onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
     blueprints,
-    policyDrift: osList.ok ? await driftOf(ctx, os, osList.sandboxes, unobserved) : undefined,
+    policyDrift: osList.ok
+      ? await driftOf(ctx, world, os, osList.sandboxes, unobserved)
+      : undefined,
     damagedFiles: await orRecord(
       ctx,
       unobserved,
@@ -206,6 +209,7 @@ async function damagedFiles(
 /** Registry vs live policy for every registered sandbox OpenShell has (Ready or not). */
 async function driftOf(
   ctx: Context,
+  world: Pick<World, 'presets'>,
   os: OpenshellClient,
   live: { name: string }[],
   unobserved: Unobserved[],
@@ -228,7 +232,7 @@ async function driftOf(
         what: `compare the live policy of ${entry.name} with the registry`,
         consequence: 'its policy drift is not checked',
       },
-      policyDrift(ctx, os, entry),
+      policyDrift(world, os, entry),
       [],
     );
     if (d.length > 0) out.push({ sandbox: entry.name, ...driftFinding(entry.name, d) });
@@ -320,7 +324,7 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps): Promise<CheckRe
     preflightChecks(ctx, os, hasSandboxes).catch((e: unknown) => [
       checkCrashed('preflight', 'Preflight', e),
     ]),
-    observeState(ctx, os, engine).then(stateChecks, (e: unknown) => [
+    observeState(ctx, deps, os, engine).then(stateChecks, (e: unknown) => [
       checkCrashed('state', 'State', e),
     ]),
     registryPostureChecks(ctx).catch((e: unknown) => [checkCrashed('posture', 'Posture', e)]),

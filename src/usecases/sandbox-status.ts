@@ -143,7 +143,7 @@ export async function sandboxStatusReport(
       ? settle(() => client.sandboxExec(name, ['sh', '-c', ROUTE_PROBE], { timeoutSecs: 30 }))
       : Promise.resolve(undefined),
     settle(() => client.forwardList()),
-    settle(() => policyDrift(ctx, client, entry)),
+    settle(() => policyDrift(deps, client, entry)),
   ]);
 
   const parts: Record<string, Part> = {};

@@ -11,6 +11,7 @@ import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
 import { orWarn } from './unobserved.ts';
+import { policyFilesOf } from './policy-shared.ts';
 
 export interface UpgradeCandidate {
   name: string;
@@ -127,6 +128,7 @@ export async function upgradeSandboxes(
           openshell: await deps.openshell(e.gatewayName, e.workspace),
           confirm: (m) => deps.confirm(m),
           extraLabels: deps.extraLabels,
+          ...policyFilesOf(deps),
         },
         c.resume
           ? { sandbox: c.name, resume: true, consented: true }

@@ -10,9 +10,10 @@ import type { Blueprint } from '../../core/blueprint/schema.ts';
 import type { OnboardDeps, OnboardOptions } from './types.ts';
 import { orWarn } from '../unobserved.ts';
 
-async function knownPresets(ctx: Context): Promise<{ name: string; description: string }[]> {
-  const { loadPresets } = await import('../../adapters/policy/assets.ts');
-  return (await loadPresets(ctx.packageRoot)).map((p) => ({
+async function knownPresets(
+  deps: Pick<OnboardDeps, 'presets'>,
+): Promise<{ name: string; description: string }[]> {
+  return (await deps.presets()).map((p) => ({
     name: p.name,
     description: p.description,
   }));
@@ -25,7 +26,7 @@ export async function decideIntent(
   onKey: (key: string) => void,
 ): Promise<OnboardIntent> {
   const { resolveBlueprint } = await import('../../adapters/blueprint/resolve.ts');
-  const presets = await knownPresets(ctx);
+  const presets = await knownPresets(deps);
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,
@@ -65,9 +66,8 @@ export async function decideIntent(
     return r.intent!;
   }
   const { runWizard } = await import('./wizard.ts');
-  const { loadTiers } = await import('../../adapters/policy/assets.ts');
   const { expandTier } = await import('../../core/policy/presets.ts');
-  const tiers = await loadTiers(ctx.packageRoot);
+  const tiers = await deps.tiers();
   const { detectGpu } = await import('../gpu.ts');
   const gpus = await orWarn(
     ctx,

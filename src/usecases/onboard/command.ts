@@ -1,11 +1,12 @@
 /** Onboarding's view of the world (src/world.ts). */
 import type { Context } from '../../context.ts';
-import type { World } from '../../world.ts';
+import type { PolicyFiles, World } from '../../world.ts';
+import { policyFilesOf } from '../policy-shared.ts';
 import { GATEWAY_NAME, type OnboardDeps, type OnboardOptions } from './types.ts';
 
 export async function onboardCommand(
   ctx: Context,
-  world: Pick<World, 'openshell' | 'engine' | 'prompter' | 'extraLabels'>,
+  world: Pick<World, 'openshell' | 'engine' | 'prompter' | 'extraLabels' | keyof PolicyFiles>,
   o: OnboardOptions,
 ): Promise<number> {
   const interactive = !o.nonInteractive && !ctx.nonInteractive;
@@ -49,6 +50,7 @@ export async function onboardCommand(
       return r.record.id;
     },
     extraLabels: world.extraLabels,
+    ...policyFilesOf(world),
   };
   const { onboard } = await import('./run.ts');
   return onboard(ctx, deps, o);

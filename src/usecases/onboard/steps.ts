@@ -201,9 +201,8 @@ async function blueprintImageInput(s: StepEnv, engine: DockerEngine) {
 
 /** Presets the sandbox should have: the tier's, the extras asked for, and any the user added before. */
 async function desiredPresets(s: StepEnv): Promise<string[]> {
-  const { loadTiers } = await import('../../adapters/policy/assets.ts');
   const { expandTier } = await import('../../core/policy/presets.ts');
-  const tiers = await loadTiers(s.ctx.packageRoot);
+  const tiers = await s.deps.tiers();
   const existing = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName]?.presets ?? [];
   return [
     ...new Set([...expandTier(tiers, s.intent.policyTier), ...s.intent.extraPresets, ...existing]),
@@ -273,7 +272,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
   const { createSandbox } = await import('../sandbox-create.ts');
   const { agentEnvFor } = await import('../agent-config.ts');
   const { sandboxProviders } = await import('../../core/ops/channels.ts');
-  await createSandbox(s.ctx, os, {
+  await createSandbox(s.deps, os, {
     name,
     image: s.session.outputs.image!,
     agent: s.intent.agent,
@@ -363,7 +362,7 @@ export async function policyStep(s: StepEnv): Promise<string> {
   const presets = await desiredPresets(s);
   const r = await ensurePolicies(
     s.ctx,
-    { openshell: await scopedClient(s) },
+    { openshell: await scopedClient(s), presets: () => s.deps.presets() },
     { sandbox: s.intent.sandboxName, presets },
   );
   s.session.outputs.presets = r.presets;

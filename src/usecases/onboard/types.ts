@@ -6,6 +6,7 @@ import type { ResolvedBlueprint } from '../../adapters/blueprint/resolve.ts';
 import type { Context } from '../../context.ts';
 import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
+import type { PolicyFiles } from '../../world.ts';
 
 export const GATEWAY_NAME = 'nemoclaw';
 
@@ -17,7 +18,7 @@ export interface OnboardOptions extends OnboardFlags {
   nonInteractive?: boolean;
 }
 
-export interface OnboardDeps {
+export interface OnboardDeps extends PolicyFiles {
   openshell: OpenshellClient;
   /** A client bound to one OpenShell workspace; without it everything goes to `default`. */
   openshellIn?(workspace: string): Promise<OpenshellClient>;
