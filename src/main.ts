@@ -110,6 +110,25 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
     tiers: async () => (await import('./adapters/policy/assets.ts')).loadTiers(ctx.packageRoot),
     baseline: async (agent) =>
       (await import('./adapters/policy/assets.ts')).loadBaseline(ctx.packageRoot, agent),
+    blueprints: async () => {
+      const [r, f] = await Promise.all([
+        import('./adapters/blueprint/resolve.ts'),
+        import('./adapters/blueprint/files.ts'),
+      ]);
+      return {
+        listPackagedVersions: r.listPackagedVersions,
+        resolveBlueprint: r.resolveBlueprint,
+        verifyBlueprint: r.verifyBlueprint,
+        verifyOrThrow: r.verifyOrThrow,
+        integrityError: r.integrityError,
+        loadBlueprintIndex: f.loadBlueprintIndex,
+      };
+    },
+    http: () => import('./adapters/http/probe.ts'),
+    checkOpenshellVersion: async (client, bp) =>
+      (await import('./adapters/openshell/version-gate.ts')).checkOpenshellVersion(client, bp),
+    progress: async (...a) =>
+      (await import('./adapters/terminal/progress.ts')).createProgress(...a),
     now: () => ctx.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

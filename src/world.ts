@@ -3,7 +3,12 @@
  * lazily by the composition root (src/main.ts). Types only, so use cases import it type-only and a
  * test passes its own (or a `Pick` of it).
  */
+import type * as BlueprintFiles from './adapters/blueprint/files.ts';
+import type * as BlueprintResolve from './adapters/blueprint/resolve.ts';
 import type { DockerEngine } from './adapters/docker/engine.ts';
+import type * as HttpProbe from './adapters/http/probe.ts';
+import type * as VersionGate from './adapters/openshell/version-gate.ts';
+import type * as ProgressDisplay from './adapters/terminal/progress.ts';
 import type { RuleClient } from './adapters/openshell/rules.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { Prompter } from './adapters/terminal/prompt.ts';
@@ -31,6 +36,16 @@ export interface World {
   tiers(): Promise<TiersFile>;
   /** The packaged baseline policy of an agent, validated. */
   baseline(agent: Agent): Promise<string>;
+  /** Blueprints: resolved (packaged, a folder or a URL), verified, listed. */
+  blueprints(): Promise<Blueprints>;
+  /** HTTP probes of an inference endpoint: its model list, one test request. */
+  http(): Promise<Pick<typeof HttpProbe, 'listModels' | 'probeProvider'>>;
+  /** Refuses an installed OpenShell outside the blueprint's supported range. */
+  checkOpenshellVersion: typeof VersionGate.checkOpenshellVersion;
+  /** The step progress display: a spinner on a terminal, else plain lines. */
+  progress(
+    ...a: Parameters<typeof ProgressDisplay.createProgress>
+  ): Promise<ProgressDisplay.Progress>;
   now(): Date;
   sleep(ms: number): Promise<void>;
   /** Test hook (NEMOCLAW_TEST_RUN_ID): labels stamped on every container/image nemoclaw makes. */
@@ -38,6 +53,17 @@ export interface World {
   /** Test hook (NEMOCLAW_FAULT_PAUSE=<step>:<ms>): pause a rebuild at a step so a test can kill it. */
   faultPause?: string;
 }
+
+/** What the world's `blueprints()` offers. */
+export type Blueprints = Pick<
+  typeof BlueprintResolve,
+  | 'listPackagedVersions'
+  | 'resolveBlueprint'
+  | 'verifyBlueprint'
+  | 'verifyOrThrow'
+  | 'integrityError'
+> &
+  Pick<typeof BlueprintFiles, 'loadBlueprintIndex'>;
 
 /** The packaged policy files, read and validated on use. */
 export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline'>;

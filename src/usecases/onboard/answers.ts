@@ -25,7 +25,7 @@ export async function decideIntent(
   o: OnboardOptions,
   onKey: (key: string) => void,
 ): Promise<OnboardIntent> {
-  const { resolveBlueprint } = await import('../../adapters/blueprint/resolve.ts');
+  const { resolveBlueprint } = await deps.blueprints();
   const presets = await knownPresets(deps);
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
@@ -92,13 +92,13 @@ export async function decideIntent(
     info: (t) => ctx.ui.info(t),
     onKey,
     listModels: async (base, apiKey) => {
-      const { listModels } = await import('../../adapters/http/probe.ts');
+      const { listModels } = await deps.http();
       const { hostView } = await import('./provider.ts');
       const r = await listModels(hostView(base), { apiKey, fetchImpl: deps.fetchImpl });
       return 'ids' in r ? r.ids : [];
     },
     checkKey: async (c) => {
-      const { probeProvider } = await import('../../adapters/http/probe.ts');
+      const { probeProvider } = await deps.http();
       const { judgeProbe } = await import('../../core/onboard/probe-result.ts');
       const { findProvider } = await import('../../core/providers.ts');
       const { hostView } = await import('./provider.ts');

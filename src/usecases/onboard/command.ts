@@ -6,7 +6,18 @@ import { GATEWAY_NAME, type OnboardDeps, type OnboardOptions } from './types.ts'
 
 export async function onboardCommand(
   ctx: Context,
-  world: Pick<World, 'openshell' | 'engine' | 'prompter' | 'extraLabels' | keyof PolicyFiles>,
+  world: Pick<
+    World,
+    | 'openshell'
+    | 'engine'
+    | 'prompter'
+    | 'extraLabels'
+    | 'blueprints'
+    | 'http'
+    | 'checkOpenshellVersion'
+    | 'progress'
+    | keyof PolicyFiles
+  >,
   o: OnboardOptions,
 ): Promise<number> {
   const interactive = !o.nonInteractive && !ctx.nonInteractive;
@@ -51,6 +62,10 @@ export async function onboardCommand(
     },
     extraLabels: world.extraLabels,
     ...policyFilesOf(world),
+    blueprints: () => world.blueprints(),
+    http: () => world.http(),
+    checkOpenshellVersion: (client, bp) => world.checkOpenshellVersion(client, bp),
+    progress: (...a) => world.progress(...a),
   };
   const { onboard } = await import('./run.ts');
   return onboard(ctx, deps, o);

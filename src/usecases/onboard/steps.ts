@@ -2,8 +2,6 @@
  * Onboarding steps 1–3 and 5–8 (step 4, the provider, is in provider.ts). Each is idempotent:
  * run again, it finds its work done and says so.
  */
-import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
-import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
 import { resolve as resolvePath } from 'node:path';
 import { profileResources } from '../../core/blueprint/profiles.ts';
 import { NemoclawError, UserError } from '../../core/errors.ts';
@@ -17,6 +15,7 @@ import { orWarn, warnUnobserved } from '../unobserved.ts';
 
 export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blueprint']>> {
   if (s.blueprint) return s.blueprint;
+  const { resolveBlueprint, verifyOrThrow } = await s.deps.blueprints();
   const r = await resolveBlueprint({
     packageRoot: s.ctx.packageRoot,
     home: s.ctx.paths.home,
@@ -88,7 +87,7 @@ export async function preflightStep(s: StepEnv): Promise<string> {
 export async function blueprintStep(s: StepEnv): Promise<string> {
   s.blueprint = undefined; // verification happens before every use, resume included
   const bp = await blueprintOf(s);
-  const v = await checkOpenshellVersion(s.deps.openshell, bp.blueprint);
+  const v = await s.deps.checkOpenshellVersion(s.deps.openshell, bp.blueprint);
   s.session.outputs.blueprintVersion = bp.version;
   s.session.outputs.blueprintDigest = bp.digest;
   return `blueprint ${bp.version} verified (${bp.digest.slice(0, 19)}…); OpenShell ${v.version}`;
