@@ -8,7 +8,6 @@ import importX from 'eslint-plugin-import-x';
  */
 const ALLOWED_ADAPTER_IMPORTS = [
   'src/usecases/gateway.ts',
-  'src/usecases/gpu.ts',
   'src/usecases/local-inference.ts',
   'src/usecases/preflight.ts',
   'src/usecases/sandbox-image.ts',

@@ -125,6 +125,19 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
       };
     },
     http: () => import('./adapters/http/probe.ts'),
+    gpuProbe: async () => {
+      const [g, e] = await Promise.all([
+        import('./adapters/gpu/probe.ts'),
+        import('./adapters/docker/engine.ts'),
+      ]);
+      return {
+        queryNvidiaSmi: g.queryNvidiaSmi,
+        nvidiaCtkVersion: g.nvidiaCtkVersion,
+        nvidiaCdiSpecs: g.nvidiaCdiSpecs,
+        CDI_DIRS: g.CDI_DIRS,
+        engineFacts: e.engineFacts,
+      };
+    },
     checkOpenshellVersion: async (client, bp) =>
       (await import('./adapters/openshell/version-gate.ts')).checkOpenshellVersion(client, bp),
     progress: async (...a) =>

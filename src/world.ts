@@ -5,7 +5,9 @@
  */
 import type * as BlueprintFiles from './adapters/blueprint/files.ts';
 import type * as BlueprintResolve from './adapters/blueprint/resolve.ts';
+import type * as EngineAdapter from './adapters/docker/engine.ts';
 import type { DockerEngine } from './adapters/docker/engine.ts';
+import type * as GpuProbeAdapter from './adapters/gpu/probe.ts';
 import type * as HttpProbe from './adapters/http/probe.ts';
 import type * as VersionGate from './adapters/openshell/version-gate.ts';
 import type * as ProgressDisplay from './adapters/terminal/progress.ts';
@@ -40,6 +42,8 @@ export interface World {
   blueprints(): Promise<Blueprints>;
   /** HTTP probes of an inference endpoint: its model list, one test request. */
   http(): Promise<Pick<typeof HttpProbe, 'listModels' | 'probeProvider'>>;
+  /** The host's GPU probes (nvidia-smi, nvidia-ctk, CDI specs, the Engine's runtimes). */
+  gpuProbe(): Promise<GpuProbe>;
   /** Refuses an installed OpenShell outside the blueprint's supported range. */
   checkOpenshellVersion: typeof VersionGate.checkOpenshellVersion;
   /** The step progress display: a spinner on a terminal, else plain lines. */
@@ -64,6 +68,13 @@ export type Blueprints = Pick<
   | 'integrityError'
 > &
   Pick<typeof BlueprintFiles, 'loadBlueprintIndex'>;
+
+/** What the world's `gpuProbe()` offers. */
+export type GpuProbe = Pick<
+  typeof GpuProbeAdapter,
+  'queryNvidiaSmi' | 'nvidiaCtkVersion' | 'nvidiaCdiSpecs' | 'CDI_DIRS'
+> &
+  Pick<typeof EngineAdapter, 'engineFacts'>;
 
 /** The packaged policy files, read and validated on use. */
 export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline'>;

@@ -76,7 +76,7 @@ export async function decideIntent(
       what: 'detect NVIDIA GPUs',
       consequence: 'the wizard does not offer GPU passthrough',
     },
-    detectGpu({ env: ctx.env }),
+    detectGpu({ probe: await deps.gpuProbe(), env: ctx.env }),
     undefined,
   );
   return runWizard(o, {

@@ -14,6 +14,7 @@ export async function onboardCommand(
     | 'extraLabels'
     | 'blueprints'
     | 'http'
+    | 'gpuProbe'
     | 'checkOpenshellVersion'
     | 'progress'
     | keyof PolicyFiles
@@ -64,6 +65,7 @@ export async function onboardCommand(
     ...policyFilesOf(world),
     blueprints: () => world.blueprints(),
     http: () => world.http(),
+    gpuProbe: () => world.gpuProbe(),
     checkOpenshellVersion: (client, bp) => world.checkOpenshellVersion(client, bp),
     progress: (...a) => world.progress(...a),
   };

@@ -38,7 +38,7 @@ export async function ensureLocalServer(s: StepEnv, spec: ProviderSpec): Promise
   } else {
     const { resolveGpu } = await import('../gpu.ts');
     const engine = await s.deps.engine();
-    const gpu = await resolveGpu({ env, engine }, s.intent.gpu);
+    const gpu = await resolveGpu({ probe: await s.deps.gpuProbe(), env, engine }, s.intent.gpu);
     let ngc: string | undefined;
     if (kind === 'nim') {
       ngc = env.NGC_API_KEY?.trim();

@@ -79,7 +79,10 @@ export async function preflightStep(s: StepEnv): Promise<string> {
       );
   }
   assertPreflight(results);
-  const gpu = await resolveGpu({ env: s.ctx.env, engine: await s.deps.engine() }, s.intent.gpu);
+  const gpu = await resolveGpu(
+    { probe: await s.deps.gpuProbe(), env: s.ctx.env, engine: await s.deps.engine() },
+    s.intent.gpu,
+  );
   s.session.outputs.gpu = gpu.enabled ? { enabled: true, count: gpu.count } : { enabled: false };
   return `${results.filter((r) => r.status === 'ok').length} checks passed${gpu.enabled ? `; GPU: ${gpu.reason}` : ''}`;
 }

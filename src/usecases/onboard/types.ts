@@ -19,7 +19,9 @@ export interface OnboardOptions extends OnboardFlags {
 }
 
 export interface OnboardDeps
-  extends PolicyFiles, Pick<World, 'blueprints' | 'http' | 'checkOpenshellVersion' | 'progress'> {
+  extends
+    PolicyFiles,
+    Pick<World, 'blueprints' | 'http' | 'gpuProbe' | 'checkOpenshellVersion' | 'progress'> {
   openshell: OpenshellClient;
   /** A client bound to one OpenShell workspace; without it everything goes to `default`. */
   openshellIn?(workspace: string): Promise<OpenshellClient>;
