@@ -82,5 +82,12 @@ export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline'>;
 /** What the day-two use cases take. */
 export type OpsWorld = Pick<
   World,
-  'openshell' | 'engine' | 'confirm' | 'prompter' | 'sleep' | 'extraLabels' | keyof PolicyFiles
+  | 'openshell'
+  | 'engine'
+  | 'confirm'
+  | 'prompter'
+  | 'sleep'
+  | 'extraLabels'
+  | 'blueprints'
+  | keyof PolicyFiles
 >;

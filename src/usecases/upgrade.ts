@@ -25,8 +25,9 @@ export interface UpgradeCandidate {
 
 export async function upgradeCandidates(
   ctx: Context,
+  world: Pick<OpsWorld, 'blueprints'>,
 ): Promise<{ newest: string; list: UpgradeCandidate[] }> {
-  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { listPackagedVersions } = await world.blueprints();
   const { verifiedBlueprintOf, entryBlueprintSpec } = await import('./rebuild-steps.ts');
   const { readJournal } = await import('./rebuild.ts');
   const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
@@ -78,7 +79,7 @@ export async function upgradeSandboxes(
   deps: OpsWorld,
   o: { check?: boolean; yes?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const { newest, list } = await upgradeCandidates(ctx);
+  const { newest, list } = await upgradeCandidates(ctx, deps);
   const todo = list.filter((c) => !c.skip && c.reasons.length > 0);
   if (list.length === 0) {
     ctx.ui.out('No sandboxes are registered.');
