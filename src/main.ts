@@ -107,6 +107,41 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
       (await import('./adapters/terminal/confirm.ts')).terminalConfirm(message),
     prompter: async () => (await import('./adapters/terminal/prompt.ts')).inquirerPrompter(),
     presets: async () => (await import('./adapters/policy/assets.ts')).loadPresets(ctx.packageRoot),
+    tiers: async () => (await import('./adapters/policy/assets.ts')).loadTiers(ctx.packageRoot),
+    baseline: async (agent) =>
+      (await import('./adapters/policy/assets.ts')).loadBaseline(ctx.packageRoot, agent),
+    blueprints: async () => {
+      const [r, f] = await Promise.all([
+        import('./adapters/blueprint/resolve.ts'),
+        import('./adapters/blueprint/files.ts'),
+      ]);
+      return {
+        listPackagedVersions: r.listPackagedVersions,
+        resolveBlueprint: r.resolveBlueprint,
+        verifyBlueprint: r.verifyBlueprint,
+        verifyOrThrow: r.verifyOrThrow,
+        integrityError: r.integrityError,
+        loadBlueprintIndex: f.loadBlueprintIndex,
+      };
+    },
+    http: () => import('./adapters/http/probe.ts'),
+    gpuProbe: async () => {
+      const [g, e] = await Promise.all([
+        import('./adapters/gpu/probe.ts'),
+        import('./adapters/docker/engine.ts'),
+      ]);
+      return {
+        queryNvidiaSmi: g.queryNvidiaSmi,
+        nvidiaCtkVersion: g.nvidiaCtkVersion,
+        nvidiaCdiSpecs: g.nvidiaCdiSpecs,
+        CDI_DIRS: g.CDI_DIRS,
+        engineFacts: e.engineFacts,
+      };
+    },
+    checkOpenshellVersion: async (client, bp) =>
+      (await import('./adapters/openshell/version-gate.ts')).checkOpenshellVersion(client, bp),
+    progress: async (...a) =>
+      (await import('./adapters/terminal/progress.ts')).createProgress(...a),
     now: () => ctx.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

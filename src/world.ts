@@ -3,11 +3,20 @@
  * lazily by the composition root (src/main.ts). Types only, so use cases import it type-only and a
  * test passes its own (or a `Pick` of it).
  */
+import type * as BlueprintFiles from './adapters/blueprint/files.ts';
+import type * as BlueprintResolve from './adapters/blueprint/resolve.ts';
+import type * as EngineAdapter from './adapters/docker/engine.ts';
 import type { DockerEngine } from './adapters/docker/engine.ts';
+import type * as GpuProbeAdapter from './adapters/gpu/probe.ts';
+import type * as HttpProbe from './adapters/http/probe.ts';
+import type * as VersionGate from './adapters/openshell/version-gate.ts';
+import type * as ProgressDisplay from './adapters/terminal/progress.ts';
 import type { RuleClient } from './adapters/openshell/rules.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { Prompter } from './adapters/terminal/prompt.ts';
 import type { Preset } from './core/policy/presets.ts';
+import type { TiersFile } from './core/policy/schema.ts';
+import type { Agent } from './core/registry/schema.ts';
 
 export interface World {
   /** The OpenShell client of a gateway (default `nemoclaw`) and workspace (absent: `default`). */
@@ -25,6 +34,22 @@ export interface World {
   prompter(): Promise<Prompter>;
   /** The packaged network policy presets. */
   presets(): Promise<Preset[]>;
+  /** The packaged policy tiers (policies/tiers.yaml). */
+  tiers(): Promise<TiersFile>;
+  /** The packaged baseline policy of an agent, validated. */
+  baseline(agent: Agent): Promise<string>;
+  /** Blueprints: resolved (packaged, a folder or a URL), verified, listed. */
+  blueprints(): Promise<Blueprints>;
+  /** HTTP probes of an inference endpoint: its model list, one test request. */
+  http(): Promise<Pick<typeof HttpProbe, 'listModels' | 'probeProvider'>>;
+  /** The host's GPU probes (nvidia-smi, nvidia-ctk, CDI specs, the Engine's runtimes). */
+  gpuProbe(): Promise<GpuProbe>;
+  /** Refuses an installed OpenShell outside the blueprint's supported range. */
+  checkOpenshellVersion: typeof VersionGate.checkOpenshellVersion;
+  /** The step progress display: a spinner on a terminal, else plain lines. */
+  progress(
+    ...a: Parameters<typeof ProgressDisplay.createProgress>
+  ): Promise<ProgressDisplay.Progress>;
   now(): Date;
   sleep(ms: number): Promise<void>;
   /** Test hook (NEMOCLAW_TEST_RUN_ID): labels stamped on every container/image nemoclaw makes. */
@@ -33,8 +58,36 @@ export interface World {
   faultPause?: string;
 }
 
+/** What the world's `blueprints()` offers. */
+export type Blueprints = Pick<
+  typeof BlueprintResolve,
+  | 'listPackagedVersions'
+  | 'resolveBlueprint'
+  | 'verifyBlueprint'
+  | 'verifyOrThrow'
+  | 'integrityError'
+> &
+  Pick<typeof BlueprintFiles, 'loadBlueprintIndex'>;
+
+/** What the world's `gpuProbe()` offers. */
+export type GpuProbe = Pick<
+  typeof GpuProbeAdapter,
+  'queryNvidiaSmi' | 'nvidiaCtkVersion' | 'nvidiaCdiSpecs' | 'CDI_DIRS'
+> &
+  Pick<typeof EngineAdapter, 'engineFacts'>;
+
+/** The packaged policy files, read and validated on use. */
+export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline'>;
+
 /** What the day-two use cases take. */
 export type OpsWorld = Pick<
   World,
-  'openshell' | 'engine' | 'confirm' | 'prompter' | 'sleep' | 'extraLabels'
+  | 'openshell'
+  | 'engine'
+  | 'confirm'
+  | 'prompter'
+  | 'sleep'
+  | 'extraLabels'
+  | 'blueprints'
+  | keyof PolicyFiles
 >;

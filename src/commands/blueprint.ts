@@ -13,7 +13,7 @@ export const BLUEPRINT: VerbDecl[] = [
         description: 'list packaged blueprint versions and their digests',
         options: [{ flags: '--json', description: 'print JSON' }],
         load: blueprint,
-        run: (m, v: V<{ json?: boolean }>) => m.blueprintList(v.ctx, v.o),
+        run: (m, v: V<{ json?: boolean }>) => m.blueprintList(v.ctx, v.world, v.o),
       }),
       defineVerb({
         name: 'verify',
@@ -33,7 +33,7 @@ export const BLUEPRINT: VerbDecl[] = [
         ],
         load: blueprint,
         run: (m, v: V<{ json?: boolean; blueprintSha256?: string }, [string | undefined]>) =>
-          m.blueprintVerify(v.ctx, { ...v.o, spec: v.args[0] }),
+          m.blueprintVerify(v.ctx, v.world, { ...v.o, spec: v.args[0] }),
       }),
       defineVerb({
         name: 'show',
@@ -44,7 +44,7 @@ export const BLUEPRINT: VerbDecl[] = [
         options: [{ flags: '--json', description: 'print JSON' }],
         load: blueprint,
         run: (m, v: V<{ json?: boolean }, [string | undefined]>) =>
-          m.blueprintShow(v.ctx, { ...v.o, spec: v.args[0] }),
+          m.blueprintShow(v.ctx, v.world, { ...v.o, spec: v.args[0] }),
       }),
     ],
   }),

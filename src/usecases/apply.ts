@@ -75,9 +75,8 @@ async function readFleetFile(ctx: Context, file: string): Promise<FleetFile> {
 export async function applyFile(ctx: Context, deps: ApplyDeps, o: ApplyOptions): Promise<number> {
   const file = await readFleetFile(ctx, o.file);
   const reg = await ctx.registry().read();
-  const { loadTiers } = await import('../adapters/policy/assets.ts');
   const { expandTier } = await import('../core/policy/presets.ts');
-  const tiers = await loadTiers(ctx.packageRoot);
+  const tiers = await deps.ops.tiers();
   const plan = planFleet(file, reg.sandboxes, {
     prune: o.prune,
     goneFromGateway: await goneFromGateway(ctx, deps, file, reg.sandboxes),
@@ -242,7 +241,11 @@ async function execute(
   const sctx = contextFor(ctx, s);
   const policy = async () => {
     const entry = (await ctx.registry().read()).sandboxes[c.sandbox]!;
-    return { openshell: await deps.ops.openshell(entry.gatewayName, entry.workspace) };
+    return {
+      openshell: await deps.ops.openshell(entry.gatewayName, entry.workspace),
+      presets: () => deps.ops.presets(),
+      baseline: deps.ops.baseline,
+    };
   };
   switch (c.op) {
     case 'sandbox.create':

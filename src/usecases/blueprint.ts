@@ -1,14 +1,16 @@
-import {
-  listPackagedVersions,
-  resolveBlueprint,
-  verifyBlueprint,
-  integrityError,
-} from '../adapters/blueprint/resolve.ts';
-import { loadBlueprintIndex } from '../adapters/blueprint/files.ts';
+/** `nemoclaw blueprint list | verify | show`: the blueprints come from the world. */
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import { join } from 'node:path';
 
-export async function blueprintList(ctx: Context, o: { json?: boolean }): Promise<number> {
+type BlueprintWorld = Pick<World, 'blueprints'>;
+
+export async function blueprintList(
+  ctx: Context,
+  world: BlueprintWorld,
+  o: { json?: boolean },
+): Promise<number> {
+  const { listPackagedVersions, loadBlueprintIndex } = await world.blueprints();
   const versions = await listPackagedVersions(ctx.packageRoot);
   const index = await loadBlueprintIndex(join(ctx.packageRoot, 'blueprints', 'index.yaml'));
   const rows = versions.map((v) => ({
@@ -27,8 +29,10 @@ export async function blueprintList(ctx: Context, o: { json?: boolean }): Promis
 
 export async function blueprintVerify(
   ctx: Context,
+  world: BlueprintWorld,
   o: { spec?: string; json?: boolean; blueprintSha256?: string },
 ): Promise<number> {
+  const { resolveBlueprint, verifyBlueprint, integrityError } = await world.blueprints();
   const r = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,
@@ -56,8 +60,10 @@ export async function blueprintVerify(
 
 export async function blueprintShow(
   ctx: Context,
+  world: BlueprintWorld,
   o: { spec?: string; json?: boolean },
 ): Promise<number> {
+  const { resolveBlueprint } = await world.blueprints();
   const r = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,

@@ -16,6 +16,7 @@ import { tokenFingerprint, tokenHolders } from '../core/ops/token-fingerprint.ts
 import { registerSecret } from '../core/redact.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
+import { policyFilesOf } from './policy-shared.ts';
 
 function channelOf(name: string | undefined, sandbox: string, verb: string): ChannelSpec {
   const c = name ? findChannel(name) : undefined;
@@ -101,7 +102,11 @@ async function readTokens(
 
 async function policyDeps(deps: OpsWorld, gateway: string, workspace?: string) {
   const client = await deps.openshell(gateway, workspace);
-  return { openshell: client };
+  return {
+    openshell: client,
+    presets: () => deps.presets(),
+    baseline: deps.baseline,
+  };
 }
 
 export async function channelsAdd(
@@ -171,6 +176,7 @@ async function offerRebuild(
       openshell: await deps.openshell(entry.gatewayName, entry.workspace),
       confirm: (m) => deps.confirm(m),
       extraLabels: deps.extraLabels,
+      ...policyFilesOf(deps),
     },
     { sandbox, yes: true },
   );

@@ -29,7 +29,7 @@ export interface DebugOptions {
 
 export type DebugDeps = Pick<
   World,
-  'openshell' | 'sandboxClient' | 'answeringEngine' | 'extraLabels'
+  'openshell' | 'sandboxClient' | 'answeringEngine' | 'extraLabels' | 'presets' | 'blueprints'
 >;
 
 const PROBE_TIMEOUT_MS = 20_000;

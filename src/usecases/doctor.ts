@@ -15,7 +15,10 @@ import { checkCrashed, type CheckResult } from '../core/preflight.ts';
 import type { Unobserved } from '../core/unobserved.ts';
 import { orRecord } from './unobserved.ts';
 
-export type DoctorDeps = Pick<World, 'openshell' | 'sandboxClient' | 'answeringEngine'>;
+export type DoctorDeps = Pick<
+  World,
+  'openshell' | 'sandboxClient' | 'answeringEngine' | 'presets' | 'blueprints'
+>;
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
@@ -32,6 +35,7 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
 
 async function observeState(
   ctx: Context,
+  world: Pick<World, 'presets' | 'blueprints'>,
   os: OpenshellClient,
   engine: DockerEngine | undefined,
 ): Promise<DoctorObservation> {
@@ -96,7 +100,7 @@ async function observeState(
       ),
     ),
     readJson(ctx.paths.onboardSession),
-    verifyBlueprints(ctx, unobserved),
+    verifyBlueprints(ctx, world, unobserved),
   ]);
   const gw = containers?.find((c) => c.name === containerName);
   const mode =
@@ -134,7 +138,9 @@ async function observeState(
     journals: journals.filter((j) => j.interrupted),
     onboardSession: session ? { sandbox: intent?.sandboxName, step: failure?.step } : undefined,
     blueprints,
-    policyDrift: osList.ok ? await driftOf(ctx, os, osList.sandboxes, unobserved) : undefined,
+    policyDrift: osList.ok
+      ? await driftOf(ctx, world, os, osList.sandboxes, unobserved)
+      : undefined,
     damagedFiles: await orRecord(
       ctx,
       unobserved,
@@ -206,6 +212,7 @@ async function damagedFiles(
 /** Registry vs live policy for every registered sandbox OpenShell has (Ready or not). */
 async function driftOf(
   ctx: Context,
+  world: Pick<World, 'presets'>,
   os: OpenshellClient,
   live: { name: string }[],
   unobserved: Unobserved[],
@@ -228,7 +235,7 @@ async function driftOf(
         what: `compare the live policy of ${entry.name} with the registry`,
         consequence: 'its policy drift is not checked',
       },
-      policyDrift(ctx, os, entry),
+      policyDrift(world, os, entry),
       [],
     );
     if (d.length > 0) out.push({ sandbox: entry.name, ...driftFinding(entry.name, d) });
@@ -238,10 +245,10 @@ async function driftOf(
 
 async function verifyBlueprints(
   ctx: Context,
+  world: Pick<World, 'blueprints'>,
   unobserved: Unobserved[],
 ): Promise<DoctorObservation['blueprints']> {
-  const { listPackagedVersions, resolveBlueprint, verifyBlueprint } =
-    await import('../adapters/blueprint/resolve.ts');
+  const { listPackagedVersions, resolveBlueprint, verifyBlueprint } = await world.blueprints();
   const versions = await orRecord(
     ctx,
     unobserved,
@@ -279,10 +286,11 @@ async function verifyBlueprints(
 
 async function preflightChecks(
   ctx: Context,
+  world: Pick<World, 'blueprints'>,
   os: OpenshellClient,
   hasSandboxes: boolean,
 ): Promise<CheckResult[]> {
-  const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
+  const { resolveBlueprint } = await world.blueprints();
   const { runPreflight } = await import('./preflight.ts');
   const bp = await resolveBlueprint({ packageRoot: ctx.packageRoot, home: ctx.paths.home });
   const port = (name: string, d: number) => {
@@ -317,10 +325,10 @@ export async function runDoctor(ctx: Context, deps: DoctorDeps): Promise<CheckRe
     );
   const { agentAuditChecks, registryPostureChecks } = await import('./posture.ts');
   const [pre, state, posture, audits] = await Promise.all([
-    preflightChecks(ctx, os, hasSandboxes).catch((e: unknown) => [
+    preflightChecks(ctx, deps, os, hasSandboxes).catch((e: unknown) => [
       checkCrashed('preflight', 'Preflight', e),
     ]),
-    observeState(ctx, os, engine).then(stateChecks, (e: unknown) => [
+    observeState(ctx, deps, os, engine).then(stateChecks, (e: unknown) => [
       checkCrashed('state', 'State', e),
     ]),
     registryPostureChecks(ctx).catch((e: unknown) => [checkCrashed('posture', 'Posture', e)]),

@@ -3,13 +3,7 @@
  * Toolkit lets the Engine hand them to containers (nvidia-ctk, CDI specs, Engine runtimes).
  */
 import type { DockerEngine } from '../adapters/docker/engine.ts';
-import { engineFacts } from '../adapters/docker/engine.ts';
-import {
-  CDI_DIRS,
-  nvidiaCdiSpecs,
-  nvidiaCtkVersion,
-  queryNvidiaSmi,
-} from '../adapters/gpu/probe.ts';
+import type { GpuProbe } from '../world.ts';
 import {
   decideGpu,
   toolkitPresence,
@@ -19,6 +13,8 @@ import {
 } from '../core/gpu.ts';
 
 export interface GpuDeps {
+  /** The host probes (the world's `gpuProbe()`). */
+  probe: GpuProbe;
   env: Record<string, string | undefined>;
   /** When given, its runtimes count as toolkit evidence. */
   engine?: DockerEngine;
@@ -28,6 +24,7 @@ export interface GpuDeps {
 }
 
 export async function detectGpu(deps: GpuDeps): Promise<GpuDetection> {
+  const { queryNvidiaSmi, nvidiaCtkVersion, nvidiaCdiSpecs, CDI_DIRS, engineFacts } = deps.probe;
   const smi = await queryNvidiaSmi(deps.env);
   // Without a GPU the toolkit does not matter; skip the slower probes.
   if (smi.gpus.length === 0) {

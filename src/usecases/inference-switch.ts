@@ -23,6 +23,7 @@ import { DEFAULT_WORKSPACE, sharesRoute } from '../core/workspace.ts';
 import { registerSecret } from '../core/redact.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
+import { policyFilesOf } from './policy-shared.ts';
 
 export interface SwitchOptions {
   provider?: string;
@@ -283,6 +284,7 @@ async function offerRebuild(
         openshell: await deps.openshell(e.gatewayName, e.workspace),
         confirm: deps.confirm,
         extraLabels: deps.extraLabels,
+        ...policyFilesOf(deps),
       },
       { sandbox: e.name, yes: true },
     );

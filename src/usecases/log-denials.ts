@@ -3,7 +3,7 @@
  * it (core/openshell/denials.ts). Presets and the live policy are read once, on the first denial.
  */
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
-import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import type { Denial } from '../core/openshell/denials.ts';
 import { describeRemedy, remedyFor } from '../core/openshell/denials.ts';
 import { parseEffectivePolicy } from '../core/policy/parse.ts';
@@ -11,7 +11,7 @@ import type { NetworkPolicies } from '../core/policy/schema.ts';
 import { presetsOf } from './policy-shared.ts';
 
 export function denialExplainer(
-  ctx: Context,
+  world: Pick<World, 'presets'>,
   client: Pick<OpenshellClient, 'policyGet'>,
   sandbox: string,
 ): (d: Denial) => Promise<string[]> {
@@ -20,7 +20,7 @@ export function denialExplainer(
     live?: NetworkPolicies;
   }>;
   const load = async () => {
-    const presets = await presetsOf(ctx, {});
+    const presets = await presetsOf(world);
     let live: NetworkPolicies | undefined;
     try {
       const view = await client.policyGet(sandbox);

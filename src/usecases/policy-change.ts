@@ -68,7 +68,7 @@ export async function policyAdd(
 
 async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
-  const presets = await presetsOf(ctx, deps);
+  const presets = await presetsOf(deps);
   let target: Target;
   if (o.preset) {
     const p = findPreset(presets, o.preset);
@@ -102,7 +102,7 @@ async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): P
 
   // Keys belong to one owner (the baseline, a preset or a custom policy), so that adding one never
   // replaces another's entry and removing one never removes another's.
-  const owners = await keyOwnersFor(ctx, entry, presets, target.patch.name, {
+  const owners = await keyOwnersFor(deps.baseline, entry, presets, target.patch.name, {
     custom: target.kind === 'custom',
   });
   const conflicts = ownershipConflicts(target.patch, owners);
@@ -141,7 +141,7 @@ async function lockedRemove(
   o: PolicyRemoveOptions,
 ): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
-  const presets = await presetsOf(ctx, deps);
+  const presets = await presetsOf(deps);
   const custom = entry.customPolicies.find((c) => c.name === o.name);
   const preset = findPreset(presets, o.name);
   const patch = custom ? customPatch(custom) : preset;
@@ -152,7 +152,7 @@ async function lockedRemove(
       entry.customPolicies.map((c) => c.name),
     );
   // Never delete a key another owner has (a custom policy recorded before keys were checked).
-  const owners = await keyOwnersFor(ctx, entry, presets, o.name, { custom: false });
+  const owners = await keyOwnersFor(deps.baseline, entry, presets, o.name, { custom: false });
   const keys = Object.keys(patch.entries).filter((k) => !owners.has(k));
   const request: PolicyRequest = { op: 'remove', name: o.name, keys, custom: Boolean(custom) };
   return execute(ctx, deps, o, await plan(ctx, deps, entry, request), {

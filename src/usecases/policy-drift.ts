@@ -3,18 +3,18 @@
  * policy of a sandbox does not hold. `status` and `doctor` report it.
  */
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
-import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import { describeDrift, driftFromLive, type PatchDrift } from '../core/policy/live-check.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { Part } from '../core/ops/status.ts';
 import { liveNetworkPolicies, presetsOf, recordedPatches } from './policy-shared.ts';
 
 export async function policyDrift(
-  ctx: Context,
+  world: Pick<World, 'presets'>,
   client: Pick<OpenshellClient, 'policyGet'>,
   entry: SandboxEntry,
 ): Promise<PatchDrift[]> {
-  const patches = recordedPatches(entry, await presetsOf(ctx, {}));
+  const patches = recordedPatches(entry, await presetsOf(world));
   const live = await liveNetworkPolicies({ openshell: client as never }, entry.name);
   return driftFromLive(live, patches);
 }

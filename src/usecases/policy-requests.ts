@@ -36,7 +36,7 @@ export interface RequestDeps extends Pick<PolicyDeps, 'openshell' | 'presets'> {
 
 /** The requests use cases' view of the world for one sandbox; OpenShell is reached on first use. */
 export function requestDepsOf(
-  world: Pick<World, 'sandboxClient' | 'sandboxRules' | 'confirm'>,
+  world: Pick<World, 'sandboxClient' | 'sandboxRules' | 'confirm' | 'presets' | 'baseline'>,
   sandbox: string,
 ): RequestDeps {
   const rules = () => world.sandboxRules(sandbox);
@@ -63,7 +63,7 @@ export async function policyRequests(
 ): Promise<number> {
   await sandboxEntry(ctx, o.sandbox);
   const chunks = await deps.rules.get(o.sandbox, o.all ? undefined : 'pending');
-  const requests = blockedRequests(chunks, await presetsOf(ctx, deps));
+  const requests = blockedRequests(chunks, await presetsOf(deps));
   if (o.json) {
     ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, requests });
     return 0;
@@ -121,7 +121,7 @@ export async function policyApprove(
       hint: `See \`nemoclaw ${o.sandbox} policy history\`.`,
     });
   }
-  const reqs = blockedRequests([chunk], await presetsOf(ctx, deps));
+  const reqs = blockedRequests([chunk], await presetsOf(deps));
   const plan: Plan = {
     title: `approve blocked request ${chunk.id} for sandbox ${o.sandbox}`,
     steps: [

@@ -4,6 +4,7 @@
  * record, so a rebuild or re-onboard puts back every preset and custom policy the user added.
  */
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import { NemoclawError } from '../core/errors.ts';
 import { applyPolicyChanges, composePolicy, type PolicyPatch } from '../core/policy/merge.ts';
 import { desiredPresets } from '../core/policy/presets.ts';
@@ -35,13 +36,11 @@ function patchesFor(
 
 /** The full policy for `sandbox create --policy`: the agent's baseline plus the given presets. */
 export async function creationPolicy(
-  ctx: Context,
-  deps: Pick<PolicyDeps, 'presets'>,
+  deps: Pick<World, 'presets' | 'baseline'>,
   o: Pick<SandboxEntry, 'agent' | 'presets' | 'customPolicies'>,
 ): Promise<string> {
-  const { loadBaseline } = await import('../adapters/policy/assets.ts');
-  const baseline = await loadBaseline(ctx.packageRoot, o.agent);
-  const presets = await presetsOf(ctx, deps);
+  const baseline = await deps.baseline(o.agent);
+  const presets = await presetsOf(deps);
   return composePolicy(
     baseline,
     patchesFor(o.presets, o.customPolicies, presets),
@@ -63,11 +62,11 @@ export interface EnsureResult {
  */
 export async function ensurePolicies(
   ctx: Context,
-  deps: PolicyDeps,
+  deps: Pick<PolicyDeps, 'openshell' | 'presets'>,
   o: { sandbox: string; presets: string[] },
 ): Promise<EnsureResult> {
   const entry = await sandboxEntry(ctx, o.sandbox);
-  const presets = await presetsOf(ctx, deps);
+  const presets = await presetsOf(deps);
   const names = desiredPresets({ tierPresets: o.presets, existing: entry.presets });
   const patches = patchesFor(names, entry.customPolicies, presets);
   const live = await livePolicyYaml(deps, o.sandbox);

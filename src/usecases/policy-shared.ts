@@ -9,15 +9,17 @@ import type { PolicyPatch } from '../core/policy/merge.ts';
 import type { Preset } from '../core/policy/presets.ts';
 import type { NetworkPolicies } from '../core/policy/schema.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import type { World } from '../world.ts';
+import type { PolicyFiles, World } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
 
 export interface PolicyDeps {
   openshell: Pick<OpenshellClient, 'policyGet' | 'policySet'>;
   /** Asks the user; only called when a terminal is attached and neither --yes nor env answered. */
   confirm?: Confirm;
-  /** The packaged presets; loaded from the package when absent. */
-  presets?: Preset[];
+  /** The packaged presets (the world's). */
+  presets: World['presets'];
+  /** The packaged baseline policy of an agent (the world's). */
+  baseline: World['baseline'];
 }
 
 /**
@@ -25,9 +27,9 @@ export interface PolicyDeps {
  * usage errors come before any OpenShell call.
  */
 export function policyDepsOf(
-  world: Pick<World, 'sandboxClient' | 'confirm'>,
+  world: Pick<World, 'sandboxClient' | 'confirm' | 'presets' | 'baseline'>,
   sandbox: string,
-): Required<Pick<PolicyDeps, 'openshell' | 'confirm'>> {
+): Required<PolicyDeps> {
   return {
     openshell: {
       policyGet: async (name, o) => (await world.sandboxClient(sandbox)).policyGet(name, o),
@@ -35,6 +37,8 @@ export function policyDepsOf(
         (await world.sandboxClient(sandbox)).policySet(name, file, o),
     },
     confirm: (m) => world.confirm(m),
+    presets: () => world.presets(),
+    baseline: (agent) => world.baseline(agent),
   };
 }
 
@@ -42,13 +46,18 @@ export async function sandboxEntry(ctx: Context, sandbox: string): Promise<Sandb
   return requireEntry(ctx, sandbox);
 }
 
-export async function presetsOf(
-  ctx: Context,
-  deps: Pick<PolicyDeps, 'presets'>,
-): Promise<Preset[]> {
-  if (deps.presets) return deps.presets;
-  const { loadPresets } = await import('../adapters/policy/assets.ts');
-  return loadPresets(ctx.packageRoot);
+/** The packaged presets, from the world (no use case reads the package itself). */
+export async function presetsOf(deps: Pick<PolicyDeps, 'presets'>): Promise<Preset[]> {
+  return deps.presets();
+}
+
+/** The policy files of a world, as a value to hand on (their members read on use). */
+export function policyFilesOf(w: PolicyFiles): PolicyFiles {
+  return {
+    presets: () => w.presets(),
+    tiers: () => w.tiers(),
+    baseline: (agent) => w.baseline(agent),
+  };
 }
 
 export function findPreset(presets: Preset[], name: string): Preset | undefined {
@@ -132,7 +141,7 @@ export async function liveNetworkPolicies(
  * custom entry. A change may not take a key another owner has.
  */
 export async function keyOwnersFor(
-  ctx: Context,
+  baseline: World['baseline'],
   entry: SandboxEntry,
   presets: Preset[],
   changing: string,
@@ -148,15 +157,17 @@ export async function keyOwnersFor(
     recordedPatches(entry, presets).filter((p) => p.name !== changing),
   ))
     owners.set(k, n);
-  for (const k of await baselineKeys(ctx, entry.agent))
+  for (const k of await baselineKeys(baseline, entry.agent))
     owners.set(k, `the ${entry.agent} baseline policy`);
   return owners;
 }
 
-async function baselineKeys(ctx: Context, agent: SandboxEntry['agent']): Promise<string[]> {
-  const { loadBaseline } = await import('../adapters/policy/assets.ts');
+async function baselineKeys(
+  baseline: World['baseline'],
+  agent: SandboxEntry['agent'],
+): Promise<string[]> {
   const { parsePolicy } = await import('../core/policy/parse.ts');
-  const text = await loadBaseline(ctx.packageRoot, agent);
+  const text = await baseline(agent);
   return Object.keys(
     parsePolicy(text, `the ${agent} baseline policy`).policy.network_policies ?? {},
   );

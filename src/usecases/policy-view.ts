@@ -45,7 +45,7 @@ export async function policyList(
   o: { sandbox: string; json?: boolean },
 ): Promise<number> {
   const entry = await sandboxEntry(ctx, o.sandbox);
-  const presets = await presetsOf(ctx, deps);
+  const presets = await presetsOf(deps);
   let live: NetworkPolicies | undefined;
   try {
     live = await liveNetworkPolicies(deps, o.sandbox);
@@ -141,7 +141,7 @@ export async function policyCheck(
   const decision = checkRequest(policies, req);
   let suggestions: string[] = [];
   if (decision.decision === 'deny') {
-    const presets = await presetsOf(ctx, deps);
+    const presets = await presetsOf(deps);
     suggestions = presetsThatAllow(
       presets.filter((p) => !isApplied(p, policies)),
       req,

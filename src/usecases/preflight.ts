@@ -13,6 +13,7 @@ import {
   type DockerEngine,
   type EngineFacts,
 } from '../adapters/docker/engine.ts';
+import * as gpuProbe from '../adapters/gpu/probe.ts';
 import { probePort } from '../adapters/host/ports.ts';
 import { freeDiskMb, hostLsmList, hostMemory } from '../adapters/host/resources.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
@@ -140,6 +141,7 @@ export async function runPreflight(
       return checks.gpu({ ok: true, decision: decideGpu(o.gpu, emptyDetection()), toolkitVia: [] });
     const runtimes = (await engineChecks).facts?.runtimes;
     const detection = await detectGpu({
+      probe: { ...gpuProbe, engineFacts },
       env: deps.env,
       engineRuntimes: runtimes ?? [],
       cdiDirs: deps.cdiDirs,

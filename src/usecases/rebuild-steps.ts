@@ -12,9 +12,10 @@ import { isLiveDatabaseFile, isTransientDbFile } from '../core/snapshot/live-fil
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import type { PolicyFiles } from '../world.ts';
 import { createSandbox, waitCreated } from './sandbox-create.ts';
 
-export interface RebuildDeps {
+export interface RebuildDeps extends PolicyFiles {
   openshell: OpenshellClient;
   confirm(message: string): Promise<boolean>;
   extraLabels?: Record<string, string>;
@@ -235,7 +236,7 @@ export const STEPS: Record<
     const bp = await verifiedBlueprint(r);
     const { profileResources } = await import('../core/blueprint/profiles.ts');
     const { agentEnvFor } = await import('./agent-config.ts');
-    await createSandbox(r.ctx, r.deps.openshell, {
+    await createSandbox(r.deps, r.deps.openshell, {
       name: r.entry.name,
       image: r.journal.image ?? r.entry.image,
       agent: r.entry.agent,
@@ -306,7 +307,7 @@ export const STEPS: Record<
     const { ensurePolicies } = await import('./policy-restore.ts');
     const res = await ensurePolicies(
       r.ctx,
-      { openshell: r.deps.openshell },
+      { openshell: r.deps.openshell, presets: () => r.deps.presets() },
       { sandbox: r.entry.name, presets: r.entry.presets },
     );
     return res.presets.length ? `presets: ${res.presets.join(', ')}` : 'no presets';

@@ -7,6 +7,7 @@ import type { Context } from '../context.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { NemoclawError } from '../core/errors.ts';
 import type { Agent, SandboxEntry } from '../core/registry/schema.ts';
+import type { World } from '../world.ts';
 
 const READY_TIMEOUT_MS = 300_000;
 
@@ -100,17 +101,17 @@ export interface CreateSandboxInput {
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
 export async function createSandbox(
-  ctx: Context,
+  files: Pick<World, 'presets' | 'baseline'>,
   openshell: OpenshellClient,
   i: CreateSandboxInput,
 ): Promise<void> {
   const { creationPolicy } = await import('./policy-restore.ts');
   const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
-  const policy = await creationPolicy(
-    ctx,
-    {},
-    { agent: i.agent, presets: i.presets, customPolicies: i.customPolicies },
-  );
+  const policy = await creationPolicy(files, {
+    agent: i.agent,
+    presets: i.presets,
+    customPolicies: i.customPolicies,
+  });
   const agentSpec = i.blueprint.agents[i.agent];
   await withPolicyFile(policy, (policyFile) =>
     openshell.sandboxCreate({

@@ -30,7 +30,7 @@ export async function sandboxLogs(
   }
   const entry = await requireEntry(ctx, o.sandbox);
   const client = await deps.openshell(entry.gatewayName, entry.workspace);
-  const explain = denialExplainer(ctx, client, o.sandbox);
+  const explain = denialExplainer(deps, client, o.sandbox);
   let denied = 0;
   const print = async (line: string) => {
     const d = parseDenialLine(line);

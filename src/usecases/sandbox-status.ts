@@ -129,7 +129,7 @@ export async function sandboxStatusReport(
         )
       : Promise.resolve(undefined),
     settle(() => client.inferenceGet()),
-    blueprintPart(ctx, entry),
+    blueprintPart(ctx, deps, entry),
     snapshotPart(ctx, name),
     rebuildPart(ctx, name),
     settle(() =>
@@ -143,7 +143,7 @@ export async function sandboxStatusReport(
       ? settle(() => client.sandboxExec(name, ['sh', '-c', ROUTE_PROBE], { timeoutSecs: 30 }))
       : Promise.resolve(undefined),
     settle(() => client.forwardList()),
-    settle(() => policyDrift(ctx, client, entry)),
+    settle(() => policyDrift(deps, client, entry)),
   ]);
 
   const parts: Record<string, Part> = {};
@@ -247,9 +247,13 @@ async function probeContainer(deps: OpsWorld, name: string, sb: { ok?: { id: str
   return { state, stats };
 }
 
-async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
+async function blueprintPart(
+  ctx: Context,
+  world: Pick<OpsWorld, 'blueprints'>,
+  entry: SandboxEntry,
+): Promise<Part> {
   try {
-    const { resolveBlueprint, verifyBlueprint } = await import('../adapters/blueprint/resolve.ts');
+    const { resolveBlueprint, verifyBlueprint } = await world.blueprints();
     const r = await resolveBlueprint({
       packageRoot: ctx.packageRoot,
       home: ctx.paths.home,
@@ -268,7 +272,7 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
     const same = v.actual === entry.blueprintDigest;
     // Whether a newer blueprint is packaged: unknown (with the reason) when they cannot be listed.
     let newerUnknown: string | undefined;
-    const available = await newerBlueprint(ctx, entry).catch((e: unknown) => {
+    const available = await newerBlueprint(ctx, world, entry).catch((e: unknown) => {
       newerUnknown = errorMessage(e);
       ctx.log.warn({ unobserved: 'blueprints.packaged', reason: newerUnknown }, 'could not list');
       return undefined;
@@ -302,9 +306,13 @@ async function blueprintPart(ctx: Context, entry: SandboxEntry): Promise<Part> {
 }
 
 /** The newest packaged blueprint when it is newer than the sandbox's (a packaged one). */
-async function newerBlueprint(ctx: Context, entry: SandboxEntry): Promise<string | undefined> {
+async function newerBlueprint(
+  ctx: Context,
+  world: Pick<OpsWorld, 'blueprints'>,
+  entry: SandboxEntry,
+): Promise<string | undefined> {
   if (entry.blueprintSource) return undefined; // made from a folder or URL: the user upgrades it
-  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { listPackagedVersions } = await world.blueprints();
   const { compareVersions, parseVersion } = await import('../core/version.ts');
   const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1);
   const [a, b] = [parseVersion(entry.blueprintVersion), newest && parseVersion(newest)];

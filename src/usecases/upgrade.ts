@@ -11,6 +11,7 @@ import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
 import { orWarn } from './unobserved.ts';
+import { policyFilesOf } from './policy-shared.ts';
 
 export interface UpgradeCandidate {
   name: string;
@@ -24,8 +25,9 @@ export interface UpgradeCandidate {
 
 export async function upgradeCandidates(
   ctx: Context,
+  world: Pick<OpsWorld, 'blueprints'>,
 ): Promise<{ newest: string; list: UpgradeCandidate[] }> {
-  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { listPackagedVersions } = await world.blueprints();
   const { verifiedBlueprintOf, entryBlueprintSpec } = await import('./rebuild-steps.ts');
   const { readJournal } = await import('./rebuild.ts');
   const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
@@ -77,7 +79,7 @@ export async function upgradeSandboxes(
   deps: OpsWorld,
   o: { check?: boolean; yes?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const { newest, list } = await upgradeCandidates(ctx);
+  const { newest, list } = await upgradeCandidates(ctx, deps);
   const todo = list.filter((c) => !c.skip && c.reasons.length > 0);
   if (list.length === 0) {
     ctx.ui.out('No sandboxes are registered.');
@@ -127,6 +129,7 @@ export async function upgradeSandboxes(
           openshell: await deps.openshell(e.gatewayName, e.workspace),
           confirm: (m) => deps.confirm(m),
           extraLabels: deps.extraLabels,
+          ...policyFilesOf(deps),
         },
         c.resume
           ? { sandbox: c.name, resume: true, consented: true }

@@ -8,15 +8,22 @@ import { readFile, stat } from 'node:fs/promises';
 import { beforeEach, expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { PolicyView } from '../../src/adapters/openshell/types.ts';
-import { loadBaseline, loadPresets } from '../../src/adapters/policy/assets.ts';
+import { loadBaseline, loadPresets, loadTiers } from '../../src/adapters/policy/assets.ts';
 import type { SandboxEntry } from '../../src/core/registry/schema.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
 import type { PolicyDeps } from '../../src/usecases/policy-shared.ts';
+import type { PolicyFiles } from '../../src/world.ts';
 import { PACKAGE_ROOT, sandboxEntry, useTestHome, type ContextOptions } from './context.ts';
 
 export const presets = await loadPresets(PACKAGE_ROOT);
 export const baseline = await loadBaseline(PACKAGE_ROOT, 'openclaw');
+/** The world's policy files (src/world.ts), read from the package as main.ts reads them. */
+export const packagedFiles: PolicyFiles = {
+  presets: async () => presets,
+  tiers: () => loadTiers(PACKAGE_ROOT),
+  baseline: (agent) => loadBaseline(PACKAGE_ROOT, agent),
+};
 
 export class FakeOpenshell {
   yaml: string;
@@ -75,7 +82,8 @@ export function usePolicyWorld() {
     makeCtx: (o?: ContextOptions) => t.context(o),
     deps: (extra: Partial<PolicyDeps> = {}): PolicyDeps => ({
       openshell: world.openshell,
-      presets,
+      presets: packagedFiles.presets,
+      baseline: packagedFiles.baseline,
       ...extra,
     }),
     recorded: async (): Promise<SandboxEntry> => (await t.registry().read()).sandboxes.alpha!,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, engineFacts, type DockerEngine } from '../../src/adapters/docker/engine.ts';
+import * as gpuProbe from '../../src/adapters/gpu/probe.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
 import {
   localInferenceContainerSpec,
@@ -22,6 +23,8 @@ import {
 import { freePort } from '../helpers/net.ts';
 
 const labels = { [TEST_LABEL]: RUN_ID };
+/** The real host probes, as the world's gpuProbe() gives them. */
+const probe = { ...gpuProbe, engineFacts };
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -47,19 +50,27 @@ describe('GPU detection with a fake nvidia-smi on PATH', () => {
       `[ "$1" = "--query-gpu=name,memory.total" ] || exit 9\nprintf 'NVIDIA A100-SXM4-80GB, 81920\\nNVIDIA GB10, [N/A]\\n'`,
     );
     const env = { PATH: `${bin}:/usr/bin:/bin` };
-    const d = await detectGpu({ env, engineRuntimes: ['runc'], cdiDirs: [tempDir('nc-cdi-')] });
+    const d = await detectGpu({
+      probe,
+      env,
+      engineRuntimes: ['runc'],
+      cdiDirs: [tempDir('nc-cdi-')],
+    });
     expect(d.gpus).toEqual([
       { name: 'NVIDIA A100-SXM4-80GB', memoryMiB: 81920 },
       { name: 'NVIDIA GB10', memoryMiB: undefined },
     ]);
     expect(d.toolkit.present).toBe(false);
 
-    const auto = await resolveGpu({ env, engineRuntimes: ['runc'], cdiDirs: [] }, { mode: 'auto' });
+    const auto = await resolveGpu(
+      { probe, env, engineRuntimes: ['runc'], cdiDirs: [] },
+      { mode: 'auto' },
+    );
     expect(auto.enabled).toBe(false);
     expect(auto.reason).toMatch(/Toolkit is not set up/);
 
     const err = await resolveGpu(
-      { env, engineRuntimes: ['runc'], cdiDirs: [] },
+      { probe, env, engineRuntimes: ['runc'], cdiDirs: [] },
       { mode: 'on' },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NemoclawError);
@@ -77,26 +88,29 @@ describe('GPU detection with a fake nvidia-smi on PATH', () => {
       'cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices: []\n',
     );
     const env = { PATH: `${bin}:/usr/bin:/bin` };
-    const r = await resolveGpu({ env, engineRuntimes: ['runc'], cdiDirs: [cdi] }, { mode: 'auto' });
+    const r = await resolveGpu(
+      { probe, env, engineRuntimes: ['runc'], cdiDirs: [cdi] },
+      { mode: 'auto' },
+    );
     expect(r.enabled).toBe(true);
     expect(r.detection.toolkit.nvidiaCtk).toBe('1.17.8');
     expect(r.detection.toolkit.cdiSpecs).toEqual([join(cdi, 'nvidia.yaml')]);
     const two = await resolveGpu(
-      { env, engineRuntimes: ['nvidia'], cdiDirs: [] },
+      { probe, env, engineRuntimes: ['nvidia'], cdiDirs: [] },
       { mode: 'on', count: 2 },
     ).catch((e: unknown) => e);
     expect((two as NemoclawError).message).toMatch(/more GPUs than this host has \(1\)/);
   });
 
   it('finds nothing when nvidia-smi is absent or fails', async () => {
-    expect((await detectGpu({ env: { PATH: tempDir('nc-empty-') } })).gpus).toEqual([]);
+    expect((await detectGpu({ probe, env: { PATH: tempDir('nc-empty-') } })).gpus).toEqual([]);
     const bin = tempDir('nc-fake-bin-');
     fakeBin(
       bin,
       'nvidia-smi',
       `echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'; exit 9`,
     );
-    expect((await detectGpu({ env: { PATH: `${bin}:/usr/bin:/bin` } })).gpus).toEqual([]);
+    expect((await detectGpu({ probe, env: { PATH: `${bin}:/usr/bin:/bin` } })).gpus).toEqual([]);
   });
 });
 

@@ -10,9 +10,10 @@ import type { Blueprint } from '../../core/blueprint/schema.ts';
 import type { OnboardDeps, OnboardOptions } from './types.ts';
 import { orWarn } from '../unobserved.ts';
 
-async function knownPresets(ctx: Context): Promise<{ name: string; description: string }[]> {
-  const { loadPresets } = await import('../../adapters/policy/assets.ts');
-  return (await loadPresets(ctx.packageRoot)).map((p) => ({
+async function knownPresets(
+  deps: Pick<OnboardDeps, 'presets'>,
+): Promise<{ name: string; description: string }[]> {
+  return (await deps.presets()).map((p) => ({
     name: p.name,
     description: p.description,
   }));
@@ -24,8 +25,8 @@ export async function decideIntent(
   o: OnboardOptions,
   onKey: (key: string) => void,
 ): Promise<OnboardIntent> {
-  const { resolveBlueprint } = await import('../../adapters/blueprint/resolve.ts');
-  const presets = await knownPresets(ctx);
+  const { resolveBlueprint } = await deps.blueprints();
+  const presets = await knownPresets(deps);
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,
@@ -65,9 +66,8 @@ export async function decideIntent(
     return r.intent!;
   }
   const { runWizard } = await import('./wizard.ts');
-  const { loadTiers } = await import('../../adapters/policy/assets.ts');
   const { expandTier } = await import('../../core/policy/presets.ts');
-  const tiers = await loadTiers(ctx.packageRoot);
+  const tiers = await deps.tiers();
   const { detectGpu } = await import('../gpu.ts');
   const gpus = await orWarn(
     ctx,
@@ -76,7 +76,7 @@ export async function decideIntent(
       what: 'detect NVIDIA GPUs',
       consequence: 'the wizard does not offer GPU passthrough',
     },
-    detectGpu({ env: ctx.env }),
+    detectGpu({ probe: await deps.gpuProbe(), env: ctx.env }),
     undefined,
   );
   return runWizard(o, {
@@ -92,13 +92,13 @@ export async function decideIntent(
     info: (t) => ctx.ui.info(t),
     onKey,
     listModels: async (base, apiKey) => {
-      const { listModels } = await import('../../adapters/http/probe.ts');
+      const { listModels } = await deps.http();
       const { hostView } = await import('./provider.ts');
       const r = await listModels(hostView(base), { apiKey, fetchImpl: deps.fetchImpl });
       return 'ids' in r ? r.ids : [];
     },
     checkKey: async (c) => {
-      const { probeProvider } = await import('../../adapters/http/probe.ts');
+      const { probeProvider } = await deps.http();
       const { judgeProbe } = await import('../../core/onboard/probe-result.ts');
       const { findProvider } = await import('../../core/providers.ts');
       const { hostView } = await import('./provider.ts');

@@ -1,11 +1,24 @@
 /** Onboarding's view of the world (src/world.ts). */
 import type { Context } from '../../context.ts';
-import type { World } from '../../world.ts';
+import type { PolicyFiles, World } from '../../world.ts';
+import { policyFilesOf } from '../policy-shared.ts';
 import { GATEWAY_NAME, type OnboardDeps, type OnboardOptions } from './types.ts';
 
 export async function onboardCommand(
   ctx: Context,
-  world: Pick<World, 'openshell' | 'engine' | 'prompter' | 'extraLabels'>,
+  world: Pick<
+    World,
+    | 'openshell'
+    | 'engine'
+    | 'prompter'
+    | 'extraLabels'
+    | 'blueprints'
+    | 'http'
+    | 'gpuProbe'
+    | 'checkOpenshellVersion'
+    | 'progress'
+    | keyof PolicyFiles
+  >,
   o: OnboardOptions,
 ): Promise<number> {
   const interactive = !o.nonInteractive && !ctx.nonInteractive;
@@ -49,6 +62,12 @@ export async function onboardCommand(
       return r.record.id;
     },
     extraLabels: world.extraLabels,
+    ...policyFilesOf(world),
+    blueprints: () => world.blueprints(),
+    http: () => world.http(),
+    gpuProbe: () => world.gpuProbe(),
+    checkOpenshellVersion: (client, bp) => world.checkOpenshellVersion(client, bp),
+    progress: (...a) => world.progress(...a),
   };
   const { onboard } = await import('./run.ts');
   return onboard(ctx, deps, o);

@@ -6,7 +6,6 @@
  * `host-gateway`, the default bridge's gateway address, so a server bound to loopback only
  * answers this host but never a sandbox.
  */
-import { listModels } from '../../adapters/http/probe.ts';
 import { UserError } from '../../core/errors.ts';
 import { MANAGED_BY_LABEL } from '../../core/gateway-plan.ts';
 import {
@@ -33,13 +32,13 @@ export async function ensureLocalServer(s: StepEnv, spec: ProviderSpec): Promise
     localServerPlan(kind, { env, gpu, model: s.intent.model || undefined, ngcApiKey, labels });
   let plan: LocalServerPlan = base(false);
   const fetchImpl = s.deps.fetchImpl;
-  const found = await listModels(plan.hostBase, { fetchImpl });
+  const found = await (await s.deps.http()).listModels(plan.hostBase, { fetchImpl });
   if ('ids' in found) {
     s.progress.detail(`Found ${spec.label} already answering at ${plan.hostBase}.`);
   } else {
     const { resolveGpu } = await import('../gpu.ts');
     const engine = await s.deps.engine();
-    const gpu = await resolveGpu({ env, engine }, s.intent.gpu);
+    const gpu = await resolveGpu({ probe: await s.deps.gpuProbe(), env, engine }, s.intent.gpu);
     let ngc: string | undefined;
     if (kind === 'nim') {
       ngc = env.NGC_API_KEY?.trim();
@@ -74,7 +73,7 @@ export async function ensureLocalServer(s: StepEnv, spec: ProviderSpec): Promise
 async function ollamaPull(s: StepEnv, hostBase: string, model: string): Promise<void> {
   const fetchImpl = s.deps.fetchImpl ?? fetch;
   const root = hostBase.replace(/\/v1$/, '');
-  const have = await listModels(hostBase, { fetchImpl: s.deps.fetchImpl });
+  const have = await (await s.deps.http()).listModels(hostBase, { fetchImpl: s.deps.fetchImpl });
   if ('ids' in have && have.ids.includes(model)) return;
   s.progress.detail(`Pulling ${model} into Ollama (kept in its model volume)…`);
   const res = await fetchImpl(`${root}/api/pull`, {
@@ -126,7 +125,7 @@ async function checkReachable(s: StepEnv, spec: ProviderSpec, plan: LocalServerP
   const gw = await bridgeGateway(await s.deps.engine());
   if (!gw) return;
   const url = plan.hostBase.replace('//127.0.0.1', `//${gw}`);
-  const r = await listModels(url, { fetchImpl: s.deps.fetchImpl });
+  const r = await (await s.deps.http()).listModels(url, { fetchImpl: s.deps.fetchImpl });
   if ('ids' in r) return;
   throw new UserError(
     `${spec.label} answers on this host but not at ${url}, where sandboxes reach it (host.openshell.internal).`,

@@ -2,7 +2,6 @@
  * Step 4: the inference provider. Validate with one real request, register it in the gateway with
  * its credential passed only through the child's environment, and point `inference.local` at it.
  */
-import { listModels, probeProvider } from '../../adapters/http/probe.ts';
 import { NemoclawError, UserError } from '../../core/errors.ts';
 import { judgeProbe, type ProbeVerdict } from '../../core/onboard/probe-result.ts';
 import {
@@ -52,7 +51,7 @@ async function obtainKey(s: StepEnv, spec: ProviderSpec): Promise<string | undef
 }
 
 async function chooseLocalModel(s: StepEnv, spec: ProviderSpec, hostBase: string): Promise<string> {
-  const r = await listModels(hostBase, { fetchImpl: s.deps.fetchImpl });
+  const r = await (await s.deps.http()).listModels(hostBase, { fetchImpl: s.deps.fetchImpl });
   if ('failure' in r) {
     const v = judgeProbe(r.failure, { provider: spec.label, model: '', url: hostBase });
     throw new UserError(`Cannot list the models of ${spec.label}: ${v.reason}`, { hint: v.fix });
@@ -123,7 +122,9 @@ async function validate(s: StepEnv): Promise<{
     const key = await obtainKey(s, spec);
     if (key) registerSecret(key);
     s.progress.detail(`Checking ${spec.label} with model ${model}…`);
-    const outcome = await probeProvider({
+    const outcome = await (
+      await s.deps.http()
+    ).probeProvider({
       api: spec.api,
       dialect: dialectOf(spec.key, spec.api),
       baseUrl: hostBase,

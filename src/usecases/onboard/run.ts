@@ -18,7 +18,7 @@ import {
   type Session,
   type StepId,
 } from '../../core/onboard/session.ts';
-import { createProgress, type Progress } from '../../adapters/terminal/progress.ts';
+import type { Progress } from '../../adapters/terminal/progress.ts';
 import type { Prompter } from '../../adapters/terminal/prompt.ts';
 import { applyCorrections, decideIntent, settleDashboardPort } from './answers.ts';
 import { stepFailure } from './failure.ts';
@@ -57,9 +57,13 @@ export function willRun(session: Session | undefined, id: StepId): boolean {
 }
 
 /** What the steps would resolve, computed as they do (a URL blueprint is not fetched by a dry run). */
-async function planFacts(ctx: Context, intent: OnboardIntent): Promise<PlanFacts | undefined> {
+async function planFacts(
+  ctx: Context,
+  deps: Pick<OnboardDeps, 'blueprints'>,
+  intent: OnboardIntent,
+): Promise<PlanFacts | undefined> {
   if (intent.blueprint && /^[a-z]+:\/\//i.test(intent.blueprint)) return undefined;
-  const { resolveBlueprint, verifyOrThrow } = await import('../../adapters/blueprint/resolve.ts');
+  const { resolveBlueprint, verifyOrThrow } = await deps.blueprints();
   const { sandboxImageRef } = await import('../sandbox-image.ts');
   const { profileResources } = await import('../../core/blueprint/profiles.ts');
   const bp = await resolveBlueprint({
@@ -176,7 +180,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           }),
         );
     if (o.dryRun) {
-      const facts = await planFacts(ctx, intent);
+      const facts = await planFacts(ctx, deps, intent);
       ctx.ui.out(formatPlan(onboardPlan(intent, (id) => willRun(session, id), facts)));
       return 0;
     }
@@ -185,7 +189,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     await ctx.registry().read();
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
     await saveSession(ctx, session);
-    const progress = createProgress(ctx.ui, deps.progressStream ?? { write: () => true });
+    const progress = await deps.progress(ctx.ui, deps.progressStream ?? { write: () => true });
     const env: StepEnv = {
       ctx,
       deps: { ...deps, prompter: deps.prompter && pausing(deps.prompter, progress) },

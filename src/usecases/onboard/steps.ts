@@ -2,8 +2,6 @@
  * Onboarding steps 1–3 and 5–8 (step 4, the provider, is in provider.ts). Each is idempotent:
  * run again, it finds its work done and says so.
  */
-import { resolveBlueprint, verifyOrThrow } from '../../adapters/blueprint/resolve.ts';
-import { checkOpenshellVersion } from '../../adapters/openshell/version-gate.ts';
 import { resolve as resolvePath } from 'node:path';
 import { profileResources } from '../../core/blueprint/profiles.ts';
 import { NemoclawError, UserError } from '../../core/errors.ts';
@@ -17,6 +15,7 @@ import { orWarn, warnUnobserved } from '../unobserved.ts';
 
 export async function blueprintOf(s: StepEnv): Promise<NonNullable<StepEnv['blueprint']>> {
   if (s.blueprint) return s.blueprint;
+  const { resolveBlueprint, verifyOrThrow } = await s.deps.blueprints();
   const r = await resolveBlueprint({
     packageRoot: s.ctx.packageRoot,
     home: s.ctx.paths.home,
@@ -80,7 +79,10 @@ export async function preflightStep(s: StepEnv): Promise<string> {
       );
   }
   assertPreflight(results);
-  const gpu = await resolveGpu({ env: s.ctx.env, engine: await s.deps.engine() }, s.intent.gpu);
+  const gpu = await resolveGpu(
+    { probe: await s.deps.gpuProbe(), env: s.ctx.env, engine: await s.deps.engine() },
+    s.intent.gpu,
+  );
   s.session.outputs.gpu = gpu.enabled ? { enabled: true, count: gpu.count } : { enabled: false };
   return `${results.filter((r) => r.status === 'ok').length} checks passed${gpu.enabled ? `; GPU: ${gpu.reason}` : ''}`;
 }
@@ -88,7 +90,7 @@ export async function preflightStep(s: StepEnv): Promise<string> {
 export async function blueprintStep(s: StepEnv): Promise<string> {
   s.blueprint = undefined; // verification happens before every use, resume included
   const bp = await blueprintOf(s);
-  const v = await checkOpenshellVersion(s.deps.openshell, bp.blueprint);
+  const v = await s.deps.checkOpenshellVersion(s.deps.openshell, bp.blueprint);
   s.session.outputs.blueprintVersion = bp.version;
   s.session.outputs.blueprintDigest = bp.digest;
   return `blueprint ${bp.version} verified (${bp.digest.slice(0, 19)}…); OpenShell ${v.version}`;
@@ -201,9 +203,8 @@ async function blueprintImageInput(s: StepEnv, engine: DockerEngine) {
 
 /** Presets the sandbox should have: the tier's, the extras asked for, and any the user added before. */
 async function desiredPresets(s: StepEnv): Promise<string[]> {
-  const { loadTiers } = await import('../../adapters/policy/assets.ts');
   const { expandTier } = await import('../../core/policy/presets.ts');
-  const tiers = await loadTiers(s.ctx.packageRoot);
+  const tiers = await s.deps.tiers();
   const existing = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName]?.presets ?? [];
   return [
     ...new Set([...expandTier(tiers, s.intent.policyTier), ...s.intent.extraPresets, ...existing]),
@@ -273,7 +274,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
   const { createSandbox } = await import('../sandbox-create.ts');
   const { agentEnvFor } = await import('../agent-config.ts');
   const { sandboxProviders } = await import('../../core/ops/channels.ts');
-  await createSandbox(s.ctx, os, {
+  await createSandbox(s.deps, os, {
     name,
     image: s.session.outputs.image!,
     agent: s.intent.agent,
@@ -363,7 +364,7 @@ export async function policyStep(s: StepEnv): Promise<string> {
   const presets = await desiredPresets(s);
   const r = await ensurePolicies(
     s.ctx,
-    { openshell: await scopedClient(s) },
+    { openshell: await scopedClient(s), presets: () => s.deps.presets() },
     { sandbox: s.intent.sandboxName, presets },
   );
   s.session.outputs.presets = r.presets;

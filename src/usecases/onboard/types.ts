@@ -6,6 +6,7 @@ import type { ResolvedBlueprint } from '../../adapters/blueprint/resolve.ts';
 import type { Context } from '../../context.ts';
 import type { OnboardFlags, OnboardIntent } from '../../core/onboard/intent.ts';
 import type { Session } from '../../core/onboard/session.ts';
+import type { PolicyFiles, World } from '../../world.ts';
 
 export const GATEWAY_NAME = 'nemoclaw';
 
@@ -17,7 +18,10 @@ export interface OnboardOptions extends OnboardFlags {
   nonInteractive?: boolean;
 }
 
-export interface OnboardDeps {
+export interface OnboardDeps
+  extends
+    PolicyFiles,
+    Pick<World, 'blueprints' | 'http' | 'gpuProbe' | 'checkOpenshellVersion' | 'progress'> {
   openshell: OpenshellClient;
   /** A client bound to one OpenShell workspace; without it everything goes to `default`. */
   openshellIn?(workspace: string): Promise<OpenshellClient>;

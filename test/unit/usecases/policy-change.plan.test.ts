@@ -74,7 +74,8 @@ function ctx(): Context {
 }
 
 const deps: PolicyDeps = {
-  presets,
+  presets: async () => presets,
+  baseline: (agent) => loadBaseline(ROOT, agent),
   openshell: {
     async policyGet(): Promise<PolicyView> {
       return { version: 1, hash: 'h', status: 'Loaded', yaml: live };

@@ -8,7 +8,13 @@ import { parsePolicy } from '../../../src/core/policy/parse.ts';
 import { policyAdd } from '../../../src/usecases/policy-change.ts';
 import { recordedPatches } from '../../../src/usecases/policy-shared.ts';
 import { creationPolicy, ensurePolicies } from '../../../src/usecases/policy-restore.ts';
-import { baseline, presets, rejects, usePolicyWorld } from '../../helpers/policy-world.ts';
+import {
+  baseline,
+  packagedFiles,
+  presets,
+  rejects,
+  usePolicyWorld,
+} from '../../helpers/policy-world.ts';
 
 const w = usePolicyWorld();
 const { t, makeCtx, deps, recorded, liveKeys } = w;
@@ -33,15 +39,11 @@ describe('onboarding and rebuild helpers', () => {
       content:
         'network_policies:\n  corp:\n    endpoints: [{ host: corp.example.com, port: 443 }]\n    binaries: [{ path: /usr/bin/curl }]\n',
     };
-    const yaml = await creationPolicy(
-      makeCtx(),
-      { presets },
-      {
-        agent: 'hermes',
-        presets: ['npm', 'pypi'],
-        customPolicies: [custom],
-      },
-    );
+    const yaml = await creationPolicy(packagedFiles, {
+      agent: 'hermes',
+      presets: ['npm', 'pypi'],
+      customPolicies: [custom],
+    });
     const p = parsePolicy(yaml, 'creation').policy;
     expect(Object.keys(p.network_policies!)).toEqual(['npm_registry', 'pypi', 'corp']);
     expect(p.process).toEqual({ run_as_user: 'sandbox', run_as_group: 'sandbox' });

@@ -9,6 +9,7 @@ import type { OpenshellClient } from '../../../src/adapters/openshell/types.ts';
 import { rebuild } from '../../../src/usecases/rebuild.ts';
 import { interruptedRebuild } from '../../helpers/rebuild-fixtures.ts';
 import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
+import { packagedFiles } from '../../helpers/policy-world.ts';
 
 const t = useTestHome({ prefix: 'nc-resume-', sandboxes: [sandboxEntry()] });
 
@@ -58,7 +59,7 @@ describe('rebuild --resume', () => {
     const journal = readFileSync(join(t.home, 'journal', 'alpha.json'), 'utf8');
     const e = await rebuild(
       t.context(),
-      { openshell: recordingOpenshell(calls), confirm: async () => true },
+      { openshell: recordingOpenshell(calls), confirm: async () => true, ...packagedFiles },
       { sandbox: 'alpha', resume: true },
     ).catch((x: unknown) => x);
     expect((e as Error).message).toMatch(re);
