@@ -8,6 +8,7 @@ import { registryStore } from './adapters/state/registry-store.ts';
 import type { Context } from './context.ts';
 import { ExitCode, NemoclawError, UsageError } from './core/errors.ts';
 import { commanderUsageError, errorJson, jsonRequested } from './core/error-report.ts';
+import { withGlobalFlags } from './commands/global-flags.ts';
 import { didYouMean, RESERVED_NAMES } from './core/names.ts';
 import type { MainIo } from './main-io.ts';
 import type { World } from './world.ts';
@@ -59,25 +60,14 @@ export function buildProgram(io: MainIo, env: CommandEnv): Command {
   const program = new Command('nemoclaw');
   program
     .description('Onboard AI agents into NVIDIA OpenShell sandboxes and operate them day to day.')
-    .version(`nemoclaw v${VERSION}`, '-V, --version', 'print the version')
-    .option('-q, --quiet', 'print only results and errors')
-    .option('--verbose', 'also print the log on stderr')
-    .option('--no-color', 'do not colour output (also NO_COLOR)')
+    .version(`nemoclaw v${VERSION}`, '-V, --version', 'print the version');
+  withGlobalFlags(program, io)
     .addOption(
       new Option('--agent <agent>', 'the agent for onboard')
         .choices(['openclaw', 'hermes'])
         .hideHelp(),
     )
-    .helpCommand('help [command]', 'show help for a command')
-    .showSuggestionAfterError(true)
-    .configureHelp({ helpWidth: 100 })
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      // Under --json a usage error is printed once, as JSON, by runProgram.
-      outputError: (s, write) => void (jsonRequested(io.argv) ? undefined : write(s)),
-    });
+    .helpCommand('help [command]', 'show help for a command');
   for (const g of GLOBAL) {
     if (typeof g === 'function') g(program, env);
     else attachAll(program, env, Array.isArray(g) ? g : [g]);

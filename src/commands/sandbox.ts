@@ -3,7 +3,7 @@
  * adds them here; the root help's rows come from the same declarations.
  */
 import { Command } from 'commander';
-import { jsonRequested } from '../core/error-report.ts';
+import { withGlobalFlags } from './global-flags.ts';
 import type { MainIo } from '../main-io.ts';
 import { CHANNELS } from './channels.ts';
 import { SANDBOX_INFERENCE } from './inference.ts';
@@ -53,20 +53,7 @@ export function registerSandboxVerbs(program: Command, env: CommandEnv): void {
 /** `nemoclaw <name> …`: the sandbox's own program, with the same global flags as the root. */
 export function buildSandboxProgram(io: MainIo, env: CommandEnv, name: string): Command {
   const program = new Command(`nemoclaw ${name}`);
-  program
-    .description(`Operate the sandbox "${name}".`)
-    .option('-q, --quiet', 'print only results and errors')
-    .option('--verbose', 'also print the log on stderr')
-    .option('--no-color', 'do not colour output (also NO_COLOR)')
-    .showSuggestionAfterError(true)
-    .configureHelp({ helpWidth: 100 })
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      // Under --json a usage error is printed once, as JSON, by runProgram.
-      outputError: (s, write) => void (jsonRequested(io.argv) ? undefined : write(s)),
-    });
+  withGlobalFlags(program.description(`Operate the sandbox "${name}".`), io);
   registerSandboxVerbs(program, env);
   return program;
 }

@@ -11,29 +11,13 @@ import type { Context } from '../../src/context.ts';
 import { emptyRegistry, withSandbox } from '../../src/core/registry/schema.ts';
 import { buildContext, createWorld, main, reportError, type MainIo } from '../../src/main.ts';
 import { runProgram } from '../../src/program.ts';
+import { sandboxEntry } from '../helpers/context.ts';
 
 let home: string;
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'nemoclaw-program-'));
   await registryStore(join(home, 'sandboxes.json')).update(() =>
-    withSandbox(emptyRegistry(), {
-      name: 'alpha',
-      agent: 'openclaw',
-      provider: 'build',
-      model: 'm',
-      blueprintVersion: '0.1.0',
-      blueprintDigest: `sha256:${'a'.repeat(64)}`,
-      image: 'img',
-      policyTier: 'balanced',
-      presets: [],
-      customPolicies: [],
-      gpu: { enabled: false },
-      dashboardPort: 18789,
-      gatewayName: 'nemoclaw',
-      channels: [],
-      createdAt: 'x',
-      updatedAt: 'x',
-    }),
+    withSandbox(emptyRegistry(), sandboxEntry({ createdAt: 'x', updatedAt: 'x' })),
   );
 });
 afterEach(async () => rm(home, { recursive: true, force: true }));

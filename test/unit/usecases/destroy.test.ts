@@ -19,30 +19,14 @@ import {
 } from '../../../src/core/registry/schema.ts';
 import { destroySandbox } from '../../../src/usecases/destroy.ts';
 import type { OpsWorld } from '../../../src/world.ts';
+import { sandboxEntry } from '../../helpers/context.ts';
 
 let home: string;
 let out: string[];
 let err: string[];
 let deleted: string[];
 
-const entry: SandboxEntry = {
-  name: 'alpha',
-  agent: 'openclaw',
-  provider: 'build',
-  model: 'm',
-  blueprintVersion: '0.1.0',
-  blueprintDigest: `sha256:${'a'.repeat(64)}`,
-  image: 'nemoclaw-sandbox-test:none',
-  policyTier: 'balanced',
-  presets: [],
-  customPolicies: [],
-  gpu: { enabled: false },
-  dashboardPort: 18789,
-  gatewayName: 'nemoclaw',
-  channels: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const entry: SandboxEntry = sandboxEntry({ image: 'nemoclaw-sandbox-test:none' });
 
 function ctx(): Context {
   const registry = registryStore(join(home, 'sandboxes.json'));

@@ -14,13 +14,10 @@ import { registryStore } from '../../../src/adapters/state/registry-store.ts';
 import { createUi } from '../../../src/adapters/terminal/ui.ts';
 import type { Context } from '../../../src/context.ts';
 import { composePolicy } from '../../../src/core/policy/merge.ts';
-import {
-  emptyRegistry,
-  withSandbox,
-  type SandboxEntry,
-} from '../../../src/core/registry/schema.ts';
+import { emptyRegistry, withSandbox } from '../../../src/core/registry/schema.ts';
 import { policyAdd, policyRemove } from '../../../src/usecases/policy-change.ts';
 import type { PolicyDeps } from '../../../src/usecases/policy-shared.ts';
+import { sandboxEntry } from '../../helpers/context.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const presets = await loadPresets(ROOT);
@@ -33,25 +30,7 @@ let err: string[];
 let live: string;
 let sets: string[];
 
-const entry = (over: Partial<SandboxEntry> = {}): SandboxEntry => ({
-  name: 'alpha',
-  agent: 'openclaw',
-  provider: 'build',
-  model: 'm',
-  blueprintVersion: '0.1.0',
-  blueprintDigest: `sha256:${'a'.repeat(64)}`,
-  image: 'img',
-  policyTier: 'balanced',
-  presets: [],
-  customPolicies: [],
-  gpu: { enabled: false },
-  dashboardPort: 18789,
-  gatewayName: 'nemoclaw',
-  channels: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const entry = sandboxEntry;
 
 function ctx(): Context {
   const registry = registryStore(join(home, 'sandboxes.json'));

@@ -15,6 +15,7 @@ import {
 } from '../../../../src/core/policy/change-plan.ts';
 import { composePolicy, type PolicyPatch } from '../../../../src/core/policy/merge.ts';
 import type { SandboxEntry } from '../../../../src/core/registry/schema.ts';
+import { sandboxEntry } from '../../../helpers/context.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const presets = await loadPresets(ROOT);
@@ -22,27 +23,7 @@ const baseline = await loadBaseline(ROOT, 'openclaw');
 const npm = presets.find((p) => p.name === 'npm')!;
 const now = new Date('2026-03-03T00:00:00.000Z');
 
-function entry(over: Partial<SandboxEntry> = {}): SandboxEntry {
-  return {
-    name: 'alpha',
-    agent: 'openclaw',
-    provider: 'build',
-    model: 'm',
-    blueprintVersion: '0.1.0',
-    blueprintDigest: `sha256:${'a'.repeat(64)}`,
-    image: 'img',
-    policyTier: 'balanced',
-    presets: [],
-    customPolicies: [],
-    gpu: { enabled: false },
-    dashboardPort: 18789,
-    gatewayName: 'nemoclaw',
-    channels: [],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...over,
-  };
-}
+const entry = sandboxEntry;
 
 const add: PolicyRequest = { op: 'add', patch: npm };
 const remove: PolicyRequest = {
