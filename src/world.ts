@@ -88,6 +88,7 @@ export type OpsWorld = Pick<
   | 'prompter'
   | 'sleep'
   | 'extraLabels'
+  | 'faultPause'
   | 'blueprints'
   | keyof PolicyFiles
 >;

@@ -176,6 +176,7 @@ async function offerRebuild(
       openshell: await deps.openshell(entry.gatewayName, entry.workspace),
       confirm: (m) => deps.confirm(m),
       extraLabels: deps.extraLabels,
+      faultPause: deps.faultPause,
       ...policyFilesOf(deps),
     },
     { sandbox, yes: true },

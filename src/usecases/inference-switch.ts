@@ -284,6 +284,7 @@ async function offerRebuild(
         openshell: await deps.openshell(e.gatewayName, e.workspace),
         confirm: deps.confirm,
         extraLabels: deps.extraLabels,
+        faultPause: deps.faultPause,
         ...policyFilesOf(deps),
       },
       { sandbox: e.name, yes: true },

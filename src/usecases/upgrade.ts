@@ -129,6 +129,8 @@ export async function upgradeSandboxes(
           openshell: await deps.openshell(e.gatewayName, e.workspace),
           confirm: (m) => deps.confirm(m),
           extraLabels: deps.extraLabels,
+          // The test hook reaches every rebuild, not only `<name> rebuild` (kill-at-every-step tests).
+          faultPause: deps.faultPause,
           ...policyFilesOf(deps),
         },
         c.resume

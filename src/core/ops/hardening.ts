@@ -64,18 +64,21 @@ export function parsePrivilegeProbe(stdout: string): AgentPrivileges | undefined
   };
 }
 
-/** A shell probe for the agent's process: the oldest process (below the probe's own pid) whose
- * command line names the agent's binary. */
+/** A shell probe for the agent's process: the lowest-numbered process whose command line names
+ * the agent's binary. The probe itself and its subshells carry that name in their command line
+ * too, so they are told apart by the probe's own name, not by pid order (pids wrap around). The
+ * name is matched by the shell (`case`), so no helper process carries it in its arguments. */
 export function privilegeProbeArgv(agentBinary: string): string[] {
   const script =
-    'for p in $(ls /proc | grep -E "^[0-9]+$" | sort -n); do [ "$p" -lt "$$" ] || break; ' +
-    'if tr "\\000" " " 2>/dev/null < /proc/$p/cmdline | grep -q -- "$1"; then ' +
+    'for p in $(ls /proc | grep -E "^[0-9]+$" | sort -n); do [ "$p" = "$$" ] && continue; ' +
+    'c=$(tr "\\000" " " 2>/dev/null < /proc/$p/cmdline) || continue; ' +
+    'case "$c" in *nemoclaw-probe*) continue;; *"$1"*) ;; *) continue;; esac; ' +
     'echo "PID $p"; cat /proc/$p/status; echo ---LIMITS; cat /proc/$p/limits; ' +
     // The entrypoint's marker in the agent's environment (NUL-separated; unreadable → unknown).
     'e=$(tr "\\000" "\\n" 2>/dev/null < /proc/$p/environ) || e=UNREADABLE; ' +
     'case "$e" in UNREADABLE) echo "ENTRYPOINT unknown";; *) ' +
     'if printf "%s\\n" "$e" | grep -qx "NEMOCLAW_ENTRYPOINT=nemoclaw-start"; then echo "ENTRYPOINT yes"; ' +
-    'else echo "ENTRYPOINT no"; fi;; esac; exit 0; fi; done; exit 3';
+    'else echo "ENTRYPOINT no"; fi;; esac; exit 0; done; exit 3';
   return ['sh', '-c', script, 'nemoclaw-probe', agentBinary];
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   entrypointPart,
@@ -26,7 +27,23 @@ describe("entrypoint: was the agent started through nemoclaw's entrypoint?", () 
     const tag = `nc-agent-${process.pid}-${Date.now()}`;
     const started = agent(`${tag}-ok`, { NEMOCLAW_ENTRYPOINT: 'nemoclaw-start' });
     const bypassed = agent(`${tag}-by`, {});
-    await new Promise((r) => setTimeout(r, 200));
+    // Wait until both have exec'd (their command lines carry the markers), not for a fixed time.
+    for (const [c, m] of [
+      [started, `${tag}-ok`],
+      [bypassed, `${tag}-by`],
+    ] as const) {
+      for (let i = 0; i < 200; i++) {
+        const line = (() => {
+          try {
+            return readFileSync(`/proc/${c.pid}/cmdline`, 'utf8');
+          } catch {
+            return '';
+          }
+        })();
+        if (line.includes(m)) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
     const look = (t: string) => parsePrivilegeProbe(run(privilegeProbeArgv(t)));
     const ok = look(`${tag}-ok`)!;
     expect(ok.pid).toBe(started.pid);
