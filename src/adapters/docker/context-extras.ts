@@ -22,19 +22,17 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function contextTarWithExtras(
-  ctx: BuildContext,
-  extras: ExtraFile[],
-): Promise<NodeJS.ReadableStream> {
+/**
+ * The tar blocks of generated files (header, content, padding), for an archive that already holds
+ * the paths in `known`: a generated file may neither replace one of them nor leave the context.
+ */
+export async function generatedEntries(
+  files: ExtraFile[],
+  known: ReadonlySet<string> = new Set(),
+): Promise<Buffer[]> {
   const { Header } = await import('tar');
-  const { Readable } = await import('node:stream');
-  const base = await collect(await contextTarStream(ctx));
-  // A tar archive ends with two zero blocks (node-tar writes exactly those); drop them to append.
-  let end = base.length;
-  while (end >= BLOCK && base.subarray(end - BLOCK, end).every((b) => b === 0)) end -= BLOCK;
-  const parts: Buffer[] = [base.subarray(0, end)];
-  const known = new Set(ctx.files.map((f) => f.path));
-  for (const f of extras) {
+  const parts: Buffer[] = [];
+  for (const f of files) {
     if (
       known.has(f.path) ||
       f.path.length > 100 ||
@@ -59,6 +57,22 @@ export async function contextTarWithExtras(
     h.encode(block, 0);
     parts.push(block, data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
   }
-  parts.push(Buffer.alloc(BLOCK * 2));
+  return parts;
+}
+
+/** A tar archive's end: two zero blocks. */
+export const tarEnd = (): Buffer => Buffer.alloc(BLOCK * 2);
+
+export async function contextTarWithExtras(
+  ctx: BuildContext,
+  extras: ExtraFile[],
+): Promise<NodeJS.ReadableStream> {
+  const { Readable } = await import('node:stream');
+  const base = await collect(await contextTarStream(ctx));
+  // A tar archive ends with two zero blocks (node-tar writes exactly those); drop them to append.
+  let end = base.length;
+  while (end >= BLOCK && base.subarray(end - BLOCK, end).every((b) => b === 0)) end -= BLOCK;
+  const known = new Set(ctx.files.map((f) => f.path));
+  const parts = [base.subarray(0, end), ...(await generatedEntries(extras, known)), tarEnd()];
   return Readable.from([Buffer.concat(parts)]);
 }
