@@ -17,7 +17,7 @@ import { jsonRequested, errorJson } from './core/error-report.ts';
 import { ExitCode, NemoclawError, errorMessage } from './core/errors.ts';
 import { redact, registerSecretsFromEnv } from './core/redact.ts';
 import type { MainIo } from './main-io.ts';
-import type { World } from './world.ts';
+import type { DockerIo, FileIo, HostIo, SnapshotIo, World } from './world.ts';
 
 export type { MainIo } from './main-io.ts';
 
@@ -64,6 +64,83 @@ export function testHooks(env: Env): Pick<World, 'extraLabels' | 'faultPause'> {
   };
 }
 
+/** A loader that runs once; later calls share its promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= load());
+}
+
+/** Adapter modules merged into one area (their export names are distinct: a test checks). */
+async function merged<T>(...modules: Promise<object>[]): Promise<T> {
+  return Object.assign({}, ...(await Promise.all(modules))) as T;
+}
+
+/**
+ * The world's adapter areas: they need nothing from the context, so tests that build a world of
+ * their own take them from here instead of importing adapters.
+ */
+export function adapterAreas(): Pick<
+  World,
+  'docker' | 'files' | 'snapshots' | 'host' | 'audit' | 'interrupts'
+> {
+  return {
+    docker: once(async () => {
+      const {
+        connectEngine: _c,
+        answeringEngine: _a,
+        ...engine
+      } = await import('./adapters/docker/engine.ts');
+      return merged<DockerIo>(
+        import('./adapters/docker/inventory.ts'),
+        import('./adapters/docker/containers.ts'),
+        import('./adapters/docker/images.ts'),
+        import('./adapters/docker/sandboxes.ts'),
+        import('./adapters/docker/push.ts'),
+        import('./adapters/docker/overlay-context.ts'),
+        import('./adapters/docker/context-extras.ts'),
+        import('./adapters/docker/build-context.ts'),
+        import('./adapters/docker/supervisor.ts'),
+        Promise.resolve(engine),
+      );
+    }),
+    files: once(() =>
+      merged<FileIo>(
+        import('./adapters/state/home-files.ts'),
+        import('./adapters/state/json-file.ts'),
+        import('./adapters/state/lock.ts'),
+        import('./adapters/state/sandbox-records.ts'),
+        import('./adapters/state/archive.ts'),
+        import('./adapters/state/fingerprint-key.ts'),
+        import('./adapters/state/atomic.ts'),
+        import('./adapters/host/user-file.ts'),
+        import('./adapters/host/bounded-read.ts'),
+        import('./adapters/host/tree.ts'),
+        import('./adapters/policy/tempfile.ts'),
+        import('./adapters/sessions/sqlite-redact.ts'),
+      ),
+    ),
+    snapshots: once(() =>
+      merged<SnapshotIo>(
+        import('./adapters/snapshot/store.ts'),
+        import('./adapters/snapshot/create.ts'),
+        import('./adapters/snapshot/restore.ts'),
+        import('./adapters/snapshot/archive.ts'),
+        import('./adapters/snapshot/tree.ts'),
+        import('./adapters/snapshot/litter.ts'),
+      ),
+    ),
+    host: once(() =>
+      merged<HostIo>(
+        import('./adapters/host/system.ts'),
+        import('./adapters/host/resources.ts'),
+        import('./adapters/host/ports.ts'),
+      ),
+    ),
+    audit: () => import('./adapters/audit/store.ts'),
+    interrupts: () => import('./adapters/terminal/interrupt.ts'),
+  };
+}
+
 /**
  * The world: every member is built on first use, so a command loads only the adapters it touches
  * (an OpenShell client per gateway and workspace, one Engine connection, a prompt).
@@ -84,6 +161,7 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
   };
   return {
     ...hooks,
+    ...adapterAreas(),
     openshell,
     async sandboxClient(name) {
       const e = (await ctx.registry().read()).sandboxes[name];
@@ -111,9 +189,10 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
     baseline: async (agent) =>
       (await import('./adapters/policy/assets.ts')).loadBaseline(ctx.packageRoot, agent),
     blueprints: async () => {
-      const [r, f] = await Promise.all([
+      const [r, f, m] = await Promise.all([
         import('./adapters/blueprint/resolve.ts'),
         import('./adapters/blueprint/files.ts'),
+        import('./adapters/blueprint/manifest.ts'),
       ]);
       return {
         listPackagedVersions: r.listPackagedVersions,
@@ -122,9 +201,12 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
         verifyOrThrow: r.verifyOrThrow,
         integrityError: r.integrityError,
         loadBlueprintIndex: f.loadBlueprintIndex,
+        readYamlFile: f.readYamlFile,
+        readPolicyTexts: f.readPolicyTexts,
+        loadAgentManifest: m.loadAgentManifest,
       };
     },
-    http: () => import('./adapters/http/probe.ts'),
+    http: () => merged(import('./adapters/http/probe.ts'), import('./adapters/http/readyz.ts')),
     gpuProbe: async () => {
       const [g, e] = await Promise.all([
         import('./adapters/gpu/probe.ts'),
