@@ -166,7 +166,7 @@ export async function runProgram(
     if (!invoked) return;
     const { auditCommand } = await import('./usecases/audit.ts');
     const inv = invocationOf(invoked, env.sandboxName, io.argv);
-    await auditCommand(env.ctx(), { ...inv, trailExisted }, result);
+    await auditCommand(env.ctx(), env.world(), { ...inv, trailExisted }, result);
   };
   try {
     await program.parseAsync(argv, { from: 'user' });

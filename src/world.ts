@@ -164,8 +164,11 @@ export type GpuProbe = Pick<
 > &
   Pick<typeof EngineAdapter, 'engineFacts'>;
 
-/** The packaged policy files, read and validated on use. */
-export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline'>;
+/**
+ * The packaged policy files, read and validated on use, and the files area, where a composed
+ * policy is written (0600) for `openshell` to read.
+ */
+export type PolicyFiles = Pick<World, 'presets' | 'tiers' | 'baseline' | 'files'>;
 
 /** What the day-two use cases take. */
 export type OpsWorld = Pick<

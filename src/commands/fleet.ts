@@ -14,7 +14,7 @@ export const FLEET: VerbDecl[] = [
         options: [{ flags: '--out <file>', description: 'write to this file instead of stdout' }],
         load: () => import('../usecases/config-export.ts'),
         run: (m, v: V<{ out?: string }, [string[]]>) =>
-          m.configExport(v.ctx, { names: v.args[0], out: v.o.out }),
+          m.configExport(v.ctx, v.world, { names: v.args[0], out: v.o.out }),
       }),
     ],
   }),

@@ -245,6 +245,8 @@ async function execute(
       openshell: await deps.ops.openshell(entry.gatewayName, entry.workspace),
       presets: () => deps.ops.presets(),
       baseline: deps.ops.baseline,
+      confirm: (m: string) => deps.ops.confirm(m),
+      files: () => deps.ops.files(),
     };
   };
   switch (c.op) {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import {
   isAudited,
   parseRecords,
@@ -52,6 +53,7 @@ function currentUser(env: Context['env']): string {
 /** Appends the record of a finished command, when it is one that changes something. */
 export async function auditCommand(
   ctx: Context,
+  world: Pick<World, 'audit'>,
   inv: Invocation,
   result: AuditResult,
 ): Promise<void> {
@@ -60,7 +62,7 @@ export async function auditCommand(
   // The command removed the trail with the rest of nemoclaw's state (uninstall): writing its
   // record would bring back what it just removed.
   if (inv.trailExisted && !auditTrailExists(ctx)) return;
-  const { appendRecord, auditPaths } = await import('../adapters/audit/store.ts');
+  const { appendRecord, auditPaths } = await world.audit();
   const plan = redactValue({
     sandbox: inv.sandbox,
     args: inv.args.filter((a) => typeof a !== 'object' || a === null),
@@ -84,6 +86,7 @@ export async function auditCommand(
 
 export async function auditShow(
   ctx: Context,
+  world: Pick<World, 'audit'>,
   o: { since?: string; json?: boolean },
 ): Promise<number> {
   let since: Date | undefined;
@@ -95,7 +98,7 @@ export async function auditShow(
       });
     }
   }
-  const { auditPaths, readLog } = await import('../adapters/audit/store.ts');
+  const { auditPaths, readLog } = await world.audit();
   const all = parseRecords(await readLog(auditPaths(ctx.paths.home)));
   const records = since ? all.filter((r) => new Date(r.time) >= since) : all;
   if (o.json) {
@@ -113,8 +116,12 @@ function line(r: AuditRecord): string {
   return `${String(r.seq).padStart(5)}  ${r.time}  ${r.user}@${r.host}  ${res}${err}  ${r.command}`;
 }
 
-export async function auditVerify(ctx: Context, o: { json?: boolean }): Promise<number> {
-  const { auditPaths, readHead, readLog } = await import('../adapters/audit/store.ts');
+export async function auditVerify(
+  ctx: Context,
+  world: Pick<World, 'audit'>,
+  o: { json?: boolean },
+): Promise<number> {
+  const { auditPaths, readHead, readLog } = await world.audit();
   const p = auditPaths(ctx.paths.home);
   const v = verifyLog(await readLog(p), await readHead(p));
   if (o.json) {

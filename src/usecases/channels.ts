@@ -106,6 +106,8 @@ async function policyDeps(deps: OpsWorld, gateway: string, workspace?: string) {
     openshell: client,
     presets: () => deps.presets(),
     baseline: deps.baseline,
+    confirm: (m: string) => deps.confirm(m),
+    files: () => deps.files(),
   };
 }
 
@@ -117,7 +119,7 @@ export async function channelsAdd(
   const c = channelOf(o.channel, o.sandbox, 'add');
   const entry = await requireEntry(ctx, o.sandbox);
   const tokens = await readTokens(ctx, deps, c, o.sandbox);
-  const fingerprint = await refuseSharedToken(ctx, c, o.sandbox, tokens);
+  const fingerprint = await refuseSharedToken(ctx, deps, c, o.sandbox, tokens);
   const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const options = {
     name: c.provider,
@@ -264,11 +266,12 @@ async function removePreset(
  */
 async function refuseSharedToken(
   ctx: Context,
+  deps: Pick<OpsWorld, 'files'>,
   c: ChannelSpec,
   sandbox: string,
   tokens: Record<string, string>,
 ): Promise<string> {
-  const { fingerprintKey } = await import('../adapters/state/fingerprint-key.ts');
+  const { fingerprintKey } = await deps.files();
   const fingerprint = tokenFingerprint(await fingerprintKey(ctx.paths.home), tokens);
   const reg = await ctx.registry().read();
   const holders = tokenHolders(Object.values(reg.sandboxes), fingerprint, sandbox);

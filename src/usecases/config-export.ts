@@ -5,12 +5,14 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import { exportSandbox, FLEET_SCHEMA_VERSION, type FleetFile } from '../core/fleet/schema.ts';
 import { redact } from '../core/redact.ts';
 import { notRegisteredError } from '../core/registry/not-registered.ts';
 
 export async function configExport(
   ctx: Context,
+  world: Pick<World, 'files'>,
   o: { names: string[]; out?: string },
 ): Promise<number> {
   const reg = await ctx.registry().read();
@@ -33,7 +35,7 @@ export async function configExport(
     ctx.ui.warn('Something in the configuration looked like a secret and was redacted.');
   }
   if (o.out) {
-    const { writeUserFile } = await import('../adapters/host/user-file.ts');
+    const { writeUserFile } = await world.files();
     const path = resolve(ctx.cwd, o.out);
     await writeUserFile(path, safe);
     ctx.ui.info(`✓ Wrote the configuration of ${names.join(', ') || 'no sandboxes'} to ${path}.`);

@@ -29,7 +29,16 @@ export interface DebugOptions {
 
 export type DebugDeps = Pick<
   World,
-  'openshell' | 'sandboxClient' | 'answeringEngine' | 'extraLabels' | 'presets' | 'blueprints'
+  | 'openshell'
+  | 'sandboxClient'
+  | 'answeringEngine'
+  | 'extraLabels'
+  | 'presets'
+  | 'blueprints'
+  | 'files'
+  | 'docker'
+  | 'snapshots'
+  | 'host'
 >;
 
 const PROBE_TIMEOUT_MS = 20_000;
@@ -68,8 +77,8 @@ function probes(
   /** The sandbox's own client (its workspace); the gateway's when none was named. */
   sos: OpenshellClient = os,
 ): Probe[] {
-  const files = () => import('../adapters/state/home-files.ts');
-  const inv = () => import('../adapters/docker/inventory.ts');
+  const files = () => deps.files();
+  const inv = () => deps.docker();
   const needEngine = () => {
     if (!engine) throw new Error('the Docker Engine did not answer');
     return engine;
@@ -84,7 +93,7 @@ function probes(
     {
       path: 'system.json',
       description: 'operating system, CPU, memory, Node.js',
-      run: async () => (await import('../adapters/host/system.ts')).systemFacts(),
+      run: async () => (await deps.host()).systemFacts(),
     },
     {
       path: 'env.json',
@@ -102,7 +111,7 @@ function probes(
             (e: unknown) => `unavailable: ${errorMessage(e)}`,
           ),
           engine
-            ? (await import('../adapters/docker/engine.ts')).engineFacts(engine).then(
+            ? (await deps.docker()).engineFacts(engine).then(
                 (f) => f,
                 (e: unknown) => `unavailable: ${errorMessage(e)}`,
               )
@@ -201,11 +210,9 @@ function probes(
       description: `the last ${CONTAINER_LOG_LINES} log lines of ${gw}`,
       slow: true,
       run: async () =>
-        (
-          await (
-            await import('../adapters/docker/containers.ts')
-          ).containerLogTail(needEngine(), gw, CONTAINER_LOG_LINES)
-        ).join('\n') + '\n',
+        (await (await deps.docker()).containerLogTail(needEngine(), gw, CONTAINER_LOG_LINES)).join(
+          '\n',
+        ) + '\n',
     },
     {
       path: 'doctor.json',
@@ -247,8 +254,8 @@ function probes(
   return list;
 }
 
-async function logEntries(ctx: Context): Promise<BundleEntry[]> {
-  const f = await import('../adapters/state/home-files.ts');
+async function logEntries(ctx: Context, deps: Pick<World, 'files'>): Promise<BundleEntry[]> {
+  const f = await deps.files();
   const names = (await f.listDir(ctx.paths.logsDir))
     .filter((n) => /^nemoclaw-.*\.jsonl$/.test(n))
     .slice(-LOG_FILES);
@@ -298,7 +305,7 @@ export async function buildDebugBundle(
       entries.push({ path: r.p.path, description: r.p.description, text: r.text });
     else skipped.push({ path: r.p.path, reason: r.skip ?? 'no output' });
   }
-  entries.push(...(await logEntries(ctx)));
+  entries.push(...(await logEntries(ctx, deps)));
   // One scrub for every byte, whatever produced it; paths too (a sandbox name is user input).
   const safe = entries
     .filter((e) => safeEntryPath(e.path))
@@ -314,7 +321,7 @@ export async function buildDebugBundle(
   const out = o.output
     ? resolve(ctx.cwd, o.output)
     : join(ctx.cwd, `nemoclaw-debug-${createdAt.replace(/[:.]/g, '-')}.tar.gz`);
-  const { writeTextTarGz } = await import('../adapters/state/archive.ts');
+  const { writeTextTarGz } = await deps.files();
   await writeTextTarGz(out, [
     ...safe,
     { path: 'manifest.json', text: `${JSON.stringify(manifest, null, 2)}\n` },

@@ -17,13 +17,23 @@ import { orRecord } from './unobserved.ts';
 
 export type DoctorDeps = Pick<
   World,
-  'openshell' | 'sandboxClient' | 'answeringEngine' | 'presets' | 'blueprints'
+  | 'openshell'
+  | 'sandboxClient'
+  | 'answeringEngine'
+  | 'presets'
+  | 'blueprints'
+  | 'files'
+  | 'docker'
+  | 'snapshots'
 >;
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  const { readTextTail } = await import('../adapters/state/home-files.ts');
+async function readJson(
+  world: Pick<World, 'files'>,
+  path: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { readTextTail } = await world.files();
   const t = await readTextTail(path, 1 << 20);
   if (t === undefined) return undefined;
   try {
@@ -35,11 +45,11 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
 
 async function observeState(
   ctx: Context,
-  world: Pick<World, 'presets' | 'blueprints'>,
+  world: Pick<World, 'presets' | 'blueprints' | 'files' | 'docker' | 'snapshots'>,
   os: OpenshellClient,
   engine: DockerEngine | undefined,
 ): Promise<DoctorObservation> {
-  const { listDir } = await import('../adapters/state/home-files.ts');
+  const { listDir } = await world.files();
   const containerName = ctx.env.NEMOCLAW_GATEWAY_CONTAINER?.trim() || DEFAULT_GATEWAY_CONTAINER;
   const registry = await ctx
     .registry()
@@ -57,7 +67,7 @@ async function observeState(
       }),
       (e: unknown) => ({ ok: false as const, path: ctx.paths.registry, error: errorMessage(e) }),
     );
-  const inv = engine ? await import('../adapters/docker/inventory.ts') : undefined;
+  const inv = engine ? await world.docker() : undefined;
   // Reads that fail are reported as "unknown" checks, not taken for empty answers.
   const unobserved: Unobserved[] = [];
   const [osList, status, forwards, containers, journals, session, blueprints] = await Promise.all([
@@ -94,12 +104,12 @@ async function observeState(
           .filter((n) => n.endsWith('.json'))
           .map(async (n) => {
             const { interpretJournal } = await import('../core/ops/status.ts');
-            const r = interpretJournal(await readJson(join(ctx.paths.journalDir, n)));
+            const r = interpretJournal(await readJson(world, join(ctx.paths.journalDir, n)));
             return { sandbox: n.replace(/\.json$/, ''), step: r.step, interrupted: r.interrupted };
           }),
       ),
     ),
-    readJson(ctx.paths.onboardSession),
+    readJson(world, ctx.paths.onboardSession),
     verifyBlueprints(ctx, world, unobserved),
   ]);
   const gw = containers?.find((c) => c.name === containerName);
@@ -149,7 +159,7 @@ async function observeState(
         what: 'read the rebuild journals and snapshot manifests',
         consequence: 'damaged state files are not checked',
       },
-      damagedFiles(ctx, unobserved),
+      damagedFiles(ctx, world, unobserved),
       [],
     ),
     snapshotLitter: await orRecord(
@@ -160,9 +170,7 @@ async function observeState(
         what: 'look for snapshot litter',
         consequence: 'leftovers of killed snapshot runs are not checked',
       },
-      import('../adapters/snapshot/litter.ts').then((m) =>
-        m.findSnapshotLitter(ctx.paths.snapshotsDir),
-      ),
+      world.snapshots().then((m) => m.findSnapshotLitter(ctx.paths.snapshotsDir)),
       [],
     ),
     unobserved,
@@ -172,16 +180,17 @@ async function observeState(
 /** Journals that fail their schema and snapshot manifests that cannot be read, by path. */
 async function damagedFiles(
   ctx: Context,
+  world: Pick<World, 'files' | 'snapshots'>,
   unobserved: Unobserved[],
 ): Promise<{ path: string; problem: string }[]> {
-  const { listDir } = await import('../adapters/state/home-files.ts');
+  const { listDir } = await world.files();
   const { JournalSchema } = await import('../core/rebuild/journal.ts');
-  const { listSnapshots } = await import('../adapters/snapshot/store.ts');
+  const { listSnapshots } = await world.snapshots();
   const out: { path: string; problem: string }[] = [];
   for (const n of await listDir(ctx.paths.journalDir)) {
     if (!n.endsWith('.json')) continue;
     const path = join(ctx.paths.journalDir, n);
-    const raw = await readJson(path);
+    const raw = await readJson(world, path);
     const r = JournalSchema.safeParse(raw);
     if (!r.success || r.data.sandbox !== n.replace(/\.json$/, ''))
       out.push({

@@ -63,7 +63,7 @@ export async function policyAdd(
     });
   }
   requireConsentPossible(ctx, o, 'policy-add');
-  return withPolicyLock(ctx, o.sandbox, () => lockedAdd(ctx, deps, o));
+  return withPolicyLock(ctx, deps, o.sandbox, () => lockedAdd(ctx, deps, o));
 }
 
 async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): Promise<number> {
@@ -82,7 +82,7 @@ async function lockedAdd(ctx: Context, deps: PolicyDeps, o: PolicyAddOptions): P
   } else {
     const path = resolve(ctx.cwd, o.fromFile!);
     let content: string;
-    const { readBoundedText } = await import('../adapters/host/bounded-read.ts');
+    const { readBoundedText } = await deps.files();
     const { INPUT_LIMITS } = await import('../core/limits.ts');
     try {
       content = await readBoundedText(path, INPUT_LIMITS.policyFileBytes, 'The policy file');
@@ -132,7 +132,7 @@ export async function policyRemove(
   o: PolicyRemoveOptions,
 ): Promise<number> {
   requireConsentPossible(ctx, o, 'policy-remove');
-  return withPolicyLock(ctx, o.sandbox, () => lockedRemove(ctx, deps, o));
+  return withPolicyLock(ctx, deps, o.sandbox, () => lockedRemove(ctx, deps, o));
 }
 
 async function lockedRemove(
@@ -223,9 +223,7 @@ async function execute(
   if (p.policyChanges) {
     const consent = { yes: o.yes, env: ctx.env, stdinIsTTY: ctx.ui.stdinIsTTY };
     if (consentMode(consent) === 'ask' && diff) ctx.ui.info(diff);
-    const confirm =
-      deps.confirm ??
-      (async (q: string) => (await import('../adapters/terminal/confirm.ts')).terminalConfirm(q));
+    const confirm = deps.confirm;
     if (!(await ask(x.question, { ...consent, retry: `nemoclaw ${o.sandbox} policy`, confirm }))) {
       ctx.ui.info('Nothing was changed.');
       return 1;
@@ -237,7 +235,7 @@ async function execute(
     p,
     {
       'openshell.policy.set': async () => {
-        const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
+        const { withPolicyFile } = await deps.files();
         try {
           const r = await withPolicyFile(p.merge.after, (file) =>
             deps.openshell.policySet(o.sandbox, file, { wait: true }),

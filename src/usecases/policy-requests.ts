@@ -36,7 +36,10 @@ export interface RequestDeps extends Pick<PolicyDeps, 'openshell' | 'presets'> {
 
 /** The requests use cases' view of the world for one sandbox; OpenShell is reached on first use. */
 export function requestDepsOf(
-  world: Pick<World, 'sandboxClient' | 'sandboxRules' | 'confirm' | 'presets' | 'baseline'>,
+  world: Pick<
+    World,
+    'sandboxClient' | 'sandboxRules' | 'confirm' | 'presets' | 'baseline' | 'files'
+  >,
   sandbox: string,
 ): RequestDeps {
   const rules = () => world.sandboxRules(sandbox);

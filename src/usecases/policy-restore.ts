@@ -62,7 +62,7 @@ export interface EnsureResult {
  */
 export async function ensurePolicies(
   ctx: Context,
-  deps: Pick<PolicyDeps, 'openshell' | 'presets'>,
+  deps: Pick<PolicyDeps, 'openshell' | 'presets' | 'files'>,
   o: { sandbox: string; presets: string[] },
 ): Promise<EnsureResult> {
   const entry = await sandboxEntry(ctx, o.sandbox);
@@ -76,7 +76,7 @@ export async function ensurePolicies(
     `the live policy of sandbox ${o.sandbox}`,
   );
   if (merge.changed) {
-    const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
+    const { withPolicyFile } = await deps.files();
     try {
       await withPolicyFile(merge.after, (f) =>
         deps.openshell.policySet(o.sandbox, f, { wait: true }),

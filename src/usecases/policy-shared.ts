@@ -15,11 +15,13 @@ import { requireEntry } from './registry-entry.ts';
 export interface PolicyDeps {
   openshell: Pick<OpenshellClient, 'policyGet' | 'policySet'>;
   /** Asks the user; only called when a terminal is attached and neither --yes nor env answered. */
-  confirm?: Confirm;
+  confirm: Confirm;
   /** The packaged presets (the world's). */
   presets: World['presets'];
   /** The packaged baseline policy of an agent (the world's). */
   baseline: World['baseline'];
+  /** The world's files: the policy lock and the 0600 file a policy is handed to OpenShell in. */
+  files: World['files'];
 }
 
 /**
@@ -27,9 +29,9 @@ export interface PolicyDeps {
  * usage errors come before any OpenShell call.
  */
 export function policyDepsOf(
-  world: Pick<World, 'sandboxClient' | 'confirm' | 'presets' | 'baseline'>,
+  world: Pick<World, 'sandboxClient' | 'confirm' | 'presets' | 'baseline' | 'files'>,
   sandbox: string,
-): Required<PolicyDeps> {
+): PolicyDeps {
   return {
     openshell: {
       policyGet: async (name, o) => (await world.sandboxClient(sandbox)).policyGet(name, o),
@@ -39,6 +41,7 @@ export function policyDepsOf(
     confirm: (m) => world.confirm(m),
     presets: () => world.presets(),
     baseline: (agent) => world.baseline(agent),
+    files: () => world.files(),
   };
 }
 
@@ -57,6 +60,7 @@ export function policyFilesOf(w: PolicyFiles): PolicyFiles {
     presets: () => w.presets(),
     tiers: () => w.tiers(),
     baseline: (agent) => w.baseline(agent),
+    files: () => w.files(),
   };
 }
 
@@ -112,11 +116,12 @@ export async function livePolicyYaml(
  */
 export async function withPolicyLock<T>(
   ctx: Context,
+  deps: Pick<PolicyDeps, 'files'>,
   sandbox: string,
   fn: () => Promise<T>,
 ): Promise<T> {
   const { join } = await import('node:path');
-  const { withLock } = await import('../adapters/state/lock.ts');
+  const { withLock } = await deps.files();
   return withLock(
     join(ctx.paths.home, 'locks', `policy-${sandbox}.lock`),
     { timeoutMs: 300_000, what: `the network policy of ${sandbox}` },

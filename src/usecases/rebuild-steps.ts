@@ -307,7 +307,7 @@ export const STEPS: Record<
     const { ensurePolicies } = await import('./policy-restore.ts');
     const res = await ensurePolicies(
       r.ctx,
-      { openshell: r.deps.openshell, presets: () => r.deps.presets() },
+      { openshell: r.deps.openshell, presets: () => r.deps.presets(), files: r.deps.files },
       { sandbox: r.entry.name, presets: r.entry.presets },
     );
     return res.presets.length ? `presets: ${res.presets.join(', ')}` : 'no presets';

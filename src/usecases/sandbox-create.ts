@@ -101,13 +101,13 @@ export interface CreateSandboxInput {
 
 /** `openshell sandbox create` with the composed policy (baseline + presets + custom) in a 0600 file. */
 export async function createSandbox(
-  files: Pick<World, 'presets' | 'baseline'>,
+  world: Pick<World, 'presets' | 'baseline' | 'files'>,
   openshell: OpenshellClient,
   i: CreateSandboxInput,
 ): Promise<void> {
   const { creationPolicy } = await import('./policy-restore.ts');
-  const { withPolicyFile } = await import('../adapters/policy/tempfile.ts');
-  const policy = await creationPolicy(files, {
+  const { withPolicyFile } = await world.files();
+  const policy = await creationPolicy(world, {
     agent: i.agent,
     presets: i.presets,
     customPolicies: i.customPolicies,

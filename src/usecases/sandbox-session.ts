@@ -11,14 +11,14 @@ import { parseDenialLine } from '../core/openshell/denials.ts';
 import { denialExplainer } from './log-denials.ts';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import type { OpsWorld } from '../world.ts';
+import type { OpsWorld, World } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
 
 const DURATION_RE = /^\d+[smhd]$/;
 
 export async function sandboxLogs(
   ctx: Context,
-  deps: OpsWorld,
+  deps: OpsWorld & Pick<World, 'interrupts'>,
   o: { sandbox: string; follow?: boolean; tail?: string; since?: string; denied?: boolean },
 ): Promise<number> {
   const tail = o.tail === undefined ? undefined : Number(o.tail);
@@ -43,7 +43,7 @@ export async function sandboxLogs(
     const lines = await client.logs(o.sandbox, { tail, since: o.since, source: 'all' });
     for (const l of lines) await print(l);
   } else {
-    const { onInterrupt } = await import('../adapters/terminal/interrupt.ts');
+    const { onInterrupt } = await deps.interrupts();
     const ac = new AbortController();
     // Ctrl-C is how a user ends following: stop the child, print nothing more, exit 0.
     const off = onInterrupt(() => ac.abort());

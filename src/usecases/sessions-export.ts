@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Context } from '../context.ts';
+import type { World } from '../world.ts';
 import { parseSince } from '../core/audit.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import { redact } from '../core/redact.ts';
@@ -39,6 +40,7 @@ export interface SessionsExportOptions {
 
 export async function sessionsExport(
   ctx: Context,
+  world: Pick<World, 'files'>,
   client: Pick<OpenshellClient, 'sandboxGet' | 'sandboxExec' | 'sandboxDownload'>,
   o: SessionsExportOptions,
 ): Promise<number> {
@@ -129,7 +131,7 @@ export async function sessionsExport(
           );
       }
       for (const f of files.filter((x) => ok.has(x.path))) {
-        manifestFiles.push(await redactAndHash(tree, f.path, f.kind));
+        manifestFiles.push(await redactAndHash(world, tree, f.path, f.kind));
       }
     }
     const manifest: SessionsManifest = {
@@ -170,6 +172,7 @@ export async function sessionsExport(
 }
 
 async function redactAndHash(
+  world: Pick<World, 'files'>,
   tree: string,
   path: string,
   kind: ManifestEntry['kind'],
@@ -178,7 +181,7 @@ async function redactAndHash(
   const local = join(tree, rel);
   let redactions: number;
   if (kind === 'sqlite') {
-    const { redactSqliteCopy } = await import('../adapters/sessions/sqlite-redact.ts');
+    const { redactSqliteCopy } = await world.files();
     redactions = await redactSqliteCopy(local, redact);
   } else {
     const r = redactText(await readFile(local, 'utf8'), redact);

@@ -25,7 +25,7 @@ export async function skillInstall(
       hint: 'Pass the folder that holds SKILL.md.',
     });
   }
-  const { scanTree, copyTree } = await import('../adapters/host/tree.ts');
+  const { scanTree, copyTree, readBoundedText } = await deps.files();
   const entries = await scanTree(dir);
   const problems = treeProblems(entries);
   const skillMd = entries.find((e) => e.rel === 'SKILL.md');
@@ -36,7 +36,6 @@ export async function skillInstall(
       `${o.dir} cannot be installed as a skill:\n  - ${problems.join('\n  - ')}`,
     );
   }
-  const { readBoundedText } = await import('../adapters/host/bounded-read.ts');
   const { INPUT_LIMITS } = await import('../core/limits.ts');
   const fm = frontMatter(
     await readBoundedText(join(dir, 'SKILL.md'), INPUT_LIMITS.skillFileBytes, 'The skill file'),
@@ -57,7 +56,7 @@ export async function skillInstall(
   if ('problem' in n) throw new UsageError(`SKILL.md: ${n.problem}.`);
 
   const entry = await requireEntry(ctx, o.sandbox);
-  const skillsDir = await skillsDirOf(ctx, entry);
+  const skillsDir = await skillsDirOf(ctx, deps, entry);
   const client = await deps.openshell(entry.gatewayName, entry.workspace);
   const stage = await mkdtemp(join(tmpdir(), 'nemoclaw-skill-'));
   try {
@@ -96,9 +95,12 @@ export async function skillInstall(
   }
 }
 
-async function skillsDirOf(ctx: Context, entry: SandboxEntry): Promise<string> {
-  const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
-  const { readYamlFile } = await import('../adapters/blueprint/files.ts');
+async function skillsDirOf(
+  ctx: Context,
+  world: Pick<OpsWorld, 'blueprints'>,
+  entry: SandboxEntry,
+): Promise<string> {
+  const { resolveBlueprint, readYamlFile } = await world.blueprints();
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,

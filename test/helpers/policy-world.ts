@@ -11,6 +11,7 @@ import type { PolicyView } from '../../src/adapters/openshell/types.ts';
 import { loadBaseline, loadPresets, loadTiers } from '../../src/adapters/policy/assets.ts';
 import type { SandboxEntry } from '../../src/core/registry/schema.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
+import { adapterAreas } from '../../src/main.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
 import type { PolicyDeps } from '../../src/usecases/policy-shared.ts';
 import type { PolicyFiles } from '../../src/world.ts';
@@ -23,7 +24,13 @@ export const packagedFiles: PolicyFiles = {
   presets: async () => presets,
   tiers: () => loadTiers(PACKAGE_ROOT),
   baseline: (agent) => loadBaseline(PACKAGE_ROOT, agent),
+  files: adapterAreas().files,
 };
+
+/** A confirm for tests that must not ask (no terminal): a question is a test failure. */
+export async function noQuestion(question: string): Promise<boolean> {
+  throw new Error(`unexpected question: ${question}`);
+}
 
 export class FakeOpenshell {
   yaml: string;
@@ -84,6 +91,8 @@ export function usePolicyWorld() {
       openshell: world.openshell,
       presets: packagedFiles.presets,
       baseline: packagedFiles.baseline,
+      files: packagedFiles.files,
+      confirm: noQuestion,
       ...extra,
     }),
     recorded: async (): Promise<SandboxEntry> => (await t.registry().read()).sandboxes.alpha!,

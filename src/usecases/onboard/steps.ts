@@ -364,7 +364,7 @@ export async function policyStep(s: StepEnv): Promise<string> {
   const presets = await desiredPresets(s);
   const r = await ensurePolicies(
     s.ctx,
-    { openshell: await scopedClient(s), presets: () => s.deps.presets() },
+    { openshell: await scopedClient(s), presets: () => s.deps.presets(), files: s.deps.files },
     { sandbox: s.intent.sandboxName, presets },
   );
   s.session.outputs.presets = r.presets;

@@ -3,50 +3,21 @@
  * gone, the forward will not stop) is a printed warning and the sandbox still goes; a required
  * step that fails stops the plan, is named, and the registry keeps the sandbox.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { statePaths } from '../../../src/adapters/state/paths.ts';
-import { registryStore } from '../../../src/adapters/state/registry-store.ts';
-import { createUi } from '../../../src/adapters/terminal/ui.ts';
-import type { Context } from '../../../src/context.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { NemoclawError } from '../../../src/core/errors.ts';
-import {
-  emptyRegistry,
-  withSandbox,
-  type SandboxEntry,
-} from '../../../src/core/registry/schema.ts';
+import type { SandboxEntry } from '../../../src/core/registry/schema.ts';
 import { destroySandbox } from '../../../src/usecases/destroy.ts';
 import type { OpsWorld } from '../../../src/world.ts';
-import { sandboxEntry } from '../../helpers/context.ts';
+import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
 
-let home: string;
 let out: string[];
 let err: string[];
 let deleted: string[];
 
 const entry: SandboxEntry = sandboxEntry({ image: 'nemoclaw-sandbox-test:none' });
 
-function ctx(): Context {
-  const registry = registryStore(join(home, 'sandboxes.json'));
-  return {
-    env: {},
-    cwd: home,
-    paths: statePaths(home),
-    packageRoot: home,
-    ui: createUi({
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      stdinIsTTY: false,
-    }),
-    log: { debug() {}, info() {}, warn() {}, error() {}, flush() {} },
-    defaultAgent: 'openclaw',
-    nonInteractive: true,
-    now: () => new Date('2026-02-02T00:00:00.000Z'),
-    registry: () => registry,
-  } as unknown as Context;
-}
+const t = useTestHome({ prefix: 'nemoclaw-destroy-', sandboxes: [entry] });
+const ctx = () => t.context();
 
 function deps(f: { forward?: Error; delete?: Error }): OpsWorld {
   const client = {
@@ -72,16 +43,11 @@ function deps(f: { forward?: Error; delete?: Error }): OpsWorld {
 
 const registered = async () => Object.keys((await ctx().registry().read()).sandboxes);
 
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'nemoclaw-destroy-'));
-  out = [];
-  err = [];
+beforeEach(() => {
+  out = t.out;
+  err = t.err;
   deleted = [];
-  await ctx()
-    .registry()
-    .update(() => withSandbox(emptyRegistry(), entry));
 });
-afterEach(() => rm(home, { recursive: true, force: true }));
 
 describe('destroy through runPlan', () => {
   it('best-effort failures are printed as warnings, and the sandbox still goes', async () => {

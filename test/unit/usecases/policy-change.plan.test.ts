@@ -3,28 +3,21 @@
  * stdout, and the "live has it, the registry does not" case is a registry write the user is told
  * about, not "nothing to change".
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../../src/adapters/openshell/types.ts';
 import { loadBaseline, loadPresets } from '../../../src/adapters/policy/assets.ts';
-import { statePaths } from '../../../src/adapters/state/paths.ts';
-import { registryStore } from '../../../src/adapters/state/registry-store.ts';
-import { createUi } from '../../../src/adapters/terminal/ui.ts';
-import type { Context } from '../../../src/context.ts';
 import { composePolicy } from '../../../src/core/policy/merge.ts';
 import { emptyRegistry, withSandbox } from '../../../src/core/registry/schema.ts';
 import { policyAdd, policyRemove } from '../../../src/usecases/policy-change.ts';
 import type { PolicyDeps } from '../../../src/usecases/policy-shared.ts';
-import { sandboxEntry } from '../../helpers/context.ts';
+import { PACKAGE_ROOT as ROOT, sandboxEntry, useTestHome } from '../../helpers/context.ts';
+import { noQuestion, packagedFiles } from '../../helpers/policy-world.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 const presets = await loadPresets(ROOT);
 const baseline = await loadBaseline(ROOT, 'openclaw');
 const npm = presets.find((p) => p.name === 'npm')!;
 
-let home: string;
 let out: string[];
 let err: string[];
 let live: string;
@@ -32,29 +25,14 @@ let sets: string[];
 
 const entry = sandboxEntry;
 
-function ctx(): Context {
-  const registry = registryStore(join(home, 'sandboxes.json'));
-  return {
-    env: {},
-    cwd: home,
-    paths: statePaths(home),
-    packageRoot: ROOT,
-    ui: createUi({
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      stdinIsTTY: false,
-    }),
-    log: { debug() {}, info() {}, warn() {}, error() {}, flush() {} },
-    defaultAgent: 'openclaw',
-    nonInteractive: true,
-    now: () => new Date('2026-02-02T00:00:00.000Z'),
-    registry: () => registry,
-  } as unknown as Context;
-}
+const t = useTestHome({ prefix: 'nemoclaw-policy-change-', sandboxes: [entry()] });
+const ctx = () => t.context();
 
 const deps: PolicyDeps = {
   presets: async () => presets,
   baseline: (agent) => loadBaseline(ROOT, agent),
+  files: packagedFiles.files,
+  confirm: noQuestion,
   openshell: {
     async policyGet(): Promise<PolicyView> {
       return { version: 1, hash: 'h', status: 'Loaded', yaml: live };
@@ -69,17 +47,12 @@ const deps: PolicyDeps = {
 
 const recorded = async () => (await ctx().registry().read()).sandboxes.alpha!;
 
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'nemoclaw-policy-change-'));
-  out = [];
-  err = [];
+beforeEach(() => {
+  out = t.out;
+  err = t.err;
   sets = [];
   live = baseline;
-  await ctx()
-    .registry()
-    .update(() => withSandbox(emptyRegistry(), entry()));
 });
-afterEach(() => rm(home, { recursive: true, force: true }));
 
 describe('policy change plans', () => {
   it('--dry-run prints the diff and the plan on stdout, and nothing on stderr but the note', async () => {
