@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { policyAdd, policyRemove } from '../../../src/usecases/policy-change.ts';
-import { baseline, presets, rejects, usePolicyWorld } from '../../helpers/policy-world.ts';
+import { NemoclawError } from '../../../src/core/errors.ts';
+import {
+  baseline,
+  packagedFiles,
+  presets,
+  rejects,
+  usePolicyWorld,
+} from '../../helpers/policy-world.ts';
 
 const w = usePolicyWorld();
 const { t, makeCtx, deps, recorded, liveKeys } = w;
@@ -106,6 +113,24 @@ describe('policy-add', () => {
     expect(e.kind).toBe('timeout');
     expect(e.message).toMatch(/did not report it loaded in time/);
     expect(e.hint).toMatch(/openshell policy list alpha/);
+    expect((await recorded()).presets).toEqual([]);
+  });
+
+  it('takes the policy file from the world: one that cannot be written sets and records nothing', async () => {
+    const files = await packagedFiles.files();
+    const full = deps({
+      files: async () => ({
+        ...files,
+        withPolicyFile: async () => {
+          throw new NemoclawError('failed', 'ENOSPC: no space left on device');
+        },
+      }),
+    });
+    const e = await rejects(
+      policyAdd(makeCtx(), full, { sandbox: 'alpha', preset: 'npm', yes: true }),
+    );
+    expect(e.message).toMatch(/ENOSPC/);
+    expect(w.openshell.sets).toHaveLength(0);
     expect((await recorded()).presets).toEqual([]);
   });
 
