@@ -178,5 +178,9 @@ export type OpsWorld = Pick<
   | 'extraLabels'
   | 'faultPause'
   | 'blueprints'
+  | 'docker'
+  | 'snapshots'
+  | 'files'
+  | 'interrupts'
   | keyof PolicyFiles
 >;

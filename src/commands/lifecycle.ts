@@ -84,7 +84,7 @@ export const UPGRADE_AND_PROFILES: VerbDecl[] = [
         ],
         load: () => import('../usecases/profiles.ts'),
         run: (m, v: V<{ json?: boolean; blueprint?: string; blueprintSha256?: string }>) =>
-          m.profilesList(v.ctx, v.o),
+          m.profilesList(v.ctx, v.world, v.o),
       }),
     ],
   }),

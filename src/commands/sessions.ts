@@ -27,10 +27,12 @@ export const SESSIONS: VerbDecl[] = [
         ],
         load: () => import('../usecases/sessions-export.ts'),
         run: async (m, v: V<{ out?: string; format?: string; since?: string }>) =>
-          m.sessionsExport(v.ctx, await v.world.sandboxClient(v.sandbox), {
-            sandbox: v.sandbox,
-            ...v.o,
-          }),
+          m.sessionsExport(
+            v.ctx,
+            await v.world.sandboxClient(v.sandbox),
+            { sandbox: v.sandbox, ...v.o },
+            v.world,
+          ),
       }),
     ],
   }),

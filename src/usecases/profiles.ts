@@ -5,15 +5,17 @@
 import type { Context } from '../context.ts';
 import { listProfiles, profileProblems } from '../core/blueprint/profiles.ts';
 import { NemoclawError } from '../core/errors.ts';
+import type { World } from '../world.ts';
 
 export async function profilesList(
   ctx: Context,
+  world: Pick<World, 'blueprints'>,
   o: { json?: boolean; blueprint?: string; blueprintSha256?: string },
 ): Promise<number> {
-  const { listPackagedVersions } = await import('../adapters/blueprint/resolve.ts');
+  const { listPackagedVersions } = await world.blueprints();
   const { verifiedBlueprintOf } = await import('./rebuild-steps.ts');
   const spec = o.blueprint ?? (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
-  const bp = await verifiedBlueprintOf(ctx, { spec, sha256: o.blueprintSha256 });
+  const bp = await verifiedBlueprintOf(ctx, world, { spec, sha256: o.blueprintSha256 });
   const problems = profileProblems(bp.blueprint);
   if (problems.length > 0)
     throw new NemoclawError('corrupt', `Blueprint ${bp.version}: ${problems.join('; ')}.`);

@@ -29,6 +29,7 @@ import {
 import { sandboxEntry } from './policy-shared.ts';
 import { agentStatePaths } from './snapshot.ts';
 import { warnLost } from './unobserved.ts';
+import type { World } from '../world.ts';
 
 export interface SessionsExportOptions {
   sandbox: string;
@@ -41,6 +42,7 @@ export async function sessionsExport(
   ctx: Context,
   client: Pick<OpenshellClient, 'sandboxGet' | 'sandboxExec' | 'sandboxDownload'>,
   o: SessionsExportOptions,
+  world: Pick<World, 'blueprints'>,
 ): Promise<number> {
   const format = o.format ?? 'dir';
   if (format !== 'dir' && format !== 'tar') {
@@ -71,7 +73,7 @@ export async function sessionsExport(
   }
 
   // Observe: what is there, under the agent's state paths (its blueprint's, not a fixed layout).
-  const statePaths = await agentStatePaths(ctx, entry);
+  const statePaths = await agentStatePaths(ctx, world, entry);
   const listing = await client.sandboxExec(o.sandbox, [
     'sh',
     '-c',
