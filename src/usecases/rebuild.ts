@@ -6,13 +6,10 @@
  * pre-rebuild snapshot is kept.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { ask, assertCanAsk } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import {
-  JOURNAL_SCHEMA_VERSION,
-  JournalSchema,
   newJournal,
   pendingStep,
   type Journal,
@@ -20,6 +17,13 @@ import {
 } from '../core/rebuild/journal.ts';
 import { rebuildHandlers, rebuildSteps } from '../core/rebuild/steps.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import {
+  doneJournalPath,
+  journalPath,
+  readDoneJournal,
+  readJournal,
+  writeJournal,
+} from './rebuild-journal.ts';
 import { MIGRATE_STEPS } from './rebuild-migrate.ts';
 import { requireEntry } from './registry-entry.ts';
 import { planMove, prepareWorkspace } from './rebuild-workspace.ts';
@@ -38,9 +42,6 @@ import { warnLost } from './unobserved.ts';
 
 export type { RebuildDeps, RebuildWorld } from './rebuild-steps.ts';
 
-/** Where the rebuild journal lives: the JSON files of the home. */
-type JournalFiles = Pick<RebuildWorld, 'files'>;
-
 const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
   ...FIRST_STEPS,
   ...MIGRATE_STEPS,
@@ -58,55 +59,6 @@ export interface RebuildOptions {
   dryRun?: boolean;
   /** Set by upgrade-sandboxes: the consent was given once for all. */
   consented?: boolean;
-}
-
-/** The record of the last finished rebuild, kept for `rebuild --rollback`. */
-export function doneJournalPath(ctx: Context, sandbox: string): string {
-  return join(ctx.paths.journalDir, `${sandbox}.done.json`);
-}
-
-export function journalPath(ctx: Context, sandbox: string): string {
-  return join(ctx.paths.journalDir, `${sandbox}.json`);
-}
-
-function journalSpec(ctx: Context, sandbox: string, path = journalPath(ctx, sandbox)) {
-  return {
-    path,
-    what: `the rebuild journal of ${sandbox}`,
-    schema: JournalSchema as never,
-    schemaVersion: JOURNAL_SCHEMA_VERSION,
-    empty: () => undefined as unknown as Journal,
-  };
-}
-
-export async function readJournal(
-  ctx: Context,
-  world: JournalFiles,
-  sandbox: string,
-): Promise<Journal | undefined> {
-  const { readJsonFile } = await world.files();
-  return (await readJsonFile<Journal>(journalSpec(ctx, sandbox))) ?? undefined;
-}
-
-async function writeJournal(
-  ctx: Context,
-  world: JournalFiles,
-  j: Journal,
-  path?: string,
-): Promise<void> {
-  const { writeJsonFile } = await world.files();
-  j.updatedAt = ctx.now().toISOString();
-  await writeJsonFile<Journal>(journalSpec(ctx, j.sandbox, path), j);
-}
-
-async function readDoneJournal(
-  ctx: Context,
-  world: JournalFiles,
-  sandbox: string,
-): Promise<Journal | undefined> {
-  const { readJsonFile } = await world.files();
-  const spec = journalSpec(ctx, sandbox, doneJournalPath(ctx, sandbox));
-  return (await readJsonFile<Journal>(spec).catch(() => undefined)) ?? undefined;
 }
 
 function fromOf(e: SandboxEntry): NonNullable<Journal['from']> {

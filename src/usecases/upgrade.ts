@@ -28,7 +28,7 @@ export async function upgradeCandidates(
 ): Promise<{ newest: string; list: UpgradeCandidate[] }> {
   const { listPackagedVersions } = await world.blueprints();
   const { verifiedBlueprintOf, entryBlueprintSpec } = await import('./rebuild-steps.ts');
-  const { readJournal } = await import('./rebuild.ts');
+  const { readJournal } = await import('./rebuild-journal.ts');
   const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
   const nbp = await verifiedBlueprintOf(ctx, world, { spec: newest });
   const reg = await ctx.registry().read();
