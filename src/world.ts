@@ -181,5 +181,9 @@ export type OpsWorld = Pick<
   | 'extraLabels'
   | 'faultPause'
   | 'blueprints'
+  | 'docker'
+  | 'snapshots'
+  | 'files'
+  | 'interrupts'
   | keyof PolicyFiles
 >;

@@ -37,11 +37,6 @@ export const REBUILD: VerbDecl[] = [
       { flags: '--dry-run', description: 'print the plan and the blueprint diff; change nothing' },
     ],
     load: () => import('../usecases/rebuild.ts'),
-    run: async (m, v: V<RebuildFlags>) =>
-      m.rebuild(
-        v.ctx,
-        { ...v.world, openshell: await v.world.sandboxClient(v.sandbox) },
-        { sandbox: v.sandbox, ...v.o },
-      ),
+    run: (m, v: V<RebuildFlags>) => m.rebuild(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
   }),
 ];

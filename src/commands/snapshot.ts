@@ -32,7 +32,8 @@ export const SNAPSHOT: VerbDecl[] = [
         description: 'list snapshots, oldest first (v1 is the oldest)',
         options: [{ flags: '--json', description: 'print JSON' }],
         load: snapshot,
-        run: (m, v: V<{ json?: boolean }>) => m.snapshotList(v.ctx, { sandbox: v.sandbox, ...v.o }),
+        run: (m, v: V<{ json?: boolean }>) =>
+          m.snapshotList(v.ctx, v.world, { sandbox: v.sandbox, ...v.o }),
       }),
       defineVerb({
         name: 'restore',
@@ -54,7 +55,7 @@ export const SNAPSHOT: VerbDecl[] = [
         options: [{ flags: '--json', description: 'print JSON' }],
         load: snapshot,
         run: (m, v: V<{ json?: boolean }, [string | undefined]>) =>
-          m.snapshotVerify(v.ctx, { sandbox: v.sandbox, selector: v.args[0], ...v.o }),
+          m.snapshotVerify(v.ctx, v.world, { sandbox: v.sandbox, selector: v.args[0], ...v.o }),
       }),
       defineVerb({
         name: 'delete',

@@ -16,7 +16,6 @@ import { tokenFingerprint, tokenHolders } from '../core/ops/token-fingerprint.ts
 import { registerSecret } from '../core/redact.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
-import { policyFilesOf } from './policy-shared.ts';
 
 function channelOf(name: string | undefined, sandbox: string, verb: string): ChannelSpec {
   const c = name ? findChannel(name) : undefined;
@@ -172,17 +171,7 @@ async function offerRebuild(
     return 0;
   }
   const { rebuild } = await import('./rebuild.ts');
-  return rebuild(
-    ctx,
-    {
-      openshell: await deps.openshell(entry.gatewayName, entry.workspace),
-      confirm: (m) => deps.confirm(m),
-      extraLabels: deps.extraLabels,
-      faultPause: deps.faultPause,
-      ...policyFilesOf(deps),
-    },
-    { sandbox, yes: true },
-  );
+  return rebuild(ctx, deps, { sandbox, yes: true });
 }
 
 export async function channelsRemove(

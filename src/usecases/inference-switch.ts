@@ -23,7 +23,6 @@ import { DEFAULT_WORKSPACE, sharesRoute } from '../core/workspace.ts';
 import { registerSecret } from '../core/redact.ts';
 import type { OpsWorld } from '../world.ts';
 import { requireEntry } from './registry-entry.ts';
-import { policyFilesOf } from './policy-shared.ts';
 
 export interface SwitchOptions {
   provider?: string;
@@ -278,16 +277,6 @@ async function offerRebuild(
       continue;
     }
     const { rebuild } = await import('./rebuild.ts');
-    await rebuild(
-      ctx,
-      {
-        openshell: await deps.openshell(e.gatewayName, e.workspace),
-        confirm: deps.confirm,
-        extraLabels: deps.extraLabels,
-        faultPause: deps.faultPause,
-        ...policyFilesOf(deps),
-      },
-      { sandbox: e.name, yes: true },
-    );
+    await rebuild(ctx, deps, { sandbox: e.name, yes: true });
   }
 }

@@ -112,7 +112,7 @@ export async function sandboxLifecycle(
   if (o.verb === 'start' && live.phase === 'Error') {
     // OpenShell refuses to start a failed sandbox (core/ops/recover-phase.ts): say why, change nothing.
     const { notStartableError } = await import('./recover-failed.ts');
-    throw await notStartableError(ctx, entry.name, live.phase, true);
+    throw await notStartableError(ctx, deps, entry.name, live.phase, true);
   }
   const plan = lifecyclePlan(o.verb, entry, live.phase);
   if (o.dryRun) {

@@ -15,7 +15,7 @@ export async function profilesList(
   const { listPackagedVersions } = await world.blueprints();
   const { verifiedBlueprintOf } = await import('./rebuild-steps.ts');
   const spec = o.blueprint ?? (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
-  const bp = await verifiedBlueprintOf(ctx, { spec, sha256: o.blueprintSha256 });
+  const bp = await verifiedBlueprintOf(ctx, world, { spec, sha256: o.blueprintSha256 });
   const problems = profileProblems(bp.blueprint);
   if (problems.length > 0)
     throw new NemoclawError('corrupt', `Blueprint ${bp.version}: ${problems.join('; ')}.`);

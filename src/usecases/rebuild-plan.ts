@@ -12,6 +12,7 @@ import { rebuildPushRegistry } from '../core/rebuild/push-target.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { entryBlueprintSpec, entryProviders, verifiedBlueprintOf } from './rebuild-steps.ts';
 import { orWarn } from './unobserved.ts';
+import type { World } from '../world.ts';
 
 export interface RebuildPlan {
   plan: Plan;
@@ -41,13 +42,14 @@ const CAUSES: Record<RebuildStepId, (e: SandboxEntry) => string> = {
 
 export async function planRebuild(
   ctx: Context,
+  world: Pick<World, 'blueprints'>,
   entry: SandboxEntry,
   target: { spec: string; sha256?: string; dryRun?: boolean },
   mode: 'rebuild' | 'rollback' = 'rebuild',
   snapshotId?: string,
 ): Promise<RebuildPlan> {
-  const { readPolicyTexts } = await import('../adapters/blueprint/files.ts');
-  const to = await verifiedBlueprintOf(ctx, target);
+  const { readPolicyTexts } = await world.blueprints();
+  const to = await verifiedBlueprintOf(ctx, world, target);
   const from = await orWarn(
     ctx,
     {
@@ -55,7 +57,7 @@ export async function planRebuild(
       what: `verify the blueprint ${entry.name} was built from (${entry.blueprintVersion})`,
       consequence: 'the plan cannot show what changes',
     },
-    verifiedBlueprintOf(ctx, { ...entryBlueprintSpec(entry), dryRun: target.dryRun }),
+    verifiedBlueprintOf(ctx, world, { ...entryBlueprintSpec(entry), dryRun: target.dryRun }),
     undefined,
   );
   const changes = from

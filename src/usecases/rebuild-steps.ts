@@ -12,16 +12,30 @@ import { isLiveDatabaseFile, isTransientDbFile } from '../core/snapshot/live-fil
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import type { PolicyFiles } from '../world.ts';
+import type { PolicyFiles, World } from '../world.ts';
 import { createSandbox, waitCreated } from './sandbox-create.ts';
 
-export interface RebuildDeps extends PolicyFiles {
-  openshell: OpenshellClient;
-  confirm(message: string): Promise<boolean>;
-  extraLabels?: Record<string, string>;
-  /** Test hook: `<step>:<ms>` pauses at the start of that step (injected by main.ts). */
-  faultPause?: string;
-}
+/**
+ * What a rebuild reaches outside the process. `faultPause` is the test hook `<step>:<ms>` that
+ * pauses at the start of that step (injected by main.ts).
+ */
+export type RebuildWorld = Pick<
+  World,
+  | 'openshell'
+  | 'confirm'
+  | 'extraLabels'
+  | 'faultPause'
+  | 'engine'
+  | 'docker'
+  | 'blueprints'
+  | 'snapshots'
+  | 'files'
+  | 'interrupts'
+  | keyof PolicyFiles
+>;
+
+/** The world of one rebuild: `openshell` is the client of the sandbox's gateway and workspace. */
+export type RebuildDeps = Omit<RebuildWorld, 'openshell'> & { openshell: OpenshellClient };
 
 export interface Run {
   ctx: Context;
@@ -33,7 +47,7 @@ export interface Run {
 }
 
 async function snapshotRecord(r: Run) {
-  const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
+  const { resolveSnapshot } = await r.deps.snapshots();
   return resolveSnapshot(r.ctx.paths.snapshotsDir, r.entry.name, r.journal.snapshotId);
 }
 
@@ -55,13 +69,14 @@ const resolved = new Map<string, Promise<VerifiedBlueprint>>();
  */
 export function verifiedBlueprintOf(
   ctx: Context,
+  world: Pick<World, 'blueprints'>,
   t: { spec: string; sha256?: string; dryRun?: boolean },
 ): Promise<VerifiedBlueprint> {
   const key = `${t.spec}\0${t.sha256 ?? ''}\0${t.dryRun ? 'dry' : ''}`;
   let p = resolved.get(key);
   if (!p) {
     p = (async () => {
-      const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
+      const { resolveBlueprint, verifyOrThrow } = await world.blueprints();
       const bp = await resolveBlueprint({
         packageRoot: ctx.packageRoot,
         home: ctx.paths.home,
@@ -80,7 +95,7 @@ export function verifiedBlueprintOf(
 
 /** The blueprint the rebuild goes onto (fixed in the journal when it starts). */
 export function verifiedBlueprint(r: Run) {
-  return verifiedBlueprintOf(r.ctx, r.journal.target ?? entryBlueprintSpec(r.entry));
+  return verifiedBlueprintOf(r.ctx, r.deps, r.journal.target ?? entryBlueprintSpec(r.entry));
 }
 
 /** Providers to attach again: those recorded at create, else the inference one, plus channels'. */
@@ -100,7 +115,7 @@ export async function checkBeforeResume(r: Run): Promise<void> {
   if (!r.journal.snapshotId || r.journal.steps.restore?.status === 'complete') return;
   const { verifySnapshot } = await import('./snapshot-restore.ts');
   const { agentStatePaths } = await import('./snapshot.ts');
-  const { listSnapshots, sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
+  const { listSnapshots, sandboxSnapshotDir } = await r.deps.snapshots();
   const id = r.journal.snapshotId;
   const dir = sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name);
   const refuse = (why: string, cause?: unknown) =>
@@ -118,7 +133,7 @@ export async function checkBeforeResume(r: Run): Promise<void> {
   const rec = snapshots.find((s) => s.id === id);
   if (!rec) throw refuse(`is missing from ${dir}`);
   try {
-    await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
+    await verifySnapshot(r.deps, rec, await agentStatePaths(r.ctx, r.deps, r.entry));
   } catch (e) {
     throw refuse(`is damaged (${rec.archivePath}): ${errorMessage(e)}`, e);
   }
@@ -142,17 +157,14 @@ export const STEPS: Record<
         },
       );
     }
-    const res = await createSnapshot(
-      { openshell: r.deps.openshell },
-      {
-        snapshotsDir: r.ctx.paths.snapshotsDir,
-        source: r.entry,
-        statePaths: await agentStatePaths(r.ctx, r.entry),
-        name: `pre-rebuild-${r.ctx.now().toISOString().replace(/[:.]/g, '-')}`,
-        now: r.ctx.now(),
-        onProgress: (l) => r.ctx.ui.info(`  ${l}`),
-      },
-    );
+    const res = await createSnapshot(r.deps, {
+      snapshotsDir: r.ctx.paths.snapshotsDir,
+      source: r.entry,
+      statePaths: await agentStatePaths(r.ctx, r.deps, r.entry),
+      name: `pre-rebuild-${r.ctx.now().toISOString().replace(/[:.]/g, '-')}`,
+      now: r.ctx.now(),
+      onProgress: (l) => r.ctx.ui.info(`  ${l}`),
+    });
     const failed = res.skipped.filter((s) => s.code === 'failed');
     if (failed.length > 0) {
       throw new NemoclawError(
@@ -170,7 +182,7 @@ export const STEPS: Record<
     const { verifySnapshot } = await import('./snapshot-restore.ts');
     const { agentStatePaths } = await import('./snapshot.ts');
     const rec = await snapshotRecord(r);
-    await verifySnapshot(rec, await agentStatePaths(r.ctx, r.entry));
+    await verifySnapshot(r.deps, rec, await agentStatePaths(r.ctx, r.deps, r.entry));
     return `snapshot ${rec.id} verified`;
   },
   async delete(r) {
@@ -182,8 +194,7 @@ export const STEPS: Record<
   async image(r) {
     const { buildSandboxImage } = await import('./sandbox-image.ts');
     const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('./agent-config.ts');
-    const { connectEngine } = await import('../adapters/docker/engine.ts');
-    const engine = await connectEngine(r.ctx.env);
+    const engine = await r.deps.engine();
     const deps = {
       engine,
       env: r.ctx.env,
@@ -272,20 +283,17 @@ export const STEPS: Record<
       );
     }
     const { restoreSnapshot } = await import('./snapshot-restore.ts');
-    const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
+    const { sandboxSnapshotDir } = await r.deps.snapshots();
     const { agentStatePaths } = await import('./snapshot.ts');
     const rec = await snapshotRecord(r);
-    const res = await restoreSnapshot(
-      { openshell: r.deps.openshell },
-      {
-        record: rec,
-        sandbox: r.entry.name,
-        statePaths: await agentStatePaths(r.ctx, r.entry),
-        workDir: sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name),
-        onProgress: (l) => r.ctx.ui.info(`  ${l}`),
-        onWarning: (await import('./plan-hooks.ts')).reportingHooks(r.ctx).onWarning,
-      },
-    );
+    const res = await restoreSnapshot(r.deps, {
+      record: rec,
+      sandbox: r.entry.name,
+      statePaths: await agentStatePaths(r.ctx, r.deps, r.entry),
+      workDir: sandboxSnapshotDir(r.ctx.paths.snapshotsDir, r.entry.name),
+      onProgress: (l) => r.ctx.ui.info(`  ${l}`),
+      onWarning: (await import('./plan-hooks.ts')).reportingHooks(r.ctx).onWarning,
+    });
     for (const s of res.skipped) r.ctx.ui.info(`  skipped ${s.path}: ${s.reason}`);
     if (res.restored.length > 0) {
       // The agent started with empty state and may hold its databases open: restart the sandbox's

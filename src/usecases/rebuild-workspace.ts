@@ -10,6 +10,7 @@ import type { Context } from '../context.ts';
 import { findProvider, LOCAL_PLACEHOLDER_KEY } from '../core/providers.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import { workspaceNameFor } from '../core/workspace.ts';
+import type { World } from '../world.ts';
 import { entryProviders } from './rebuild-steps.ts';
 
 /** The workspace to move into, or undefined (with the reason said) when it stays where it is. */
@@ -36,13 +37,13 @@ export function planMove(ctx: Context, entry: SandboxEntry): string | undefined 
 /** Makes the workspace, its provider and its route (each idempotent); returns its client. */
 export async function prepareWorkspace(
   ctx: Context,
+  world: Pick<World, 'openshell'>,
   entry: SandboxEntry,
   workspace: string,
   base: OpenshellClient,
 ): Promise<OpenshellClient> {
-  const { openshellClient } = await import('../adapters/openshell/factory.ts');
   await base.workspaceCreate(workspace);
-  const os = await openshellClient(ctx, entry.gatewayName, workspace);
+  const os = await world.openshell(entry.gatewayName, workspace);
   const spec = findProvider(entry.provider)!;
   if (!(await os.providerGet(spec.openshellName))) {
     const key = spec.credentialKey ?? 'OPENAI_API_KEY';

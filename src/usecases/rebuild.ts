@@ -6,13 +6,10 @@
  * pre-rebuild snapshot is kept.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { ask, assertCanAsk } from '../core/consent.ts';
 import { NemoclawError, UsageError } from '../core/errors.ts';
 import {
-  JOURNAL_SCHEMA_VERSION,
-  JournalSchema,
   newJournal,
   pendingStep,
   type Journal,
@@ -20,6 +17,13 @@ import {
 } from '../core/rebuild/journal.ts';
 import { rebuildHandlers, rebuildSteps } from '../core/rebuild/steps.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import {
+  doneJournalPath,
+  journalPath,
+  readDoneJournal,
+  readJournal,
+  writeJournal,
+} from './rebuild-journal.ts';
 import { MIGRATE_STEPS } from './rebuild-migrate.ts';
 import { requireEntry } from './registry-entry.ts';
 import { planMove, prepareWorkspace } from './rebuild-workspace.ts';
@@ -31,11 +35,12 @@ import {
   verifiedBlueprint,
   verifiedBlueprintOf,
   type RebuildDeps,
+  type RebuildWorld,
   type Run,
 } from './rebuild-steps.ts';
 import { warnLost } from './unobserved.ts';
 
-export type { RebuildDeps } from './rebuild-steps.ts';
+export type { RebuildDeps, RebuildWorld } from './rebuild-steps.ts';
 
 const STEPS: Record<RebuildStepId, (r: Run) => Promise<string>> = {
   ...FIRST_STEPS,
@@ -54,42 +59,6 @@ export interface RebuildOptions {
   dryRun?: boolean;
   /** Set by upgrade-sandboxes: the consent was given once for all. */
   consented?: boolean;
-}
-
-/** The record of the last finished rebuild, kept for `rebuild --rollback`. */
-export function doneJournalPath(ctx: Context, sandbox: string): string {
-  return join(ctx.paths.journalDir, `${sandbox}.done.json`);
-}
-
-export function journalPath(ctx: Context, sandbox: string): string {
-  return join(ctx.paths.journalDir, `${sandbox}.json`);
-}
-
-function journalSpec(ctx: Context, sandbox: string, path = journalPath(ctx, sandbox)) {
-  return {
-    path,
-    what: `the rebuild journal of ${sandbox}`,
-    schema: JournalSchema as never,
-    schemaVersion: JOURNAL_SCHEMA_VERSION,
-    empty: () => undefined as unknown as Journal,
-  };
-}
-
-export async function readJournal(ctx: Context, sandbox: string): Promise<Journal | undefined> {
-  const { readJsonFile } = await import('../adapters/state/json-file.ts');
-  return (await readJsonFile<Journal>(journalSpec(ctx, sandbox))) ?? undefined;
-}
-
-async function writeJournal(ctx: Context, j: Journal, path?: string): Promise<void> {
-  const { writeJsonFile } = await import('../adapters/state/json-file.ts');
-  j.updatedAt = ctx.now().toISOString();
-  await writeJsonFile<Journal>(journalSpec(ctx, j.sandbox, path), j);
-}
-
-async function readDoneJournal(ctx: Context, sandbox: string): Promise<Journal | undefined> {
-  const { readJsonFile } = await import('../adapters/state/json-file.ts');
-  const spec = journalSpec(ctx, sandbox, doneJournalPath(ctx, sandbox));
-  return (await readJsonFile<Journal>(spec).catch(() => undefined)) ?? undefined;
 }
 
 function fromOf(e: SandboxEntry): NonNullable<Journal['from']> {
@@ -122,35 +91,47 @@ function rollbackJournal(ctx: Context, name: string, last: Journal | undefined):
 }
 
 /** Test hook: pause at the start of a step so a test can kill the process there. */
-async function faultPause(deps: RebuildDeps, step: RebuildStepId): Promise<void> {
+async function faultPause(
+  deps: Pick<RebuildDeps, 'faultPause'>,
+  step: RebuildStepId,
+): Promise<void> {
   const spec = deps.faultPause;
   if (!spec) return;
   const [at, ms] = spec.split(':');
   if (at === step) await new Promise((r) => setTimeout(r, Number(ms ?? 10_000)));
 }
 
-export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions): Promise<number> {
+/** A rebuild of a registered sandbox, through its own gateway and workspace. */
+export async function rebuild(
+  ctx: Context,
+  world: RebuildWorld,
+  o: RebuildOptions,
+): Promise<number> {
   const entry = await requireEntry(ctx, o.sandbox);
   if (o.rollback && o.blueprint)
     throw new UsageError(
       '--rollback goes back to the blueprint before the upgrade; drop --blueprint.',
     );
   const asked = o.blueprint ? { spec: o.blueprint, sha256: o.blueprintSha256 } : undefined;
-  if (o.dryRun) return printPlan(ctx, entry, o, asked);
+  if (o.dryRun) return printPlan(ctx, world, entry, o, asked);
   // Destructive whatever the mode (issue 18): refused before anything is observed or locked.
   if (!o.resume && !o.consented && !o.dryRun)
     assertCanAsk(`Rebuild ${o.sandbox}`, consentOptions(ctx, o));
-  const { acquireLock } = await import('../adapters/state/lock.ts');
+  const deps: RebuildDeps = {
+    ...world,
+    openshell: await world.openshell(entry.gatewayName, entry.workspace),
+  };
+  const { acquireLock } = await world.files();
   const lock = await acquireLock(`${journalPath(ctx, o.sandbox)}.run.lock`, {
     timeoutMs: 0,
     what: `the rebuild of ${o.sandbox}`,
   });
   let endActivity: (() => void) | undefined;
   try {
-    let journal = await readJournal(ctx, o.sandbox);
+    let journal = await readJournal(ctx, deps, o.sandbox);
     if (o.rollback && !(journal?.mode === 'rollback' && !journal.completedAt)) {
       const last =
-        journal && !journal.completedAt ? journal : await readDoneJournal(ctx, o.sandbox);
+        journal && !journal.completedAt ? journal : await readDoneJournal(ctx, deps, o.sandbox);
       if (
         !(await consent(
           ctx,
@@ -161,7 +142,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       )
         return 1;
       journal = rollbackJournal(ctx, o.sandbox, last);
-      await writeJournal(ctx, journal);
+      await writeJournal(ctx, deps, journal);
     } else if (journal && !journal.completedAt) {
       if (!o.resume && !o.rollback) {
         throw new UsageError(
@@ -177,7 +158,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
           hint: `Start one with: nemoclaw ${o.sandbox} rebuild`,
         });
       const target = asked ?? entryBlueprintSpec(entry);
-      const to = await verifiedBlueprintOf(ctx, target); // refuses a bad blueprint, nothing changed
+      const to = await verifiedBlueprintOf(ctx, deps, target); // refuses a bad blueprint, nothing changed
       const onto = to.version === entry.blueprintVersion ? '' : ` onto blueprint ${to.version}`;
       if (
         !(await consent(
@@ -192,15 +173,15 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       journal.target = target;
       journal.from = fromOf(entry);
       journal.workspace = planMove(ctx, entry);
-      await writeJournal(ctx, journal);
+      await writeJournal(ctx, deps, journal);
     }
     const j = journal;
-    const run: Run = { ctx, deps, journal: j, entry, save: () => writeJournal(ctx, j) };
+    const run: Run = { ctx, deps, journal: j, entry, save: () => writeJournal(ctx, deps, j) };
     if (o.resume) await checkBeforeResume(run);
     const steps = rebuildSteps(o.sandbox);
     const total = steps.length;
     let current = '';
-    endActivity = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+    endActivity = (await deps.interrupts()).noteActivity(
       () => `rebuilding ${o.sandbox}${current ? ` (at ${current})` : ''}`,
       `The journal and the pre-rebuild snapshot are kept: continue with \`nemoclaw ${o.sandbox} rebuild --resume\`.`,
     );
@@ -218,19 +199,19 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
           if (i >= moveAt && j.workspace && !entry.workspace && run.deps === deps) {
             run.deps = {
               ...deps,
-              openshell: await prepareWorkspace(ctx, entry, j.workspace, deps.openshell),
+              openshell: await prepareWorkspace(ctx, world, entry, j.workspace, deps.openshell),
             };
             ctx.ui.info(`  moving ${o.sandbox} into workspace ${j.workspace} (its own route)`);
           }
           ctx.ui.info(`[${i + 1}/${total}] ${step.title}`);
           j.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
-          await writeJournal(ctx, j);
+          await writeJournal(ctx, deps, j);
           await faultPause(deps, step.id);
         },
         after: async (step, _i, what) => {
           j.steps[step.id] = { status: 'complete', at: ctx.now().toISOString() };
           j.failure = undefined;
-          await writeJournal(ctx, j);
+          await writeJournal(ctx, deps, j);
           ctx.ui.info(`  ✓ ${String(what)}`);
         },
         onFailed: async ({ step, error }, i) => {
@@ -238,7 +219,7 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
           const message = (error as Error)?.message ?? String(error);
           j.steps[step.id] = { status: 'failed', at: ctx.now().toISOString(), error: message };
           j.failure = { step: step.id, message };
-          await writeJournal(ctx, j).catch((we: unknown) =>
+          await writeJournal(ctx, deps, j).catch((we: unknown) =>
             warnLost(
               ctx,
               {
@@ -297,10 +278,10 @@ export async function rebuild(ctx: Context, deps: RebuildDeps, o: RebuildOptions
       };
     });
     journal.completedAt = ctx.now().toISOString();
-    await writeJournal(ctx, journal);
+    await writeJournal(ctx, deps, journal);
     // Kept for `rebuild --rollback` (a rollback's own record is not rolled back again).
     if (journal.mode !== 'rollback')
-      await writeJournal(ctx, journal, doneJournalPath(ctx, o.sandbox));
+      await writeJournal(ctx, deps, journal, doneJournalPath(ctx, o.sandbox));
     else await rm(doneJournalPath(ctx, o.sandbox), { force: true });
     await rm(journalPath(ctx, o.sandbox), { force: true });
     ctx.ui.out(
@@ -339,17 +320,20 @@ async function consent(
 
 async function printPlan(
   ctx: Context,
+  world: Pick<RebuildWorld, 'files' | 'blueprints'>,
   entry: SandboxEntry,
   o: RebuildOptions,
   asked: { spec: string; sha256?: string } | undefined,
 ): Promise<number> {
   const { planRebuild, formatRebuildPlan } = await import('./rebuild-plan.ts');
-  const pending = await readJournal(ctx, entry.name);
+  const pending = await readJournal(ctx, world, entry.name);
   if (o.rollback) {
-    const last = pending && !pending.completedAt ? pending : await readDoneJournal(ctx, entry.name);
+    const last =
+      pending && !pending.completedAt ? pending : await readDoneJournal(ctx, world, entry.name);
     const j = rollbackJournal(ctx, entry.name, last);
     const p = await planRebuild(
       ctx,
+      world,
       entry,
       { ...j.target!, dryRun: true },
       'rollback',
@@ -363,6 +347,6 @@ async function printPlan(
   }
   const target = pending?.target ?? asked ?? entryBlueprintSpec(entry);
   // A dry run writes nothing under the home: a URL's archive is checked in a temp folder.
-  ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, entry, { ...target, dryRun: true })));
+  ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, world, entry, { ...target, dryRun: true })));
   return 0;
 }

@@ -5,9 +5,11 @@
 import type { Context } from '../context.ts';
 import { NemoclawError } from '../core/errors.ts';
 import { recreateSteps } from '../core/ops/recover-phase.ts';
+import type { World } from '../world.ts';
 
 export async function notStartableError(
   ctx: Context,
+  world: Pick<World, 'snapshots'>,
   name: string,
   phase: string,
   failed: boolean,
@@ -19,7 +21,7 @@ export async function notStartableError(
       { hint: `Wait until it settles (nemoclaw ${name} status), then run recover again.` },
     );
   }
-  const { listSnapshots } = await import('../adapters/snapshot/store.ts');
+  const { listSnapshots } = await world.snapshots();
   const { snapshots } = await listSnapshots(ctx.paths.snapshotsDir, name).catch(() => ({
     snapshots: [] as { id: string; createdAt: string }[],
   }));

@@ -52,7 +52,7 @@ export async function recoverSandbox(
       );
     }
   } else {
-    const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
+    const { resolveBlueprint, verifyOrThrow } = await deps.blueprints();
     const { ensureGateway } = await import('./gateway.ts');
     const bp = await resolveBlueprint({
       packageRoot: ctx.packageRoot,
@@ -102,7 +102,7 @@ export async function recoverSandbox(
   const action = recoverAction(sb.phase);
   if (action.kind === 'failed' || action.kind === 'unsettled') {
     const { notStartableError } = await import('./recover-failed.ts');
-    throw await notStartableError(ctx, name, sb.phase, action.kind === 'failed');
+    throw await notStartableError(ctx, deps, name, sb.phase, action.kind === 'failed');
   }
   if (o.dryRun) {
     const plan = {

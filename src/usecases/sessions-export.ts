@@ -40,7 +40,7 @@ export interface SessionsExportOptions {
 
 export async function sessionsExport(
   ctx: Context,
-  world: Pick<World, 'files'>,
+  world: Pick<World, 'files' | 'blueprints'>,
   client: Pick<OpenshellClient, 'sandboxGet' | 'sandboxExec' | 'sandboxDownload'>,
   o: SessionsExportOptions,
 ): Promise<number> {
@@ -73,7 +73,7 @@ export async function sessionsExport(
   }
 
   // Observe: what is there, under the agent's state paths (its blueprint's, not a fixed layout).
-  const statePaths = await agentStatePaths(ctx, entry);
+  const statePaths = await agentStatePaths(ctx, world, entry);
   const listing = await client.sandboxExec(o.sandbox, [
     'sh',
     '-c',

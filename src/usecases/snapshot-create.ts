@@ -8,6 +8,7 @@ import type { OpenshellClient } from '../adapters/openshell/types.ts';
 import type { CreateSnapshotResult, SnapshotSource } from '../adapters/snapshot/create.ts';
 import { absent, downloadSkip, pathsToSave } from '../core/snapshot/save-plan.ts';
 import type { SkippedPath, SnapshotRoot } from '../core/snapshot/manifest.ts';
+import type { World } from '../world.ts';
 
 export interface CreateSnapshotOptions {
   snapshotsDir: string;
@@ -22,10 +23,10 @@ export interface CreateSnapshotOptions {
 
 /** Downloads every state path and writes the snapshot. */
 export async function createSnapshot(
-  deps: { openshell: Pick<OpenshellClient, 'sandboxDownload'> },
+  deps: { openshell: Pick<OpenshellClient, 'sandboxDownload'> } & Pick<World, 'snapshots'>,
   o: CreateSnapshotOptions,
 ): Promise<CreateSnapshotResult> {
-  const io = await import('../adapters/snapshot/create.ts');
+  const io = await deps.snapshots();
   const sandbox = o.source.name;
   const { staging, tree } = await io.openStaging(o.snapshotsDir, sandbox, o.name);
   try {

@@ -18,6 +18,7 @@ import {
   type RestorePlan,
   type RestoreStep,
 } from '../core/snapshot/restore-plan.ts';
+import type { World } from '../world.ts';
 
 export type { RestoreClient } from '../adapters/snapshot/restore.ts';
 
@@ -38,8 +39,8 @@ export function checkRoots(r: SnapshotRecord, statePaths: readonly string[]): vo
     });
 }
 
-async function checkArchive(r: SnapshotRecord): Promise<void> {
-  const { checkArchiveHash, inspectArchive } = await import('../adapters/snapshot/archive.ts');
+async function checkArchive(world: Pick<World, 'snapshots'>, r: SnapshotRecord): Promise<void> {
+  const { checkArchiveHash, inspectArchive } = await world.snapshots();
   await checkArchiveHash(r.archivePath, r.manifest);
   await inspectArchive(r.archivePath, r.manifest);
 }
@@ -49,11 +50,12 @@ async function checkArchive(r: SnapshotRecord): Promise<void> {
  * are not the agent's state paths (from its blueprint, never from the manifest).
  */
 export async function verifySnapshot(
+  world: Pick<World, 'snapshots'>,
   r: SnapshotRecord,
   statePaths: readonly string[],
 ): Promise<VerifyReport> {
   checkRoots(r, statePaths);
-  await checkArchive(r);
+  await checkArchive(world, r);
   const files = r.manifest.files.filter((f) => f.type !== 'dir');
   return {
     id: r.id,
@@ -89,16 +91,15 @@ export interface RestoreResult {
 }
 
 export async function restoreSnapshot(
-  deps: { openshell: RestoreClient },
+  deps: { openshell: RestoreClient } & Pick<World, 'snapshots'>,
   o: RestoreOptions,
 ): Promise<RestoreResult> {
   const m = o.record.manifest;
   o.onProgress?.(`Verifying snapshot ${m.id}`);
   checkRoots(o.record, o.statePaths);
-  await checkArchive(o.record);
+  await checkArchive(deps, o.record);
   const plan = planRestore(m, o.sandbox, o.statePaths);
-  const io = await import('../adapters/snapshot/restore.ts');
-  const { removeTree } = await import('../adapters/snapshot/tree.ts');
+  const io = await deps.snapshots();
   const staging = await io.stageArchive(o.record.archivePath, m, o.workDir);
   try {
     if (o.confirm && !(await o.confirm(plan))) {
@@ -168,6 +169,6 @@ export async function restoreSnapshot(
     await runPlan(cleanup, handlers);
     return { plan, restored: plan.restore, skipped: plan.skipped, applied: true };
   } finally {
-    await removeTree(staging);
+    await io.removeTree(staging);
   }
 }

@@ -17,7 +17,10 @@ export type SnapshotClient = Pick<
   'sandboxDownload' | 'sandboxUpload' | 'sandboxExec' | 'sandboxGet'
 >;
 
-export interface SnapshotDeps {
+/** What the snapshot use cases reach besides OpenShell: the store, blueprints and Ctrl-C notes. */
+export type SnapshotAreas = Pick<World, 'snapshots' | 'blueprints' | 'interrupts'>;
+
+export interface SnapshotDeps extends SnapshotAreas {
   /** Each call goes to the named sandbox's own client (its gateway and workspace). */
   openshell: SnapshotClient;
   /** Asks a yes/no question; only called when a terminal is there and --yes was not given. */
@@ -25,9 +28,14 @@ export interface SnapshotDeps {
 }
 
 /** The snapshot use cases' view of the world; a client is reached only when a sandbox is. */
-export function snapshotDepsOf(world: Pick<World, 'sandboxClient' | 'confirm'>): SnapshotDeps {
+export function snapshotDepsOf(
+  world: Pick<World, 'sandboxClient' | 'confirm'> & SnapshotAreas,
+): SnapshotDeps {
   const of = (name: string) => world.sandboxClient(name);
   return {
+    snapshots: () => world.snapshots(),
+    blueprints: () => world.blueprints(),
+    interrupts: () => world.interrupts(),
     openshell: {
       sandboxGet: async (...a) => (await of(a[0])).sandboxGet(...a),
       sandboxDownload: async (...a) => (await of(a[0])).sandboxDownload(...a),
@@ -57,10 +65,11 @@ async function registered(ctx: Context, sandbox: string): Promise<SandboxEntry> 
 /** The agent's state paths from the sandbox's own blueprint version, verified before use. */
 export async function agentStatePaths(
   ctx: Context,
+  world: Pick<World, 'blueprints'>,
   entry: SandboxEntry,
   agent: SandboxEntry['agent'] = entry.agent,
 ): Promise<string[]> {
-  const { resolveBlueprint, verifyOrThrow } = await import('../adapters/blueprint/resolve.ts');
+  const { resolveBlueprint, verifyOrThrow } = await world.blueprints();
   const bp = await resolveBlueprint({
     packageRoot: ctx.packageRoot,
     home: ctx.paths.home,
@@ -93,7 +102,7 @@ function printSkipped(ctx: Context, skipped: readonly { path: string; reason: st
 
 async function createFor(ctx: Context, deps: SnapshotDeps, entry: SandboxEntry, name?: string) {
   await requireReady(deps, entry.name);
-  const statePaths = await agentStatePaths(ctx, entry);
+  const statePaths = await agentStatePaths(ctx, deps, entry);
   const { createSnapshot } = await import('./snapshot-create.ts');
   return createSnapshot(deps, {
     snapshotsDir: ctx.paths.snapshotsDir,
@@ -113,7 +122,7 @@ export async function snapshotCreate(
   o: { sandbox: string; name?: string; json?: boolean },
 ): Promise<number> {
   const entry = await registered(ctx, o.sandbox);
-  const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+  const end = (await deps.interrupts()).noteActivity(
     `creating a snapshot of ${o.sandbox}`,
     `No snapshot was listed; its partial archive is removed by the next create or \`nemoclaw gc\`. Run again: nemoclaw ${o.sandbox} snapshot create`,
   );
@@ -157,10 +166,11 @@ export async function snapshotCreate(
 
 export async function snapshotList(
   ctx: Context,
+  world: Pick<World, 'snapshots'>,
   o: { sandbox: string; json?: boolean },
 ): Promise<number> {
   await registered(ctx, o.sandbox);
-  const { listSnapshots } = await import('../adapters/snapshot/store.ts');
+  const { listSnapshots } = await world.snapshots();
   const { snapshots, unreadable } = await listSnapshots(ctx.paths.snapshotsDir, o.sandbox);
   for (const u of unreadable)
     ctx.ui.warn(`Unreadable snapshot manifest ${u.manifestPath} (${u.problem}); left as it is.`);
@@ -215,7 +225,7 @@ export async function snapshotRestore(
   assertCanAsk('Restore replaces the agent state in the sandbox', consent);
   const answered = consentMode(consent) === 'proceed';
   const entry = await registered(ctx, o.sandbox);
-  const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
+  const { resolveSnapshot, sandboxSnapshotDir } = await deps.snapshots();
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
   if (record.manifest.agent !== entry.agent) {
     throw new NemoclawError(
@@ -227,11 +237,10 @@ export async function snapshotRestore(
   await requireReady(deps, o.sandbox);
   // The only places a restore writes: the agent's state paths from its blueprint, never the
   // manifest's word (a blueprint that cannot be read stops the restore).
-  const statePaths = await agentStatePaths(ctx, entry);
+  const statePaths = await agentStatePaths(ctx, deps, entry);
   const { restoreSnapshot } = await import('./snapshot-restore.ts');
   const { reportingHooks } = await import('./plan-hooks.ts');
-  const { sandboxSnapshotDir } = await import('../adapters/snapshot/store.ts');
-  const end = (await import('../adapters/terminal/interrupt.ts')).noteActivity(
+  const end = (await deps.interrupts()).noteActivity(
     `restoring snapshot ${record.id} into ${o.sandbox}`,
     `The snapshot is unchanged; paths not yet replaced are as they were. Run again: nemoclaw ${o.sandbox} snapshot restore ${record.id} --yes`,
   );
@@ -266,13 +275,15 @@ export async function snapshotRestore(
 
 export async function snapshotVerify(
   ctx: Context,
+  world: Pick<World, 'snapshots' | 'blueprints'>,
   o: { sandbox: string; selector?: string; json?: boolean },
 ): Promise<number> {
   const entry = await registered(ctx, o.sandbox);
-  const { resolveSnapshot } = await import('../adapters/snapshot/store.ts');
+  const { resolveSnapshot } = await world.snapshots();
   const { verifySnapshot } = await import('./snapshot-restore.ts');
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
-  const v = await verifySnapshot(record, await agentStatePaths(ctx, entry, record.manifest.agent));
+  const statePaths = await agentStatePaths(ctx, world, entry, record.manifest.agent);
+  const v = await verifySnapshot(world, record, statePaths);
   if (o.json) ctx.ui.json({ schemaVersion: 1, sandbox: o.sandbox, ok: true, ...v });
   else
     ctx.ui.out(
@@ -283,7 +294,7 @@ export async function snapshotVerify(
 
 export async function snapshotDelete(
   ctx: Context,
-  deps: Pick<SnapshotDeps, 'confirm'>,
+  deps: Pick<SnapshotDeps, 'confirm' | 'snapshots'>,
   o: { sandbox: string; selector: string; yes?: boolean },
 ): Promise<number> {
   const consent = {
@@ -294,7 +305,7 @@ export async function snapshotDelete(
     retry: `nemoclaw ${o.sandbox} snapshot delete ${o.selector}`,
   };
   assertCanAsk(`Deleting snapshot ${o.selector} of ${o.sandbox}`, consent);
-  const { resolveSnapshot, deleteSnapshotFiles } = await import('../adapters/snapshot/store.ts');
+  const { resolveSnapshot, deleteSnapshotFiles } = await deps.snapshots();
   const record = await resolveSnapshot(ctx.paths.snapshotsDir, o.sandbox, o.selector);
   const question = `Delete snapshot ${record.id}${record.name ? ` (${record.name})` : ''} of ${o.sandbox}? It cannot be undone.`;
   if (!(await ask(question, { ...consent, confirm: (q) => deps.confirm(q) }))) {

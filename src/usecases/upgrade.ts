@@ -11,7 +11,6 @@ import { NemoclawError } from '../core/errors.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
 import type { OpsWorld } from '../world.ts';
 import { orWarn } from './unobserved.ts';
-import { policyFilesOf } from './policy-shared.ts';
 
 export interface UpgradeCandidate {
   name: string;
@@ -25,13 +24,13 @@ export interface UpgradeCandidate {
 
 export async function upgradeCandidates(
   ctx: Context,
-  world: Pick<OpsWorld, 'blueprints'>,
+  world: Pick<OpsWorld, 'blueprints' | 'files'>,
 ): Promise<{ newest: string; list: UpgradeCandidate[] }> {
   const { listPackagedVersions } = await world.blueprints();
   const { verifiedBlueprintOf, entryBlueprintSpec } = await import('./rebuild-steps.ts');
-  const { readJournal } = await import('./rebuild.ts');
+  const { readJournal } = await import('./rebuild-journal.ts');
   const newest = (await listPackagedVersions(ctx.packageRoot)).at(-1)!;
-  const nbp = await verifiedBlueprintOf(ctx, { spec: newest });
+  const nbp = await verifiedBlueprintOf(ctx, world, { spec: newest });
   const reg = await ctx.registry().read();
   const list: UpgradeCandidate[] = [];
   for (const e of Object.values(reg.sandboxes).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -43,7 +42,7 @@ export async function upgradeCandidates(
         consequence:
           'whether a rebuild of it was interrupted is unknown; its rebuild refuses until the journal is fixed or moved aside',
       },
-      readJournal(ctx, e.name),
+      readJournal(ctx, world, e.name),
       undefined,
     );
     const resume = Boolean(j && !j.completedAt);
@@ -64,7 +63,7 @@ export async function upgradeCandidates(
         what: `verify the blueprint ${e.name} was built from`,
         consequence: 'what changes since then is unknown',
       },
-      verifiedBlueprintOf(ctx, entryBlueprintSpec(e)),
+      verifiedBlueprintOf(ctx, world, entryBlueprintSpec(e)),
       undefined,
     );
     const reasons = stalenessReasons(e, cur?.blueprint, nbp);
@@ -100,7 +99,8 @@ export async function upgradeSandboxes(
     const { planRebuild, formatRebuildPlan } = await import('./rebuild-plan.ts');
     for (const c of todo) {
       ctx.ui.out('');
-      ctx.ui.out(formatRebuildPlan(await planRebuild(ctx, entryOf(c.name), { spec: newest })));
+      const p = await planRebuild(ctx, deps, entryOf(c.name), { spec: newest });
+      ctx.ui.out(formatRebuildPlan(p));
     }
     return 0;
   }
@@ -122,17 +122,11 @@ export async function upgradeSandboxes(
   for (const c of todo) {
     ctx.ui.info(`== ${c.name}`);
     try {
-      const e = entryOf(c.name);
+      // The world carries the test hook (faultPause) to every rebuild, not only `<name> rebuild`
+      // (kill-at-every-step tests).
       await rebuild(
         ctx,
-        {
-          openshell: await deps.openshell(e.gatewayName, e.workspace),
-          confirm: (m) => deps.confirm(m),
-          extraLabels: deps.extraLabels,
-          // The test hook reaches every rebuild, not only `<name> rebuild` (kill-at-every-step tests).
-          faultPause: deps.faultPause,
-          ...policyFilesOf(deps),
-        },
+        deps,
         c.resume
           ? { sandbox: c.name, resume: true, consented: true }
           : { sandbox: c.name, blueprint: newest, consented: true },

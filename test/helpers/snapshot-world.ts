@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import { adapterAreas } from '../../src/main.ts';
+import type { World } from '../../src/world.ts';
 import { fakeSandbox, type FakeClient } from './fake-sandbox.ts';
 import { seedOpenclaw } from './snapshot-fixtures.ts';
 
@@ -48,3 +50,6 @@ export function useSnapshotWorld(prefix: string, o: { empty?: boolean } = {}): S
     },
   };
 }
+
+/** The real snapshot store and I/O, as the world gives them to the snapshot use cases. */
+export const snapshotIo: Pick<World, 'snapshots'> = { snapshots: adapterAreas().snapshots };

@@ -17,6 +17,7 @@ export async function onboardCommand(
     | 'gpuProbe'
     | 'checkOpenshellVersion'
     | 'progress'
+    | 'snapshots'
     | keyof PolicyFiles
   >,
   o: OnboardOptions,
@@ -36,9 +37,12 @@ export async function onboardCommand(
       const { verifySnapshot } = await import('../snapshot-restore.ts');
       const { agentStatePaths } = await import('../snapshot.ts');
       const entry = (await ctx.registry().read()).sandboxes[name]!;
-      const statePaths = await agentStatePaths(ctx, entry);
+      const statePaths = await agentStatePaths(ctx, world, entry);
       const r = await createSnapshot(
-        { openshell: await world.openshell(GATEWAY_NAME, entry.workspace) },
+        {
+          openshell: await world.openshell(GATEWAY_NAME, entry.workspace),
+          snapshots: () => world.snapshots(),
+        },
         {
           snapshotsDir: ctx.paths.snapshotsDir,
           source: entry,
@@ -58,7 +62,7 @@ export async function onboardCommand(
           },
         );
       }
-      await verifySnapshot(r.record, statePaths);
+      await verifySnapshot(world, r.record, statePaths);
       return r.record.id;
     },
     extraLabels: world.extraLabels,

@@ -6,6 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OpenshellClient } from '../../../src/adapters/openshell/types.ts';
+import { createWorld } from '../../../src/main.ts';
 import { rebuild } from '../../../src/usecases/rebuild.ts';
 import { interruptedRebuild } from '../../helpers/rebuild-fixtures.ts';
 import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
@@ -16,13 +17,15 @@ const t = useTestHome({ prefix: 'nc-resume-', sandboxes: [sandboxEntry()] });
 /** An OpenShell that records every call and answers that the sandbox is Ready. */
 function recordingOpenshell(calls: string[]): OpenshellClient {
   return new Proxy({} as OpenshellClient, {
-    get:
-      (_t, name: string) =>
-      async (...args: unknown[]) => {
-        calls.push(`${name} ${JSON.stringify(args[0] ?? '')}`);
-        if (name === 'sandboxGet') return { name: 'alpha', phase: 'Ready' };
-        return undefined;
-      },
+    // Not a thenable: the world hands the client out through a promise.
+    get: (_t, name: string) =>
+      name === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            calls.push(`${name} ${JSON.stringify(args[0] ?? '')}`);
+            if (name === 'sandboxGet') return { name: 'alpha', phase: 'Ready' };
+            return undefined;
+          },
   });
 }
 
@@ -57,11 +60,16 @@ describe('rebuild --resume', () => {
     damage(files);
     const calls: string[] = [];
     const journal = readFileSync(join(t.home, 'journal', 'alpha.json'), 'utf8');
-    const e = await rebuild(
-      t.context(),
-      { openshell: recordingOpenshell(calls), confirm: async () => true, ...packagedFiles },
-      { sandbox: 'alpha', resume: true },
-    ).catch((x: unknown) => x);
+    const ctx = t.context();
+    const world = {
+      ...createWorld(ctx),
+      openshell: async () => recordingOpenshell(calls),
+      confirm: async () => true,
+      ...packagedFiles,
+    };
+    const e = await rebuild(ctx, world, { sandbox: 'alpha', resume: true }).catch(
+      (x: unknown) => x,
+    );
     expect((e as Error).message).toMatch(re);
     expect((e as Error).message).toContain('Nothing was changed');
     expect(calls.filter((c) => !c.startsWith('sandboxGet'))).toEqual([]);

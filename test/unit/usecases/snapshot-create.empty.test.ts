@@ -12,21 +12,21 @@ import type { SnapshotRecord } from '../../../src/adapters/snapshot/store.ts';
 import { NemoclawError } from '../../../src/core/errors.ts';
 import { treeDigest } from '../../helpers/fake-sandbox.ts';
 import { OPENCLAW_PATHS, rawTarGz, SOURCE } from '../../helpers/snapshot-fixtures.ts';
-import { useSnapshotWorld } from '../../helpers/snapshot-world.ts';
+import { snapshotIo, useSnapshotWorld } from '../../helpers/snapshot-world.ts';
 
 const w = useSnapshotWorld('nc-snap-empty-', { empty: true });
 
 const create = (name: string) =>
   createSnapshot(
-    { openshell: w.sb },
+    { openshell: w.sb, ...snapshotIo },
     { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS, name },
   );
 
 /** Verify, then restore into the same sandbox; returns what the restore did. */
 async function verifyAndRestore(record: SnapshotRecord) {
-  const report = await verifySnapshot(record, OPENCLAW_PATHS);
+  const report = await verifySnapshot(snapshotIo, record, OPENCLAW_PATHS);
   const res = await restoreSnapshot(
-    { openshell: w.sb },
+    { openshell: w.sb, ...snapshotIo },
     { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
   );
   return { report, res };
@@ -127,13 +127,13 @@ describe('a snapshot of an empty agent state', () => {
       rawTarGz([{ path: 'sandbox/.openclaw/memory/x.md', type: 'File', body: 'x' }]),
     );
     expect(await isEmptyTar(bad.archivePath)).toBe(false);
-    expect(await integrityOf(verifySnapshot(bad, OPENCLAW_PATHS))).toMatch(
+    expect(await integrityOf(verifySnapshot(snapshotIo, bad, OPENCLAW_PATHS))).toMatch(
       /x\.md: (refused|not in the manifest)/,
     );
     const before = treeDigest(join(w.sb.root, 'sandbox'));
     await integrityOf(
       restoreSnapshot(
-        { openshell: w.sb },
+        { openshell: w.sb, ...snapshotIo },
         { record: bad, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
       ),
     );
@@ -150,7 +150,9 @@ describe('a snapshot of an empty agent state', () => {
     ]) {
       const bad = await withArchive(record, bytes);
       expect(await isEmptyTar(bad.archivePath)).toBe(false);
-      expect(await integrityOf(verifySnapshot(bad, OPENCLAW_PATHS))).toMatch(/cannot be read/);
+      expect(await integrityOf(verifySnapshot(snapshotIo, bad, OPENCLAW_PATHS))).toMatch(
+        /cannot be read/,
+      );
     }
   });
 
@@ -171,7 +173,7 @@ describe('a snapshot of an empty agent state', () => {
         ],
       },
     };
-    expect(await integrityOf(verifySnapshot(lying, OPENCLAW_PATHS))).toMatch(
+    expect(await integrityOf(verifySnapshot(snapshotIo, lying, OPENCLAW_PATHS))).toMatch(
       /missing from the archive/,
     );
   });

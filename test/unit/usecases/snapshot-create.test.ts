@@ -6,7 +6,7 @@ import { restoreSnapshot, verifySnapshot } from '../../../src/usecases/snapshot-
 import { listSnapshots, resolveSnapshot } from '../../../src/adapters/snapshot/store.ts';
 import { treeDigest, type FakeClient } from '../../helpers/fake-sandbox.ts';
 import { OPENCLAW_PATHS, SOURCE } from '../../helpers/snapshot-fixtures.ts';
-import { useSnapshotWorld } from '../../helpers/snapshot-world.ts';
+import { snapshotIo, useSnapshotWorld } from '../../helpers/snapshot-world.ts';
 
 const w = useSnapshotWorld('nc-snap-rt-');
 
@@ -16,7 +16,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
   it('restores every byte, mode, path and link, and removes what was added since', async () => {
     const before = stateDigest();
     const created = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       {
         snapshotsDir: w.snapshotsDir,
         source: SOURCE,
@@ -54,7 +54,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
 
     const record = await resolveSnapshot(w.snapshotsDir, 'alpha', 'before-change');
     const res = await restoreSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
     );
     expect(res.applied).toBe(true);
@@ -78,7 +78,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
 
   it('lists, numbers and verifies snapshots; ignores temp files and archives without manifest', async () => {
     const a = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       {
         snapshotsDir: w.snapshotsDir,
         source: SOURCE,
@@ -87,7 +87,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
       },
     );
     const b = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       {
         snapshotsDir: w.snapshotsDir,
         source: SOURCE,
@@ -106,11 +106,11 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     ]);
     expect((await resolveSnapshot(w.snapshotsDir, 'alpha', 'latest')).id).toBe(b.record.id);
     expect((await resolveSnapshot(w.snapshotsDir, 'alpha', 'v1')).id).toBe(a.record.id);
-    const report = await verifySnapshot(snapshots[0]!, OPENCLAW_PATHS);
+    const report = await verifySnapshot(snapshotIo, snapshots[0]!, OPENCLAW_PATHS);
     expect(report.files).toBeGreaterThan(5);
     await expect(
       createSnapshot(
-        { openshell: w.sb },
+        { openshell: w.sb, ...snapshotIo },
         {
           snapshotsDir: w.snapshotsDir,
           source: SOURCE,
@@ -130,7 +130,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
       },
     };
     const r = await createSnapshot(
-      { openshell: failing },
+      { openshell: failing, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     expect(r.skipped).toContainEqual({
@@ -138,7 +138,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
       reason: 'download failed: Permission denied',
       code: 'failed',
     });
-    await verifySnapshot(r.record, OPENCLAW_PATHS);
+    await verifySnapshot(snapshotIo, r.record, OPENCLAW_PATHS);
   });
 
   it('leaves links that leave their state path out, with a reason', async () => {
@@ -146,7 +146,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     symlinkSync('/etc/passwd', join(w.sb.root, 'sandbox/.openclaw/workspace/escape'));
     symlinkSync('../memory/2026-05-18.md', join(w.sb.root, 'sandbox/.openclaw/workspace/sideways'));
     const r = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     expect(r.skipped.map((s) => [s.path, s.code])).toEqual(
@@ -155,12 +155,12 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
         ['/sandbox/.openclaw/workspace/sideways', 'refused'],
       ]),
     );
-    await verifySnapshot(r.record, OPENCLAW_PATHS);
+    await verifySnapshot(snapshotIo, r.record, OPENCLAW_PATHS);
   });
 
   it('stops before touching the sandbox when confirmation is declined, and on a failed upload', async () => {
     await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     writeFileSync(join(w.sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
@@ -168,7 +168,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     const record = await resolveSnapshot(w.snapshotsDir, 'alpha', undefined);
     w.sb.calls.length = 0;
     const declined = await restoreSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       {
         record,
         sandbox: 'alpha',
@@ -182,7 +182,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     w.sb.failUpload = true;
     await expect(
       restoreSnapshot(
-        { openshell: w.sb },
+        { openshell: w.sb, ...snapshotIo },
         { record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
       ),
     ).rejects.toMatchObject({ kind: 'failed' });
@@ -193,14 +193,14 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     const { spawnSync } = await import('node:child_process');
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
     const first = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     const sdir = join(w.snapshotsDir, 'alpha');
     mkdirSync(join(sdir, `.staging-${deadPid}-abcd1234`, 'tree'), { recursive: true });
     mkdirSync(join(sdir, `.staging-${process.pid}-0000beef`));
     await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     const names = readdirSync(sdir);
@@ -219,7 +219,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     chmodSync(odd, 0o640);
     const before = stateDigest();
     const r = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     expect(r.record.manifest.files.find((f) => f.path.endsWith('/odd-mode'))?.mode).toBe(0o640);
@@ -230,7 +230,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     expect(gnu.stdout).toContain('sandbox/.openclaw/workspace/ünïcødé-名前.md');
     rmSync(join(w.sb.root, 'sandbox/.openclaw/workspace'), { recursive: true, force: true });
     await restoreSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
     );
     expect(stateDigest()).toBe(before);
@@ -238,7 +238,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
 
   it('changes nothing when an upload lands elsewhere, and puts a path back when its swap fails', async () => {
     const r = await createSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { snapshotsDir: w.snapshotsDir, source: SOURCE, statePaths: OPENCLAW_PATHS },
     );
     writeFileSync(join(w.sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');
@@ -257,7 +257,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     };
     await expect(
       restoreSnapshot(
-        { openshell: contents },
+        { openshell: contents, ...snapshotIo },
         { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
       ),
     ).rejects.toMatchObject({ kind: 'failed', message: expect.stringMatching(/did not arrive/) });
@@ -275,7 +275,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
       },
     };
     const err = (await restoreSnapshot(
-      { openshell: flaky },
+      { openshell: flaky, ...snapshotIo },
       { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
     ).catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ kind: 'failed' });
@@ -301,7 +301,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
       },
     };
     const lost = (await restoreSnapshot(
-      { openshell: stuck },
+      { openshell: stuck, ...snapshotIo },
       { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
     ).catch((e: unknown) => e)) as Error;
     expect(lost).toMatchObject({ kind: 'failed' });
@@ -310,7 +310,7 @@ describe('snapshot round trip on a folder-backed sandbox', () => {
     );
     // Running the restore again finishes the job.
     await restoreSnapshot(
-      { openshell: w.sb },
+      { openshell: w.sb, ...snapshotIo },
       { record: r.record, sandbox: 'alpha', statePaths: OPENCLAW_PATHS, workDir: w.dir },
     );
     writeFileSync(join(w.sb.root, 'sandbox/.openclaw/workspace/SOUL.md'), '# changed\n');

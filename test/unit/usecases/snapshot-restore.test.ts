@@ -12,7 +12,7 @@ import { resolveSnapshot, type SnapshotRecord } from '../../../src/adapters/snap
 import type { SnapshotFile, SnapshotManifest } from '../../../src/core/snapshot/manifest.ts';
 import { treeDigest } from '../../helpers/fake-sandbox.ts';
 import { rawTarGz, sha256, type RawEntry } from '../../helpers/snapshot-fixtures.ts';
-import { useSnapshotWorld } from '../../helpers/snapshot-world.ts';
+import { snapshotIo, useSnapshotWorld } from '../../helpers/snapshot-world.ts';
 
 const w = useSnapshotWorld('nc-snap-hostile-');
 beforeEach(() => {
@@ -60,9 +60,11 @@ async function install(archive: Buffer, manifest: SnapshotManifest): Promise<Sna
 async function expectRefused(record: SnapshotRecord, pattern: RegExp): Promise<void> {
   const before = treeDigest(w.sb.root);
   w.sb.calls.length = 0;
-  await expect(verifySnapshot(record, [`/${WS}`])).rejects.toMatchObject({ kind: 'integrity' });
+  await expect(verifySnapshot(snapshotIo, record, [`/${WS}`])).rejects.toMatchObject({
+    kind: 'integrity',
+  });
   const err = await restoreSnapshot(
-    { openshell: w.sb },
+    { openshell: w.sb, ...snapshotIo },
     { record, sandbox: 'alpha', statePaths: [`/${WS}`], workDir: w.dir, confirm: async () => true },
   ).catch((e: unknown) => e);
   expect(err).toMatchObject({ kind: 'integrity' });

@@ -13,6 +13,7 @@ import { listSnapshots } from '../../../../src/adapters/snapshot/store.ts';
 import { findSnapshotLitter } from '../../../../src/adapters/snapshot/litter.ts';
 import { writeSnapshot } from '../../../../src/adapters/snapshot/create.ts';
 import { SOURCE } from '../../../helpers/snapshot-fixtures.ts';
+import { snapshotIo } from '../../../helpers/snapshot-world.ts';
 
 const CHILD = join(import.meta.dirname, '..', '..', '..', 'helpers', 'snapshot-child.ts');
 let dir: string;
@@ -77,7 +78,10 @@ describe('a kill during snapshot create', () => {
       const { snapshots, unreadable } = await listSnapshots(snapshotsDir, 'alpha');
       expect(unreadable).toEqual([]);
       for (const s of snapshots)
-        await verifySnapshot(s, ['/sandbox/.openclaw/workspace', '/sandbox/.openclaw/memory']);
+        await verifySnapshot(snapshotIo, s, [
+          '/sandbox/.openclaw/workspace',
+          '/sandbox/.openclaw/memory',
+        ]);
     }
     // At least one kill landed while an archive was being written.
     expect(sawPartial).toBe(true);
