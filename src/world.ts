@@ -172,6 +172,10 @@ export type OpsWorld = Pick<
   World,
   | 'openshell'
   | 'engine'
+  | 'docker'
+  | 'files'
+  | 'host'
+  | 'http'
   | 'confirm'
   | 'prompter'
   | 'sleep'

@@ -174,6 +174,8 @@ async function offerRebuild(
     ctx,
     {
       openshell: await deps.openshell(entry.gatewayName, entry.workspace),
+      docker: () => deps.docker(),
+      blueprints: () => deps.blueprints(),
       confirm: (m) => deps.confirm(m),
       extraLabels: deps.extraLabels,
       faultPause: deps.faultPause,

@@ -12,10 +12,10 @@ import { isLiveDatabaseFile, isTransientDbFile } from '../core/snapshot/live-fil
 import { findProvider } from '../core/providers.ts';
 import type { Journal, RebuildStepId } from '../core/rebuild/journal.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
-import type { PolicyFiles } from '../world.ts';
+import type { PolicyFiles, World } from '../world.ts';
 import { createSandbox, waitCreated } from './sandbox-create.ts';
 
-export interface RebuildDeps extends PolicyFiles {
+export interface RebuildDeps extends PolicyFiles, Pick<World, 'docker' | 'blueprints'> {
   openshell: OpenshellClient;
   confirm(message: string): Promise<boolean>;
   extraLabels?: Record<string, string>;
@@ -185,6 +185,8 @@ export const STEPS: Record<
     const { connectEngine } = await import('../adapters/docker/engine.ts');
     const engine = await connectEngine(r.ctx.env);
     const deps = {
+      docker: () => r.deps.docker(),
+      blueprints: () => r.deps.blueprints(),
       engine,
       env: r.ctx.env,
       onProgress: (l: string) => r.ctx.ui.info(`  ${l}`),
@@ -206,13 +208,13 @@ export const STEPS: Record<
       });
     } else {
       const bp = await verifiedBlueprint(r);
-      const instance = await instanceFor(engine, r.entry.image);
+      const instance = await instanceFor(r.deps, engine, r.entry.image);
       res = await buildSandboxImage(deps, {
         blueprint: bp,
         blueprintDigest: bp.digest,
         agent: r.entry.agent,
         extraLabels: { ...r.deps.extraLabels, [INSTANCE_LABEL]: instance },
-        agentConfig: await agentConfigFor({
+        agentConfig: await agentConfigFor(r.deps, {
           blueprint: bp,
           agent: r.entry.agent,
           sandbox: r.entry.name,
@@ -225,7 +227,9 @@ export const STEPS: Record<
       });
     }
     r.journal.image = res.tag;
-    const pushed = await (await import('./rebuild-push.ts')).pushRebuiltImage(r, engine, res.tag);
+    const pushed = await (
+      await import('./rebuild-push.ts')
+    ).pushRebuiltImage(r, r.deps, engine, res.tag);
     return `${res.built ? `built ${res.tag}` : `${res.tag} (cached)`}${pushed}`;
   },
   async create(r) {
@@ -246,7 +250,7 @@ export const STEPS: Record<
       providers: entryProviders(r.entry),
       gpu: r.entry.gpu,
       resources: profileResources(bp.blueprint, r.entry.profile),
-      agentEnv: await agentEnvFor(bp, r.entry.agent), // --from images carry the config too
+      agentEnv: await agentEnvFor(r.deps, bp, r.entry.agent), // --from images carry the config too
       dashboardPort: r.entry.dashboardPort,
     });
     return `created ${r.entry.name}`;

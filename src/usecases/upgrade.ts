@@ -127,6 +127,8 @@ export async function upgradeSandboxes(
         ctx,
         {
           openshell: await deps.openshell(e.gatewayName, e.workspace),
+          docker: () => deps.docker(),
+          blueprints: () => deps.blueprints(),
           confirm: (m) => deps.confirm(m),
           extraLabels: deps.extraLabels,
           // The test hook reaches every rebuild, not only `<name> rebuild` (kill-at-every-step tests).

@@ -17,6 +17,10 @@ export async function onboardCommand(
     | 'gpuProbe'
     | 'checkOpenshellVersion'
     | 'progress'
+    | 'docker'
+    | 'files'
+    | 'host'
+    | 'interrupts'
     | keyof PolicyFiles
   >,
   o: OnboardOptions,
@@ -68,6 +72,10 @@ export async function onboardCommand(
     gpuProbe: () => world.gpuProbe(),
     checkOpenshellVersion: (client, bp) => world.checkOpenshellVersion(client, bp),
     progress: (...a) => world.progress(...a),
+    docker: () => world.docker(),
+    files: () => world.files(),
+    host: () => world.host(),
+    interrupts: () => world.interrupts(),
   };
   const { onboard } = await import('./run.ts');
   return onboard(ctx, deps, o);

@@ -19,6 +19,7 @@ import {
 } from '../../../src/core/registry/schema.ts';
 import { destroySandbox } from '../../../src/usecases/destroy.ts';
 import type { OpsWorld } from '../../../src/world.ts';
+import { realAdapters } from '../../helpers/adapter-world.ts';
 import { sandboxEntry } from '../../helpers/context.ts';
 
 let home: string;
@@ -61,6 +62,7 @@ function deps(f: { forward?: Error; delete?: Error }): OpsWorld {
     },
   };
   return {
+    ...realAdapters(),
     openshell: async () => client,
     // The Docker Engine does not answer: the image removal can only fail.
     engine: async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OpenshellClient } from '../../../src/adapters/openshell/types.ts';
 import { rebuild } from '../../../src/usecases/rebuild.ts';
+import { realAdapters } from '../../helpers/adapter-world.ts';
 import { interruptedRebuild } from '../../helpers/rebuild-fixtures.ts';
 import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
 import { packagedFiles } from '../../helpers/policy-world.ts';
@@ -59,7 +60,12 @@ describe('rebuild --resume', () => {
     const journal = readFileSync(join(t.home, 'journal', 'alpha.json'), 'utf8');
     const e = await rebuild(
       t.context(),
-      { openshell: recordingOpenshell(calls), confirm: async () => true, ...packagedFiles },
+      {
+        ...realAdapters(),
+        openshell: recordingOpenshell(calls),
+        confirm: async () => true,
+        ...packagedFiles,
+      },
       { sandbox: 'alpha', resume: true },
     ).catch((x: unknown) => x);
     expect((e as Error).message).toMatch(re);
