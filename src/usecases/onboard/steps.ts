@@ -61,13 +61,7 @@ export async function preflightStep(s: StepEnv): Promise<string> {
   const { resolveGpu } = await import('../gpu.ts');
   const bp = await blueprintOf(s);
   const results = await runPreflight(
-    {
-      env: s.ctx.env,
-      engine: () => s.deps.engine(),
-      docker: () => s.deps.docker(),
-      host: () => s.deps.host(),
-      gpuProbe: () => s.deps.gpuProbe(),
-    },
+    { ...s.deps, env: s.ctx.env }, // the world's engine, docker, host and gpuProbe
     {
       blueprint: bp.blueprint,
       gatewayMode: s.intent.gatewayUrl ? 'remote' : 'local',
@@ -121,9 +115,7 @@ export async function gatewayStep(s: StepEnv): Promise<string> {
   const bp = await blueprintOf(s);
   const r = await ensureGateway(
     {
-      docker: () => s.deps.docker(),
-      files: () => s.deps.files(),
-      http: () => s.deps.http(),
+      ...s.deps, // the world's docker, files and http
       engine: await s.deps.engine(),
       openshell: s.deps.openshell,
       env: s.ctx.env,
