@@ -175,15 +175,17 @@ export type OpsWorld = Pick<
   World,
   | 'openshell'
   | 'engine'
+  | 'docker'
+  | 'files'
+  | 'host'
+  | 'http'
   | 'confirm'
   | 'prompter'
   | 'sleep'
   | 'extraLabels'
   | 'faultPause'
   | 'blueprints'
-  | 'docker'
   | 'snapshots'
-  | 'files'
   | 'interrupts'
   | keyof PolicyFiles
 >;

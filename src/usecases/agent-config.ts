@@ -11,6 +11,7 @@ import type { Blueprint } from '../core/blueprint/schema.ts';
 import { findChannel } from '../core/ops/channels.ts';
 import { findProvider } from '../core/providers.ts';
 import type { Agent } from '../core/registry/schema.ts';
+import type { World } from '../world.ts';
 
 export interface AgentConfigInput {
   blueprint: { dir: string; blueprint: Blueprint };
@@ -34,17 +35,24 @@ export const INSTANCE_LABEL = 'ai.nvidia.nemoclaw.agent-instance';
  * onboarding again or rebuilding with nothing changed reuses the image (and its dashboard token);
  * a new one for a new sandbox or when that image is gone.
  */
-export async function instanceFor(engine: DockerEngine, image: string | undefined) {
+export async function instanceFor(
+  world: Pick<World, 'docker'>,
+  engine: DockerEngine,
+  image: string | undefined,
+) {
   if (image) {
-    const { inspectImage } = await import('../adapters/docker/images.ts');
+    const { inspectImage } = await world.docker();
     const v = (await inspectImage(engine, image))?.labels[INSTANCE_LABEL];
     if (v && /^[A-Za-z0-9-]{8,64}$/.test(v)) return v;
   }
   return randomUUID();
 }
 
-export async function agentConfigFor(i: AgentConfigInput): Promise<AgentConfigBundle> {
-  const { loadAgentManifest } = await import('../adapters/blueprint/manifest.ts');
+export async function agentConfigFor(
+  world: Pick<World, 'blueprints'>,
+  i: AgentConfigInput,
+): Promise<AgentConfigBundle> {
+  const { loadAgentManifest } = await world.blueprints();
   const { generateAgentConfig } = await import('../core/agent-config/generate.ts');
   const manifest = await loadAgentManifest(i.blueprint.dir, i.blueprint.blueprint, i.agent);
   return generateAgentConfig(manifest, {
@@ -66,9 +74,10 @@ export async function agentConfigFor(i: AgentConfigInput): Promise<AgentConfigBu
 
 /** Environment the agent's processes need, from the manifest (set at sandbox creation). */
 export async function agentEnvFor(
+  world: Pick<World, 'blueprints'>,
   blueprint: { dir: string; blueprint: Blueprint },
   agent: Agent,
 ): Promise<Record<string, string>> {
-  const { loadAgentManifest } = await import('../adapters/blueprint/manifest.ts');
+  const { loadAgentManifest } = await world.blueprints();
   return (await loadAgentManifest(blueprint.dir, blueprint.blueprint, agent)).config.env;
 }

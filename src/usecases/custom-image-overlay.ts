@@ -22,10 +22,8 @@ export async function buildConfiguredCustomImage(
 ): Promise<SandboxImageResult> {
   const { buildCustomSandboxImage } = await import('./sandbox-image.ts');
   const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('./agent-config.ts');
-  const { loadAgentManifest } = await import('../adapters/blueprint/manifest.ts');
-  const { buildImage, inspectImage } = await import('../adapters/docker/images.ts');
-  const { generatedContextTar, imageIdAndUser } =
-    await import('../adapters/docker/overlay-context.ts');
+  const { loadAgentManifest } = await deps.blueprints();
+  const { buildImage, inspectImage, generatedContextTar, imageIdAndUser } = await deps.docker();
   const overlay = await import('../core/custom-overlay.ts');
   const { sandboxBuildArgs, sandboxImageLabels } = await import('../core/sandbox-image.ts');
 
@@ -34,8 +32,8 @@ export async function buildConfiguredCustomImage(
     agent: o.agent,
     extraLabels: o.extraLabels,
   });
-  const instance = await instanceFor(deps.engine, o.previousImage);
-  const agentConfig = await agentConfigFor({ ...o.config, agent: o.agent, instance });
+  const instance = await instanceFor(deps, deps.engine, o.previousImage);
+  const agentConfig = await agentConfigFor(deps, { ...o.config, agent: o.agent, instance });
   const manifest = await loadAgentManifest(
     o.config.blueprint.dir,
     o.config.blueprint.blueprint,

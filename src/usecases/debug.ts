@@ -20,6 +20,7 @@ import { UsageError, errorMessage } from '../core/errors.ts';
 import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { redactValue } from '../core/redact.ts';
 import { VERSION } from '../version.ts';
+import type { PreflightWorld } from './preflight.ts';
 
 export interface DebugOptions {
   quick?: boolean;
@@ -39,7 +40,8 @@ export type DebugDeps = Pick<
   | 'docker'
   | 'snapshots'
   | 'host'
->;
+> &
+  PreflightWorld;
 
 const PROBE_TIMEOUT_MS = 20_000;
 const LOG_TAIL_BYTES = 512 * 1024;

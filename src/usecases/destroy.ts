@@ -91,12 +91,12 @@ export async function destroySandbox(
         }
       },
       'docker.container.remove': async () => {
-        const { removeSandboxContainers } = await import('../adapters/docker/sandboxes.ts');
+        const { removeSandboxContainers } = await deps.docker();
         const n = await removeSandboxContainers(await deps.engine(), name);
         if (n > 0) ctx.ui.info(`✓ Removed ${n} container${n === 1 ? '' : 's'} of ${name}`);
       },
       'docker.image.remove': async () => {
-        const { removeImageIfUnused } = await import('../adapters/docker/sandboxes.ts');
+        const { removeImageIfUnused } = await deps.docker();
         const r = await removeImageIfUnused(await deps.engine(), entry.image);
         if (r === 'removed') ctx.ui.info(`✓ Removed image ${entry.image}`);
         if (r === 'in-use') ctx.ui.info(`Kept image ${entry.image}: a container still uses it.`);
@@ -111,7 +111,7 @@ export async function destroySandbox(
   if (after.defaultSandbox && reg.defaultSandbox === name) {
     ctx.ui.out(`The default sandbox is now ${after.defaultSandbox}.`);
   }
-  const { readSnapshotManifests } = await import('../adapters/state/sandbox-records.ts');
+  const { readSnapshotManifests } = await deps.files();
   const snaps = await readSnapshotManifests(ctx.paths.snapshotsDir, name);
   if (snaps.length > 0) {
     ctx.ui.info(

@@ -14,6 +14,7 @@ import { DEFAULT_GATEWAY_CONTAINER } from '../core/gateway-plan.ts';
 import { checkCrashed, type CheckResult } from '../core/preflight.ts';
 import type { Unobserved } from '../core/unobserved.ts';
 import { orRecord } from './unobserved.ts';
+import type { PreflightWorld } from './preflight.ts';
 
 export type DoctorDeps = Pick<
   World,
@@ -25,7 +26,8 @@ export type DoctorDeps = Pick<
   | 'files'
   | 'docker'
   | 'snapshots'
->;
+> &
+  PreflightWorld;
 
 const CONNECTED = new Set(['connected', 'connected_http']);
 
@@ -295,7 +297,7 @@ async function verifyBlueprints(
 
 async function preflightChecks(
   ctx: Context,
-  world: Pick<World, 'blueprints'>,
+  world: Pick<World, 'blueprints'> & PreflightWorld,
   os: OpenshellClient,
   hasSandboxes: boolean,
 ): Promise<CheckResult[]> {
@@ -307,7 +309,13 @@ async function preflightChecks(
     return Number.isInteger(n) && n > 0 ? n : d;
   };
   return runPreflight(
-    { env: ctx.env },
+    {
+      env: ctx.env,
+      engine: () => world.engine(),
+      docker: () => world.docker(),
+      host: () => world.host(),
+      gpuProbe: () => world.gpuProbe(),
+    },
     {
       blueprint: bp.blueprint,
       gatewayMode: ctx.env.NEMOCLAW_GATEWAY_URL ? 'remote' : 'local',

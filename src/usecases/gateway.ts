@@ -5,23 +5,9 @@
  * from core/gateway-config.ts is recreated on the same volume (which holds the gateway's secrets),
  * and a changed image or port is explained, never silently applied.
  */
-import {
-  containerLogTail,
-  createContainer,
-  createVolume,
-  inspectContainer,
-  removeContainer,
-  restartContainer,
-  startContainer,
-  volumeExists,
-  type ContainerState,
-} from '../adapters/docker/containers.ts';
-import { socketGroupId, type DockerEngine } from '../adapters/docker/engine.ts';
-import { ensureImage, inspectImage } from '../adapters/docker/images.ts';
-import { gatewayReady } from '../adapters/http/readyz.ts';
+import type { ContainerState } from '../adapters/docker/containers.ts';
+import type { DockerEngine } from '../adapters/docker/engine.ts';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../adapters/state/atomic.ts';
-import { installSupervisor, supervisorIsCurrent } from '../adapters/docker/supervisor.ts';
 import type { GatewayStatus, OpenshellClient } from '../adapters/openshell/types.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { NemoclawError, errorMessage } from '../core/errors.ts';
@@ -35,13 +21,14 @@ import {
   type GatewayStep,
 } from '../core/gateway-plan.ts';
 import type { Plan } from '../core/plan.ts';
+import type { DockerIo, HttpIo, World } from '../world.ts';
 
 export type GatewayClient = Pick<
   OpenshellClient,
   'status' | 'gatewayAdd' | 'gatewaySelect' | 'gatewayList' | 'gatewayRemove'
 >;
 
-export interface GatewayDeps {
+export interface GatewayDeps extends Pick<World, 'docker' | 'files' | 'http'> {
   engine: DockerEngine;
   openshell: GatewayClient;
   env: Record<string, string | undefined>;
@@ -78,15 +65,29 @@ export interface GatewayOutcome {
 const CONNECTED = new Set(['connected', 'connected_http']);
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The deps with the world's areas loaded once. */
+type GatewayIo = GatewayDeps & {
+  d: DockerIo;
+  gatewayReady: HttpIo['gatewayReady'];
+};
+
 export async function ensureGateway(
-  deps: GatewayDeps,
+  world: GatewayDeps,
   o: EnsureGatewayOptions,
 ): Promise<GatewayOutcome> {
+  const [d, http, { writeFileAtomic }] = await Promise.all([
+    world.docker(),
+    world.http(),
+    world.files(),
+  ]);
+  const deps: GatewayIo = { ...world, d, gatewayReady: http.gatewayReady };
+  const { ensureImage, installSupervisor, createVolume, removeContainer, createContainer } = d;
+  const { startContainer, restartContainer } = d;
   const settings = gatewaySettings(o.blueprint, deps.env, {
     port: o.port,
     supervisorDir: deps.supervisorDir,
     socketPath: deps.engine.target.kind === 'unix' ? deps.engine.target.socketPath : undefined,
-    socketGid: await socketGroupId(deps.engine),
+    socketGid: await d.socketGroupId(deps.engine),
     extraLabels: o.extraLabels,
   });
   const obs = await observeGateway(deps, settings, o.graceMs ?? 10_000);
@@ -151,8 +152,8 @@ export async function ensureGateway(
   return { settings, plan, reused: false, status };
 }
 
-async function entrypointOf(deps: GatewayDeps, s: GatewaySettings): Promise<string[]> {
-  const ep = (await inspectImage(deps.engine, s.gatewayImage))?.entrypoint ?? [];
+async function entrypointOf(deps: GatewayIo, s: GatewaySettings): Promise<string[]> {
+  const ep = (await deps.d.inspectImage(deps.engine, s.gatewayImage))?.entrypoint ?? [];
   if (ep.length === 0) {
     throw new NemoclawError('invalid', `The gateway image ${s.gatewayImage} has no entrypoint.`, {
       hint: 'Use the OpenShell gateway image the blueprint names (or fix NEMOCLAW_GATEWAY_IMAGE).',
@@ -167,14 +168,14 @@ function timeoutFromEnv(env: Record<string, string | undefined>): number {
 }
 
 async function observeGateway(
-  deps: GatewayDeps,
+  deps: GatewayIo,
   s: GatewaySettings,
   graceMs: number,
 ): Promise<GatewayObservation> {
   const [c, vol, sup, list, toml] = await Promise.all([
-    inspectContainer(deps.engine, s.containerName),
-    volumeExists(deps.engine, s.volumeName),
-    supervisorIsCurrent(s.supervisorHostPath, s.supervisorImage),
+    deps.d.inspectContainer(deps.engine, s.containerName),
+    deps.d.volumeExists(deps.engine, s.volumeName),
+    deps.d.supervisorIsCurrent(s.supervisorHostPath, s.supervisorImage),
     deps.openshell.gatewayList().catch((e: unknown) => {
       const u: Unobserved = {
         id: 'openshell.gateway-list',
@@ -206,12 +207,12 @@ async function observeGateway(
 }
 
 /** Healthy: the health port says ready and the CLI says Connected. */
-async function pollConnected(deps: GatewayDeps, s: GatewaySettings, ms: number): Promise<boolean> {
+async function pollConnected(deps: GatewayIo, s: GatewaySettings, ms: number): Promise<boolean> {
   const sleep = deps.sleep ?? defaultSleep;
   const until = Date.now() + ms;
   for (;;) {
     const st = await deps.openshell.status().catch(() => undefined);
-    if (st && CONNECTED.has(st.status) && (await gatewayReady(s.healthPort))) return true;
+    if (st && CONNECTED.has(st.status) && (await deps.gatewayReady(s.healthPort))) return true;
     if (Date.now() >= until) return false;
     await sleep(500);
   }
@@ -219,7 +220,7 @@ async function pollConnected(deps: GatewayDeps, s: GatewaySettings, ms: number):
 
 /** Polls `openshell status`; stops at once if the container exits, with its last log lines. */
 async function waitForGateway(
-  deps: GatewayDeps,
+  deps: GatewayIo,
   s: GatewaySettings,
   timeoutMs: number,
 ): Promise<GatewayStatus> {
@@ -233,10 +234,10 @@ async function waitForGateway(
       error: (e as Error).message,
     }));
     if (CONNECTED.has(last.status)) {
-      if (await gatewayReady(s.healthPort)) return last;
+      if (await deps.gatewayReady(s.healthPort)) return last;
       last = { ...last, status: 'not ready', error: `no 200 from /readyz on port ${s.healthPort}` };
     }
-    const c = await inspectContainer(deps.engine, s.containerName);
+    const c = await deps.d.inspectContainer(deps.engine, s.containerName);
     restarts ??= c?.restartCount;
     // With restart policy unless-stopped a crashing gateway comes back again and again: a restart
     // while we wait is as final as an exit.
@@ -263,12 +264,12 @@ async function waitForGateway(
 }
 
 async function gatewayDown(
-  deps: GatewayDeps,
+  deps: GatewayIo,
   s: GatewaySettings,
   c: ContainerState | undefined,
   why: string,
 ): Promise<NemoclawError> {
-  const logs = c ? await containerLogTail(deps.engine, c.id, 15) : [];
+  const logs = c ? await deps.d.containerLogTail(deps.engine, c.id, 15) : [];
   const shown =
     logs.length > 0 ? `\n--- last log lines of ${s.containerName} ---\n${logs.join('\n')}` : '';
   return new NemoclawError(

@@ -13,10 +13,11 @@ import type { World } from '../world.ts';
 
 export async function observeAndPlanGc(
   ctx: Context,
+  world: Pick<World, 'docker'>,
   engine: DockerEngine,
   extraLabels?: Record<string, string>,
 ): Promise<GcPlan> {
-  const { listContainers, listImages } = await import('../adapters/docker/inventory.ts');
+  const { listContainers, listImages } = await world.docker();
   const labels = ownedLabelFilters(extraLabels);
   const scoped = labels.length > 1;
   const [reg, labelled, byTag, containers, all] = await Promise.all([
@@ -46,9 +47,12 @@ export interface GcOutcome {
   failed: { step: GcStep; error: string }[];
 }
 
-export async function applyGc(engine: DockerEngine, plan: GcPlan): Promise<GcOutcome> {
-  const { removeContainer } = await import('../adapters/docker/containers.ts');
-  const { removeImage } = await import('../adapters/docker/inventory.ts');
+export async function applyGc(
+  world: Pick<World, 'docker'>,
+  engine: DockerEngine,
+  plan: GcPlan,
+): Promise<GcOutcome> {
+  const { removeContainer, removeImage } = await world.docker();
   const out: GcOutcome = { removed: [], failed: [] };
   // Containers first: an image cannot go while a container made from it exists.
   for (const s of plan.steps) {
@@ -64,8 +68,12 @@ export async function applyGc(engine: DockerEngine, plan: GcPlan): Promise<GcOut
 }
 
 /** Partial archives and working folders of killed snapshot creates and restores (item 8). */
-async function snapshotLitter(ctx: Context, o: { dryRun?: boolean }): Promise<void> {
-  const { findSnapshotLitter, removeLitter } = await import('../adapters/snapshot/litter.ts');
+async function snapshotLitter(
+  ctx: Context,
+  world: Pick<World, 'snapshots'>,
+  o: { dryRun?: boolean },
+): Promise<void> {
+  const { findSnapshotLitter, removeLitter } = await world.snapshots();
   const litter = await findSnapshotLitter(ctx.paths.snapshotsDir);
   if (litter.length === 0) return;
   const bytes = litter.reduce((n, l) => n + l.bytes, 0);
@@ -81,14 +89,14 @@ async function snapshotLitter(ctx: Context, o: { dryRun?: boolean }): Promise<vo
 
 export async function gcCommand(
   ctx: Context,
-  world: Pick<World, 'engine' | 'extraLabels'>,
+  world: Pick<World, 'engine' | 'extraLabels' | 'docker' | 'snapshots'>,
   o: { dryRun?: boolean },
 ): Promise<number> {
-  await snapshotLitter(ctx, o);
-  const { pingEngine } = await import('../adapters/docker/engine.ts');
+  await snapshotLitter(ctx, world, o);
+  const { pingEngine } = await world.docker();
   const engine = await world.engine();
   await pingEngine(engine);
-  const plan = await observeAndPlanGc(ctx, engine, world.extraLabels);
+  const plan = await observeAndPlanGc(ctx, world, engine, world.extraLabels);
   const { out } = ctx.ui;
   const total = plan.steps.reduce(
     (n, s) => n + (s.kind === 'docker.image.remove' ? s.sizeBytes : 0),
@@ -112,7 +120,7 @@ export async function gcCommand(
     return 0;
   }
   if (plan.steps.length === 0) return 0;
-  const r = await applyGc(engine, plan);
+  const r = await applyGc(world, engine, plan);
   ctx.log.info({ removed: r.removed.map(label), failed: r.failed.length }, 'gc');
   out(
     `Removed ${r.removed.length} of ${plan.steps.length}${total ? ` (about ${formatBytes(total)})` : ''}.`,

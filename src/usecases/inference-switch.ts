@@ -82,8 +82,14 @@ async function keyFor(ctx: Context, deps: OpsWorld, spec: ProviderSpec, cmd: str
 }
 
 /** One validation request; its refusal becomes a UserError that says what to change. */
-async function verify(spec: ProviderSpec, baseUrl: string, model: string, key?: string) {
-  const { probeProvider } = await import('../adapters/http/probe.ts');
+async function verify(
+  world: Pick<OpsWorld, 'http'>,
+  spec: ProviderSpec,
+  baseUrl: string,
+  model: string,
+  key?: string,
+) {
+  const { probeProvider } = await world.http();
   const hostBase = baseUrl.replace('//host.openshell.internal', '//127.0.0.1');
   const out = await probeProvider({
     api: spec.api,
@@ -131,7 +137,7 @@ export async function ensureProvider(
         hint: `Pass --model <id>, or --no-verify to register it unchecked.`,
       });
     }
-    const warning = await verify(spec, baseUrl, o.model, key);
+    const warning = await verify(deps, spec, baseUrl, o.model, key);
     if (warning) ctx.ui.warn(warning);
     verified = true;
   }

@@ -3,17 +3,7 @@
  * health. If the container exits while we wait, stop waiting at once and show its last log lines
  * (NC#3333: the reference sat out 300 s for a container that had died).
  */
-import {
-  containerLogTail,
-  createContainer,
-  inspectContainer,
-  removeContainer,
-  setRestartPolicy,
-  startContainer,
-  waitForExit,
-} from '../adapters/docker/containers.ts';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
-import { ensureImage } from '../adapters/docker/images.ts';
 import { errorMessage, NemoclawError } from '../core/errors.ts';
 import { isGpuRefusal, toolkitMissingError } from '../core/gpu.ts';
 import {
@@ -22,8 +12,9 @@ import {
   SERVING_RESTART_POLICY,
   type LocalInferenceSpec,
 } from '../core/local-inference.ts';
+import type { DockerIo, World } from '../world.ts';
 
-export interface LocalInferenceDeps {
+export interface LocalInferenceDeps extends Pick<World, 'docker'> {
   engine: DockerEngine;
   onProgress?: (line: string) => void;
   fetchImpl?: typeof fetch;
@@ -40,53 +31,61 @@ export interface LocalInferenceResult {
 export const DEFAULT_LOAD_TIMEOUT_MS = 45 * 60_000;
 const PROGRESS_EVERY_MS = 15_000;
 
+/** The deps with the world's Docker area loaded. */
+type Io = LocalInferenceDeps & { d: DockerIo };
+
 export async function startLocalInference(
-  deps: LocalInferenceDeps,
+  world: LocalInferenceDeps,
   spec: LocalInferenceSpec,
   o: { timeoutMs?: number; pollMs?: number } = {},
 ): Promise<LocalInferenceResult> {
+  const deps: Io = { ...world, d: await world.docker() };
   const url = healthUrl(spec);
   const fetchImpl = deps.fetchImpl ?? fetch;
-  const existing = await inspectContainer(deps.engine, spec.containerName);
+  const existing = await deps.d.inspectContainer(deps.engine, spec.containerName);
   if (existing?.running && (await answers(fetchImpl, url))) {
     if (existing.restartPolicy !== SERVING_RESTART_POLICY)
-      await setRestartPolicy(deps.engine, existing.id, SERVING_RESTART_POLICY);
+      await deps.d.setRestartPolicy(deps.engine, existing.id, SERVING_RESTART_POLICY);
     return { containerId: existing.id, url, reused: true };
   }
   let id = existing?.id;
   if (existing && existing.image !== spec.image) {
-    await removeContainer(deps.engine, existing.id);
+    await deps.d.removeContainer(deps.engine, existing.id);
     id = undefined;
   }
   if (!id) {
-    await ensureImage(deps.engine, spec.image, {
+    await deps.d.ensureImage(deps.engine, spec.image, {
       purpose: `${spec.kind} inference`,
       onProgress: deps.onProgress,
     });
-    id = await createGpuAware(deps.engine, spec);
+    id = await createGpuAware(deps.d, deps.engine, spec);
   } else if (existing?.restartPolicy !== 'no') {
     // A container kept from an earlier run: no restarts until it answers (see waitHealthy).
-    await setRestartPolicy(deps.engine, id, 'no');
+    await deps.d.setRestartPolicy(deps.engine, id, 'no');
   }
   deps.onProgress?.(
     `Starting ${spec.containerName} (${spec.image})${spec.gpu ? ' with all GPUs' : ''} …`,
   );
   try {
-    await startContainer(deps.engine, id);
+    await deps.d.startContainer(deps.engine, id);
   } catch (e) {
     const mapped = mapGpuRefusal(e, spec);
     // A container the Engine will never start must not linger to be "reused" next time.
-    if (mapped !== e) await removeContainer(deps.engine, id);
+    if (mapped !== e) await deps.d.removeContainer(deps.engine, id);
     throw mapped;
   }
   await waitHealthy(deps, spec, id, url, o.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, o.pollMs ?? 1000);
-  await setRestartPolicy(deps.engine, id, SERVING_RESTART_POLICY);
+  await deps.d.setRestartPolicy(deps.engine, id, SERVING_RESTART_POLICY);
   return { containerId: id, url, reused: false };
 }
 
-async function createGpuAware(e: DockerEngine, spec: LocalInferenceSpec): Promise<string> {
+async function createGpuAware(
+  d: DockerIo,
+  e: DockerEngine,
+  spec: LocalInferenceSpec,
+): Promise<string> {
   try {
-    return await createContainer(e, localInferenceContainerSpec(spec));
+    return await d.createContainer(e, localInferenceContainerSpec(spec));
   } catch (err) {
     throw mapGpuRefusal(err, spec);
   }
@@ -116,7 +115,7 @@ async function answers(fetchImpl: typeof fetch, url: string): Promise<boolean> {
 }
 
 async function waitHealthy(
-  deps: LocalInferenceDeps,
+  deps: Io,
   spec: LocalInferenceSpec,
   id: string,
   url: string,
@@ -127,7 +126,7 @@ async function waitHealthy(
   // The container restarts on nothing while it loads, so once it stops it stays stopped: the
   // Engine's answer (and the inspect below) give the code of the one exit, never a later restart's.
   const stopWaiting = new AbortController();
-  const exit = waitForExit(deps.engine, id, stopWaiting.signal).then(
+  const exit = deps.d.waitForExit(deps.engine, id, stopWaiting.signal).then(
     (r) => (exited = r),
     () => undefined,
   );
@@ -137,8 +136,8 @@ async function waitHealthy(
     stopWaiting.abort();
   }
   if (!exited) return;
-  const state = await inspectContainer(deps.engine, id);
-  const logs = await containerLogTail(deps.engine, id, 20);
+  const state = await deps.d.inspectContainer(deps.engine, id);
+  const logs = await deps.d.containerLogTail(deps.engine, id, 20);
   const code = state && !state.running ? state.exitCode : exited?.exitCode;
   const oom =
     state?.oomKilled || code === 137
@@ -156,7 +155,7 @@ async function waitHealthy(
 
 /** Returns when the server answers or the container has exited; throws at the bound. */
 async function pollHealthy(
-  deps: LocalInferenceDeps,
+  deps: Io,
   spec: LocalInferenceSpec,
   id: string,
   url: string,
@@ -174,7 +173,7 @@ async function pollHealthy(
     if (exited()) break;
     const now = Date.now();
     if (now - started >= timeoutMs) {
-      const logs = await containerLogTail(deps.engine, id, 20);
+      const logs = await deps.d.containerLogTail(deps.engine, id, 20);
       throw new NemoclawError(
         'timeout',
         `${spec.containerName} did not answer ${url} within ${Math.round(timeoutMs / 1000)} s.${showLogs(spec, logs)}`,
@@ -186,7 +185,7 @@ async function pollHealthy(
     }
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
-      const last = (await containerLogTail(deps.engine, id, 1))[0];
+      const last = (await deps.d.containerLogTail(deps.engine, id, 1))[0];
       deps.onProgress?.(
         `Waiting for ${spec.containerName} to load its model (${Math.round((now - started) / 1000)} s)${last ? `: ${last.slice(0, 120)}` : ''}`,
       );

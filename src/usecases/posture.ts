@@ -10,12 +10,15 @@ import { landlockCheck } from '../core/posture.ts';
 import { cgroupVersion, type CheckResult } from '../core/preflight.ts';
 import type { OpsWorld } from '../world.ts';
 
-export async function enforcementPart(deps: OpsWorld, remote: boolean): Promise<Part> {
+export async function enforcementPart(
+  deps: Pick<OpsWorld, 'engine' | 'docker' | 'host'>,
+  remote: boolean,
+): Promise<Part> {
   if (remote)
     return { state: 'ok', summary: 'enforced by the remote gateway (not observable here)' };
   try {
-    const { engineFacts, engineIsLocal } = await import('../adapters/docker/engine.ts');
-    const { hostLsmList } = await import('../adapters/host/resources.ts');
+    const { engineFacts, engineIsLocal } = await deps.docker();
+    const { hostLsmList } = await deps.host();
     const engine = await deps.engine();
     const [facts, lsm] = await Promise.all([
       engineFacts(engine),
@@ -134,13 +137,13 @@ export async function agentAuditChecks(
  */
 export async function configDriftPart(
   ctx: Context,
+  world: Pick<OpsWorld, 'blueprints'>,
   client: OpenshellClient,
   entry: SandboxEntry,
 ): Promise<Part> {
   const { configDriftPart: interpret, configDriftProbeArgv } = await import('../core/ops/drift.ts');
   try {
-    const { loadAgentManifest } = await import('../adapters/blueprint/manifest.ts');
-    const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
+    const { loadAgentManifest, resolveBlueprint } = await world.blueprints();
     const bp = await resolveBlueprint({
       packageRoot: ctx.packageRoot,
       home: ctx.paths.home,

@@ -4,18 +4,7 @@
  * created; warnings never block.
  */
 import { homedir } from 'node:os';
-import { containersPublishing } from '../adapters/docker/containers.ts';
-import {
-  connectEngine,
-  engineFacts,
-  engineIsLocal,
-  pingEngine,
-  type DockerEngine,
-  type EngineFacts,
-} from '../adapters/docker/engine.ts';
-import * as gpuProbe from '../adapters/gpu/probe.ts';
-import { probePort } from '../adapters/host/ports.ts';
-import { freeDiskMb, hostLsmList, hostMemory } from '../adapters/host/resources.ts';
+import type { DockerEngine, EngineFacts } from '../adapters/docker/engine.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { describeTarget } from '../core/docker-connection.ts';
 import { NemoclawError, errorMessage } from '../core/errors.ts';
@@ -26,6 +15,7 @@ import { landlockCheck, swapCheck } from '../core/posture.ts';
 import type { CheckResult } from '../core/preflight.ts';
 import { detectGpu } from './gpu.ts';
 import { gatewayHealthPort, MANAGED_BY_LABEL } from '../core/gateway-plan.ts';
+import type { DockerIo, HostIo, World } from '../world.ts';
 
 export interface PreflightOptions {
   blueprint: Blueprint;
@@ -40,10 +30,11 @@ export interface PreflightOptions {
   openshellVersion?: () => Promise<{ raw: string; version: string }>;
 }
 
-export interface PreflightDeps {
+/** What of the world preflight reaches. */
+export type PreflightWorld = Pick<World, 'docker' | 'host' | 'gpuProbe' | 'engine'>;
+
+export interface PreflightDeps extends PreflightWorld {
   env: Record<string, string | undefined>;
-  /** Injected for tests; by default one is connected from env. */
-  engine?: DockerEngine;
   procRoot?: string;
   cdiDirs?: string[];
   /** How long the Engine may take to answer a ping; default 5 s. */
@@ -54,14 +45,15 @@ export async function runPreflight(
   deps: PreflightDeps,
   o: PreflightOptions,
 ): Promise<CheckResult[]> {
-  const engine =
-    deps.engine ?? (await connectEngine(deps.env).catch((e: unknown) => e as NemoclawError));
-  const engineReady = reach(engine, deps.pingTimeoutMs);
+  const [d, host] = await Promise.all([deps.docker(), deps.host()]);
+  const io: Io = { d, host };
+  const engine = await deps.engine().catch((e: unknown) => e as NemoclawError);
+  const engineReady = reach(d, engine, deps.pingTimeoutMs);
 
   const engineChecks = engineReady.then(async (r) => {
     if (!r.ok) return { results: [checks.engineReachable(r)], facts: undefined };
     const e = engine as DockerEngine;
-    const facts = await engineFacts(e);
+    const facts = await d.engineFacts(e);
     const results = [
       checks.engineReachable({ ok: true, where: describeTarget(e.target) }),
       checks.engineVersion(
@@ -72,9 +64,9 @@ export async function runPreflight(
       checks.cgroupVersion(facts.cgroupVersion),
       ...(
         await Promise.all([
-          memoryChecks(e, facts, o, deps),
-          diskCheck(e, facts, o, deps),
-          landlock(e, facts),
+          memoryChecks(io, e, facts, o, deps),
+          diskCheck(io, e, facts, o, deps),
+          landlock(io, e, facts),
         ])
       ).flat(),
     ];
@@ -98,16 +90,16 @@ export async function runPreflight(
         : [{ port: o.dashboardPort, role: 'dashboard', envVar: 'NEMOCLAW_DASHBOARD_PORT' }]),
     ].map((p) =>
       guard(`port.${p.role}`, `Port ${p.port} (${p.role})`, async () => {
-        const probe = await probePort(p.port, deps.procRoot);
+        const probe = await host.probePort(p.port, deps.procRoot);
         let container: { name: string; ours: boolean } | undefined;
         let unknown: string | undefined;
         if (!probe.free && (await engineReady).ok) {
-          const published = await containersPublishing(engine as DockerEngine, p.port).catch(
-            (e: unknown) => {
+          const published = await d
+            .containersPublishing(engine as DockerEngine, p.port)
+            .catch((e: unknown) => {
               unknown = errorMessage(e);
               return [];
-            },
-          );
+            });
           const c = published[0];
           if (c)
             container = {
@@ -141,7 +133,7 @@ export async function runPreflight(
       return checks.gpu({ ok: true, decision: decideGpu(o.gpu, emptyDetection()), toolkitVia: [] });
     const runtimes = (await engineChecks).facts?.runtimes;
     const detection = await detectGpu({
-      probe: { ...gpuProbe, engineFacts },
+      probe: await deps.gpuProbe(),
       env: deps.env,
       engineRuntimes: runtimes ?? [],
       cdiDirs: deps.cdiDirs,
@@ -175,13 +167,20 @@ export function assertPreflight(results: CheckResult[]): void {
   if (e) throw e;
 }
 
+/** The world's Docker and host areas, loaded once. */
+interface Io {
+  d: DockerIo;
+  host: HostIo;
+}
+
 async function reach(
+  d: Pick<DockerIo, 'pingEngine'>,
   engine: DockerEngine | NemoclawError,
   timeoutMs?: number,
 ): Promise<{ ok: true; where: string } | { ok: false; error: NemoclawError }> {
   if (engine instanceof NemoclawError) return { ok: false, error: engine };
   try {
-    await pingEngine(engine, timeoutMs);
+    await d.pingEngine(engine, timeoutMs);
     return { ok: true, where: describeTarget(engine.target) };
   } catch (e) {
     if (e instanceof NemoclawError) return { ok: false, error: e };
@@ -190,23 +189,25 @@ async function reach(
 }
 
 /** The kernel that matters is the Engine's; its LSM list is readable only when that is this host. */
-async function landlock(e: DockerEngine, facts: EngineFacts): Promise<CheckResult> {
-  const lsm = engineIsLocal(e) ? await hostLsmList() : undefined;
+async function landlock(io: Io, e: DockerEngine, facts: EngineFacts): Promise<CheckResult> {
+  const lsm = io.d.engineIsLocal(e) ? await io.host.hostLsmList() : undefined;
   return landlockCheck({ kernelRelease: facts.kernelVersion, lsm });
 }
 
 /** The blueprint's minimum, and the headroom an image build needs (RAM under 16 GiB with no swap). */
 async function memoryChecks(
+  io: Io,
   e: DockerEngine,
   facts: EngineFacts,
   o: PreflightOptions,
   deps: PreflightDeps,
 ): Promise<CheckResult[]> {
-  const m = await memoryFacts(e, facts, deps);
+  const m = await memoryFacts(io, e, facts, deps);
   return [checks.memory(m, o.blueprint.resources.min_memory_mb), swapCheck(m)];
 }
 
 async function memoryFacts(
+  io: Io,
   e: DockerEngine,
   facts: EngineFacts,
   deps: PreflightDeps,
@@ -214,7 +215,7 @@ async function memoryFacts(
   const engineMb = facts.memTotalBytes
     ? Math.floor(facts.memTotalBytes / (1024 * 1024))
     : undefined;
-  const host = engineIsLocal(e) ? await hostMemory(deps.procRoot) : {};
+  const host = io.d.engineIsLocal(e) ? await io.host.hostMemory(deps.procRoot) : {};
   // A Docker VM (Colima, Docker Desktop) has less memory than the host, and its size is what counts.
   if (
     host.memTotalMb === undefined ||
@@ -226,6 +227,7 @@ async function memoryFacts(
 }
 
 async function diskCheck(
+  io: Io,
   e: DockerEngine,
   facts: EngineFacts,
   o: PreflightOptions,
@@ -234,11 +236,11 @@ async function diskCheck(
   const root = facts.dockerRootDir;
   const home = deps.env.HOME || homedir();
   // The Docker root is where images land; when it is not on this host, home is the best guess.
-  const rootFree = engineIsLocal(e) && root ? await freeDiskMb(root) : undefined;
+  const rootFree = io.d.engineIsLocal(e) && root ? await io.host.freeDiskMb(root) : undefined;
   const f =
     rootFree !== undefined
       ? { freeMb: rootFree, path: root! }
-      : { freeMb: await freeDiskMb(home), path: home };
+      : { freeMb: await io.host.freeDiskMb(home), path: home };
   return checks.disk(f, o.blueprint.resources.min_disk_mb);
 }
 

@@ -7,6 +7,7 @@ import type { DockerEngine } from '../adapters/docker/engine.ts';
 import type { Context } from '../context.ts';
 import { rebuildPushRegistry } from '../core/rebuild/push-target.ts';
 import type { SandboxEntry } from '../core/registry/schema.ts';
+import type { World } from '../world.ts';
 
 /** What of a rebuild run this needs (usecases/rebuild-steps.ts `Run`). */
 interface PushRun {
@@ -18,12 +19,13 @@ interface PushRun {
 /** Pushes when the sandbox's gateway is remote; returns what to add to the step's summary. */
 export async function pushRebuiltImage(
   r: PushRun,
+  world: Pick<World, 'docker'>,
   engine: DockerEngine,
   tag: string,
 ): Promise<string> {
   const registry = rebuildPushRegistry(r.entry);
   if (!registry) return '';
-  const { pushImage } = await import('../adapters/docker/push.ts');
+  const { pushImage } = await world.docker();
   r.ctx.ui.info(`  Pushing ${tag} to ${registry}…`);
   const pushed = await pushImage(engine, tag, registry, (l) =>
     r.ctx.log.info({ push: true, line: l }, 'image push'),

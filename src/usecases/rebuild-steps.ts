@@ -196,6 +196,8 @@ export const STEPS: Record<
     const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('./agent-config.ts');
     const engine = await r.deps.engine();
     const deps = {
+      docker: () => r.deps.docker(),
+      blueprints: () => r.deps.blueprints(),
       engine,
       env: r.ctx.env,
       onProgress: (l: string) => r.ctx.ui.info(`  ${l}`),
@@ -217,13 +219,13 @@ export const STEPS: Record<
       });
     } else {
       const bp = await verifiedBlueprint(r);
-      const instance = await instanceFor(engine, r.entry.image);
+      const instance = await instanceFor(r.deps, engine, r.entry.image);
       res = await buildSandboxImage(deps, {
         blueprint: bp,
         blueprintDigest: bp.digest,
         agent: r.entry.agent,
         extraLabels: { ...r.deps.extraLabels, [INSTANCE_LABEL]: instance },
-        agentConfig: await agentConfigFor({
+        agentConfig: await agentConfigFor(r.deps, {
           blueprint: bp,
           agent: r.entry.agent,
           sandbox: r.entry.name,
@@ -236,7 +238,9 @@ export const STEPS: Record<
       });
     }
     r.journal.image = res.tag;
-    const pushed = await (await import('./rebuild-push.ts')).pushRebuiltImage(r, engine, res.tag);
+    const pushed = await (
+      await import('./rebuild-push.ts')
+    ).pushRebuiltImage(r, r.deps, engine, res.tag);
     return `${res.built ? `built ${res.tag}` : `${res.tag} (cached)`}${pushed}`;
   },
   async create(r) {
@@ -257,7 +261,7 @@ export const STEPS: Record<
       providers: entryProviders(r.entry),
       gpu: r.entry.gpu,
       resources: profileResources(bp.blueprint, r.entry.profile),
-      agentEnv: await agentEnvFor(bp, r.entry.agent), // --from images carry the config too
+      agentEnv: await agentEnvFor(r.deps, bp, r.entry.agent), // --from images carry the config too
       dashboardPort: r.entry.dashboardPort,
     });
     return `created ${r.entry.name}`;

@@ -62,6 +62,9 @@ export async function recoverSandbox(
     await verifyOrThrow(bp);
     const r = await ensureGateway(
       {
+        docker: () => deps.docker(),
+        files: () => deps.files(),
+        http: () => deps.http(),
         engine: await deps.engine(),
         openshell: client,
         env: ctx.env,

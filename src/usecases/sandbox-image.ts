@@ -4,15 +4,9 @@
  * Dockerfile built from a filtered context. No secret is ever a build argument.
  */
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { collectContext, contextTarStream } from '../adapters/docker/build-context.ts';
 import type { ExtraFile } from '../adapters/docker/context-extras.ts';
 import type { DockerEngine } from '../adapters/docker/engine.ts';
-import {
-  buildImage,
-  ensureImage,
-  inspectImage,
-  type BuildStatus,
-} from '../adapters/docker/images.ts';
+import type { BuildStatus } from '../adapters/docker/images.ts';
 import type { Blueprint } from '../core/blueprint/schema.ts';
 import { NemoclawError } from '../core/errors.ts';
 import type { Agent } from '../core/registry/schema.ts';
@@ -26,8 +20,9 @@ import {
   sandboxImageLabels,
   sandboxImageTag,
 } from '../core/sandbox-image.ts';
+import type { World } from '../world.ts';
 
-export interface SandboxImageDeps {
+export interface SandboxImageDeps extends Pick<World, 'docker' | 'blueprints'> {
   engine: DockerEngine;
   env: Record<string, string | undefined>;
   onProgress?: (line: string) => void;
@@ -84,6 +79,8 @@ export async function buildSandboxImage(
     ...o,
     configDigest: o.agentConfig.digest,
   });
+  const { inspectImage, ensureImage, collectContext, contextTarWithExtras, buildImage } =
+    await deps.docker();
   if (await inspectImage(deps.engine, tag)) {
     deps.onProgress?.(`Image ${tag} exists; skipping the build.`);
     return { tag, built: false, baseImage };
@@ -95,7 +92,6 @@ export async function buildSandboxImage(
   });
   const ctx = await collectContext(o.blueprint.dir);
   deps.onProgress?.(`Building ${tag} from blueprint ${o.blueprint.version} on ${baseImage} …`);
-  const { contextTarWithExtras } = await import('../adapters/docker/context-extras.ts');
   await buildImage(deps.engine, await contextTarWithExtras(ctx, o.agentConfig.files), {
     tag,
     buildargs: sandboxBuildArgs({
@@ -133,6 +129,7 @@ export async function buildCustomSandboxImage(
 ): Promise<SandboxImageResult & { excluded: string[]; contextBytes: number }> {
   const dockerfile = resolve(o.dockerfile);
   const root = dirname(dockerfile);
+  const { collectContext, contextTarStream, inspectImage, buildImage } = await deps.docker();
   const rel = relative(root, dockerfile).split(sep).join('/');
   const ctx = await collectContext(root, (p) => p !== rel && excludedFromContext(p));
   if (!ctx.files.some((f) => f.path === rel)) {

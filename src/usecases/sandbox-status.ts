@@ -100,7 +100,7 @@ export async function sandboxStatusReport(
   const { policyDrift, policyPart } = await import('./policy-drift.ts');
   const enforcement = enforcementPart(deps, remote);
   const audit = o.audit ? agentAuditPart(client, entry) : undefined;
-  const configDrift = configDriftPart(ctx, client, entry);
+  const configDrift = configDriftPart(ctx, deps, client, entry);
   const sbGet = settle(() => client.sandboxGet(name));
   const [
     gw,
@@ -130,8 +130,8 @@ export async function sandboxStatusReport(
       : Promise.resolve(undefined),
     settle(() => client.inferenceGet()),
     blueprintPart(ctx, deps, entry),
-    snapshotPart(ctx, name),
-    rebuildPart(ctx, name),
+    snapshotPart(ctx, deps, name),
+    rebuildPart(ctx, deps, name),
     settle(() =>
       client.sandboxExec(name, privilegeProbeArgv(entry.agent), {
         timeoutSecs: GPU_PROBE_TIMEOUT_SECS,
@@ -237,8 +237,7 @@ export async function sandboxStatusReport(
 }
 
 async function probeContainer(deps: OpsWorld, name: string, sb: { ok?: { id: string } } | object) {
-  const { inspectSandboxContainer, containerStats } =
-    await import('../adapters/docker/sandboxes.ts');
+  const { inspectSandboxContainer, containerStats } = await deps.docker();
   const engine = await deps.engine();
   const state = await inspectSandboxContainer(engine, name, 'ok' in sb ? sb.ok?.id : undefined);
   const stats = state?.running
@@ -319,8 +318,12 @@ async function newerBlueprint(
   return a && b && compareVersions(a, b) < 0 ? newest : undefined;
 }
 
-async function snapshotPart(ctx: Context, name: string): Promise<Part> {
-  const { readSnapshotManifests } = await import('../adapters/state/sandbox-records.ts');
+async function snapshotPart(
+  ctx: Context,
+  world: Pick<OpsWorld, 'files'>,
+  name: string,
+): Promise<Part> {
+  const { readSnapshotManifests } = await world.files();
   const all = await readSnapshotManifests(ctx.paths.snapshotsDir, name);
   const last = all.at(-1);
   if (!last) return { state: 'ok', summary: 'none yet', last: null, count: 0 };
@@ -332,8 +335,12 @@ async function snapshotPart(ctx: Context, name: string): Promise<Part> {
   };
 }
 
-async function rebuildPart(ctx: Context, name: string): Promise<Part> {
-  const { readJournal } = await import('../adapters/state/sandbox-records.ts');
+async function rebuildPart(
+  ctx: Context,
+  world: Pick<OpsWorld, 'files'>,
+  name: string,
+): Promise<Part> {
+  const { readJournal } = await world.files();
   const j = await readJournal(ctx.paths.journalDir, name);
   if (!j) return { state: 'ok', summary: 'none in progress', interrupted: false };
   if (j.error) {

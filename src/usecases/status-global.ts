@@ -86,7 +86,7 @@ async function gatewayContainer(
   name: string,
 ): Promise<{ name: string; status: string; restarts?: number; error?: string }> {
   try {
-    const { inspectContainer } = await import('../adapters/docker/containers.ts');
+    const { inspectContainer } = await deps.docker();
     const c = await inspectContainer(await deps.engine(), name);
     return c
       ? { name, status: c.status, restarts: c.restartCount }

@@ -35,17 +35,21 @@ export interface UninstallCommandOptions extends Partial<UninstallOptions> {
 
 export type UninstallDeps = Pick<
   World,
-  'openshell' | 'answeringEngine' | 'confirm' | 'extraLabels'
+  'openshell' | 'answeringEngine' | 'confirm' | 'extraLabels' | 'docker' | 'files' | 'blueprints'
 >;
 
 const SANDBOX_LABEL = 'openshell.ai/sandbox-name';
 
 async function observe(
   ctx: Context,
-  deps: { openshell: OpenshellClient; engine?: DockerEngine; extraLabels?: Record<string, string> },
+  deps: Pick<UninstallDeps, 'docker' | 'files' | 'blueprints'> & {
+    openshell: OpenshellClient;
+    engine?: DockerEngine;
+    extraLabels?: Record<string, string>;
+  },
 ): Promise<UninstallObservation> {
-  const inv = await import('../adapters/docker/inventory.ts');
-  const { listDir, readReceipt, exists } = await import('../adapters/state/home-files.ts');
+  const inv = await deps.docker();
+  const { listDir, readReceipt, exists } = await deps.files();
   const reg = await ctx
     .registry()
     .read()
@@ -93,7 +97,7 @@ async function observe(
           .then((cs) =>
             cs.find((c) => c.name === containerName && c.labels[MANAGED_BY_LABEL] === 'nemoclaw'),
           ),
-        blueprintImages(ctx).then(async (refs) => {
+        blueprintImages(ctx, deps).then(async (refs) => {
           const have = await Promise.all(
             refs.map((r) => inv.listImages(e, { reference: r }).then((l) => (l.length ? r : ''))),
           );
@@ -101,9 +105,8 @@ async function observe(
         }),
       ])
     : [[], [], [], [], undefined, []];
-  const { volumeExists } = await import('../adapters/docker/containers.ts');
   const gatewayVolume =
-    e && (await volumeExists(e, volumeName).catch(() => false)) ? volumeName : undefined;
+    e && (await inv.volumeExists(e, volumeName).catch(() => false)) ? volumeName : undefined;
   return {
     home: ctx.paths.home,
     homeEntries,
@@ -132,9 +135,9 @@ async function observe(
 }
 
 /** The gateway and supervisor images of the newest packaged blueprint (and their overrides). */
-async function blueprintImages(ctx: Context): Promise<string[]> {
+async function blueprintImages(ctx: Context, world: Pick<World, 'blueprints'>): Promise<string[]> {
   try {
-    const { resolveBlueprint } = await import('../adapters/blueprint/resolve.ts');
+    const { resolveBlueprint } = await world.blueprints();
     const r = await resolveBlueprint({ packageRoot: ctx.packageRoot, home: ctx.paths.home });
     return [
       ctx.env.NEMOCLAW_GATEWAY_IMAGE?.trim() || r.blueprint.openshell.gateway_image,
@@ -178,6 +181,7 @@ function describe(s: UninstallStep): string {
 
 /** One handler per step kind; `clientFor` picks the sandbox's own workspace where it has one. */
 function handlers(
+  world: Pick<World, 'docker' | 'files'>,
   os: OpenshellClient,
   clientFor: (s: UninstallStep) => Promise<OpenshellClient>,
   e: DockerEngine | undefined,
@@ -186,14 +190,13 @@ function handlers(
     if (!e) throw new Error('the Docker Engine did not answer');
     return e;
   };
-  const inv = () => import('../adapters/docker/inventory.ts');
+  const inv = () => world.docker();
   return {
     'openshell.forward.stop': (s) => os.forwardStop(s.ref, s.port!),
     'openshell.sandbox.delete': async (s) => (await clientFor(s)).sandboxDelete(s.ref),
     'openshell.gateway.remove': (s) => os.gatewayRemove(s.ref),
-    'file.remove': async (s) => (await import('../adapters/state/home-files.ts')).removePath(s.ref),
-    'docker.container.remove': async (s) =>
-      (await import('../adapters/docker/containers.ts')).removeContainer(engine(), s.ref),
+    'file.remove': async (s) => (await world.files()).removePath(s.ref),
+    'docker.container.remove': async (s) => (await inv()).removeContainer(engine(), s.ref),
     'docker.volume.remove': async (s) => (await inv()).removeVolume(engine(), s.ref),
     'docker.image.remove': async (s) => {
       const { removeImage } = await inv();
@@ -228,10 +231,7 @@ export async function uninstallCommand(
     ctx.ui.warn(
       'The Docker Engine did not answer: containers, volumes and images are not included. Start Docker and run uninstall again to remove them.',
     );
-  const plan = planUninstall(
-    await observe(ctx, { openshell, engine, extraLabels: deps.extraLabels }),
-    options,
-  );
+  const plan = planUninstall(await observe(ctx, { ...deps, openshell, engine }), options);
   for (const l of formatUninstallPlan(plan)) ctx.ui.out(l);
   if (o.dryRun) return 0;
   if (plan.steps.length === 0) return 0;
@@ -252,7 +252,7 @@ export async function uninstallCommand(
   };
   // Every step is attempted even when an earlier one failed (keepGoing).
   const { runPlan } = await import('../core/plan-run.ts');
-  const run = await runPlan(plan, handlers(openshell, clientFor, engine), {
+  const run = await runPlan(plan, handlers(deps, openshell, clientFor, engine), {
     // uninstall lists every failure itself, after the run.
     ...reportingHooks(ctx, { nameFailedStep: false }),
     keepGoing: true,

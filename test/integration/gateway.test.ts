@@ -17,6 +17,7 @@ import {
   TEST_LABEL,
   uniqueName,
 } from '../helpers/docker.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 import { fakeGatewayClient } from '../helpers/fake-gateway-client.ts';
 import { buildGatewayStandins } from '../helpers/gateway-standin.ts';
 import { freePort } from '../helpers/net.ts';
@@ -65,7 +66,13 @@ describe.skipIf(skip)('local gateway container', () => {
       ...over,
     };
     const client = fakeGatewayClient();
-    const deps = { engine, openshell: client, env, supervisorDir: statePaths(home).supervisorDir };
+    const deps = {
+      ...realAdapters(),
+      engine,
+      openshell: client,
+      env,
+      supervisorDir: statePaths(home).supervisorDir,
+    };
     return { env, client, deps };
   }
 

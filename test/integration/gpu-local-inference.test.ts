@@ -21,6 +21,7 @@ import {
   uniqueName,
 } from '../helpers/docker.ts';
 import { freePort } from '../helpers/net.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 
 const labels = { [TEST_LABEL]: RUN_ID };
 /** The real host probes, as the world's gpuProbe() gives them. */
@@ -145,13 +146,13 @@ describe.skipIf(skip)('local inference containers on the real engine', () => {
 
   it('starts, waits for health, and reuses a healthy container', async () => {
     const s = await spec();
-    const r = await startLocalInference({ engine }, s, { timeoutMs: 30_000 });
+    const r = await startLocalInference({ ...realAdapters(), engine }, s, { timeoutMs: 30_000 });
     expect(r.reused).toBe(false);
     expect(await (await fetch(r.url)).text()).toContain('stand-in');
     const info = await docker().getContainer(s.containerName).inspect();
     expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
     expect(info.HostConfig.DeviceRequests ?? []).toEqual([]);
-    const again = await startLocalInference({ engine }, s);
+    const again = await startLocalInference({ ...realAdapters(), engine }, s);
     expect(again).toMatchObject({ reused: true, containerId: r.containerId });
   });
 
@@ -164,9 +165,9 @@ describe.skipIf(skip)('local inference containers on the real engine', () => {
   it('stops waiting when the container exits, with its exit code and last log lines', async () => {
     const s = await spec({ cmd: crashing(1) });
     // The bound is far beyond the test's own timeout: only the exit can end the wait in time.
-    const err = await startLocalInference({ engine }, s, { timeoutMs: 3_600_000 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await startLocalInference({ ...realAdapters(), engine }, s, {
+      timeoutMs: 3_600_000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NemoclawError);
     const msg = (err as NemoclawError).message;
     expect(msg).toContain('exited with code 1 before it became healthy');
@@ -186,9 +187,9 @@ describe.skipIf(skip)('local inference containers on the real engine', () => {
       ...c,
       HostConfig: { ...c.HostConfig, RestartPolicy: { Name: 'unless-stopped' } },
     });
-    const err = await startLocalInference({ engine }, s, { timeoutMs: 3_600_000 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await startLocalInference({ ...realAdapters(), engine }, s, {
+      timeoutMs: 3_600_000,
+    }).catch((e: unknown) => e);
     expect((err as NemoclawError).message).toContain('exited with code 3 before it became healthy');
     const st = await docker().getContainer(s.containerName).inspect();
     expect(st.HostConfig.RestartPolicy?.Name).toBe('no');
@@ -199,9 +200,9 @@ describe.skipIf(skip)('local inference containers on the real engine', () => {
     const facts = await engineFacts(engine);
     if (facts.runtimes.includes('nvidia')) return; // a GPU host: the refusal cannot be shown here
     const s = await spec({ gpu: true });
-    const err = await startLocalInference({ engine }, s, { timeoutMs: 10_000 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await startLocalInference({ ...realAdapters(), engine }, s, {
+      timeoutMs: 10_000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NemoclawError);
     const e = err as NemoclawError;
     expect(e.message).toMatch(/cannot give containers a GPU/);

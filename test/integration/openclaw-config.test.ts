@@ -21,6 +21,7 @@ import { CHANNELS } from '../../src/core/ops/channels.ts';
 import { PROVIDERS } from '../../src/core/providers.ts';
 import { agentConfigFor } from '../../src/usecases/agent-config.ts';
 import { buildSandboxImage } from '../../src/usecases/sandbox-image.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 import { cleanupRun, docker, RUN_ID, skipWithoutDocker, TEST_LABEL } from '../helpers/docker.ts';
 import { openclawBaseImage } from '../helpers/openclaw-image.ts';
 
@@ -125,7 +126,7 @@ describe.skipIf(skip)('the generated OpenClaw config, checked by the real opencl
   it('the blueprint image installs it root-owned and read-only, and the agent’s audit finds nothing critical', async () => {
     const engine = await connectEngine(process.env);
     const digest = (await verifyOrThrow(bp)).actual;
-    const agentConfig = await agentConfigFor({
+    const agentConfig = await agentConfigFor(realAdapters(), {
       blueprint: bp,
       agent: 'openclaw',
       sandbox: 'audit',
@@ -135,7 +136,7 @@ describe.skipIf(skip)('the generated OpenClaw config, checked by the real opencl
       channels: ['telegram'],
     });
     const img = await buildSandboxImage(
-      { engine, env: { NEMOCLAW_SANDBOX_BASE_IMAGE: base } },
+      { ...realAdapters(), engine, env: { NEMOCLAW_SANDBOX_BASE_IMAGE: base } },
       {
         blueprint: bp,
         blueprintDigest: digest,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/adapters/docker/engine.ts';
 import { parseKernelRelease } from '../../src/core/posture.ts';
 import { enforcementPart } from '../../src/usecases/posture.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 import { skipWithoutDocker } from '../helpers/docker.ts';
 
 const skip = await skipWithoutDocker('host posture against the engine');
@@ -10,7 +11,7 @@ const skip = await skipWithoutDocker('host posture against the engine');
 describe.skipIf(skip)('status: what the host can enforce (real Engine)', () => {
   it('reads the Engine kernel and cgroup version, and says whether Landlock applies', async () => {
     const engine = await connectEngine(process.env);
-    const part = await enforcementPart({ engine: async () => engine } as never, false);
+    const part = await enforcementPart({ ...realAdapters(), engine: async () => engine }, false);
     // The Engine here is this host's, so its kernel is os.release().
     const v = parseKernelRelease(release())!;
     const landlockKernel = v.major > 5 || (v.major === 5 && v.minor >= 13);
@@ -21,7 +22,7 @@ describe.skipIf(skip)('status: what the host can enforce (real Engine)', () => {
 
   it('a remote gateway is not observed from here and says so', async () => {
     const part = await enforcementPart(
-      { engine: async () => Promise.reject(new Error('x')) } as never,
+      { ...realAdapters(), engine: async () => Promise.reject(new Error('x')) },
       true,
     );
     expect(part.summary).toMatch(/remote gateway/);
@@ -29,7 +30,7 @@ describe.skipIf(skip)('status: what the host can enforce (real Engine)', () => {
 
   it('an Engine that cannot be asked is a warning, never ok', async () => {
     const part = await enforcementPart(
-      { engine: async () => Promise.reject(new Error('no engine')) } as never,
+      { ...realAdapters(), engine: async () => Promise.reject(new Error('no engine')) },
       false,
     );
     expect(part.state).toBe('warn');

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBlueprint } from '../../src/adapters/blueprint/resolve.ts';
+import { connectEngine } from '../../src/adapters/docker/engine.ts';
 import type { Blueprint } from '../../src/core/blueprint/schema.ts';
 import { NemoclawError } from '../../src/core/errors.ts';
 import type { CheckResult } from '../../src/core/preflight.ts';
 import {
   assertPreflight,
   runPreflight,
+  type PreflightDeps,
   type PreflightOptions,
 } from '../../src/usecases/preflight.ts';
 import {
@@ -24,7 +26,13 @@ import {
   TEST_LABEL,
   uniqueName,
 } from '../helpers/docker.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 import { freePort } from '../helpers/net.ts';
+
+/** The real world's areas; the Engine is connected from the test's env, as the CLI does from its. */
+function world(d: Omit<PreflightDeps, keyof ReturnType<typeof realAdapters> | 'engine'>) {
+  return { ...realAdapters(), engine: () => connectEngine(d.env), ...d };
+}
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -60,7 +68,7 @@ const byId = (rs: CheckResult[], id: string) => rs.find((r) => r.id === id)!;
 
 async function engineCheck(env: Record<string, string>): Promise<CheckResult> {
   const rs = await runPreflight(
-    { env: { PATH: process.env.PATH!, ...env }, pingTimeoutMs: 1500 },
+    world({ env: { PATH: process.env.PATH!, ...env }, pingTimeoutMs: 1500 }),
     await options(),
   );
   // Checks that need the Engine are not reported when it does not answer.
@@ -167,7 +175,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
 
   it('passes with warnings only on a healthy host, and reports engine facts', async () => {
     const rs = await runPreflight(
-      { env: process.env },
+      world({ env: process.env }),
       await options({
         openshellVersion: async () => ({ raw: 'openshell 0.0.111', version: '0.0.111' }),
       }),
@@ -200,7 +208,10 @@ describe.skipIf(skip)('preflight against the real engine', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     closers.push(() => srv.close());
     const port = (srv.address() as { port: number }).port;
-    const rs = await runPreflight({ env: process.env }, await options({ dashboardPort: port }));
+    const rs = await runPreflight(
+      world({ env: process.env }),
+      await options({ dashboardPort: port }),
+    );
     const c = byId(rs, 'port.dashboard');
     expect(c.status).toBe('fail');
     expect(c.detail).toContain(`in use by process ${process.pid} (`);
@@ -229,13 +240,13 @@ describe.skipIf(skip)('preflight against the real engine', () => {
     const stranger = uniqueName('nc-test-stranger');
     await publish(stranger, theirs, {});
     const a = byId(
-      await runPreflight({ env: process.env }, await options({ gatewayPort: ours })),
+      await runPreflight(world({ env: process.env }), await options({ gatewayPort: ours })),
       'port.gateway',
     );
     expect(a.status).toBe('ok');
     expect(a.detail).toMatch(/nemoclaw's own container/);
     const b = byId(
-      await runPreflight({ env: process.env }, await options({ gatewayPort: theirs })),
+      await runPreflight(world({ env: process.env }), await options({ gatewayPort: theirs })),
       'port.gateway',
     );
     expect(b.status).toBe('fail');
@@ -243,7 +254,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
     expect(b.fix).toContain(`docker stop ${stranger}`);
     // Remote mode runs no gateway here, so its port is not checked.
     const remote = await runPreflight(
-      { env: process.env },
+      world({ env: process.env }),
       await options({ gatewayMode: 'remote', gatewayPort: theirs }),
     );
     expect(remote.map((r) => r.id)).not.toContain('port.gateway');
@@ -257,7 +268,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
       'MemTotal:        2097152 kB\nSwapTotal:             0 kB\n',
     );
     mkdirSync(join(proc, 'net'));
-    const rs = await runPreflight({ env: process.env, procRoot: proc }, await options());
+    const rs = await runPreflight(world({ env: process.env, procRoot: proc }), await options());
     const m = byId(rs, 'host.memory');
     expect(m.status).toBe('fail');
     expect(m.detail).toMatch(/^2048 MiB RAM \+ 0 MiB swap \(this host\): far below the 8192 MiB/);
@@ -280,7 +291,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
   it('checks the OpenShell binary and version through the client', async () => {
     const check = async (f: PreflightOptions['openshellVersion']) =>
       byId(
-        await runPreflight({ env: process.env }, await options({ openshellVersion: f })),
+        await runPreflight(world({ env: process.env }), await options({ openshellVersion: f })),
         'openshell.version',
       );
     expect(
@@ -306,7 +317,7 @@ describe.skipIf(skip)('preflight against the real engine', () => {
     const gpu = async (path: string, mode: PreflightOptions['gpu']) =>
       byId(
         await runPreflight(
-          { env: { ...process.env, PATH: path }, cdiDirs: [] },
+          world({ env: { ...process.env, PATH: path }, cdiDirs: [] }),
           await options({ gpu: mode }),
         ),
         'gpu',

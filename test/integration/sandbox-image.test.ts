@@ -11,6 +11,7 @@ import { connectEngine, type DockerEngine } from '../../src/adapters/docker/engi
 import { NemoclawError } from '../../src/core/errors.ts';
 import { agentConfigFor } from '../../src/usecases/agent-config.ts';
 import { buildCustomSandboxImage, buildSandboxImage } from '../../src/usecases/sandbox-image.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 import {
   cleanupRun,
   docker,
@@ -39,7 +40,7 @@ describe.skipIf(skip)('sandbox image', () => {
     digest = (await verifyOrThrow(bp)).actual;
     base = `${uniqueName('nc-test-base')}:1`;
     await importBusyboxImage(base);
-    agentConfig = await agentConfigFor({
+    agentConfig = await agentConfigFor(realAdapters(), {
       blueprint: bp,
       agent: 'openclaw',
       sandbox: 'image-test',
@@ -64,6 +65,7 @@ describe.skipIf(skip)('sandbox image', () => {
       const status: { n?: number; of?: number; bytes: number }[] = [];
       const r = await buildSandboxImage(
         {
+          ...realAdapters(),
           engine,
           env,
           onProgress: (l) => progress.push(l),
@@ -117,7 +119,7 @@ describe.skipIf(skip)('sandbox image', () => {
       await c.remove({ force: true });
 
       const again = await buildSandboxImage(
-        { engine, env },
+        { ...realAdapters(), engine, env },
         { blueprint: bp, blueprintDigest: digest, agent: 'openclaw', agentConfig },
       );
       expect(again).toMatchObject({ tag: r.tag, built: false });
@@ -129,7 +131,7 @@ describe.skipIf(skip)('sandbox image', () => {
   it('names the base image and its override when the base cannot be found', async () => {
     const env = { NEMOCLAW_SANDBOX_BASE_IMAGE: `nemoclaw-test-no-base-${RUN_ID}:0` };
     const err = await buildSandboxImage(
-      { engine, env },
+      { ...realAdapters(), engine, env },
       { blueprint: bp, blueprintDigest: digest, agent: 'hermes', agentConfig },
     ).catch((e: unknown) => e);
     expect((err as NemoclawError).kind).toBe('not-found');
@@ -161,7 +163,13 @@ describe.skipIf(skip)('sandbox image', () => {
     const progress: string[] = [];
     const warnings: string[] = [];
     const r = await buildCustomSandboxImage(
-      { engine, env: {}, onProgress: (l) => progress.push(l), onWarning: (w) => warnings.push(w) },
+      {
+        ...realAdapters(),
+        engine,
+        env: {},
+        onProgress: (l) => progress.push(l),
+        onWarning: (w) => warnings.push(w),
+      },
       { dockerfile: join(dir, 'Dockerfile'), agent: 'openclaw', extraLabels: labels, warnBytes: 4 },
     );
     expect(r.built).toBe(true);
@@ -187,7 +195,7 @@ describe.skipIf(skip)('sandbox image', () => {
       Dockerfile: `FROM ${base}\nRUN echo preparing && echo "boom: missing thing" >&2 && exit 3\n`,
     });
     const err = await buildCustomSandboxImage(
-      { engine, env: {} },
+      { ...realAdapters(), engine, env: {} },
       { dockerfile: join(dir, 'Dockerfile'), agent: 'hermes', extraLabels: labels },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NemoclawError);

@@ -19,6 +19,7 @@ import {
   TEST_LABEL,
   uniqueName,
 } from '../helpers/docker.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 import { fakeGatewayClient } from '../helpers/fake-gateway-client.ts';
 import { buildGatewayStandins } from '../helpers/gateway-standin.ts';
 import { freePort } from '../helpers/net.ts';
@@ -50,6 +51,7 @@ describe.skipIf(skip)('simulator: the gateway container the real gateway could r
       .blueprint;
     const r = await ensureGateway(
       {
+        ...realAdapters(),
         engine: await connectEngine(process.env),
         openshell: fakeGatewayClient(),
         env: {

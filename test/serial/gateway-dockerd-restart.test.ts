@@ -27,6 +27,7 @@ import {
 import { fakeGatewayClient } from '../helpers/fake-gateway-client.ts';
 import { buildGatewayStandins } from '../helpers/gateway-standin.ts';
 import { freePort } from '../helpers/net.ts';
+import { realAdapters } from '../helpers/adapter-world.ts';
 
 const skip = await skipWithoutDocker('dockerd restart');
 const launch: DockerdLaunch | undefined = skip ? undefined : findDockerd();
@@ -58,6 +59,7 @@ describe.skipIf(skip || !launch)('gateway after a dockerd restart', () => {
     const client = fakeGatewayClient();
     const engine = await connectEngine(process.env);
     const deps = {
+      ...realAdapters(),
       engine,
       openshell: client,
       env,

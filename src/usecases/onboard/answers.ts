@@ -130,12 +130,13 @@ export async function decideIntent(
  */
 export async function settleDashboardPort(
   ctx: Context,
+  deps: Pick<OnboardDeps, 'host'>,
   o: OnboardOptions,
   intent: OnboardIntent,
 ): Promise<OnboardIntent> {
   if (o.dashboardPort !== undefined || ctx.env.NEMOCLAW_DASHBOARD_PORT?.trim()) return intent;
   const { chooseDashboardPort, DASHBOARD_PORT_SPAN } = await import('../../core/ports.ts');
-  const { probePort } = await import('../../adapters/host/ports.ts');
+  const { probePort } = await deps.host();
   const reg = await ctx.registry().read();
   const own = reg.sandboxes[intent.sandboxName]?.dashboardPort;
   const others = Object.values(reg.sandboxes)

@@ -18,6 +18,10 @@ export async function onboardCommand(
     | 'checkOpenshellVersion'
     | 'progress'
     | 'snapshots'
+    | 'docker'
+    | 'files'
+    | 'host'
+    | 'interrupts'
     | keyof PolicyFiles
   >,
   o: OnboardOptions,
@@ -72,6 +76,10 @@ export async function onboardCommand(
     gpuProbe: () => world.gpuProbe(),
     checkOpenshellVersion: (client, bp) => world.checkOpenshellVersion(client, bp),
     progress: (...a) => world.progress(...a),
+    docker: () => world.docker(),
+    files: () => world.files(),
+    host: () => world.host(),
+    interrupts: () => world.interrupts(),
   };
   const { onboard } = await import('./run.ts');
   return onboard(ctx, deps, o);

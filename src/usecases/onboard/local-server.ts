@@ -51,12 +51,12 @@ export async function ensureLocalServer(s: StepEnv, spec: ProviderSpec): Promise
     }
     plan = base(gpu.enabled, ngc);
     s.progress.detail(gpu.enabled ? 'Using the GPU for local inference.' : gpu.reason);
-    const { createVolume, volumeExists } = await import('../../adapters/docker/containers.ts');
+    const { createVolume, volumeExists } = await s.deps.docker();
     if (!(await volumeExists(engine, plan.volume))) await createVolume(engine, plan.volume, labels);
     const { startLocalInference } = await import('../local-inference.ts');
     const timeoutMs = Number(env.NEMOCLAW_LOCAL_INFERENCE_TIMEOUT_MS) || undefined;
     const r = await startLocalInference(
-      { engine, onProgress: (l) => s.progress.detail(l), fetchImpl },
+      { docker: s.deps.docker, engine, onProgress: (l) => s.progress.detail(l), fetchImpl },
       plan.spec,
       { timeoutMs },
     );
@@ -121,7 +121,7 @@ async function ollamaPull(s: StepEnv, hostBase: string, model: string): Promise<
 
 /** What a sandbox sees: the server through the default bridge's gateway address. */
 async function checkReachable(s: StepEnv, spec: ProviderSpec, plan: LocalServerPlan) {
-  const { bridgeGateway } = await import('../../adapters/docker/containers.ts');
+  const { bridgeGateway } = await s.deps.docker();
   const gw = await bridgeGateway(await s.deps.engine());
   if (!gw) return;
   const url = plan.hostBase.replace('//127.0.0.1', `//${gw}`);

@@ -94,13 +94,20 @@ function sessionSpec(ctx: Context) {
   };
 }
 
-async function loadSession(ctx: Context): Promise<Session | undefined> {
-  const { readJsonFile } = await import('../../adapters/state/json-file.ts');
+async function loadSession(
+  ctx: Context,
+  deps: Pick<OnboardDeps, 'files'>,
+): Promise<Session | undefined> {
+  const { readJsonFile } = await deps.files();
   return (await readJsonFile<Session>(sessionSpec(ctx))) ?? undefined;
 }
 
-async function saveSession(ctx: Context, s: Session): Promise<void> {
-  const { writeJsonFile } = await import('../../adapters/state/json-file.ts');
+async function saveSession(
+  ctx: Context,
+  deps: Pick<OnboardDeps, 'files'>,
+  s: Session,
+): Promise<void> {
+  const { writeJsonFile } = await deps.files();
   const { sessionForDisk } = await import('./url-credential.ts');
   s.updatedAt = ctx.now().toISOString();
   await writeJsonFile<Session>(sessionSpec(ctx), sessionForDisk(s));
@@ -121,7 +128,7 @@ function pausing(p: Prompter, progress: Progress): Prompter {
 export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions): Promise<number> {
   if (o.resume && o.fresh)
     throw new UsageError('--resume and --fresh cannot be used together.', { hint: 'Pick one.' });
-  const { acquireLock } = await import('../../adapters/state/lock.ts');
+  const { acquireLock } = await deps.files();
   const lock = o.dryRun
     ? undefined
     : await acquireLock(ctx.paths.onboardLock, {
@@ -131,7 +138,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       });
   let endActivity: (() => void) | undefined;
   try {
-    let session = await loadSession(ctx);
+    let session = await loadSession(ctx, deps);
     if (o.fresh && session) {
       // A dry run changes nothing, the unfinished session included.
       if (!o.dryRun) await rm(ctx.paths.onboardSession, { force: true });
@@ -173,6 +180,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       ? session.intent
       : await settleDashboardPort(
           ctx,
+          deps,
           o,
           await decideIntent(ctx, deps, o, (k) => {
             registerSecret(k);
@@ -188,7 +196,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
     // item 7): a damaged registry is named now, not after the gateway's route has changed.
     await ctx.registry().read();
     session ??= newSession(intent, ctx.now(), randomBytes(6).toString('hex'));
-    await saveSession(ctx, session);
+    await saveSession(ctx, deps, session);
     const progress = await deps.progress(ctx.ui, deps.progressStream ?? { write: () => true });
     const env: StepEnv = {
       ctx,
@@ -196,13 +204,13 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       session,
       intent: session.intent,
       progress,
-      save: () => saveSession(ctx, session!),
+      save: () => saveSession(ctx, deps, session!),
       apiKey,
     };
     const total = ONBOARD_STEPS.length;
     const began = Date.now();
     let current = '';
-    endActivity = (await import('../../adapters/terminal/interrupt.ts')).noteActivity(
+    endActivity = (await deps.interrupts()).noteActivity(
       () => `onboarding ${session!.intent.sandboxName}${current ? ` (at ${current})` : ''}`,
       'Nothing is lost: continue with `nemoclaw onboard --resume`.',
     );
@@ -215,12 +223,12 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
       }
       progress.start(i + 1, total, step.title);
       session.steps[step.id] = { status: 'in_progress', at: ctx.now().toISOString() };
-      await saveSession(ctx, session);
+      await saveSession(ctx, deps, session);
       try {
         const what = await RUNNERS[step.id](env);
         session.steps[step.id] = { status: 'complete', at: ctx.now().toISOString() };
         session.failure = undefined;
-        await saveSession(ctx, session);
+        await saveSession(ctx, deps, session);
         progress.done(what);
       } catch (e) {
         const { cause: err, error } = stepFailure(
@@ -234,7 +242,7 @@ export async function onboard(ctx: Context, deps: OnboardDeps, o: OnboardOptions
           error: err.message,
         };
         session.failure = { step: step.id, message: err.message, hint: err.hint };
-        await saveSession(ctx, session).catch((se: unknown) =>
+        await saveSession(ctx, deps, session).catch((se: unknown) =>
           warnLost(
             ctx,
             {

@@ -61,7 +61,7 @@ export async function preflightStep(s: StepEnv): Promise<string> {
   const { resolveGpu } = await import('../gpu.ts');
   const bp = await blueprintOf(s);
   const results = await runPreflight(
-    { env: s.ctx.env },
+    { ...s.deps, env: s.ctx.env }, // the world's engine, docker, host and gpuProbe
     {
       blueprint: bp.blueprint,
       gatewayMode: s.intent.gatewayUrl ? 'remote' : 'local',
@@ -115,6 +115,7 @@ export async function gatewayStep(s: StepEnv): Promise<string> {
   const bp = await blueprintOf(s);
   const r = await ensureGateway(
     {
+      ...s.deps, // the world's docker, files and http
       engine: await s.deps.engine(),
       openshell: s.deps.openshell,
       env: s.ctx.env,
@@ -136,6 +137,8 @@ export async function imageStep(s: StepEnv): Promise<string> {
   const { formatBuildStatus } = await import('../../core/build-stream.ts');
   const width = Math.max(40, (s.deps.progressStream?.columns ?? 100) - 40);
   const deps = {
+    docker: () => s.deps.docker(),
+    blueprints: () => s.deps.blueprints(),
     engine: await s.deps.engine(),
     env: s.ctx.env,
     onProgress: (l: string) => s.progress.detail(l),
@@ -157,7 +160,7 @@ export async function imageStep(s: StepEnv): Promise<string> {
     : await buildSandboxImage(deps, await blueprintImageInput(s, deps.engine));
   if (s.intent.imageRegistry) {
     // A remote gateway pulls the image; it cannot see this host's Engine (core/onboard/intent.ts).
-    const { pushImage } = await import('../../adapters/docker/push.ts');
+    const { pushImage } = await s.deps.docker();
     s.progress.detail(`Pushing ${r.tag} to ${s.intent.imageRegistry}…`);
     const pushed = await pushImage(deps.engine, r.tag, s.intent.imageRegistry, deps.onProgress);
     s.session.outputs.image = pushed.pinned;
@@ -181,8 +184,8 @@ async function blueprintImageInput(s: StepEnv, engine: DockerEngine) {
   const { agentConfigFor, instanceFor, INSTANCE_LABEL } = await import('../agent-config.ts');
   const prev = (await s.ctx.registry().read()).sandboxes[s.intent.sandboxName];
   const bp = await blueprintOf(s);
-  const instance = await instanceFor(engine, prev?.image);
-  const agentConfig = await agentConfigFor({
+  const instance = await instanceFor(s.deps, engine, prev?.image);
+  const agentConfig = await agentConfigFor(s.deps, {
     blueprint: bp,
     agent: s.intent.agent,
     sandbox: s.intent.sandboxName,
@@ -284,7 +287,7 @@ export async function sandboxStep(s: StepEnv): Promise<string> {
     providers: sandboxProviders(s.session.outputs.providerName!, registered?.channels ?? []),
     gpu: s.session.outputs.gpu,
     resources: profileResources(bp.blueprint, s.intent.profile),
-    agentEnv: await agentEnvFor(bp, s.intent.agent), // --from images carry the config too
+    agentEnv: await agentEnvFor(s.deps, bp, s.intent.agent), // --from images carry the config too
     dashboardPort: s.intent.dashboardPort,
   });
   await waitReady(s, name);

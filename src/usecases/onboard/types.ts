@@ -21,7 +21,18 @@ export interface OnboardOptions extends OnboardFlags {
 export interface OnboardDeps
   extends
     PolicyFiles,
-    Pick<World, 'blueprints' | 'http' | 'gpuProbe' | 'checkOpenshellVersion' | 'progress'> {
+    Pick<
+      World,
+      | 'blueprints'
+      | 'http'
+      | 'gpuProbe'
+      | 'checkOpenshellVersion'
+      | 'progress'
+      | 'docker'
+      | 'files'
+      | 'host'
+      | 'interrupts'
+    > {
   openshell: OpenshellClient;
   /** A client bound to one OpenShell workspace; without it everything goes to `default`. */
   openshellIn?(workspace: string): Promise<OpenshellClient>;

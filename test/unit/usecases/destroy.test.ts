@@ -8,6 +8,7 @@ import { NemoclawError } from '../../../src/core/errors.ts';
 import type { SandboxEntry } from '../../../src/core/registry/schema.ts';
 import { destroySandbox } from '../../../src/usecases/destroy.ts';
 import type { OpsWorld } from '../../../src/world.ts';
+import { realAdapters } from '../../helpers/adapter-world.ts';
 import { sandboxEntry, useTestHome } from '../../helpers/context.ts';
 
 let out: string[];
@@ -32,6 +33,7 @@ function deps(f: { forward?: Error; delete?: Error }): OpsWorld {
     },
   };
   return {
+    ...realAdapters(),
     openshell: async () => client,
     // The Docker Engine does not answer: the image removal can only fail.
     engine: async () => {
