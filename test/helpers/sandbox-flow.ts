@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { newJournal } from '../../src/core/rebuild/journal.ts';
 import {
   buildStandinImages,
   CLI,
@@ -17,6 +16,7 @@ import {
   type Images,
   type World,
 } from './e2e.ts';
+import { journalAt } from './rebuild-journal.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -104,11 +104,7 @@ export async function killAtStep(
 /** A rebuild journal for `name` whose every step is complete up to `restore`, which is in progress. */
 export function writeInterruptedRebuild(home: string, name: string): void {
   mkdirSync(join(home, 'journal'), { recursive: true });
-  const journal = newJournal(name, new Date());
-  for (const id of ['snapshot', 'verify-snapshot', 'delete', 'image', 'create', 'ready'] as const) {
-    journal.steps[id] = { status: 'complete' };
-  }
-  journal.steps.restore = { status: 'in_progress' };
+  const journal = journalAt(name, 'restore', { status: 'in_progress' });
   writeFileSync(journalPath(home, name), JSON.stringify(journal));
 }
 
