@@ -20,7 +20,10 @@ import { journalAt } from './rebuild-journal.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** Stand-in images, a world, and `onboard --name <name> …onboard` in it (which must succeed). */
+/**
+ * Stand-in images, a world, and `onboard --name <name> …onboard` in it, which must succeed; when
+ * it fails, the world is removed here, since the caller never gets it to tear down.
+ */
 export async function onboardedWorld(
   name: string,
   o: { onboard?: string[]; world?: Parameters<typeof createWorld>[1] } = {},
@@ -28,7 +31,10 @@ export async function onboardedWorld(
   const images = await buildStandinImages();
   const w = await createWorld(images, o.world);
   const r = await w.cli(['onboard', '--name', name, ...(o.onboard ?? [])]);
-  if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+  if (r.code !== 0) {
+    await w.cleanup();
+    throw new Error(`onboard failed: ${r.stderr}`);
+  }
   return { images, w };
 }
 
