@@ -6,50 +6,54 @@ import { UsageError } from '../core/errors.ts';
 import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
 const lifecycle = () => import('../usecases/lifecycle.ts');
-const VERBS = ['stop', 'start'] as const;
 
-export const LIFECYCLE: VerbDecl[] = VERBS.map((verb) =>
+/** What stop and start say; both declarations of each verb are built from this table. */
+const VERBS = {
+  stop: {
+    does: 'stop the sandbox (OpenShell sandbox stop): state kept, dashboard forward down',
+    summary: 'stop the sandbox; its state is kept',
+  },
+  start: {
+    does: 'start the stopped sandbox, wait for Ready, bring its dashboard forward back',
+    summary: 'start a stopped sandbox and its dashboard forward',
+  },
+} as const;
+const verbs = Object.keys(VERBS) as (keyof typeof VERBS)[];
+const dryRun = (what: string) => ({
+  flags: '--dry-run',
+  description: `print ${what}; change nothing`,
+});
+
+/** `<name> stop|start`. */
+export const LIFECYCLE: VerbDecl[] = verbs.map((verb) =>
   defineVerb({
     name: verb,
-    description:
-      verb === 'stop'
-        ? 'stop the sandbox (OpenShell sandbox stop): state kept, dashboard forward down'
-        : 'start the stopped sandbox, wait for Ready, bring its dashboard forward back',
-    help:
-      verb === 'stop'
-        ? { usage: 'stop [--dry-run]', summary: 'stop the sandbox; its state is kept' }
-        : {
-            usage: 'start [--dry-run]',
-            summary: 'start a stopped sandbox and its dashboard forward',
-          },
-    options: [{ flags: '--dry-run', description: 'print the plan; change nothing' }],
+    description: VERBS[verb].does,
+    help: { usage: `${verb} [--dry-run]`, summary: VERBS[verb].summary },
+    options: [dryRun('the plan')],
     load: lifecycle,
     run: (m, v: V<{ dryRun?: boolean }>) =>
       m.sandboxLifecycle(v.ctx, v.world, { sandbox: v.sandbox, verb, dryRun: v.o.dryRun }),
   }),
 );
 
-export const LIFECYCLE_GLOBAL: VerbDecl[] = [
-  ...VERBS.map((verb) =>
-    defineVerb({
-      name: verb,
-      description: `${verb} every registered sandbox (--all), e.g. around a host reboot`,
-      options: [
-        { flags: '--all', description: 'every registered sandbox' },
-        { flags: '--dry-run', description: 'print the plans; change nothing' },
-      ],
-      load: lifecycle,
-      run: (m, v: V<{ all?: boolean; dryRun?: boolean }>) => {
-        if (!v.o.all) {
-          throw new UsageError(`\`nemoclaw ${verb}\` needs --all, or a sandbox name.`, {
-            hint: `Run: nemoclaw <name> ${verb}   or   nemoclaw ${verb} --all`,
-          });
-        }
-        return m.lifecycleAll(v.ctx, v.world, { verb, dryRun: v.o.dryRun });
-      },
-    }),
-  ),
-];
+/** `stop --all|start --all`: without --all (or a sandbox name) a usage error. */
+export const LIFECYCLE_GLOBAL: VerbDecl[] = verbs.map((verb) =>
+  defineVerb({
+    name: verb,
+    description: `${verb} every registered sandbox (--all), e.g. around a host reboot`,
+    options: [{ flags: '--all', description: 'every registered sandbox' }, dryRun('the plans')],
+    load: lifecycle,
+    run: (m, v: V<{ all?: boolean; dryRun?: boolean }>) => {
+      if (!v.o.all) {
+        throw new UsageError(`\`nemoclaw ${verb}\` needs --all, or a sandbox name.`, {
+          hint: `Run: nemoclaw <name> ${verb}   or   nemoclaw ${verb} --all`,
+        });
+      }
+      return m.lifecycleAll(v.ctx, v.world, { verb, dryRun: v.o.dryRun });
+    },
+  }),
+);
 
 export const UPGRADE_AND_PROFILES: VerbDecl[] = [
   defineVerb({

@@ -3,7 +3,6 @@
  * One world for the file (onboarding costs seconds); tests run in order and each leaves the world
  * healthy for the next, except the last ones, which destroy.
  */
-import { newJournal } from '../../src/core/rebuild/journal.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, skipWithoutDocker } from '../helpers/docker.ts';
 import { freePort } from '../helpers/net.ts';
+import { CLI, type World } from '../helpers/e2e.ts';
 import {
-  CLI,
-  buildStandinImages,
-  cleanupImages,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+  onboardedWorld,
+  simSh,
+  tearDownWorld,
+  writeInterruptedRebuild,
+} from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('day-two operations end to end');
 
@@ -26,7 +24,6 @@ const A = 'dt-alpha';
 const B = 'dt-beta';
 
 describe.skipIf(skip)('day-two operations', () => {
-  let images: Images;
   let w: World;
   const registry = () =>
     JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
@@ -42,16 +39,11 @@ describe.skipIf(skip)('day-two operations', () => {
   const json = (s: string) => JSON.parse(s);
 
   beforeAll(async () => {
-    images = await buildStandinImages();
     // Like the real CLI: server-side commands fail while the gateway does not answer.
-    w = await createWorld(images, { simEnv: { OPENSHELL_SIM_REQUIRE_GATEWAY: '1' } });
-    const r = await w.cli(['onboard', '--name', A]);
-    if (r.code !== 0) throw new Error(`onboard failed:\n${r.stderr}`);
+    const world = { simEnv: { OPENSHELL_SIM_REQUIRE_GATEWAY: '1' } };
+    ({ w } = await onboardedWorld(A, { world }));
   }, 240_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
-  });
+  afterAll(() => tearDownWorld(w));
 
   it('list joins the registry with OpenShell: phase, default, gateway', async () => {
     const t = await w.cli(['list']);
@@ -135,20 +127,7 @@ describe.skipIf(skip)('day-two operations', () => {
       join(home, 'snapshots', A, 'abc.manifest.json'),
       JSON.stringify({ id: 'abc', name: 'before-upgrade', createdAt: '2026-01-02T03:04:05.000Z' }),
     );
-    mkdirSync(join(home, 'journal'), { recursive: true });
-    const journal = newJournal(A, new Date());
-    for (const id of [
-      'snapshot',
-      'verify-snapshot',
-      'delete',
-      'image',
-      'create',
-      'ready',
-    ] as const) {
-      journal.steps[id] = { status: 'complete' };
-    }
-    journal.steps.restore = { status: 'in_progress' };
-    writeFileSync(join(home, 'journal', `${A}.json`), JSON.stringify(journal));
+    writeInterruptedRebuild(home, A);
     try {
       const r = await w.cli([A, 'status', '--json']);
       const doc = json(r.stdout);
@@ -365,8 +344,7 @@ describe.skipIf(skip)('day-two operations', () => {
   });
 
   it('a killed sandbox is Error: recover and start refuse to start it, as OpenShell does, and the offered way back loses nothing of its snapshot', async () => {
-    const sh = (cmd: string) =>
-      w.sim.run(['sandbox', 'exec', '-n', A, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+    const sh = (cmd: string) => simSh(w, A, cmd);
     const note = '/sandbox/.openclaw-data/workspace/recover-note.txt';
     expect((await sh(`mkdir -p $(dirname ${note}) && echo kept > ${note}`)).code).toBe(0);
     const snap = await w.cli([A, 'snapshot', 'create', '--name', 'before-crash', '--json']);

@@ -25,6 +25,21 @@ describe.skipIf(skip)('inference set and credentials add', () => {
   let anthropic: ProviderServer;
   const registry = () =>
     JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'));
+  /** `inference set` to gpt-5.4 on the local OpenAI stand-in. */
+  const setOpenai = (o: { env: Record<string, string> }) =>
+    w.cli(
+      [
+        'inference',
+        'set',
+        '--provider',
+        'openai',
+        '--model',
+        'gpt-5.4',
+        '--endpoint-url',
+        openai.base,
+      ],
+      o,
+    );
   const route = async () => {
     const r = await w.cli(['inference', 'get', '--json']);
     return JSON.parse(r.stdout).route as { provider: string; model: string };
@@ -59,19 +74,7 @@ describe.skipIf(skip)('inference set and credentials add', () => {
 
   it('refuses a key the provider rejects, saying what to change, and changes nothing', async () => {
     const before = await route();
-    const r = await w.cli(
-      [
-        'inference',
-        'set',
-        '--provider',
-        'openai',
-        '--model',
-        'gpt-5.4',
-        '--endpoint-url',
-        openai.base,
-      ],
-      { env: { OPENAI_API_KEY: 'sk-wrong' } },
-    );
+    const r = await setOpenai({ env: { OPENAI_API_KEY: 'sk-wrong' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/rejected the API key/);
     expect(r.stderr).toContain('--no-verify');
@@ -83,19 +86,7 @@ describe.skipIf(skip)('inference set and credentials add', () => {
 
   it('switches to a new provider: registers it, validates one request, names the sandboxes served', async () => {
     const n = openai.requests.length;
-    const r = await w.cli(
-      [
-        'inference',
-        'set',
-        '--provider',
-        'openai',
-        '--model',
-        'gpt-5.4',
-        '--endpoint-url',
-        openai.base,
-      ],
-      { env: { OPENAI_API_KEY: GOOD_KEY } },
-    );
+    const r = await setOpenai({ env: { OPENAI_API_KEY: GOOD_KEY } });
     expect(r.code, r.stderr).toBe(0);
     expect(openai.requests.length - n).toBe(1);
     expect(openai.requests.at(-1)!.body).toHaveProperty('max_completion_tokens');

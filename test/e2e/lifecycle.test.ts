@@ -8,22 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithoutDocker } from '../helpers/docker.ts';
 import { freePort } from '../helpers/net.ts';
-import {
-  buildStandinImages,
-  cleanupImages,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+import type { World } from '../helpers/e2e.ts';
+import { onboardedWorld, simSh, tearDownWorld } from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('stop and start end to end');
 const NAME = 'lc-one';
 
 describe.skipIf(skip)('stop and start keep the state', () => {
-  let images: Images;
   let w: World;
-  const sh = (cmd: string) =>
-    w.sim.run(['sandbox', 'exec', '-n', NAME, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+  const sh = (cmd: string) => simSh(w, NAME, cmd);
   const phase = async () =>
     JSON.parse((await w.sim.run(['sandbox', 'get', NAME, '-g', 'nemoclaw', '-o', 'json'])).stdout)
       .phase as string;
@@ -35,17 +28,11 @@ describe.skipIf(skip)('stop and start keep the state', () => {
   };
 
   beforeAll(async () => {
-    images = await buildStandinImages();
-    w = await createWorld(images);
-    const r = await w.cli(['onboard', '--name', NAME]);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ w } = await onboardedWorld(NAME));
     const seed = await sh('printf "kept\\n" > /sandbox/.openclaw/memory/log.md');
     if (seed.code !== 0) throw new Error(seed.stderr);
   }, 240_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
-  });
+  afterAll(() => tearDownWorld(w));
 
   it('stop: Stopped, forward down, status exits 0 and says so, recover leaves it alone', async () => {
     expect(await forwarded()).toBe(true);

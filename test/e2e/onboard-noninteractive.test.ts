@@ -10,6 +10,7 @@ import {
   type Images,
   type World,
 } from '../helpers/e2e.ts';
+import { simExec, simSh } from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('onboarding end to end');
 
@@ -171,18 +172,11 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
   });
 
   it('--recreate-sandbox takes a verified snapshot first, then replaces the sandbox', async () => {
-    const seed = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
+    const seed = await simSh(
+      w,
       'e2e-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'sh',
-      '-c',
       'mkdir -p /sandbox/.openclaw/memory && echo keep-me > /sandbox/.openclaw/memory/m.md',
-    ]);
+    );
     expect(seed.code, seed.stderr).toBe(0);
     const r = await w.cli(['onboard', '--name', 'e2e-one', '--recreate-sandbox']);
     expect(r.code, r.stderr).toBe(0);
@@ -190,32 +184,11 @@ describe.skipIf(skip)('non-interactive onboarding', () => {
     const list = JSON.parse((await w.cli(['e2e-one', 'snapshot', 'list', '--json'])).stdout);
     expect(JSON.stringify(list)).toContain('pre-recreate-');
     // The old memory is in the snapshot, and the new sandbox starts empty.
-    const fresh = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      'e2e-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'test',
-      '-e',
-      '/sandbox/.openclaw/memory/m.md',
-    ]);
+    const fresh = await simExec(w, 'e2e-one', ['test', '-e', '/sandbox/.openclaw/memory/m.md']);
     expect(fresh.code).toBe(1);
     const restore = await w.cli(['e2e-one', 'snapshot', 'restore', 'latest', '--yes']);
     expect(restore.code, restore.stderr).toBe(0);
-    const back = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      'e2e-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'cat',
-      '/sandbox/.openclaw/memory/m.md',
-    ]);
+    const back = await simExec(w, 'e2e-one', ['cat', '/sandbox/.openclaw/memory/m.md']);
     expect(back.stdout).toBe('keep-me\n');
   }, 240_000);
 

@@ -10,13 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { skipWithoutDocker } from '../helpers/docker.ts';
-import {
-  buildStandinImages,
-  cleanupImages,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+import type { World } from '../helpers/e2e.ts';
+import { onboardedWorld, registered, tearDownWorld } from '../helpers/sandbox-flow.ts';
 import { freePort } from '../helpers/net.ts';
 import { recordDenialAt } from '../simulator/drafts.ts';
 
@@ -25,10 +20,8 @@ const NAME = 'op-one';
 const CANARY = 'nvapi-SESSIONCANARY0123456789abcdef';
 
 describe.skipIf(skip)('operator control on a real sandbox', () => {
-  let images: Images;
   let w: World;
-  const registry = () =>
-    JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8')).sandboxes;
+  const registry = () => registered(w);
   const ok = async (args: string[], env?: Record<string, string>) => {
     const r = await w.cli(args, { env });
     expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
@@ -36,15 +29,11 @@ describe.skipIf(skip)('operator control on a real sandbox', () => {
   };
 
   beforeAll(async () => {
-    images = await buildStandinImages();
-    w = await createWorld(images, { env: { NEMOCLAW_POLICY_TIER: 'restricted' } });
-    const r = await w.cli(['onboard', '--name', NAME]);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ w } = await onboardedWorld(NAME, {
+      world: { env: { NEMOCLAW_POLICY_TIER: 'restricted' } },
+    }));
   }, 240_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
-  });
+  afterAll(() => tearDownWorld(w));
 
   it('lists a blocked request with the preset that covers it; approve --persist survives a rebuild', async () => {
     const id = recordDenialAt(w.sim.stateDir, NAME, {

@@ -1,35 +1,24 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithoutDocker } from '../helpers/docker.ts';
-import {
-  buildStandinImages,
-  cleanupImages,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+import type { World } from '../helpers/e2e.ts';
+import { onboardedWorld, registered, tearDownWorld } from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('policy commands against the simulator');
 const NAME = 'pol-one';
 
 describe.skipIf(skip)('policy commands on a real sandbox', () => {
-  let images: Images;
   let w: World;
-  const registry = () =>
-    JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8')).sandboxes[NAME];
+  const registry = () => registered(w)[NAME];
   const policySets = () => w.sim.invocations().filter((c) => c.command === 'policy set').length;
 
   beforeAll(async () => {
-    images = await buildStandinImages();
-    w = await createWorld(images, { env: { NEMOCLAW_POLICY_TIER: 'restricted' } });
-    const r = await w.cli(['onboard', '--name', NAME]);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ w } = await onboardedWorld(NAME, {
+      world: { env: { NEMOCLAW_POLICY_TIER: 'restricted' } },
+    }));
   }, 240_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
-  });
+  afterAll(() => tearDownWorld(w));
 
   it('adds a preset to the live policy and records it; re-adding is a no-op', async () => {
     expect(registry().presets).toEqual([]);

@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:https';
 import {
   appendFileSync,
-  cpSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -23,27 +22,29 @@ import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/core/blueprint/digest.ts';
 import { skipWithoutDocker } from '../helpers/docker.ts';
+import type { World } from '../helpers/e2e.ts';
 import {
-  buildStandinImages,
-  cleanupImages,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+  copyBlueprint,
+  journalPath,
+  mutatingCalls,
+  onboardedWorld,
+  registered,
+  simSh,
+  simShOk,
+  stateChecksum,
+  tearDownWorld,
+} from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('rebuild --blueprint <URL> end to end');
 const NAME = 'bpurl-one';
-const ROOT = join(import.meta.dirname, '../..');
 const VERSION = '0.4.0';
-const CHECKSUM =
-  'cd /sandbox/.openclaw-data && find . ! -name .nemoclaw-layout | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+const CHECKSUM = stateChecksum('! -name .nemoclaw-layout');
 
 function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: 'ignore' });
 }
 
 describe.skipIf(skip)('rebuild --blueprint <https URL>', () => {
-  let images: Images;
   let w: World;
   let work: string;
   let server: Server;
@@ -52,22 +53,12 @@ describe.skipIf(skip)('rebuild --blueprint <https URL>', () => {
   let tampered: Buffer;
   let serveTampered = false;
   let env: Record<string, string>;
-  const sh = (cmd: string) =>
-    w.sim.run(['sandbox', 'exec', '-n', NAME, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
-  const entry = () =>
-    JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8')).sandboxes[NAME];
-  const journal = () => join(w.env.NEMOCLAW_HOME!, 'journal', `${NAME}.json`);
-  const checksum = async () => {
-    const r = await sh(CHECKSUM);
-    expect(r.code, r.stderr).toBe(0);
-    return r.stdout;
-  };
+  const sh = (cmd: string) => simSh(w, NAME, cmd);
+  const entry = () => registered(w)[NAME];
+  const journal = () => journalPath(w.env.NEMOCLAW_HOME!, NAME);
+  const checksum = () => simShOk(w, NAME, CHECKSUM);
   const pin = (b: Buffer) => `sha256:${sha256Hex(b)}`;
-  const mutating = (from: number) =>
-    w.sim
-      .invocations()
-      .slice(from)
-      .filter((c) => ['sandbox delete', 'sandbox create'].includes(c.command ?? ''));
+  const mutating = (from: number) => mutatingCalls(w, from);
   const fetched = () => {
     const dir = join(w.env.NEMOCLAW_HOME!, 'blueprints');
     return existsSync(dir) ? readdirSync(dir).filter((f) => f.includes(VERSION)) : [];
@@ -77,9 +68,7 @@ describe.skipIf(skip)('rebuild --blueprint <https URL>', () => {
   async function archive(name: string, marker: string): Promise<Buffer> {
     const stage = join(work, `stage-${name}`);
     const top = join(stage, 'nemoclaw-blueprint');
-    cpSync(join(ROOT, 'blueprints/0.2.0'), top, { recursive: true });
-    for (const d of ['policies', 'presets'])
-      cpSync(join(ROOT, d), join(top, d), { recursive: true });
+    copyBlueprint('0.2.0', top);
     const y = join(top, 'blueprint.yaml');
     writeFileSync(y, readFileSync(y, 'utf8').replace(/^version: .*$/m, `version: ${VERSION}`));
     // What the image was built from shows in the sandbox.
@@ -120,18 +109,14 @@ describe.skipIf(skip)('rebuild --blueprint <https URL>', () => {
     url = `https://127.0.0.1:${(server.address() as { port: number }).port}/nemoclaw-blueprint.tar.gz`;
     env = { NODE_EXTRA_CA_CERTS: `${ca}.pem` };
 
-    images = await buildStandinImages();
-    w = await createWorld(images);
-    const r = await w.cli(['onboard', '--name', NAME, '--blueprint', '0.1.0']);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ w } = await onboardedWorld(NAME, { onboard: ['--blueprint', '0.1.0'] }));
     const seed = await sh(
       'mkdir -p /sandbox/.openclaw/workspace/a /sandbox/.openclaw/memory && printf "day one\\n" > /sandbox/.openclaw/memory/log.md && printf x > /sandbox/.openclaw/workspace/a/c.txt',
     );
     if (seed.code !== 0) throw new Error(seed.stderr);
   }, 300_000);
   afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
+    await tearDownWorld(w);
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     if (work) rmSync(work, { recursive: true, force: true });
   });

@@ -1,46 +1,33 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REBUILD_STEPS } from '../../src/core/rebuild/journal.ts';
 import { skipWithoutDocker } from '../helpers/docker.ts';
+import type { World } from '../helpers/e2e.ts';
 import {
-  buildStandinImages,
-  cleanupImages,
-  CLI,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+  journalPath,
+  killAtStep,
+  onboardedWorld,
+  simSh,
+  simShOk,
+  stateChecksum,
+  tearDownWorld,
+} from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('rebuild end to end');
 const NAME = 'rb-one';
 
-const CHECKSUM =
-  'cd /sandbox/.openclaw-data && find . | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+const CHECKSUM = stateChecksum();
 
 describe.skipIf(skip)('rebuild never loses the agent state', () => {
-  let images: Images;
   let w: World;
-  const sh = (cmd: string) =>
-    w.sim.run(['sandbox', 'exec', '-n', NAME, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
-  const checksum = async () => {
-    const r = await sh(CHECKSUM);
-    expect(r.code, r.stderr).toBe(0);
-    return r.stdout;
-  };
-  const journalFile = () => join(w.env.NEMOCLAW_HOME!, 'journal', `${NAME}.json`);
+  const sh = (cmd: string) => simSh(w, NAME, cmd);
+  const checksum = () => simShOk(w, NAME, CHECKSUM);
+  const journalFile = () => journalPath(w.env.NEMOCLAW_HOME!, NAME);
 
   beforeAll(async () => {
-    images = await buildStandinImages();
-    w = await createWorld(images);
-    const r = await w.cli(['onboard', '--name', NAME]);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ w } = await onboardedWorld(NAME));
   }, 240_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
-  });
+  afterAll(() => tearDownWorld(w));
 
   it('rebuilds a freshly onboarded sandbox with no agent state, the first time', async () => {
     // Fresh: most state paths do not exist yet, two are empty folders.
@@ -93,24 +80,8 @@ describe.skipIf(skip)('rebuild never loses the agent state', () => {
     const before = await checksum();
     let args = [NAME, 'rebuild', '--yes'];
     for (const step of REBUILD_STEPS) {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        env: { ...w.env, NEMOCLAW_FAULT_PAUSE: `${step.id}:60000` },
-        stdio: 'ignore',
-      });
       // Wait until the journal says this step has started, then kill the process there.
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        if (existsSync(journalFile())) {
-          const j = JSON.parse(readFileSync(journalFile(), 'utf8'));
-          if (j.steps?.[step.id]?.status === 'in_progress') break;
-        }
-        if (child.exitCode !== null)
-          throw new Error(`rebuild exited (${child.exitCode}) before step ${step.id}`);
-        if (Date.now() > deadline) throw new Error(`step ${step.id} never started`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await killAtStep(w, { name: NAME, args, step: step.id, what: 'rebuild' });
       const j = JSON.parse(readFileSync(journalFile(), 'utf8'));
       expect(j.steps[step.id].status, step.id).toBe('in_progress');
       // A plain rebuild now refuses and points at --resume.

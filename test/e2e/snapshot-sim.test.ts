@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithoutDocker } from '../helpers/docker.ts';
-import {
-  buildStandinImages,
-  cleanupImages,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+import type { World } from '../helpers/e2e.ts';
+import { onboardedWorld, simSh, stateChecksum, tearDownWorld } from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('snapshots against the simulator');
 
@@ -21,26 +16,17 @@ const SEED = [
   'ln -s notes/deep/plan.txt /sandbox/.openclaw/workspace/plan-link',
 ].join(' && ');
 
-const CHECKSUM =
-  'cd /sandbox/.openclaw-data && find . -path ./plugins -prune -o -print | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+const CHECKSUM = stateChecksum('-path ./plugins -prune -o -print');
 
 describe.skipIf(skip)('snapshots of a real sandbox', () => {
-  let images: Images;
   let w: World;
+  const sh = (cmd: string) => simSh(w, 'snap-one', cmd);
   beforeAll(async () => {
-    images = await buildStandinImages();
-    w = await createWorld(images);
-    const r = await w.cli(['onboard', '--name', 'snap-one']);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ w } = await onboardedWorld('snap-one'));
   }, 240_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
-  });
+  afterAll(() => tearDownWorld(w));
 
   it('snapshots a freshly onboarded sandbox (no agent state yet), verifies and restores nothing', async () => {
-    const sh = (cmd: string) =>
-      w.sim.run(['sandbox', 'exec', '-n', 'snap-one', '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
     // No state path exists yet except two empty folders.
     // The state lives in .openclaw-data (the blueprint's state paths; .openclaw is the generated
     // config, whose links point there).
@@ -61,31 +47,9 @@ describe.skipIf(skip)('snapshots of a real sandbox', () => {
   }, 240_000);
 
   it('round-trips every byte, mode and path through create, verify and restore', async () => {
-    const seeded = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      'snap-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'sh',
-      '-c',
-      SEED,
-    ]);
+    const seeded = await sh(SEED);
     expect(seeded.code, seeded.stderr).toBe(0);
-    const before = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      'snap-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'sh',
-      '-c',
-      CHECKSUM,
-    ]);
+    const before = await sh(CHECKSUM);
     expect(before.stdout).toContain('memory/today.md');
 
     const created = await w.cli(['snap-one', 'snapshot', 'create', '--name', 'first', '--json']);
@@ -94,33 +58,13 @@ describe.skipIf(skip)('snapshots of a real sandbox', () => {
     expect(verify.code, verify.stderr).toBe(0);
 
     // Damage the live state, then restore.
-    const damage = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      'snap-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'sh',
-      '-c',
+    const damage = await sh(
       'rm -rf /sandbox/.openclaw/workspace/notes && echo changed > /sandbox/.openclaw/memory/today.md && echo extra > /sandbox/.openclaw/memory/new.md',
-    ]);
+    );
     expect(damage.code).toBe(0);
     const restored = await w.cli(['snap-one', 'snapshot', 'restore', 'first', '--yes']);
     expect(restored.code, restored.stderr).toBe(0);
-    const after = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      'snap-one',
-      '-g',
-      'nemoclaw',
-      '--',
-      'sh',
-      '-c',
-      CHECKSUM,
-    ]);
+    const after = await sh(CHECKSUM);
     expect(after.stdout).toBe(before.stdout);
   }, 240_000);
 

@@ -4,7 +4,6 @@
  * Everything here is scoped by its own NEMOCLAW_TEST_RUN_ID, so gc and uninstall cannot touch what
  * parallel test files own on the same Engine.
  */
-import { newJournal } from '../../src/core/rebuild/journal.ts';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -30,6 +29,7 @@ import {
   type Images,
   type World,
 } from '../helpers/e2e.ts';
+import { writeInterruptedRebuild } from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('operator tooling end to end');
 const SCOPE = `tool${randomBytes(4).toString('hex')}`;
@@ -83,20 +83,7 @@ describe.skipIf(skip)('operator tooling', () => {
   }, 60_000);
 
   it('doctor finds an interrupted rebuild and an orphan sandbox, each with its fix, and exits 1', async () => {
-    mkdirSync(join(nc, 'journal'), { recursive: true });
-    const journal = newJournal(name, new Date());
-    for (const id of [
-      'snapshot',
-      'verify-snapshot',
-      'delete',
-      'image',
-      'create',
-      'ready',
-    ] as const) {
-      journal.steps[id] = { status: 'complete' };
-    }
-    journal.steps.restore = { status: 'in_progress' };
-    writeFileSync(join(nc, 'journal', `${name}.json`), JSON.stringify(journal));
+    writeInterruptedRebuild(nc, name);
     const orphan = `orph-${randomBytes(3).toString('hex')}`;
     const c = await w.sim.run(
       ['sandbox', 'create', '--name', orphan, '--from', images.base, '-g', 'nemoclaw'],

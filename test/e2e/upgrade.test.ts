@@ -4,7 +4,6 @@
  * every step and resumed without losing a byte of the agent's state, the migration runs, and
  * `rebuild --rollback` goes back; a failing migration keeps the snapshot and says how to roll back.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +12,19 @@ import { REBUILD_STEPS } from '../../src/core/rebuild/journal.ts';
 import { REBUILD_STEP_KINDS } from '../../src/core/rebuild/steps.ts';
 import { skipWithoutDocker } from '../helpers/docker.ts';
 import { freePort } from '../helpers/net.ts';
+import type { Images, World } from '../helpers/e2e.ts';
 import {
-  buildStandinImages,
-  cleanupImages,
-  CLI,
-  createWorld,
-  type Images,
-  type World,
-} from '../helpers/e2e.ts';
+  copyBlueprint,
+  journalPath,
+  killAtStep,
+  mutatingCalls,
+  onboardedWorld,
+  registered,
+  simSh,
+  simShOk,
+  stateChecksum,
+  tearDownWorld,
+} from '../helpers/sandbox-flow.ts';
 
 const skip = await skipWithoutDocker('blueprint upgrade end to end');
 const NAME = 'up-one';
@@ -30,8 +34,7 @@ const ROOT = join(import.meta.dirname, '../..');
 // is the one file an upgrade may add. The state is /sandbox/.openclaw-data (the blueprint's
 // state_paths); /sandbox/.openclaw is the config generated into each image, whose dashboard token
 // is made fresh per build, so it differs between blueprints by design: only its links must stay.
-const CHECKSUM =
-  'cd /sandbox/.openclaw-data && find . ! -name .nemoclaw-layout | sort | while read f; do if [ -L "$f" ]; then echo "L $f $(readlink "$f")"; elif [ -f "$f" ]; then echo "F $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else echo "D $f $(stat -c %a "$f")"; fi; done';
+const CHECKSUM = stateChecksum('! -name .nemoclaw-layout');
 const MARKER = '/sandbox/.openclaw-data/memory/.nemoclaw-layout';
 const LINKS =
   'cd /sandbox/.openclaw && for f in *; do [ -L "$f" ] && echo "$f $(readlink "$f")"; done';
@@ -40,35 +43,21 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
   let images: Images;
   let w: World;
   const dirs: string[] = [];
-  const sh = (cmd: string) =>
-    w.sim.run(['sandbox', 'exec', '-n', NAME, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
-  const checksum = async () => {
-    const r = await sh(CHECKSUM);
-    expect(r.code, r.stderr).toBe(0);
-    return r.stdout;
-  };
-  const links = async () => {
-    const r = await sh(LINKS);
-    expect(r.code, r.stderr).toBe(0);
-    return r.stdout;
-  };
-  const entry = () =>
-    JSON.parse(readFileSync(join(w.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8')).sandboxes[NAME];
-  const journalFile = () => join(w.env.NEMOCLAW_HOME!, 'journal', `${NAME}.json`);
+  const sh = (cmd: string) => simSh(w, NAME, cmd);
+  const checksum = () => simShOk(w, NAME, CHECKSUM);
+  const links = () => simShOk(w, NAME, LINKS);
+  const entry = () => registered(w)[NAME];
+  const journalFile = () => journalPath(w.env.NEMOCLAW_HOME!, NAME);
 
   beforeAll(async () => {
-    images = await buildStandinImages();
-    w = await createWorld(images);
-    const r = await w.cli(['onboard', '--name', NAME, '--blueprint', '0.1.0']);
-    if (r.code !== 0) throw new Error(`onboard failed: ${r.stderr}`);
+    ({ images, w } = await onboardedWorld(NAME, { onboard: ['--blueprint', '0.1.0'] }));
     const seed = await sh(
       'mkdir -p /sandbox/.openclaw/workspace/a /sandbox/.openclaw/memory && printf "day one\\n" > /sandbox/.openclaw/memory/log.md && printf x > /sandbox/.openclaw/workspace/a/c.txt && chmod 0640 /sandbox/.openclaw/workspace/a/c.txt',
     );
     if (seed.code !== 0) throw new Error(seed.stderr);
   }, 240_000);
   afterAll(async () => {
-    await w?.cleanup();
-    await cleanupImages();
+    await tearDownWorld(w);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -91,11 +80,7 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect(dry.stdout).toContain('migrations: ["state-layout-marker"]');
     expect(dry.stdout).toContain('resources: memory 4Gi → 6Gi');
     expect(dry.stdout).toContain('start-command: nemoclaw-start → nemoclaw-harden nemoclaw-start');
-    const mutating = w.sim
-      .invocations()
-      .slice(before)
-      .filter((c) => ['sandbox delete', 'sandbox create'].includes(c.command ?? ''));
-    expect(mutating).toEqual([]);
+    expect(mutatingCalls(w, before)).toEqual([]);
   }, 120_000);
 
   it('killed with SIGKILL at every upgrade step, upgrade-sandboxes resumes and loses nothing', async () => {
@@ -104,23 +89,8 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
     expect(before).toContain('F ./workspace/a/c.txt 640');
     expect(before).toContain('F ./memory/log.md');
     for (const step of REBUILD_STEPS) {
-      const child = spawn(process.execPath, [CLI, 'upgrade-sandboxes', '--yes'], {
-        env: { ...w.env, NEMOCLAW_FAULT_PAUSE: `${step.id}:60000` },
-        stdio: 'ignore',
-      });
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        if (existsSync(journalFile())) {
-          const j = JSON.parse(readFileSync(journalFile(), 'utf8'));
-          if (j.steps?.[step.id]?.status === 'in_progress') break;
-        }
-        if (child.exitCode !== null)
-          throw new Error(`upgrade exited (${child.exitCode}) before step ${step.id}`);
-        if (Date.now() > deadline) throw new Error(`step ${step.id} never started`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      const args = ['upgrade-sandboxes', '--yes'];
+      await killAtStep(w, { name: NAME, args, step: step.id, what: 'upgrade' });
     }
     const done = await w.cli(['upgrade-sandboxes', '--yes']);
     expect(done.code, done.stderr).toBe(0);
@@ -153,9 +123,7 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
   it('a failing migration keeps the snapshot, says how to roll back, and --rollback restores', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nc-bp-'));
     dirs.push(dir);
-    cpSync(join(ROOT, 'blueprints/0.2.0'), dir, { recursive: true });
-    cpSync(join(ROOT, 'policies'), join(dir, 'policies'), { recursive: true });
-    cpSync(join(ROOT, 'presets'), join(dir, 'presets'), { recursive: true });
+    copyBlueprint('0.2.0', dir);
     const yaml = readFileSync(join(dir, 'blueprint.yaml'), 'utf8')
       .replace('version: 0.2.0', 'version: 0.3.0')
       .concat(
@@ -193,8 +161,7 @@ describe.skipIf(skip)('blueprint upgrades keep the agent state', () => {
       env: port,
     });
     expect(r.code, r.stderr).toBe(0);
-    const x = (cmd: string) =>
-      w.sim.run(['sandbox', 'exec', '-n', name, '-g', 'nemoclaw', '--', 'sh', '-c', cmd]);
+    const x = (cmd: string) => simSh(w, name, cmd);
     expect((await x('cat /custom-marker')).stdout).toBe('v1');
     // The generated config and the links into the state, as in the packaged image; the agent is
     // told where its state is (OPENCLAW_STATE_DIR, which the real openclaw honours).

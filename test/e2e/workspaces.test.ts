@@ -15,6 +15,7 @@ import {
   type Images,
   type World,
 } from '../helpers/e2e.ts';
+import { simExec, simSh } from '../helpers/sandbox-flow.ts';
 import { freePort } from '../helpers/net.ts';
 import { update } from '../simulator/state.ts';
 
@@ -53,6 +54,12 @@ describe.skipIf(skip)('a route per sandbox', () => {
   /** The route as OpenShell (the simulator) holds it in one workspace. */
   const routeIn = async (ws: string) =>
     (await w.sim.run(['inference', 'get', '-g', 'nemoclaw', '--workspace', ws])).stdout;
+  /** The sandboxes OpenShell lists in one workspace. */
+  const sandboxesIn = async (ws: string) =>
+    JSON.parse(
+      (await w.sim.run(['sandbox', 'list', '-g', 'nemoclaw', '-o', 'json', '--workspace', ws]))
+        .stdout,
+    );
 
   beforeAll(async () => {
     images = await buildStandinImages();
@@ -79,20 +86,7 @@ describe.skipIf(skip)('a route per sandbox', () => {
     expect(made.map((i) => i.argv)).toContainEqual(expect.arrayContaining(['--name', `nc-${A}`]));
     for (const ws of [`nc-${A}`, `nc-${B}`])
       expect(await routeIn(ws)).toContain('Model: test-model');
-    const sandboxes = JSON.parse(
-      (
-        await w.sim.run([
-          'sandbox',
-          'list',
-          '-g',
-          'nemoclaw',
-          '-o',
-          'json',
-          '--workspace',
-          `nc-${B}`,
-        ])
-      ).stdout,
-    );
+    const sandboxes = await sandboxesIn(`nc-${B}`);
     expect(sandboxes.map((s: { name: string }) => s.name)).toEqual([B]);
   });
 
@@ -206,18 +200,11 @@ describe.skipIf(skip)('a route per sandbox', () => {
 
   it('a rebuild moves a sandbox from the default workspace into its own, journaled', async () => {
     // Some agent state to carry over (a snapshot of none cannot be verified).
-    const seeded = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
+    const seeded = await simSh(
+      w,
       OLD,
-      '-g',
-      'nemoclaw',
-      '--',
-      'sh',
-      '-c',
       'mkdir -p /sandbox/.openclaw/workspace && echo kept > /sandbox/.openclaw/workspace/note.md',
-    ]);
+    );
     expect(seeded.code, seeded.stderr).toBe(0);
     const r = await w.cli([OLD, 'rebuild', '--yes']);
     expect(r.code, r.stderr).toBe(0);
@@ -228,34 +215,11 @@ describe.skipIf(skip)('a route per sandbox', () => {
     );
     expect(journal).toMatchObject({ workspace: `nc-${OLD}` });
     expect(await routeIn(`nc-${OLD}`)).toContain('Model: old-model-2');
-    const inDefault = JSON.parse(
-      (
-        await w.sim.run([
-          'sandbox',
-          'list',
-          '-g',
-          'nemoclaw',
-          '-o',
-          'json',
-          '--workspace',
-          'default',
-        ])
-      ).stdout,
-    );
+    const inDefault = await sandboxesIn('default');
     expect(inDefault).toEqual([]);
     const st = JSON.parse((await w.cli([OLD, 'status', '--json'])).stdout);
     expect(st.parts.inference).toMatchObject({ workspace: `nc-${OLD}`, model: 'old-model-2' });
-    const note = await w.sim.run([
-      'sandbox',
-      'exec',
-      '-n',
-      OLD,
-      '-g',
-      'nemoclaw',
-      '--',
-      'cat',
-      '/sandbox/.openclaw/workspace/note.md',
-    ]);
+    const note = await simExec(w, OLD, ['cat', '/sandbox/.openclaw/workspace/note.md']);
     expect(note.stdout).toBe('kept\n');
   });
 });

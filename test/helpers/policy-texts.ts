@@ -40,17 +40,7 @@ export function problems(text: string) {
   return [];
 }
 
-export const LIVE = `version: 1
-filesystem_policy:
-  include_workdir: true
-  read_only: [/usr, /lib, /etc]
-  read_write: [/sandbox, /tmp]
-landlock:
-  compatibility: best_effort
-process:
-  run_as_user: sandbox
-  run_as_group: sandbox
-network_policies:
+export const LIVE = `${STATIC}network_policies:
   clawhub:
     name: clawhub
     endpoints:

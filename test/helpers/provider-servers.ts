@@ -37,6 +37,13 @@ type Reply = [number, unknown];
 type Handler = (path: string, h: IncomingMessage['headers'], b: Record<string, unknown>) => Reply;
 
 const bearer = (h: IncomingMessage['headers']) => (h.authorization ?? '').replace(/^Bearer /, '');
+/** The OpenAI-shaped chat completion the openai, gemini and nvidia stand-ins answer with. */
+const completion = (id: string, model: string) => ({
+  id,
+  object: 'chat.completion',
+  model,
+  choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'stop' }],
+});
 
 function openai(path: string, h: IncomingMessage['headers'], b: Record<string, unknown>): Reply {
   const err = (
@@ -91,15 +98,7 @@ function openai(path: string, h: IncomingMessage['headers'], b: Record<string, u
       null,
       'insufficient_quota',
     );
-  return [
-    200,
-    {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      model,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'stop' }],
-    },
-  ];
+  return [200, completion('chatcmpl-1', model)];
 }
 
 function anthropic(path: string, h: IncomingMessage['headers'], b: Record<string, unknown>): Reply {
@@ -177,15 +176,7 @@ function gemini(path: string, h: IncomingMessage['headers'], b: Record<string, u
       'NOT_FOUND',
       `models/${model} is not found for API version v1main, or is not supported for generateContent.`,
     );
-  return [
-    200,
-    {
-      id: 'g-1',
-      object: 'chat.completion',
-      model,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'stop' }],
-    },
-  ];
+  return [200, completion('g-1', model)];
 }
 
 function nvidia(path: string, h: IncomingMessage['headers'], b: Record<string, unknown>): Reply {
@@ -198,15 +189,7 @@ function nvidia(path: string, h: IncomingMessage['headers'], b: Record<string, u
   const model = String(b.model ?? '');
   if (!model.includes('/'))
     return problem(404, 'Not Found', `Function '${model}': Not found for account 'test'`);
-  return [
-    200,
-    {
-      id: 'n-1',
-      object: 'chat.completion',
-      model,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'stop' }],
-    },
-  ];
+  return [200, completion('n-1', model)];
 }
 
 function compatible(tokenField: 'max_tokens' | 'max_completion_tokens'): Handler {

@@ -79,6 +79,19 @@ async function runHarden(
   }
 }
 
+/** The limits the entrypoint sets: 512 processes, and 65536 open files when the Engine allows. */
+function expectLimits(r: { out: string }): void {
+  const p = parsePrivilegeProbe(r.out)!;
+  expect(p.maxProcesses).toBe('512/512');
+  expect(r.out).toContain('ULIMIT_U 512 ULIMIT_N ');
+  // Best effort: 65536 open files unless the Engine's hard limit is lower, which it says.
+  if (r.out.includes('could not set ulimit -n 65536')) {
+    expect(p.maxOpenFiles).not.toBe('65536/65536');
+  } else {
+    expect(p.maxOpenFiles).toBe('65536/65536');
+  }
+}
+
 describe.skipIf(skip)(
   'hardened entrypoint in a container granted SYS_ADMIN, NET_ADMIN, SYS_PTRACE',
   () => {
@@ -132,14 +145,7 @@ describe.skipIf(skip)(
         expect(p.uid).toBe(1000);
         expect(p.capEff).toEqual([]);
         for (const c of ['sys_admin', 'net_admin', 'sys_ptrace']) expect(p.capBnd).not.toContain(c);
-        expect(p.maxProcesses).toBe('512/512');
-        expect(r.out).toContain('ULIMIT_U 512 ULIMIT_N ');
-        // Best effort: 65536 open files unless the Engine's hard limit is lower, which it says.
-        if (r.out.includes('could not set ulimit -n 65536')) {
-          expect(p.maxOpenFiles).not.toBe('65536/65536');
-        } else {
-          expect(p.maxOpenFiles).toBe('65536/65536');
-        }
+        expectLimits(r);
       },
       60_000,
     );
@@ -159,13 +165,7 @@ describe.skipIf(skip)(
           expect(p.capEff).not.toContain(c);
           expect(p.capBnd).not.toContain(c);
         }
-        expect(p.maxProcesses).toBe('512/512');
-        expect(r.out).toContain('ULIMIT_U 512 ULIMIT_N ');
-        if (r.out.includes('could not set ulimit -n 65536')) {
-          expect(p.maxOpenFiles).not.toBe('65536/65536');
-        } else {
-          expect(p.maxOpenFiles).toBe('65536/65536');
-        }
+        expectLimits(r);
       },
       60_000,
     );

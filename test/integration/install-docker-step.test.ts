@@ -2,7 +2,7 @@
  * install.sh's Docker Engine step: the decision (`docker_plan`) and the commands it runs with
  * consent. The script is sourced with NEMOCLAW_INSTALL_LIB=1 so each function runs alone.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -15,22 +15,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sh } from '../helpers/sh.ts';
 
 const INSTALL = join(import.meta.dirname, '../../install.sh');
-
-function sh(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn('sh', args, { env });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('install.sh: the Docker Engine step', () => {
   let dir: string;

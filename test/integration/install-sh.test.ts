@@ -3,7 +3,7 @@
  * and a fake npm registry. The script is sourced with NEMOCLAW_INSTALL_LIB=1 so each function runs
  * alone, exactly as main() would call it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sh } from '../helpers/sh.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const INSTALL = join(ROOT, 'install.sh');
@@ -37,20 +38,6 @@ const ASSET =
     ? 'openshell-aarch64-apple-darwin.tar.gz'
     : `openshell-${ARCH}-unknown-linux-musl.tar.gz`;
 const SUMS = 'openshell-checksums-sha256.txt';
-
-function sh(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn('sh', args, { env });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

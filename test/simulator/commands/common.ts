@@ -2,7 +2,8 @@
 import type { Parsed } from '../args.ts';
 import { containerStates, dockerEnabled } from '../docker.ts';
 import { SimError, err, formatEpochMs, grpcError } from '../io.ts';
-import type { SandboxRec, ServerState, SimState } from '../state.ts';
+import { policyHash } from '../policy.ts';
+import type { PolicyRevisionRec, SandboxRec, ServerState, SimState } from '../state.ts';
 import { readState, server } from '../state.ts';
 import type { GatewayContext } from './gateway.ts';
 import { requireReachable, resolveGateway } from './gateway.ts';
@@ -89,6 +90,35 @@ export function sandboxJson(r: SandboxRec, phase: string): Record<string, unknow
     phase,
     current_policy_version: currentPolicyVersion(r),
   };
+}
+
+/**
+ * Appends a policy revision unless the newest has the same hash (`policy set`, an approved or
+ * rejected draft chunk); the config and resource versions move with it.
+ */
+export function pushRevision(
+  r: SandboxRec,
+  policy: Record<string, unknown>,
+  o: { delayMs?: number; outcome?: PolicyRevisionRec['outcome'] } = {},
+): { version: number; hash: string; changed: boolean } {
+  const hash = policyHash(policy);
+  const current = r.policy_revisions.at(-1)!;
+  if (current.hash === hash) return { version: current.version, hash, changed: false };
+  const now = Date.now();
+  const version = current.version + 1;
+  const outcome = o.outcome ?? 'loaded';
+  r.policy_revisions.push({
+    version,
+    hash,
+    created_at_ms: now,
+    load_at_ms: now + (o.delayMs ?? 0),
+    outcome,
+    load_error: outcome === 'failed' ? 'simulated load failure (OPENSHELL_SIM_POLICY_LOAD)' : '',
+    policy,
+  });
+  r.config_revision++;
+  r.resource_version++;
+  return { version, hash, changed: true };
 }
 
 export function pushEvent(r: SandboxRec, message: string, fields?: Record<string, string>): void {

@@ -15,7 +15,7 @@ import {
 } from '../policy.ts';
 import type { PolicyRevisionRec, SandboxRec } from '../state.ts';
 import { readState, server, update } from '../state.ts';
-import { findSandbox, pushEvent, sandboxName, serverContext } from './common.ts';
+import { findSandbox, pushEvent, pushRevision, sandboxName, serverContext } from './common.ts';
 
 type Status = 'Pending' | 'Loaded' | 'Failed' | 'Superseded';
 
@@ -51,23 +51,11 @@ export async function set(p: Parsed): Promise<void> {
     const rec = findSandbox(server(s, ctx.endpoint), name);
     validatePolicy(policy, raw);
     checkLiveChange(rec.policy_revisions[0]!.policy, policy);
-    const current = rec.policy_revisions.at(-1)!;
-    if (current.hash === hash) return { version: current.version, changed: false };
-    const now = Date.now();
-    const version = current.version + 1;
-    rec.policy_revisions.push({
-      version,
-      hash,
-      created_at_ms: now,
-      load_at_ms: now + delay,
-      outcome,
-      load_error: outcome === 'failed' ? 'simulated load failure (OPENSHELL_SIM_POLICY_LOAD)' : '',
-      policy,
-    });
-    rec.config_revision++;
-    rec.resource_version++;
-    pushEvent(rec, `CONFIG:SUBMITTED policy version ${version}`, { hash: hash.slice(0, 12) });
-    return { version, changed: true };
+    const rev = pushRevision(rec, policy, { delayMs: delay, outcome });
+    if (rev.changed) {
+      pushEvent(rec, `CONFIG:SUBMITTED policy version ${rev.version}`, { hash: hash.slice(0, 12) });
+    }
+    return rev;
   });
   if (!result.changed) {
     err(`· Policy unchanged (version ${result.version}, hash: ${hash.slice(0, 12)})`);

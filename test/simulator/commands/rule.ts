@@ -7,10 +7,9 @@ import type { Parsed } from '../args.ts';
 import type { DraftChunkRec, ProposedEndpoint } from '../drafts.ts';
 import { mergeRule, removeRuleBinary } from '../drafts.ts';
 import { formatEpochMs, grpcError, out } from '../io.ts';
-import { policyHash } from '../policy.ts';
 import type { SandboxRec, ServerState } from '../state.ts';
 import { server, update } from '../state.ts';
-import { pushEvent, sandboxName, serverContext } from './common.ts';
+import { pushEvent, pushRevision, sandboxName, serverContext } from './common.ts';
 
 const ansi = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
 const cyan = ansi(36, 39);
@@ -101,27 +100,6 @@ export async function get(p: Parsed): Promise<void> {
   out(lines.join('\n'));
 }
 
-/** A new policy revision, as policy set makes one, loaded at once. */
-function pushRevision(rec: SandboxRec, policy: Record<string, unknown>): { v: number; h: string } {
-  const hash = policyHash(policy);
-  const current = rec.policy_revisions.at(-1)!;
-  if (current.hash === hash) return { v: current.version, h: hash };
-  const now = Date.now();
-  const version = current.version + 1;
-  rec.policy_revisions.push({
-    version,
-    hash,
-    created_at_ms: now,
-    load_at_ms: now,
-    outcome: 'loaded',
-    load_error: '',
-    policy,
-  });
-  rec.config_revision++;
-  rec.resource_version++;
-  return { v: version, h: hash };
-}
-
 export async function approve(p: Parsed): Promise<void> {
   const { endpoint, name } = await target(p);
   const id = p.flags.chunk_id as string;
@@ -135,13 +113,16 @@ export async function approve(p: Parsed): Promise<void> {
       );
     }
     const policy = mergeRule(rec.policy_revisions.at(-1)!.policy, c.rule_name, c.proposed_rule);
+    // A new policy revision, as policy set makes one, loaded at once.
     const rev = pushRevision(rec, policy);
     c.status = 'approved';
     c.decided_at_ms = Date.now();
     pushEvent(rec, `CONFIG:APPROVED draft chunk ${c.id}`, { rule: c.rule_name });
     return rev;
   });
-  out(`${bold(green('OK'))} Chunk approved. Policy version: ${r.v}, hash: ${r.h.slice(0, 12)}`);
+  out(
+    `${bold(green('OK'))} Chunk approved. Policy version: ${r.version}, hash: ${r.hash.slice(0, 12)}`,
+  );
 }
 
 export async function reject(p: Parsed): Promise<void> {

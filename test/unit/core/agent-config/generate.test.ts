@@ -18,6 +18,7 @@ import {
   AgentManifestSchema,
   type AgentManifest,
 } from '../../../../src/core/agent-config/manifest.ts';
+import { manifestUnder } from '../../../helpers/agent-manifest.ts';
 
 const BP_DIR = join(import.meta.dirname, '../../../../blueprints/0.1.0');
 const bp = await loadBlueprintFile(BP_DIR);
@@ -208,18 +209,7 @@ describe('the install script (runs in the build with only a shell)', () => {
   it('puts a fresh 64-hex token where the marker was (run against a temp root)', () => {
     const root = mkdtempSync(join(tmpdir(), 'nc-install-'));
     try {
-      const m: AgentManifest = {
-        ...openclaw,
-        config_dir: join(root, 'cfg'),
-        config_file: join(root, 'cfg/openclaw.json'),
-        config: {
-          ...openclaw.config,
-          state_dir: join(root, 'data'),
-          user: 'root',
-          group: 'root',
-          owner: 'root',
-        },
-      };
+      const m = manifestUnder(openclaw, root);
       const b = generateAgentConfig(m, answers());
       const ctx = join(root, 'ctx');
       mkdirSync(ctx);

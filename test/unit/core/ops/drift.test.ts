@@ -7,6 +7,7 @@ import { loadBlueprintFile } from '../../../../src/adapters/blueprint/files.ts';
 import { loadAgentManifest } from '../../../../src/adapters/blueprint/manifest.ts';
 import { BUILT_SUFFIX, generateAgentConfig } from '../../../../src/core/agent-config/generate.ts';
 import { configDriftPart, configDriftProbeArgv } from '../../../../src/core/ops/drift.ts';
+import { manifestUnder } from '../../../helpers/agent-manifest.ts';
 
 const BP_DIR = join(import.meta.dirname, '../../../../blueprints/0.1.0');
 const bp = await loadBlueprintFile(BP_DIR);
@@ -17,18 +18,7 @@ describe("drift: the agent's config against the copy its image was built with", 
   it('the install script keeps the built copy, as protected as the config; the probe tells an edit', () => {
     const root = mkdtempSync(join(tmpdir(), 'nc-drift-'));
     try {
-      const m = {
-        ...openclaw,
-        config_dir: join(root, 'cfg'),
-        config_file: join(root, 'cfg/openclaw.json'),
-        config: {
-          ...openclaw.config,
-          state_dir: join(root, 'data'),
-          user: 'root',
-          group: 'root',
-          owner: 'root',
-        },
-      };
+      const m = manifestUnder(openclaw, root);
       const b = generateAgentConfig(m, {
         sandbox: 'box',
         model: 'm',

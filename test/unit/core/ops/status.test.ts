@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { newJournal } from '../../../../src/core/rebuild/journal.ts';
 import { describe, expect, it } from 'vitest';
 import {
   containerPart,
@@ -10,6 +9,7 @@ import {
   phasePart,
   statusExitCode,
 } from '../../../../src/core/ops/status.ts';
+import { journalAt } from '../../../helpers/rebuild-journal.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const running = {
@@ -117,18 +117,8 @@ describe('status parts', () => {
   });
 
   it('reads rebuild journals: interrupted at the first unfinished step, unless completed', () => {
-    const j = newJournal('a', new Date('2026-11-21T00:00:00Z'));
-    for (const id of [
-      'snapshot',
-      'verify-snapshot',
-      'delete',
-      'image',
-      'create',
-      'ready',
-    ] as const) {
-      j.steps[id] = { status: 'complete' };
-    }
-    j.steps.restore = { status: 'failed', error: 'upload failed' };
+    const failed = { status: 'failed', error: 'upload failed' } as const;
+    const j = journalAt('a', 'restore', failed, new Date('2026-11-21T00:00:00Z'));
     j.failure = { step: 'restore', message: 'upload failed' };
     expect(interpretJournal(j)).toEqual({
       interrupted: true,
