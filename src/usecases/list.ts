@@ -89,10 +89,13 @@ export async function listSandboxes(
   }
   // Each line is redacted on its own, as always. When redaction provably leaves the whole text as
   // it is (the usual case, decided without running a pattern), that holds for every line too and
-  // the list is written at once: one redaction instead of one per line, the bulk of the cost.
+  // the list is written at once, the same bytes: one redaction instead of one per line, the bulk
+  // of the cost. A line with a newline of its own (a value from the registry or OpenShell) is
+  // written alone, as ui.out always wrote it.
   const text = lines.join('\n');
-  if (redactionCouldChange(text)) for (const l of lines) ctx.ui.out(l);
-  else ctx.ui.out(text);
+  if (lines.some((l) => l.includes('\n')) || redactionCouldChange(text)) {
+    for (const l of lines) ctx.ui.out(l);
+  } else ctx.ui.out(text);
   if (inv?.untracked.length) {
     ctx.ui.info(
       `OpenShell also has sandboxes nemoclaw did not register: ${inv.untracked.join(', ')}`,

@@ -35,9 +35,9 @@ async function list(entries: SandboxEntry[], phases: Record<string, string>, dow
   return { code, asked, out: t.out.join(''), writes: t.out.length };
 }
 
-/** What the text was before one write: each line passed through ui.out (redact) on its own. */
+/** What the text was before one write: each line through ui.out (redacted, a newline unless it has one). */
 function lineByLine(lines: string[]): string {
-  return lines.map((l) => `${redact(l)}\n`).join('');
+  return lines.map((l) => (redact(l).endsWith('\n') ? redact(l) : `${redact(l)}\n`)).join('');
 }
 
 const LINES = (a: string, b: string, phaseA = 'Ready', phaseB = 'Ready') => [
@@ -105,6 +105,19 @@ describe('list', () => {
     expect(r.out).toBe(lineByLine(want));
     expect(r.out).toBe(`${want.join('\n')}\n`);
     expect(redact(want.join('\n'))).not.toBe(want.join('\n'));
+  });
+
+  it('writes a line that ends in a newline of its own exactly as before', async () => {
+    const r = await list(
+      [sandboxEntry({ name: 'alpha', presets: ['npm', 'pypi'] }), sandboxEntry({ name: 'bravo' })],
+      { alpha: 'Ready\n', bravo: 'Ready' },
+    );
+    const want = LINES('alpha', 'bravo', 'Ready\n');
+    // bravo has no presets.
+    want[6] = '    agent: openclaw  model: m  provider: build  CPU  policies: none';
+    expect(r.out).toBe(lineByLine(want));
+    expect(r.out).toContain('    phase: Ready\n  bravo\n');
+    expect(r.writes).toBeGreaterThan(1);
   });
 
   it('asks two gateways in parallel (not blocking) and reports one that is down', async () => {
