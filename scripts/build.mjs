@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const BUNDLED = ['commander', 'zod'];
@@ -216,7 +217,7 @@ async function eagerFunctions(file) {
   execFileSync(process.execPath, [
     '--input-type=module',
     '-e',
-    `await import(${JSON.stringify(resolve(file))})`,
+    `await import(${JSON.stringify(pathToFileURL(resolve(file)).href)})`,
   ]);
 }
 
