@@ -1,7 +1,7 @@
 /**
  * `list [--json]` without the command framework (startup budget, product.md §13): the same use
- * case as `nemoclaw list`, given only what it uses — the environment, the registry and the output
- * channels. Anything that goes wrong before a line is printed (a registry that cannot be read,
+ * case as `nemoclaw list`, given only what it uses — the registry, the output channels and (its
+ * world) the OpenShell reader, which is in this file's bundle. Anything that goes wrong before a line is printed (a registry that cannot be read,
  * say) is handed to the full path, main(), which words and logs it exactly as `nemoclaw list`
  * always has; so this path only ever answers the ordinary case.
  */
