@@ -2,6 +2,7 @@
 // a ratio of `node -e 0`'s, the cases run interleaved (one of each, in turn) in one run on this
 // machine, so load that comes and goes touches every case alike.
 //   npm run build && node scripts/bench-startup.mjs [--runs 30] [--dist DIR (another build)]
+//     [--compare DIR (a second build, its cases run in the same interleaved rounds: before/after)]
 // Prints one line per case and exits 0; budgets are reported, never asserted.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ const cli =
   distArg > 0
     ? join(process.argv[distArg + 1], 'nemoclaw.js')
     : new URL('../dist/nemoclaw.js', import.meta.url).pathname;
+const compareArg = process.argv.indexOf('--compare');
+const compare = compareArg > 0 ? join(process.argv[compareArg + 1], 'nemoclaw.js') : undefined;
 const stub = new URL('./bench-openshell-stub.sh', import.meta.url).pathname;
 const emptyHome = mkdtempSync(join(tmpdir(), 'nc-bench-empty-'));
 const fullHome = mkdtempSync(join(tmpdir(), 'nc-bench-50-'));
@@ -32,19 +35,18 @@ const answer = JSON.stringify(
 // A compile cache of its own, so that the bench neither reads nor fills the user's.
 const cacheHome = mkdtempSync(join(tmpdir(), 'nc-bench-cache-'));
 
-const cases = [
-  { name: 'node -e 0', args: ['-e', '0'] },
-  { name: 'nemoclaw --version', args: [cli, '--version'], budget: 1.1 },
-  { name: 'nemoclaw --help', args: [cli, '--help'], budget: 1.1 },
+const nemoclawCases = (bin, label = '') => [
+  { name: `${label}nemoclaw --version`, args: [bin, '--version'], budget: 1.1 },
+  { name: `${label}nemoclaw --help`, args: [bin, '--help'], budget: 1.1 },
   {
-    name: 'nemoclaw list (empty)',
-    args: [cli, 'list'],
+    name: `${label}nemoclaw list (empty)`,
+    args: [bin, 'list'],
     env: { NEMOCLAW_HOME: emptyHome },
     budget: 1.1,
   },
   {
-    name: 'nemoclaw list (50 sandboxes)',
-    args: [cli, 'list'],
+    name: `${label}nemoclaw list (50 sandboxes)`,
+    args: [bin, 'list'],
     // One `openshell sandbox list` for the gateway; the stub answers at once (see below).
     env: {
       NEMOCLAW_HOME: fullHome,
@@ -54,6 +56,11 @@ const cases = [
     budget: 1.3,
     expect: /phase: Ready/,
   },
+];
+const cases = [
+  { name: 'node -e 0', args: ['-e', '0'] },
+  ...nemoclawCases(cli),
+  ...(compare ? nemoclawCases(compare, 'compare: ') : []),
   {
     name: 'the openshell stub alone',
     file: stub,
@@ -94,6 +101,7 @@ console.log(
       .join(' ')}`,
 );
 let over = 0;
+const width = Math.max(...cases.map((c) => c.name.length));
 cases.forEach((c, j) => {
   const m = median(times[j]);
   const ratio = m / base;
@@ -106,7 +114,7 @@ cases.forEach((c, j) => {
   // The fastest run of each, as a ratio too: under load it is nearer the quiet-machine figure.
   const fastest = Math.min(...times[j]) / baseMin;
   console.log(
-    `${c.name.padEnd(30)} median ${m.toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)}x  ` +
+    `${c.name.padEnd(width)} median ${m.toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)}x  ` +
       `(fastest ${fastest.toFixed(2)}x)  ${verdict}`,
   );
 });

@@ -1,7 +1,7 @@
 /**
  * `list [--json]` without the command framework (startup budget, product.md §13): the same use
- * case as `nemoclaw list`, given only what it uses — the environment, the registry and the output
- * channels. Anything that goes wrong before a line is printed (a registry that cannot be read,
+ * case as `nemoclaw list`, given only what it uses — the registry, the output channels and (its
+ * world) the OpenShell reader, which is in this file's bundle. Anything that goes wrong before a line is printed (a registry that cannot be read,
  * say) is handed to the full path, main(), which words and logs it exactly as `nemoclaw list`
  * always has; so this path only ever answers the ordinary case.
  */
@@ -10,7 +10,7 @@ import { registryStore } from './adapters/state/registry-store.ts';
 import { createUi, wantColor, type Writable } from './adapters/terminal/ui.ts';
 import { registerSecretsFromEnv } from './core/redact.ts';
 import type { MainIo } from './main-io.ts';
-import { listSandboxes, type ListContext } from './usecases/list.ts';
+import { listSandboxes, type ListContext, type ListWorld } from './usecases/list.ts';
 
 export async function listFast(io: MainIo, json: boolean): Promise<number> {
   registerSecretsFromEnv(secretLooking(io.env));
@@ -36,7 +36,6 @@ export async function listFast(io: MainIo, json: boolean): Promise<number> {
   };
   const registry = registryStore(registryPath(resolveHome(io.env)));
   const ctx: ListContext = {
-    env: io.env,
     registry: () => registry,
     ui: createUi({
       stdout,
@@ -47,8 +46,17 @@ export async function listFast(io: MainIo, json: boolean): Promise<number> {
       color: () => wantColor(io.env, stderr, true),
     }),
   };
+  // The OpenShell reader is in this file's bundle (scripts/build.mjs): no module to load.
+  const world: ListWorld = {
+    quickReader: async (gateway, o) =>
+      (await import('./adapters/openshell/quick.ts')).createQuickReader({
+        gateway,
+        env: io.env,
+        ...o,
+      }),
+  };
   try {
-    return await listSandboxes(ctx, { json });
+    return await listSandboxes(ctx, world, { json });
   } catch (e) {
     flush();
     if (printed) {

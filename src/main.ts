@@ -167,6 +167,12 @@ export function createWorld(ctx: Context, hooks = testHooks(ctx.env)): World {
       const e = (await ctx.registry().read()).sandboxes[name];
       return openshell(e?.gatewayName, e?.workspace);
     },
+    quickReader: async (gateway, o) =>
+      (await import('./adapters/openshell/quick.ts')).createQuickReader({
+        gateway,
+        env: ctx.env,
+        ...o,
+      }),
     async sandboxRules(name) {
       const e = (await ctx.registry().read()).sandboxes[name];
       const { createRuleClient } = await import('./adapters/openshell/rules.ts');

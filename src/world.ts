@@ -45,6 +45,7 @@ import type * as SnapshotLitter from './adapters/snapshot/litter.ts';
 import type * as AuditStore from './adapters/audit/store.ts';
 import type * as Interrupt from './adapters/terminal/interrupt.ts';
 import type * as ProgressDisplay from './adapters/terminal/progress.ts';
+import type { QuickReader } from './adapters/openshell/quick.ts';
 import type { RuleClient } from './adapters/openshell/rules.ts';
 import type { OpenshellClient } from './adapters/openshell/types.ts';
 import type { Prompter } from './adapters/terminal/prompt.ts';
@@ -57,6 +58,8 @@ export interface World {
   openshell(gateway?: string, workspace?: string): Promise<OpenshellClient>;
   /** The client of a registered sandbox: its registry entry's gateway and workspace. */
   sandboxClient(name: string): Promise<OpenshellClient>;
+  /** A gateway's status and sandbox list through node's child_process (`list`'s startup budget). */
+  quickReader(gateway: string, o?: { blocking?: boolean }): Promise<QuickReader>;
   /** `openshell rule …` (blocked requests) for a registered sandbox, in its workspace. */
   sandboxRules(name: string): Promise<RuleClient>;
   /** One Docker Engine connection (no ping). */

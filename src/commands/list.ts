@@ -6,5 +6,5 @@ export const LIST = defineVerb({
   description: 'list registered sandboxes (default marked with *)',
   options: [{ flags: '--json', description: 'print JSON' }],
   load: () => import('../usecases/list.ts'),
-  run: (m, v: V<{ json?: boolean }>) => m.listSandboxes(v.ctx, v.o),
+  run: (m, v: V<{ json?: boolean }>) => m.listSandboxes(v.ctx, v.world, v.o),
 });

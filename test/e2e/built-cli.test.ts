@@ -126,6 +126,14 @@ describe('the built CLI’s fast paths', () => {
     }
   });
 
+  it('the list bundle compiles its functions with the top level (they are in the compile cache)', () => {
+    const text = readFileSync(join(DIST, 'chunks', 'list-fast.js'), 'utf8');
+    expect(text).not.toMatch(/^(?:async )?function \w+\(/m);
+    const eager = text.match(/^var (\w+) = \((?:async )?function \1\(/gm) ?? [];
+    expect(eager.length).toBeGreaterThan(20);
+    expect(eager).toContain('var listSandboxes = (async function listSandboxes(');
+  });
+
   it('the list bundle and the full program share one redaction module and one error class', async () => {
     // One copy in dist/: the list bundle holds them, and the split chunks import them from it.
     const chunks = join(DIST, 'chunks');

@@ -1,11 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ASSIGNMENT,
   clearKnownSecrets,
+  couldMatch,
+  CREDENTIAL_QUERY,
+  LABELLED,
   redact,
+  redactionCouldChange,
   redactValue,
   registerSecret,
   registerSecretsFromEnv,
   REDACTED,
+  TOKEN_SHAPES,
+  URL_USERINFO,
 } from '../../../src/core/redact.ts';
 
 afterEach(() => clearKnownSecrets());
@@ -138,5 +145,145 @@ describe('redact: prose stays readable, URL credentials do not', () => {
   it('leaves ordinary URLs and query parameters alone', () => {
     const u = 'https://integrate.api.nvidia.com/v1/models?author=bob&page=2';
     expect(redact(u)).toBe(u);
+  });
+});
+
+/**
+ * redact runs a pattern only when one of its `needs` occurs in the text (the lower-cased text for
+ * a pattern that ignores case): the check spares compiling and running patterns that cannot match.
+ * That is only sound if every match of a pattern contains one of its needs, held here on texts made
+ * from secrets of every shape, mutated at random.
+ */
+describe('redact: the pre-check of each pattern', () => {
+  const SAMPLES = [
+    'nvapi-abcdefghijklmnop1234',
+    'nvcf-ABCDEFGHIJKL1234',
+    'github_pat_11ABCDEFG0123456789_abcdefghij',
+    'ghp_abcdefghijklmnopqrstuvwxyz012345',
+    'gho_abcdefghijklmnopqrstuvwxyz012345',
+    'ghs_ABCDEFGHIJKLMNOPQRSTUV',
+    'sk-ant-api03-abcdefghijkl',
+    'sk-proj-abcdefghijklmnop',
+    'sk-abcdefghijklmnopqrstu',
+    'xoxb-1234567890-abcdefghij',
+    'xoxs-1234567890-abcdefghij',
+    'xapp-1-A0123456789-abcdef',
+    'AKIAABCDEFGHIJKLMNOP',
+    'hf_abcdefghijklmnopqrstuv',
+    'glpat-abcdefghijklmnopqrst',
+    'gsk_abcdefghijklmnopqrstuv',
+    'pypi-AgEIcHlwaS5vcmcabcdefgh',
+    'tvly-abcdefghijkl',
+    '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq',
+    'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123',
+    '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----',
+    'Authorization: Bearer abc.def-ghi_jkl',
+    'authorization: BEARER\tabcdefgh12',
+    'x-api-key: 0123456789abcdef',
+    'X-Api-Key:abcdefgh0123',
+    'NVIDIA_API_KEY=supersecretvalue',
+    '{"api_token": "hunter2hunter2"}',
+    'db_Password: p4ssw0rd!',
+    'my_secret = "abc123def"',
+    'https://alice:pw@gw.local:8080/path',
+    'HTTPS://tokenonly123@api.example.com/',
+    'https://h.example/x?access_token=abcd&y=1',
+    'https://h.example/x?X-Amz-Signature=deadbeef',
+    'https://h.example/x;sig=zzzz',
+    'https://h.example/x?a=1&APIKEY=qqqq#frag',
+  ];
+  const ALPHABET = 'aAkKeEyY-_:.=?&;/@ \n"\'0123456789MNOtTsSpPbBrRxX<>';
+
+  /** A deterministic generator (no flaky seeds): mulberry32. */
+  function rng(seed: number) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function mutate(s: string, next: () => number): string {
+    let out = s;
+    const edits = Math.floor(next() * 4);
+    for (let i = 0; i < edits; i++) {
+      const at = Math.floor(next() * (out.length + 1));
+      const c = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
+      const what = next();
+      if (what < 0.3)
+        out = out.slice(0, at) + out.slice(at + 1); // delete
+      else if (what < 0.6)
+        out = out.slice(0, at) + c + out.slice(at); // insert
+      else if (what < 0.8)
+        out = out.slice(0, at) + c + out.slice(at + 1); // replace
+      else out = next() < 0.5 ? out.toUpperCase() : out.toLowerCase(); // case
+    }
+    return out;
+  }
+
+  const texts = (() => {
+    const next = rng(17);
+    const out: string[] = [...SAMPLES];
+    for (let i = 0; i < 6000; i++) {
+      const a = SAMPLES[Math.floor(next() * SAMPLES.length)]!;
+      const b = SAMPLES[Math.floor(next() * SAMPLES.length)]!;
+      const glue = ['', ' ', '\n', 'x', ':', '='][Math.floor(next() * 6)]!;
+      out.push(mutate(next() < 0.5 ? a : `${a}${glue}${b}`, next));
+    }
+    return out;
+  })();
+
+  const all = [...TOKEN_SHAPES, ...LABELLED, URL_USERINFO, CREDENTIAL_QUERY, ASSIGNMENT];
+
+  it('every pattern has samples that match it', () => {
+    for (const s of all) {
+      const hits = texts.filter((t) => new RegExp(s.re.source, s.re.flags).test(t)).length;
+      expect(hits, s.re.source).toBeGreaterThan(20);
+    }
+  });
+
+  it('a text a pattern matches always holds one of its needs', () => {
+    for (const s of all) {
+      const re = new RegExp(s.re.source, s.re.flags.replace('g', ''));
+      for (const t of texts) {
+        if (!re.test(t)) continue;
+        const seen = s.re.ignoreCase ? t.toLowerCase() : t;
+        const why = `${s.re.source} matches ${JSON.stringify(t)}`;
+        expect(
+          s.needs.some((n) => seen.includes(n)),
+          why,
+        ).toBe(true);
+        expect(couldMatch(s, t), why).toBe(true);
+      }
+    }
+  });
+
+  it('redactionCouldChange is false only where redact changes nothing, in the text or a part of it', () => {
+    let unchanged = 0;
+    for (const t of texts) {
+      if (redactionCouldChange(t)) continue;
+      unchanged++;
+      expect(redact(t)).toBe(t);
+      for (const part of t.split(/\n| /)) expect(redactionCouldChange(part)).toBe(false);
+    }
+    expect(unchanged).toBeGreaterThan(50);
+  });
+
+  it('a registered secret is still masked in text that no pattern could match', () => {
+    const msg = 'No sandboxes registered. Run `nemoclaw onboard` to get started.';
+    expect(redactionCouldChange(msg)).toBe(false);
+    expect(redact(msg)).toBe(msg);
+    registerSecret('sandboxes registered');
+    expect(redactionCouldChange(msg)).toBe(true);
+    expect(redact(msg)).toBe(`No ${REDACTED}. Run \`nemoclaw onboard\` to get started.`);
+  });
+
+  it('a token-shaped string is still masked among lines that need no redaction', () => {
+    const lines = ['Sandboxes:', '  alpha *', '    phase: Ready', 'gateway nemoclaw: up'];
+    expect(redactionCouldChange(lines.join('\n'))).toBe(false);
+    const withToken = [...lines, '    model: nvapi-abcdefghijklmnop1234'].join('\n');
+    expect(redactionCouldChange(withToken)).toBe(true);
+    expect(redact(withToken)).toBe([...lines, `    model: ${REDACTED}`].join('\n'));
   });
 });
