@@ -2,12 +2,6 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-/**
- * Use cases that still import an adapter's value statically (issue 17 item 1, not yet moved
- * behind the world). Shrink this list; never grow it.
- */
-const ALLOWED_ADAPTER_IMPORTS = [];
-
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.build/', '.tmp/'] },
   js.configs.recommended,
@@ -59,10 +53,16 @@ export default tseslint.config(
   },
   {
     // Use cases reach the outside through the world (src/world.ts, built in src/main.ts): adapters
-    // only as types. ALLOWED_ADAPTER_IMPORTS lists the files that still import an adapter's value.
+    // only as types, and never through a dynamic import() either (it would slip past the rule above).
     files: ['src/usecases/**/*.ts'],
-    ignores: ALLOWED_ADAPTER_IMPORTS,
     rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/(^|\\/)adapters\\//]',
+          message: 'Use cases get adapters from the world (src/world.ts), not through import().',
+        },
+      ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
