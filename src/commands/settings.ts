@@ -2,6 +2,7 @@
 import { defineGroup, defineVerb, type Invocation as V, type VerbDecl } from './verb.ts';
 
 const settings = () => import('../usecases/settings.ts');
+const credentials = () => import('../usecases/credentials.ts');
 
 interface SetFlags {
   provider: string;
@@ -71,10 +72,15 @@ export const SETTINGS: VerbDecl[] = [
     verbs: [
       defineVerb({
         name: 'list',
-        description: 'providers and their credential key names',
-        options: [{ flags: '--json', description: 'print JSON' }],
-        load: settings,
-        run: (m, v: V<{ json?: boolean }>) => m.credentialsList(v.ctx, v.world, v.o),
+        description:
+          'providers and their credential key names, in every workspace the sandboxes use',
+        options: [
+          { flags: '--json', description: 'print JSON' },
+          { flags: '--sandbox <name>', description: 'only the workspace of this sandbox' },
+        ],
+        load: credentials,
+        run: (m, v: V<{ json?: boolean; sandbox?: string }>) =>
+          m.credentialsList(v.ctx, v.world, v.o),
       }),
       defineVerb({
         name: 'add',
@@ -93,23 +99,34 @@ export const SETTINGS: VerbDecl[] = [
           },
           { flags: '--endpoint-url <url>', description: 'the base URL (compatible endpoints)' },
           { flags: '--no-verify', description: 'skip the validation request' },
+          {
+            flags: '--sandbox <name>',
+            description: 'register it in this sandbox’s workspace (default: the default sandbox’s)',
+          },
         ],
         load: () => import('../usecases/inference-switch.ts'),
-        run: (m, v: V<{ model?: string; endpointUrl?: string; verify?: boolean }, [string]>) =>
-          m.credentialsAdd(v.ctx, v.world, { provider: v.args[0], ...v.o }),
+        run: (
+          m,
+          v: V<
+            { model?: string; endpointUrl?: string; verify?: boolean; sandbox?: string },
+            [string]
+          >,
+        ) => m.credentialsAdd(v.ctx, v.world, { provider: v.args[0], ...v.o }),
       }),
       defineVerb({
         name: 'reset',
-        description: 'replace a provider’s stored key (from its env variable or a hidden prompt)',
+        description:
+          'replace a provider’s stored key in every workspace that holds it (from its env variable or a hidden prompt)',
         args: [
           {
             name: '<provider>',
             description: 'a provider key (build, openai, …) or OpenShell name',
           },
         ],
-        load: settings,
-        run: (m, v: V<object, [string]>) =>
-          m.credentialsReset(v.ctx, v.world, { provider: v.args[0] }),
+        options: [{ flags: '--sandbox <name>', description: 'only the workspace of this sandbox' }],
+        load: credentials,
+        run: (m, v: V<{ sandbox?: string }, [string]>) =>
+          m.credentialsReset(v.ctx, v.world, { provider: v.args[0], ...v.o }),
       }),
     ],
   }),

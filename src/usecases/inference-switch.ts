@@ -65,6 +65,10 @@ function routeScope(gateway: string, workspace?: string): string {
     : `gateway ${gateway} (default workspace)`;
 }
 
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 async function keyFor(ctx: Context, deps: OpsWorld, spec: ProviderSpec, cmd: string) {
   if (!spec.userEnv) return undefined;
   const fromEnv = ctx.env[spec.userEnv]?.trim();
@@ -157,7 +161,7 @@ export async function ensureProvider(
 export async function credentialsAdd(
   ctx: Context,
   deps: OpsWorld,
-  o: { provider: string; model?: string; endpointUrl?: string; verify?: boolean },
+  o: { provider: string; model?: string; endpointUrl?: string; verify?: boolean; sandbox?: string },
 ): Promise<number> {
   const spec = specOf(o.provider);
   if (!spec) {
@@ -167,10 +171,11 @@ export async function credentialsAdd(
   }
   const model = o.model ?? spec.defaultModel;
   if (model && !MODEL_RE.test(model)) throw new UsageError(`"${model}" is not a valid model name.`);
-  const { gateway, workspace } = await scopeFor(ctx);
+  const { gateway, workspace } = await scopeFor(ctx, o.sandbox);
+  const where = routeScope(gateway, workspace);
   const client = await deps.openshell(gateway, workspace);
   if ((await client.providerGet(spec.openshellName)) && !o.endpointUrl) {
-    throw new UsageError(`Gateway ${gateway} already has provider ${spec.openshellName}.`, {
+    throw new UsageError(`${capital(where)} already has provider ${spec.openshellName}.`, {
       hint: `Replace its key with: nemoclaw credentials reset ${spec.key}`,
     });
   }
@@ -182,7 +187,7 @@ export async function credentialsAdd(
     cmd: `credentials add ${spec.key}`,
   });
   ctx.ui.out(
-    `Registered provider ${spec.openshellName} (${spec.label}) on gateway ${gateway}. Use it with: nemoclaw inference set --provider ${spec.key} --model <id>`,
+    `Registered provider ${spec.openshellName} (${spec.label}) in ${where}. Use it with: nemoclaw inference set${o.sandbox ? ` --sandbox ${o.sandbox}` : ''} --provider ${spec.key} --model <id>`,
   );
   return 0;
 }
