@@ -172,6 +172,7 @@ export async function credentialsReset(
   }
   const env = plan.keys.length ? await newValues(ctx, deps, { ...o, name, keys: plan.keys }) : {};
   let failures = plan.unreadable.length;
+  let replaced = 0;
   for (const u of plan.unreadable) {
     ctx.ui.error(`✗ ${name}: not replaced in ${describeScope(u.scope)}: ${u.error}`);
   }
@@ -181,7 +182,8 @@ export async function credentialsReset(
       await (
         await clientFor(deps, t.scope)
       ).providerUpdate({ name, type: t.type, credentialEnv: t.keys, env: mine });
-      ctx.ui.out(`✓ ${name}: replaced ${t.keys.join(', ')} in ${describeScope(t.scope)}`);
+      ctx.ui.out(`✓ ${name}: replaced in ${describeScope(t.scope)}`);
+      replaced++;
     } catch (e) {
       failures++;
       ctx.ui.error(`✗ ${name}: not replaced in ${describeScope(t.scope)}: ${errorMessage(e)}`);
@@ -189,10 +191,12 @@ export async function credentialsReset(
   }
   if (failures > 0) {
     ctx.ui.error(
-      `${failures} ${failures === 1 ? 'scope keeps' : 'scopes keep'} the old value; run \`nemoclaw credentials reset ${o.provider}\` again once the cause is fixed.`,
+      `${failures} ${failures === 1 ? 'workspace keeps' : 'workspaces keep'} the old value; run \`nemoclaw credentials reset ${o.provider}\` again once the cause is fixed.`,
     );
     return 1;
   }
-  ctx.ui.out('Sandboxes use the new value on their next request.');
+  ctx.ui.out(
+    `Updated ${plan.keys.join(', ')} of provider ${name} in ${replaced} ${replaced === 1 ? 'workspace' : 'workspaces'}. Sandboxes use the new value on their next request.`,
+  );
   return 0;
 }

@@ -4,7 +4,8 @@
  * `inference get --workspace …`, plus the path of a sandbox left in the `default` workspace by an
  * older nemoclaw.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithoutDocker } from '../helpers/docker.ts';
@@ -42,6 +43,16 @@ function asOldNemoclaw(stateDir: string, sandbox: string): void {
     else process.env.OPENSHELL_SIM_STATE = before;
   }
 }
+/** Every file under a folder (the canary scan). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [],
+  );
+}
+
+/** test/simulator/commands/provider.ts `fingerprint`: what the simulated gateway keeps of a value. */
+const fingerprint = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 16);
+
 const A = 'ws-alpha';
 const B = 'ws-beta';
 const OLD = 'ws-old';
@@ -129,6 +140,122 @@ describe.skipIf(skip)('a route per sandbox', () => {
       workspace: `nc-${B}`,
       model: 'other-model',
     });
+  });
+
+  /** The fingerprint of nvidia-prod's key as the simulated gateway holds it in one workspace. */
+  const keyPrintIn = (ws: string): string | undefined => {
+    const state = JSON.parse(readFileSync(join(w.sim.stateDir, 'state.json'), 'utf8'));
+    const [gw] = Object.values(state.servers) as {
+      workspaces?: Record<string, { scope: { providers: Record<string, unknown> } }>;
+    }[];
+    const p = gw!.workspaces?.[ws]?.scope.providers['nvidia-prod'] as
+      { credential_fingerprints: Record<string, string> } | undefined;
+    return p?.credential_fingerprints.NVIDIA_API_KEY;
+  };
+  const calls = (command: string, since: number) =>
+    w.sim
+      .invocations()
+      .slice(since)
+      .filter((c) => c.command === command);
+  const wsOf = (argv: string[]) => argv[argv.indexOf('--workspace') + 1];
+
+  it('credentials list shows the providers of every workspace in use; --sandbox limits it to one', async () => {
+    const all = await w.cli(['credentials', 'list', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    const doc = JSON.parse(all.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    const rows = doc.providers.filter((p: { name: string }) => p.name === 'nvidia-prod');
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          gateway: 'nemoclaw',
+          workspace: `nc-${A}`,
+          sandboxes: [A],
+          credentialKeys: ['NVIDIA_API_KEY'],
+        }),
+        expect.objectContaining({ gateway: 'nemoclaw', workspace: `nc-${B}`, sandboxes: [B] }),
+      ]),
+    );
+    const text = await w.cli(['credentials', 'list']);
+    expect(text.stdout).toContain(`workspace nc-${A} on gateway nemoclaw (sandbox ${A})`);
+    expect(text.stdout).toContain(`workspace nc-${B} on gateway nemoclaw (sandbox ${B})`);
+    expect(text.stdout + all.stdout).not.toContain(w.env.NVIDIA_API_KEY);
+
+    const one = JSON.parse((await w.cli(['credentials', 'list', '--sandbox', B, '--json'])).stdout);
+    expect(one.providers.length).toBeGreaterThan(0);
+    expect(new Set(one.providers.map((p: { workspace: string }) => p.workspace))).toEqual(
+      new Set([`nc-${B}`]),
+    );
+    const unknown = await w.cli(['credentials', 'list', '--sandbox', 'ws-nope']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('ws-nope');
+  });
+
+  it('credentials reset replaces the key in every workspace that holds it; the value goes nowhere but the child env', async () => {
+    const fresh = `nvapi-rotated-${randomBytes(12).toString('hex')}`;
+    const before = w.sim.invocations().length;
+    const r = await w.cli(['credentials', 'reset', 'build', '--verbose'], {
+      env: { NVIDIA_API_KEY: fresh },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      `✓ nvidia-prod: replaced in workspace nc-${A} on gateway nemoclaw (sandbox ${A})`,
+    );
+    expect(r.stdout).toContain(
+      `✓ nvidia-prod: replaced in workspace nc-${B} on gateway nemoclaw (sandbox ${B})`,
+    );
+    expect(keyPrintIn(`nc-${A}`)).toBe(fingerprint(fresh));
+    expect(keyPrintIn(`nc-${B}`)).toBe(fingerprint(fresh));
+    // In place, one update per workspace, the value by env name only.
+    const updates = calls('provider update', before);
+    expect(updates.map((c) => wsOf(c.argv)).sort()).toEqual([`nc-${A}`, `nc-${B}`]);
+    for (const u of updates) expect(u.secretEnv).toContain('NVIDIA_API_KEY');
+    expect(calls('provider delete', before)).toEqual([]);
+    // The canary: not in any argv, output, log or state file.
+    const leaks = [
+      ...w.sim
+        .invocations()
+        .filter((c) => c.argv.join('\0').includes(fresh))
+        .map((c) => c.argv.join(' ')),
+      ...((r.stdout + r.stderr).includes(fresh) ? ['output'] : []),
+      ...filesUnder(w.env.NEMOCLAW_HOME!).filter((f) => readFileSync(f, 'latin1').includes(fresh)),
+      ...filesUnder(w.sim.stateDir).filter((f) => readFileSync(f, 'latin1').includes(fresh)),
+    ];
+    expect(leaks).toEqual([]);
+
+    const only = `nvapi-only-${randomBytes(12).toString('hex')}`;
+    const mark = w.sim.invocations().length;
+    const one = await w.cli(['credentials', 'reset', 'build', '--sandbox', A], {
+      env: { NVIDIA_API_KEY: only },
+    });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(`replaced in workspace nc-${A}`);
+    expect(one.stdout).not.toContain(`nc-${B}`);
+    expect(calls('provider update', mark).map((c) => wsOf(c.argv))).toEqual([`nc-${A}`]);
+    expect(keyPrintIn(`nc-${A}`)).toBe(fingerprint(only));
+    expect(keyPrintIn(`nc-${B}`)).toBe(fingerprint(fresh));
+
+    const missing = await w.cli(['credentials', 'reset', 'nvidia-pord']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Did you mean nvidia-prod?');
+  });
+
+  it('credentials reset: a workspace whose update fails is named, the others still get the new key, exit 1', async () => {
+    const held = keyPrintIn(`nc-${A}`);
+    const state = JSON.parse(readFileSync(join(w.sim.stateDir, 'state.json'), 'utf8'));
+    const prior = (state.calls?.['provider update'] as number | undefined) ?? 0;
+    const next = `nvapi-partial-${randomBytes(12).toString('hex')}`;
+    // Workspaces are updated in name order: nc-ws-alpha first, so its update is the one that fails.
+    const r = await w.cli(['credentials', 'reset', 'build'], {
+      env: { NVIDIA_API_KEY: next, OPENSHELL_SIM_FAIL: `provider update:${prior + 1}` },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`not replaced in workspace nc-${A} on gateway nemoclaw`);
+    expect(r.stderr).toContain('1 workspace keeps the old value');
+    expect(r.stdout).toContain(`✓ nvidia-prod: replaced in workspace nc-${B}`);
+    expect(keyPrintIn(`nc-${A}`)).toBe(held);
+    expect(keyPrintIn(`nc-${B}`)).toBe(fingerprint(next));
+    expect(r.stdout + r.stderr).not.toContain(next);
   });
 
   it('a sandbox left in the default workspace keeps working and shares its route', async () => {
