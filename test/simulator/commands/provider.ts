@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Parsed } from '../args.ts';
 import { SimError, formatEpochMs, grpcError, json, out, pad } from '../io.ts';
 import type { ProviderRec } from '../state.ts';
-import { readState, server, stateDir, update } from '../state.ts';
+import { readState, server, stateDir, update, workspaceName } from '../state.ts';
 import { deleteCredentials, storeCredentials } from '../dataplane/secrets.ts';
 import { requireReachable, resolveGateway } from './gateway.ts';
 
@@ -115,7 +115,7 @@ export async function create(p: Parsed): Promise<void> {
       resource_version: 1,
     };
     // Values stay host side, apart from state.json, for the data plane to inject.
-    storeCredentials(stateDir(), ctx.endpoint, name, creds, true);
+    storeCredentials(stateDir(), ctx.endpoint, workspaceName(), name, creds, true);
   });
   out(`✓ Created provider ${name}`);
 }
@@ -142,7 +142,7 @@ export async function updateProvider(p: Parsed): Promise<void> {
     rec.credential_keys = Object.keys(rec.credential_fingerprints).sort();
     Object.assign(rec.config, config);
     rec.resource_version++;
-    storeCredentials(stateDir(), ctx.endpoint, name, creds, false);
+    storeCredentials(stateDir(), ctx.endpoint, workspaceName(), name, creds, false);
   });
   out(`✓ Updated provider ${name}`);
 }
@@ -209,7 +209,7 @@ export async function remove(p: Parsed): Promise<void> {
       const srv = server(s, ctx.endpoint);
       const had = Boolean(srv.providers[name]);
       delete srv.providers[name];
-      deleteCredentials(stateDir(), ctx.endpoint, name);
+      deleteCredentials(stateDir(), ctx.endpoint, workspaceName(), name);
       return had;
     });
     out(existed ? `✓ Deleted provider ${name}` : `! Provider ${name} not found`);

@@ -86,7 +86,9 @@ export function livePolicies(rec: SandboxRec): Record<string, NetworkPolicy> {
 /** Credential values of every provider attached to the sandbox, by key. */
 export function attachedCredentials(stateDir: string, c: SandboxCtx): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const p of c.rec.providers) Object.assign(values, credentialsOf(stateDir, c.endpoint, p));
+  for (const p of c.rec.providers) {
+    Object.assign(values, credentialsOf(stateDir, c.endpoint, c.rec.workspace, p));
+  }
   return values;
 }
 

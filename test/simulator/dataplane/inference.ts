@@ -83,7 +83,7 @@ export function handleInference(
     return jsonError(res, 503, {
       error: `provider type ${provider.type} is not simulated for inference`,
     });
-  const creds = credentialsOf(stateDir, sb.endpoint, provider.name);
+  const creds = credentialsOf(stateDir, sb.endpoint, sb.rec.workspace, provider.name);
   const base = profile.baseKeys.map((k) => provider.config[k]).find(Boolean) ?? profile.base;
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));

@@ -14,6 +14,16 @@ import { join } from 'node:path';
 
 type Store = Record<string, Record<string, Record<string, string>>>;
 
+/**
+ * A provider belongs to one workspace of its gateway (v0.0.111 docs/sandboxes/manage-workspaces.mdx;
+ * crates/openshell-server/src/grpc/workspace.rs scopes every provider lookup to the resolved
+ * workspace), so two workspaces may each hold a provider of the same name with different values.
+ * The `default` workspace keeps the bare provider name (the layout before workspaces); another
+ * workspace's entries are `<workspace>/<provider>` (a name neither can contain).
+ */
+const keyOf = (workspace: string, provider: string) =>
+  workspace === 'default' ? provider : `${workspace}/${provider}`;
+
 /** The gateway's credential store: OPENSHELL_SIM_SECRETS (a folder) or the state folder. */
 const file = (stateDir: string) =>
   join(process.env.OPENSHELL_SIM_SECRETS || stateDir, 'credentials.json');
@@ -37,29 +47,38 @@ function write(stateDir: string, s: Store): void {
 export function storeCredentials(
   stateDir: string,
   endpoint: string,
+  workspace: string,
   provider: string,
   creds: Record<string, string>,
   replace: boolean,
 ): void {
   const s = read(stateDir);
   const srv = (s[endpoint] ??= {});
-  srv[provider] = { ...(replace ? {} : srv[provider]), ...creds };
+  const k = keyOf(workspace, provider);
+  srv[k] = { ...(replace ? {} : srv[k]), ...creds };
   write(stateDir, s);
 }
 
-export function deleteCredentials(stateDir: string, endpoint: string, provider: string): void {
+export function deleteCredentials(
+  stateDir: string,
+  endpoint: string,
+  workspace: string,
+  provider: string,
+): void {
   const s = read(stateDir);
-  if (!s[endpoint]?.[provider]) return;
-  delete s[endpoint][provider];
+  const k = keyOf(workspace, provider);
+  if (!s[endpoint]?.[k]) return;
+  delete s[endpoint][k];
   write(stateDir, s);
 }
 
 export function credentialsOf(
   stateDir: string,
   endpoint: string,
+  workspace: string,
   provider: string,
 ): Record<string, string> {
-  return read(stateDir)[endpoint]?.[provider] ?? {};
+  return read(stateDir)[endpoint]?.[keyOf(workspace, provider)] ?? {};
 }
 
 export const PLACEHOLDER_PREFIX = 'openshell:resolve:env:';
