@@ -16,8 +16,8 @@ type Store = Record<string, Record<string, Record<string, string>>>;
 
 /**
  * A provider belongs to one workspace of its gateway (v0.0.111 docs/sandboxes/manage-workspaces.mdx;
- * crates/openshell-server/src/grpc/workspace.rs scopes every provider lookup to the resolved
- * workspace), so two workspaces may each hold a provider of the same name with different values.
+ * crates/openshell-server/src/grpc/provider.rs resolves the caller's workspace with
+ * grpc/workspace.rs `resolve_workspace` before every provider read and write), so two workspaces may each hold a provider of the same name with different values.
  * The `default` workspace keeps the bare provider name (the layout before workspaces); another
  * workspace's entries are `<workspace>/<provider>` (a name neither can contain).
  */
