@@ -5,9 +5,8 @@
  * use, and rotating it has to reach each of them. Pure: the use case observes, this decides.
  */
 import type { SandboxEntry } from '../registry/schema.ts';
+import { DEFAULT_GATEWAY_NAME } from '../gateway-plan.ts';
 import { DEFAULT_WORKSPACE, workspaceOf } from '../workspace.ts';
-
-export const DEFAULT_GATEWAY = 'nemoclaw';
 
 /** One (gateway, workspace) and the registered sandboxes in it. */
 export interface CredentialScope {
@@ -27,12 +26,12 @@ export function credentialScopes(entries: Placed[], only?: string): CredentialSc
   const chosen = only === undefined ? entries : entries.filter((e) => e.name === only);
   if (chosen.length === 0) {
     return only === undefined
-      ? [{ gateway: DEFAULT_GATEWAY, workspace: DEFAULT_WORKSPACE, sandboxes: [] }]
+      ? [{ gateway: DEFAULT_GATEWAY_NAME, workspace: DEFAULT_WORKSPACE, sandboxes: [] }]
       : [];
   }
   const byKey = new Map<string, CredentialScope>();
   for (const e of chosen) {
-    const gateway = e.gatewayName ?? DEFAULT_GATEWAY;
+    const gateway = e.gatewayName ?? DEFAULT_GATEWAY_NAME;
     const workspace = workspaceOf(e);
     const k = `${gateway}\0${workspace}`;
     const s = byKey.get(k) ?? { gateway, workspace, sandboxes: [] };
